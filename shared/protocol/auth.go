@@ -1,0 +1,119 @@
+package protocol
+
+import "time"
+
+// ParamsRequest asks for an account's KDF parameters.
+type ParamsRequest struct {
+	Username string `json:"username"`
+}
+
+// ParamsResponse answers ParamsRequest.
+type ParamsResponse struct {
+	KDF KDF `json:"kdf"`
+}
+
+// RegisterRequest creates an account.
+type RegisterRequest struct {
+	Username           string `json:"username"`
+	AuthKey            []byte `json:"auth_key"`
+	KDF                KDF    `json:"kdf"`
+	WrappedKey         []byte `json:"wrapped_key"`
+	RecoveryWrappedKey []byte `json:"recovery_wrapped_key"`
+	RecoveryAuthKey    []byte `json:"recovery_auth_key"`
+	DeviceName         string `json:"device_name"`
+}
+
+// LoginRequest opens a session on a device.
+type LoginRequest struct {
+	Username   string `json:"username"`
+	AuthKey    []byte `json:"auth_key"`
+	DeviceName string `json:"device_name"`
+}
+
+// LoginResponse answers register, login, refresh and recover.
+type LoginResponse struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	ExpiresIn    int    `json:"expires_in"` // seconds
+	UserID       string `json:"user_id"`
+	SessionID    string `json:"session_id"`
+	WrappedKey   []byte `json:"wrapped_key"`
+	KDF          KDF    `json:"kdf"`
+}
+
+// RefreshRequest trades a refresh token for a new token pair.
+type RefreshRequest struct {
+	RefreshToken string `json:"refresh_token"`
+}
+
+// RecoveryRequest asks for the recovery-wrapped key bundle.
+type RecoveryRequest struct {
+	Username        string `json:"username"`
+	RecoveryAuthKey []byte `json:"recovery_auth_key"`
+}
+
+// RecoveryResponse answers RecoveryRequest.
+type RecoveryResponse struct {
+	RecoveryWrappedKey []byte `json:"recovery_wrapped_key"`
+	KDF                KDF    `json:"kdf"`
+}
+
+// RecoverRequest sets a new password with the recovery key.
+type RecoverRequest struct {
+	Username           string `json:"username"`
+	RecoveryAuthKey    []byte `json:"recovery_auth_key"`
+	NewAuthKey         []byte `json:"new_auth_key"`
+	KDF                KDF    `json:"kdf"`
+	WrappedKey         []byte `json:"wrapped_key"`
+	RecoveryWrappedKey []byte `json:"recovery_wrapped_key,omitempty"`
+	DeviceName         string `json:"device_name"`
+}
+
+// PasswordRequest changes the password of the signed-in account.
+type PasswordRequest struct {
+	AuthKey            []byte `json:"auth_key"`
+	NewAuthKey         []byte `json:"new_auth_key"`
+	KDF                KDF    `json:"kdf"`
+	WrappedKey         []byte `json:"wrapped_key"`
+	RecoveryWrappedKey []byte `json:"recovery_wrapped_key,omitempty"`
+}
+
+// KeysResponse answers GET /account/keys.
+type KeysResponse struct {
+	KDF        KDF    `json:"kdf"`
+	WrappedKey []byte `json:"wrapped_key"`
+	Successor  []byte `json:"successor,omitempty"`
+}
+
+// KeysRequest publishes a rotated key bundle (PUT /account/keys).
+type KeysRequest struct {
+	AuthKey            []byte `json:"auth_key"`
+	WrappedKey         []byte `json:"wrapped_key"`
+	RecoveryWrappedKey []byte `json:"recovery_wrapped_key"`
+	Successor          []byte `json:"successor"`
+}
+
+// DeleteAccountRequest deletes the signed-in account and all its data.
+type DeleteAccountRequest struct {
+	AuthKey []byte `json:"auth_key"`
+}
+
+// Session describes one signed-in device.
+type Session struct {
+	ID         string    `json:"id"`
+	DeviceName string    `json:"device_name"`
+	Created    time.Time `json:"created"`
+	LastSeen   time.Time `json:"last_seen"`
+	Current    bool      `json:"current"`
+}
+
+// SessionsResponse answers GET /sessions.
+type SessionsResponse struct {
+	Sessions []Session `json:"sessions"`
+}
+
+// HealthResponse answers GET /healthz.
+type HealthResponse struct {
+	Status string `json:"status"`
+	API    []int  `json:"api"`
+}

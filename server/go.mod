@@ -3,6 +3,7 @@ module cipherleaf.dev/server
 go 1.26.8
 
 require (
+	cipherleaf.dev/shared v0.0.0
 	github.com/go-resty/resty/v2 v2.17.2 // indirect
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	github.com/labstack/echo/v4 v4.16.0 // indirect
@@ -19,3 +20,5 @@ require (
 	golang.org/x/text v0.43.0 // indirect
 	golang.org/x/time v0.16.0 // indirect
 )
+
+replace cipherleaf.dev/shared => ../shared

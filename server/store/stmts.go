@@ -1,0 +1,48 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// stmts are the statements of the hot paths, prepared once.
+type stmts struct {
+	sessionAuth *sql.Stmt // reader
+	changes     *sql.Stmt // reader
+	noteGet     *sql.Stmt // writer
+	bumpSeq     *sql.Stmt // writer
+	noteUpsert  *sql.Stmt // writer
+	touch       *sql.Stmt // writer
+}
+
+func (s *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
+	var err error
+	p := func(db *sql.DB, q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = db.PrepareContext(ctx, q)
+		if err != nil {
+			err = fmt.Errorf("prepare %q: %w", q, err)
+		}
+		return st
+	}
+	s.sessionAuth = p(r, `SELECT u.id, u.uid, u.disabled, s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`)
+	s.changes = p(r, `SELECT id, rev, seq, blob FROM notes WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`)
+	s.noteGet = p(w, `SELECT rev, seq, length(blob) FROM notes WHERE user_id = ? AND id = ?`)
+	s.bumpSeq = p(w, `UPDATE users SET seq = seq + 1, used_bytes = used_bytes + ? WHERE id = ? RETURNING seq, used_bytes`)
+	s.noteUpsert = p(w, `INSERT INTO notes (user_id, id, rev, seq, blob) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (user_id, id) DO UPDATE SET rev = excluded.rev, seq = excluded.seq, blob = excluded.blob`)
+	s.touch = p(w, `UPDATE sessions SET last_seen = ? WHERE id = ?`)
+	return err
+}
+
+func (s *stmts) close() {
+	for _, st := range []*sql.Stmt{s.sessionAuth, s.changes, s.noteGet, s.bumpSeq, s.noteUpsert, s.touch} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}

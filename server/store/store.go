@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+// Store is the SQLite-backed state of one server.
+type Store struct {
+	path string
+	w    *sql.DB // the single writer connection
+	r    *sql.DB // read-only pool
+	now  func() time.Time
+
+	stmts stmts
+}
+
+// Options tune a Store; the zero value is valid.
+type Options struct {
+	Now      func() time.Time // defaults to time.Now
+	ReadConn int              // read pool size, defaults to 4
+}
+
+// dsn builds the connection string for path.
+//
+// Pragmas and why:
+//   - journal_mode=WAL: readers never block the writer and vice versa, and a
+//     commit is one append to the -wal file.
+//   - synchronous=NORMAL: in WAL mode a commit is written to the WAL (the
+//     OS page cache) before COMMIT returns, but fsync happens only at
+//     checkpoints. A process crash (kill -9) therefore loses nothing that was
+//     committed; only a power loss or kernel crash can lose the last
+//     transactions, and the database is never corrupted. That trade gives
+//     the write throughput the sync API needs.
+//   - foreign_keys=on: deleting a user cascades to notes and sessions.
+//   - busy_timeout=5000: another process (cipherleafd user/backup) holding
+//     the write lock makes us wait rather than fail.
+func dsn(path string, readOnly bool) string {
+	v := url.Values{}
+	v.Set("_journal_mode", "WAL")
+	v.Set("_synchronous", "NORMAL")
+	v.Set("_foreign_keys", "on")
+	v.Set("_busy_timeout", "5000")
+	if readOnly {
+		v.Set("_query_only", "true")
+	} else {
+		v.Set("_txlock", "immediate")
+	}
+	return "file:" + url.PathEscape(path) + "?" + v.Encode()
+}
+
+// Open opens (creating if needed) the database at path and migrates it.
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.ReadConn <= 0 {
+		opt.ReadConn = 4
+	}
+	w, err := sql.Open("sqlite3", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	r, err := sql.Open("sqlite3", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database for reading: %w", err)
+	}
+	r.SetMaxOpenConns(opt.ReadConn)
+	r.SetMaxIdleConns(opt.ReadConn)
+	r.SetConnMaxLifetime(0)
+	r.SetConnMaxIdleTime(0)
+	s := &Store{path: path, w: w, r: r, now: opt.Now}
+	if err := s.stmts.prepare(ctx, w, r); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("prepare statements: %w", err)
+	}
+	return s, nil
+}
+
+// Close closes the database. A final checkpoint folds the WAL back into
+// the main file.
+func (s *Store) Close() error {
+	s.stmts.close()
+	errR := s.r.Close()
+	_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	errW := s.w.Close()
+	if errW != nil {
+		return fmt.Errorf("close database: %w", errW)
+	}
+	if errR != nil {
+		return fmt.Errorf("close database: %w", errR)
+	}
+	return nil
+}
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.r.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}

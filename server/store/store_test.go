@@ -1,0 +1,335 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"cipherleaf.dev/shared/protocol"
+)
+
+func openTest(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "db.sqlite"), Options{})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func hash(s string) []byte { h := sha256.Sum256([]byte(s)); return h[:] }
+
+func newUser(t *testing.T, s *Store, name string) (*User, *Session) {
+	t.Helper()
+	u := &User{
+		UID: fmt.Sprintf("00000000-0000-4000-8000-%012x", len(name)*7919+int(name[0])), Username: name,
+		AuthHash: []byte("h"), RecoveryHash: []byte("r"),
+		KDF:        protocol.KDF{Alg: "argon2id", Version: 19, Time: 3, Memory: 65536, Threads: 4, Salt: make([]byte, 16)},
+		WrappedKey: []byte("wk"), RecoveryWrappedKey: []byte("rwk"),
+	}
+	sess := &Session{ID: "sess-" + name, DeviceName: "dev", RefreshHash: hash("rt-" + name)}
+	if err := s.CreateUser(context.Background(), u, sess); err != nil {
+		t.Fatalf("CreateUser(%q): %v", name, err)
+	}
+	return u, sess
+}
+
+func TestCreateUser(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u, _ := newUser(t, s, "alice")
+	got, err := s.UserByName(ctx, "alice")
+	if err != nil {
+		t.Fatalf("UserByName: %v", err)
+	}
+	if got.ID != u.ID || got.KDF.Memory != 65536 || !bytes.Equal(got.WrappedKey, []byte("wk")) {
+		t.Errorf("UserByName = %+v, want %+v", got, u)
+	}
+	u2 := *u
+	u2.UID = "other"
+	if err := s.CreateUser(ctx, &u2, nil); !errors.Is(err, ErrUsernameTaken) {
+		t.Errorf("CreateUser(dup) = %v, want ErrUsernameTaken", err)
+	}
+	if _, err := s.UserByName(ctx, "bob"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("UserByName(bob) = %v, want ErrNotFound", err)
+	}
+}
+
+func TestMetacharacterNames(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	for _, name := range []string{"a'; DROP TABLE users; --", `x" OR 1=1 --`, "../../etc/passwd", "%_*"} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := s.UserByName(ctx, name); !errors.Is(err, ErrNotFound) {
+				t.Errorf("UserByName(%q) = %v, want ErrNotFound", name, err)
+			}
+			newUser(t, s, name)
+			if _, err := s.UserByName(ctx, name); err != nil {
+				t.Errorf("UserByName(%q) = %v", name, err)
+			}
+		})
+	}
+	if l, err := s.ListUsers(ctx); err != nil || len(l) != 4 {
+		t.Errorf("ListUsers = %d users, %v; want 4", len(l), err)
+	}
+}
+
+func TestRefreshRotation(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u, sess := newUser(t, s, "alice")
+	got, err := s.RotateRefresh(ctx, hash("rt-alice"), hash("rt2"))
+	if err != nil || got.ID != sess.ID || got.UserID != u.ID {
+		t.Fatalf("RotateRefresh = %+v, %v", got, err)
+	}
+	if _, err := s.RotateRefresh(ctx, hash("nope"), hash("x")); !errors.Is(err, ErrNotFound) {
+		t.Errorf("RotateRefresh(unknown) = %v, want ErrNotFound", err)
+	}
+	// Reusing the spent token revokes the session.
+	got, err = s.RotateRefresh(ctx, hash("rt-alice"), hash("rt3"))
+	if !errors.Is(err, ErrRefreshReused) || got.ID != sess.ID {
+		t.Fatalf("RotateRefresh(spent) = %+v, %v; want ErrRefreshReused", got, err)
+	}
+	if _, err := s.SessionAuth(ctx, sess.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SessionAuth after reuse = %v, want ErrNotFound", err)
+	}
+	if _, err := s.RotateRefresh(ctx, hash("rt2"), hash("rt4")); !errors.Is(err, ErrNotFound) {
+		t.Errorf("RotateRefresh(current of revoked) = %v, want ErrNotFound", err)
+	}
+}
+
+func TestSessionsIsolation(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	a, as := newUser(t, s, "alice")
+	b, _ := newUser(t, s, "bob")
+	if err := s.DeleteSession(ctx, b.ID, as.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("DeleteSession(other user's) = %v, want ErrNotFound", err)
+	}
+	extra := &Session{ID: "s2", UserID: a.ID, DeviceName: "d2", RefreshHash: hash("x")}
+	if err := s.CreateSession(ctx, extra); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.DeleteOtherSessions(ctx, a.ID, as.ID); err != nil || n != 1 {
+		t.Errorf("DeleteOtherSessions = %d, %v; want 1", n, err)
+	}
+	l, _ := s.ListSessions(ctx, a.ID)
+	if len(l) != 1 || l[0].ID != as.ID {
+		t.Errorf("ListSessions = %+v, want only %s", l, as.ID)
+	}
+}
+
+const id1 = "11111111-1111-4111-8111-111111111111"
+const id2 = "22222222-2222-4222-8222-222222222222"
+
+func TestWriteNoteCAS(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u, _ := newUser(t, s, "alice")
+	tests := []struct {
+		name     string
+		w        Write
+		wantRev  uint64
+		wantSeq  uint64
+		conflict bool
+	}{
+		{"create", Write{ID: id1, BaseRev: 0, Blob: []byte("a")}, 1, 1, false},
+		{"create again", Write{ID: id1, BaseRev: 0, Blob: []byte("b")}, 0, 0, true},
+		{"update", Write{ID: id1, BaseRev: 1, Blob: []byte("bb")}, 2, 2, false},
+		{"stale", Write{ID: id1, BaseRev: 1, Blob: []byte("c")}, 0, 0, true},
+		{"delete missing", Write{ID: id2, BaseRev: 0, Delete: true}, 0, 0, true},
+		{"delete", Write{ID: id1, BaseRev: 2, Delete: true}, 3, 3, false},
+		{"resurrect", Write{ID: id1, BaseRev: 3, Blob: []byte("d")}, 4, 4, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rev, seq, err := s.WriteNote(ctx, u.ID, 0, &tc.w)
+			var ce *ConflictError
+			if tc.conflict {
+				if !errors.As(err, &ce) || ce.Current.ID != tc.w.ID {
+					t.Fatalf("WriteNote = %v, want conflict", err)
+				}
+				return
+			}
+			if err != nil || rev != tc.wantRev || seq != tc.wantSeq {
+				t.Errorf("WriteNote = %d, %d, %v; want %d, %d", rev, seq, err, tc.wantRev, tc.wantSeq)
+			}
+		})
+	}
+	_, _, err := s.WriteNote(ctx, u.ID, 0, &Write{ID: id1, BaseRev: 1, Blob: []byte("x")})
+	var ce *ConflictError
+	if !errors.As(err, &ce) || ce.Current.Rev != 4 || string(ce.Current.Blob) != "d" {
+		t.Errorf("conflict current = %+v, want rev 4 blob d", ce)
+	}
+}
+
+func TestQuota(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u, _ := newUser(t, s, "alice")
+	if _, _, err := s.WriteNote(ctx, u.ID, 10, &Write{ID: id1, Blob: make([]byte, 8)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.WriteNote(ctx, u.ID, 10, &Write{ID: id2, Blob: make([]byte, 3)}); !errors.Is(err, ErrQuotaExceeded) {
+		t.Fatalf("WriteNote over quota = %v, want ErrQuotaExceeded", err)
+	}
+	// Shrinking is allowed, and frees space.
+	if _, _, err := s.WriteNote(ctx, u.ID, 10, &Write{ID: id1, BaseRev: 1, Blob: make([]byte, 2)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.WriteNote(ctx, u.ID, 10, &Write{ID: id2, Blob: make([]byte, 8)}); err != nil {
+		t.Errorf("WriteNote after shrink = %v", err)
+	}
+	// A batch over quota writes nothing.
+	_, err := s.Batch(ctx, u.ID, 10, []Write{{ID: "33333333-3333-4333-8333-333333333333", Blob: []byte("x")}})
+	if !errors.Is(err, ErrQuotaExceeded) {
+		t.Fatalf("Batch over quota = %v", err)
+	}
+	ch, _, _, _ := s.Changes(ctx, u.ID, 0, 100, 1<<20)
+	if len(ch) != 2 {
+		t.Errorf("after refused batch %d notes, want 2", len(ch))
+	}
+}
+
+func TestBatch(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u, _ := newUser(t, s, "alice")
+	res, err := s.Batch(ctx, u.ID, 0, []Write{
+		{ID: id1, Blob: []byte("a")},
+		{ID: id1, BaseRev: 1, Blob: []byte("b")},
+		{ID: id2, BaseRev: 5, Blob: []byte("c")},
+		{ID: id1, BaseRev: 2, Delete: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"ok", "ok", "conflict", "ok"}
+	for i, r := range res {
+		if r.Status != want[i] {
+			t.Errorf("result[%d] = %+v, want %s", i, r, want[i])
+		}
+	}
+	if res[3].Rev != 3 || res[3].Seq != 3 {
+		t.Errorf("result[3] = %+v, want rev 3 seq 3", res[3])
+	}
+	ch, next, more, err := s.Changes(ctx, u.ID, 0, 10, 1<<20)
+	if err != nil || len(ch) != 1 || !ch[0].Deleted || next != 3 || more {
+		t.Errorf("Changes = %+v, %d, %v, %v; want one tombstone", ch, next, more, err)
+	}
+}
+
+func TestChangesPaging(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u, _ := newUser(t, s, "alice")
+	other, _ := newUser(t, s, "bob")
+	var ws []Write
+	for i := 0; i < 25; i++ {
+		ws = append(ws, Write{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Blob: make([]byte, 100)})
+	}
+	if _, err := s.Batch(ctx, u.ID, 0, ws); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.WriteNote(ctx, other.ID, 0, &Write{ID: id1, Blob: []byte("secret")}); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	since := uint64(0)
+	pages := 0
+	for {
+		ch, next, more, err := s.Changes(ctx, u.ID, since, 10, 550) // bytes bound: 5 per page
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		if len(ch) > 5 {
+			t.Fatalf("page of %d changes, byte bound allows 5", len(ch))
+		}
+		for _, c := range ch {
+			seen[c.ID] = true
+		}
+		// Insert during paging: an update of an already seen note shows up again later.
+		if pages == 2 {
+			if _, _, err := s.WriteNote(ctx, u.ID, 0, &Write{ID: ws[0].ID, BaseRev: 1, Blob: make([]byte, 100)}); err != nil {
+				t.Fatal(err)
+			}
+			delete(seen, ws[0].ID)
+		}
+		since = next
+		if !more {
+			break
+		}
+	}
+	if len(seen) != 25 || seen[id1] {
+		t.Errorf("paging saw %d notes (id1 %v), want the 25 of alice", len(seen), seen[id1])
+	}
+}
+
+func TestManifest(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u, _ := newUser(t, s, "alice")
+	m, err := s.Manifest(ctx, u.ID)
+	if err != nil || m.Version != 0 || m.Blob != nil {
+		t.Fatalf("Manifest = %+v, %v", m, err)
+	}
+	if v, err := s.PutManifest(ctx, u.ID, 0, []byte("m1")); err != nil || v != 1 {
+		t.Fatalf("PutManifest = %d, %v", v, err)
+	}
+	_, err = s.PutManifest(ctx, u.ID, 0, []byte("m2"))
+	var mc *ManifestConflictError
+	if !errors.As(err, &mc) || mc.Current.Version != 1 || string(mc.Current.Blob) != "m1" {
+		t.Errorf("PutManifest(stale) = %v, want conflict with version 1", err)
+	}
+}
+
+func TestDeleteUserCascades(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u, sess := newUser(t, s, "alice")
+	if _, _, err := s.WriteNote(ctx, u.ID, 0, &Write{ID: id1, Blob: []byte("a")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteUserByName(ctx, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	s.r.QueryRow(`SELECT count(*) FROM notes`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d notes left after delete", n)
+	}
+	if _, err := s.SessionAuth(ctx, sess.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SessionAuth after delete = %v", err)
+	}
+}
+
+func TestBackup(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u, _ := newUser(t, s, "alice")
+	if _, _, err := s.WriteNote(ctx, u.ID, 0, &Write{ID: id1, Blob: []byte("a")}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "backup.db")
+	if err := s.Backup(ctx, out); err != nil {
+		t.Fatalf("Backup: %v", err)
+	}
+	if err := s.Backup(ctx, out); err == nil {
+		t.Errorf("Backup over an existing file succeeded")
+	}
+	b, err := Open(ctx, out, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ch, _, _, err := b.Changes(ctx, u.ID, 0, 10, 1<<20)
+	if err != nil || len(ch) != 1 || string(ch[0].Blob) != "a" {
+		t.Errorf("restored Changes = %+v, %v", ch, err)
+	}
+}

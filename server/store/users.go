@@ -1,0 +1,280 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"cipherleaf.dev/shared/protocol"
+)
+
+// User is an account as the server knows it: hashes and opaque wrapped keys.
+type User struct {
+	ID                 int64  // internal key
+	UID                string // public UUID (JWT subject, user_id on the wire)
+	Username           string
+	AuthHash           []byte // bcrypt of the auth key
+	RecoveryHash       []byte // bcrypt of the recovery auth key
+	KDF                protocol.KDF
+	WrappedKey         []byte
+	RecoveryWrappedKey []byte
+	Successor          []byte
+	Disabled           bool
+	Created            time.Time
+}
+
+// UserSummary is one line of the admin's user list.
+type UserSummary struct {
+	Username  string
+	UID       string
+	Disabled  bool
+	Notes     int64
+	UsedBytes int64
+	Sessions  int64
+	Created   time.Time
+}
+
+const userCols = `id, uid, username, auth_hash, recovery_hash, kdf, wrapped_key, recovery_wrapped_key, successor, disabled, created`
+
+func scanUser(row interface{ Scan(...any) error }) (*User, error) {
+	var u User
+	var kdf string
+	var created int64
+	err := row.Scan(&u.ID, &u.UID, &u.Username, &u.AuthHash, &u.RecoveryHash, &kdf,
+		&u.WrappedKey, &u.RecoveryWrappedKey, &u.Successor, &u.Disabled, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("scan user: %w", err)
+	}
+	if err := json.Unmarshal([]byte(kdf), &u.KDF); err != nil {
+		return nil, fmt.Errorf("decode stored kdf: %w", err)
+	}
+	u.Created = time.Unix(0, created).UTC()
+	return &u, nil
+}
+
+func encodeKDF(k protocol.KDF) (string, error) {
+	b, err := json.Marshal(k)
+	if err != nil {
+		return "", fmt.Errorf("encode kdf: %w", err)
+	}
+	return string(b), nil
+}
+
+// CreateUser inserts u and its first session in one transaction. It fills
+// u.ID and u.Created. ErrUsernameTaken if the name exists.
+func (s *Store) CreateUser(ctx context.Context, u *User, sess *Session) error {
+	kdf, err := encodeKDF(u.KDF)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin create user: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO users (uid, username, auth_hash, recovery_hash, kdf, wrapped_key, recovery_wrapped_key, created)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.UID, u.Username, u.AuthHash, u.RecoveryHash, kdf, u.WrappedKey, u.RecoveryWrappedKey, now.UnixNano())
+	if err != nil {
+		if isUniqueViolation(err) {
+			return ErrUsernameTaken
+		}
+		return fmt.Errorf("insert user: %w", err)
+	}
+	if u.ID, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("insert user: %w", err)
+	}
+	u.Created = now.UTC()
+	if sess != nil {
+		sess.UserID = u.ID
+		if err := insertSession(ctx, tx, sess, now); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit create user: %w", err)
+	}
+	return nil
+}
+
+func isUniqueViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// UserByName returns the user called name, or ErrNotFound.
+func (s *Store) UserByName(ctx context.Context, name string) (*User, error) {
+	return scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE username = ?`, name))
+}
+
+// UserByID returns the user with internal id, or ErrNotFound.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	return scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+}
+
+// ListUsers returns every account, by name.
+func (s *Store) ListUsers(ctx context.Context) ([]UserSummary, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT username, uid, disabled, used_bytes, created,
+		(SELECT count(*) FROM notes n WHERE n.user_id = u.id AND n.blob IS NOT NULL),
+		(SELECT count(*) FROM sessions s WHERE s.user_id = u.id)
+		FROM users u ORDER BY username`)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	var out []UserSummary
+	for rows.Next() {
+		var us UserSummary
+		var created int64
+		if err := rows.Scan(&us.Username, &us.UID, &us.Disabled, &us.UsedBytes, &created, &us.Notes, &us.Sessions); err != nil {
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		us.Created = time.Unix(0, created).UTC()
+		out = append(out, us)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return out, nil
+}
+
+// SetDisabled disables or enables the account called name. Disabling also
+// ends every session of the account.
+func (s *Store) SetDisabled(ctx context.Context, name string, disabled bool) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin set disabled: %w", err)
+	}
+	defer tx.Rollback()
+	var id int64
+	err = tx.QueryRowContext(ctx, `UPDATE users SET disabled = ? WHERE username = ? RETURNING id`, disabled, name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("set disabled: %w", err)
+	}
+	if disabled {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+			return fmt.Errorf("end sessions: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit set disabled: %w", err)
+	}
+	return nil
+}
+
+// DeleteUser deletes the account with internal id and, by cascade, every
+// note and session of it.
+func (s *Store) DeleteUser(ctx context.Context, id int64) error {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// DeleteUserByName deletes the account called name and all its data.
+func (s *Store) DeleteUserByName(ctx context.Context, name string) error {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM users WHERE username = ?`, name)
+	if err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// KeyUpdate is a change of an account's credentials or wrapped keys. Nil
+// fields are left as they are.
+type KeyUpdate struct {
+	AuthHash           []byte
+	KDF                *protocol.KDF
+	WrappedKey         []byte
+	RecoveryWrappedKey []byte
+	Successor          []byte
+	SetSuccessor       bool // write Successor even when nil (clears it)
+}
+
+// UpdateKeys applies k to user id. If endSessions, every session of the
+// user except keep is ended in the same transaction; if newSess is not nil
+// it is created there too. It returns the ids of the ended sessions.
+func (s *Store) UpdateKeys(ctx context.Context, id int64, k KeyUpdate, endSessions bool, keep string, newSess *Session) ([]string, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin update keys: %w", err)
+	}
+	defer tx.Rollback()
+	set := []string{}
+	args := []any{}
+	if k.AuthHash != nil {
+		set, args = append(set, "auth_hash = ?"), append(args, k.AuthHash)
+	}
+	if k.KDF != nil {
+		kdf, err := encodeKDF(*k.KDF)
+		if err != nil {
+			return nil, err
+		}
+		set, args = append(set, "kdf = ?"), append(args, kdf)
+	}
+	if k.WrappedKey != nil {
+		set, args = append(set, "wrapped_key = ?"), append(args, k.WrappedKey)
+	}
+	if k.RecoveryWrappedKey != nil {
+		set, args = append(set, "recovery_wrapped_key = ?"), append(args, k.RecoveryWrappedKey)
+	}
+	if k.SetSuccessor || k.Successor != nil {
+		set, args = append(set, "successor = ?"), append(args, k.Successor)
+	}
+	if len(set) > 0 {
+		// Column names above are constants; values are bound parameters.
+		res, err := tx.ExecContext(ctx, `UPDATE users SET `+strings.Join(set, ", ")+` WHERE id = ?`, append(args, id)...)
+		if err != nil {
+			return nil, fmt.Errorf("update keys: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil, ErrNotFound
+		}
+	}
+	var ended []string
+	if endSessions {
+		rows, err := tx.QueryContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id != ? RETURNING id`, id, keep)
+		if err != nil {
+			return nil, fmt.Errorf("end sessions: %w", err)
+		}
+		for rows.Next() {
+			var sid string
+			if err := rows.Scan(&sid); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("end sessions: %w", err)
+			}
+			ended = append(ended, sid)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("end sessions: %w", err)
+		}
+	}
+	if newSess != nil {
+		newSess.UserID = id
+		if err := insertSession(ctx, tx, newSess, s.now()); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit update keys: %w", err)
+	}
+	return ended, nil
+}

@@ -1,0 +1,69 @@
+package syncer
+
+import (
+	"errors"
+	"fmt"
+
+	"cipherleaf.dev/client/vault"
+	"cipherleaf.dev/shared/note"
+)
+
+// StageLocal records a local write inside tx: n sealed for base_rev + 1, or
+// a delete when n is nil, and queues it for the next push (SPEC §8). The
+// envelope of the last synced revision is kept as the merge base.
+func StageLocal(tx *vault.Tx, c Codec, id string, n *note.Note) error {
+	row, err := tx.Note(id)
+	exists := err == nil
+	if err != nil && !errors.Is(err, vault.ErrNotFound) {
+		return err
+	}
+	if !exists {
+		if n == nil {
+			return vault.ErrNotFound
+		}
+		row = vault.Note{ID: id}
+	}
+	if row.Op == vault.OpNone {
+		row.BaseEnvelope = row.Base()
+	}
+	if n == nil {
+		if row.BaseRev == 0 {
+			// Never reached the server: forget it entirely.
+			return tx.DeleteNote(id)
+		}
+		row.Deleted, row.Envelope, row.Gen, row.Rev = true, nil, 0, row.BaseRev+1
+		if err := tx.PutNote(row); err != nil {
+			return err
+		}
+		return tx.Queue(id, vault.OpDelete)
+	}
+	env, gen, err := c.Seal(id, row.BaseRev+1, n)
+	if err != nil {
+		return err
+	}
+	row.Deleted, row.Envelope, row.Gen, row.Rev = false, env, gen, row.BaseRev+1
+	if err := tx.PutNote(row); err != nil {
+		return err
+	}
+	return tx.Queue(id, vault.OpPut)
+}
+
+// StageReseal re-seals a live note under the bundle's current key as a
+// pending write (key rotation, SPEC §3). The payload is kept byte for byte.
+func StageReseal(tx *vault.Tx, c Codec, row vault.Note) error {
+	if row.Envelope == nil || row.Gen == c.Bundle().Current().Gen {
+		return nil
+	}
+	if row.Op == vault.OpNone {
+		row.BaseEnvelope = row.Base()
+	}
+	env, gen, err := c.Reseal(row.ID, row.Rev, row.BaseRev+1, row.Envelope)
+	if err != nil {
+		return fmt.Errorf("reseal note: %w", err)
+	}
+	row.Envelope, row.Gen, row.Rev = env, gen, row.BaseRev+1
+	if err := tx.PutNote(row); err != nil {
+		return err
+	}
+	return tx.Queue(row.ID, vault.OpPut)
+}

@@ -1,0 +1,117 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"cipherleaf.dev/client/vault"
+	"cipherleaf.dev/shared/cryptobox"
+	"cipherleaf.dev/shared/protocol"
+)
+
+// pull applies the change feed since the cursor, one page per transaction
+// together with the new cursor. A page is decrypted entirely before anything
+// of it is written.
+func (e *Engine) pull(ctx context.Context, rep *Report) error {
+	done := 0
+	for {
+		var cursor uint64
+		if err := e.cfg.Vault.View(ctx, func(tx *vault.Tx) error {
+			var err error
+			cursor, err = tx.Cursor()
+			return err
+		}); err != nil {
+			return err
+		}
+		page, err := e.cfg.Remote.Changes(ctx, cursor, e.cfg.PageLimit)
+		if err != nil {
+			return fmt.Errorf("pull changes: %w", err)
+		}
+		if err := checkPage(page, cursor); err != nil {
+			return err
+		}
+		ts, err := e.decryptPage(ctx, page.Changes)
+		if err != nil {
+			return err
+		}
+		var ups []Update
+		err = e.cfg.Vault.Update(ctx, func(tx *vault.Tx) error {
+			for _, t := range ts {
+				local, err := tx.Note(t.c.ID)
+				exists := err == nil
+				if err != nil && !errors.Is(err, vault.ErrNotFound) {
+					return err
+				}
+				u, err := e.resolve(tx, local, exists, t, rep)
+				if err != nil {
+					return err
+				}
+				ups = append(ups, u...)
+			}
+			if err := tx.SetCursor(page.Next); err != nil {
+				return err
+			}
+			tx.AfterCommit(func() { e.cfg.OnUpdate(ups) })
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		rep.Pulled += len(page.Changes)
+		done += len(page.Changes)
+		e.cfg.Progress(done, 0)
+		if !page.More || len(page.Changes) == 0 {
+			return nil
+		}
+	}
+}
+
+func checkPage(p protocol.ChangesResponse, since uint64) error {
+	if p.Next < since {
+		return fmt.Errorf("pull changes: cursor went back from %d to %d: %w", since, p.Next, ErrRollback)
+	}
+	for _, c := range p.Changes {
+		if !protocol.ValidID(c.ID) || c.Rev == 0 || c.Seq <= since || c.Deleted == (len(c.Blob) > 0) {
+			return fmt.Errorf("pull changes: malformed change: %w", ErrBadResponse)
+		}
+	}
+	return nil
+}
+
+// decryptPage opens every blob of a page, in parallel for large pages.
+func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change) ([]theirs, error) {
+	ts := make([]theirs, len(changes))
+	errs := make([]error, len(changes))
+	workers := min(runtime.GOMAXPROCS(0), (len(changes)+63)/64)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(changes); i += workers {
+				ts[i].c = changes[i]
+				if !changes[i].Deleted {
+					ts[i].n, errs[i] = e.cfg.Codec.Open(changes[i].ID, changes[i].Rev, changes[i].Blob)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		switch {
+		case err == nil || errors.Is(err, ErrNewerFormat):
+		case errors.Is(err, cryptobox.ErrUnknownGeneration):
+			n, err := e.open(ctx, changes[i])
+			if err != nil && !errors.Is(err, ErrNewerFormat) {
+				return nil, err
+			}
+			ts[i].n = n
+		default:
+			return nil, err
+		}
+	}
+	return ts, nil
+}

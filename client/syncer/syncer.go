@@ -1,0 +1,164 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"cipherleaf.dev/client/vault"
+	"cipherleaf.dev/shared/cryptobox"
+	"cipherleaf.dev/shared/note"
+	"cipherleaf.dev/shared/protocol"
+)
+
+// Update tells the owner of the in-memory notes what a committed
+// transaction changed. Note is nil when the note is gone (deleted, or
+// hidden because it needs a newer Cipherleaf).
+type Update struct {
+	ID      string
+	Note    *note.Note
+	Pending bool
+	Keep    bool // content unchanged: only Pending changed
+}
+
+// Config wires an Engine.
+type Config struct {
+	Vault  *vault.Vault
+	Remote Remote
+	Codec  Codec
+	// Rotated is called when a note uses a generation the bundle lacks and
+	// the server's successor (opened with a key this device holds) provides
+	// it: the owner stores keys.WrappedKey, swaps in b, and returns.
+	Rotated   func(ctx context.Context, keys protocol.KeysResponse, b cryptobox.Bundle) error
+	Merge     MergeFunc                  // nil: MergeFields
+	OnUpdate  func([]Update)             // runs after commit, in commit order
+	Progress  func(done, total int)      // optional
+	Now       func() time.Time           // for conflicted copies
+	Logger    *slog.Logger               // ids and counts only
+	PageLimit int                        // 0: protocol.DefaultPageLimit
+	BatchSize int                        // 0: protocol.MaxBatchOps
+	NewID     func() (string, error)     // nil: vault.NewID
+	MaxRounds int                        // push/pull rounds per Sync; 0: 8
+}
+
+// Report summarizes one Sync.
+type Report struct {
+	Pushed, Pulled, Merged, Conflicts int
+}
+
+// Engine runs syncs. One Sync at a time; Sync serializes itself.
+type Engine struct {
+	cfg Config
+	run chan struct{} // a one-slot semaphore: at most one Sync runs
+}
+
+// New returns an engine.
+func New(cfg Config) *Engine {
+	if cfg.Merge == nil {
+		cfg.Merge = MergeFields
+	}
+	if cfg.PageLimit == 0 {
+		cfg.PageLimit = protocol.DefaultPageLimit
+	}
+	if cfg.BatchSize == 0 {
+		cfg.BatchSize = protocol.MaxBatchOps
+	}
+	if cfg.NewID == nil {
+		cfg.NewID = vault.NewID
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MaxRounds == 0 {
+		cfg.MaxRounds = 8
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.OnUpdate == nil {
+		cfg.OnUpdate = func([]Update) {}
+	}
+	if cfg.Progress == nil {
+		cfg.Progress = func(int, int) {}
+	}
+	return &Engine{cfg: cfg, run: make(chan struct{}, 1)}
+}
+
+// Sync pushes the pending queue, pulls every change since the cursor, and
+// repeats until nothing is left to push (or MaxRounds). Every step commits
+// on its own, so an interrupted Sync resumes where it stopped.
+func (e *Engine) Sync(ctx context.Context) (Report, error) {
+	select {
+	case e.run <- struct{}{}:
+	case <-ctx.Done():
+		return Report{}, ctx.Err()
+	}
+	defer func() { <-e.run }()
+	var rep Report
+	for round := 0; round < e.cfg.MaxRounds; round++ {
+		if err := e.push(ctx, &rep); err != nil {
+			return rep, err
+		}
+		if err := e.pull(ctx, &rep); err != nil {
+			return rep, err
+		}
+		n, err := e.cfg.Vault.PendingCount(ctx)
+		if err != nil {
+			return rep, err
+		}
+		if n == 0 {
+			break
+		}
+	}
+	e.cfg.Logger.Debug("sync done", "pushed", rep.Pushed, "pulled", rep.Pulled, "merged", rep.Merged, "conflicts", rep.Conflicts)
+	return rep, nil
+}
+
+// open decrypts a server change, fetching the key successor once when the
+// generation is unknown.
+func (e *Engine) open(ctx context.Context, c protocol.Change) (*note.Note, error) {
+	n, err := e.cfg.Codec.Open(c.ID, c.Rev, c.Blob)
+	if !errors.Is(err, cryptobox.ErrUnknownGeneration) {
+		return n, err
+	}
+	if err := e.adoptSuccessor(ctx); err != nil {
+		return nil, err
+	}
+	n, err = e.cfg.Codec.Open(c.ID, c.Rev, c.Blob)
+	if errors.Is(err, cryptobox.ErrUnknownGeneration) {
+		return nil, fmt.Errorf("open note %s: %w", c.ID, ErrUnknownKey)
+	}
+	return n, err
+}
+
+// adoptSuccessor fetches GET /account/keys and opens the successor bundle
+// with any key this device holds (SPEC §3).
+func (e *Engine) adoptSuccessor(ctx context.Context) error {
+	keys, err := e.cfg.Remote.Keys(ctx)
+	if err != nil {
+		return fmt.Errorf("fetch account keys: %w", err)
+	}
+	if len(keys.Successor) == 0 {
+		return ErrUnknownKey
+	}
+	for _, ak := range e.cfg.Codec.Bundle() {
+		b, err := cryptobox.UnwrapBundle(&ak.Key, keys.Successor, cryptobox.PurposeRotation)
+		if err != nil {
+			continue
+		}
+		if b.Current().Gen <= e.cfg.Codec.Bundle().Current().Gen {
+			return ErrUnknownKey
+		}
+		if e.cfg.Rotated == nil {
+			return ErrUnknownKey
+		}
+		if err := e.cfg.Rotated(ctx, keys, b); err != nil {
+			return fmt.Errorf("adopt rotated key: %w", err)
+		}
+		e.cfg.Logger.Info("adopted rotated account key", "gen", b.Current().Gen)
+		return nil
+	}
+	return ErrUnknownKey
+}

@@ -1,0 +1,192 @@
+package vault
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Op is a pending operation on a note.
+type Op string
+
+// Pending operations; OpNone means the note is in sync.
+const (
+	OpNone   Op = ""
+	OpPut    Op = "put"
+	OpDelete Op = "delete"
+)
+
+// Note is one row of the notes table plus its pending queue entry.
+type Note struct {
+	ID           string
+	Rev          uint64 // revision Envelope is sealed for
+	Envelope     []byte // nil when deleted
+	Gen          uint32 // key generation of Envelope
+	BaseRev      uint64 // last revision known to be on the server
+	BaseEnvelope []byte // server envelope at BaseRev while an edit is pending
+	SeenRev      uint64 // highest revision received from the server
+	Deleted      bool
+	Op           Op    // pending operation, OpNone if in sync
+	Version      int64 // pending version (bumped on each local write)
+}
+
+// Base returns the envelope of the last synced revision (the common base of
+// a merge), or nil when there is none.
+func (n *Note) Base() []byte {
+	if n.BaseEnvelope != nil {
+		return n.BaseEnvelope
+	}
+	if n.Op == OpNone && n.Rev == n.BaseRev && !n.Deleted {
+		return n.Envelope
+	}
+	return nil
+}
+
+const noteColumns = `n.id, n.rev, n.envelope, n.gen, n.base_rev, n.base_envelope, n.seen_rev, n.deleted,
+	COALESCE(p.op, ''), COALESCE(p.version, 0)`
+
+func scanNote(s interface{ Scan(...any) error }) (Note, error) {
+	var n Note
+	var op string
+	err := s.Scan(&n.ID, &n.Rev, &n.Envelope, &n.Gen, &n.BaseRev, &n.BaseEnvelope, &n.SeenRev, &n.Deleted, &op, &n.Version)
+	n.Op = Op(op)
+	return n, err
+}
+
+// Note returns the row of id, or ErrNotFound.
+func (tx *Tx) Note(id string) (Note, error) {
+	s, err := tx.stmt(`SELECT ` + noteColumns + ` FROM notes n LEFT JOIN pending p ON p.note_id = n.id WHERE n.id = ?`)
+	if err != nil {
+		return Note{}, err
+	}
+	n, err := scanNote(s.QueryRowContext(tx.ctx, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Note{}, ErrNotFound
+	}
+	if err != nil {
+		return Note{}, fmt.Errorf("read note: %w", err)
+	}
+	return n, nil
+}
+
+// PutNote writes the notes columns of n (not its pending entry).
+func (tx *Tx) PutNote(n Note) error {
+	_, err := tx.exec(`INSERT INTO notes (id, rev, envelope, gen, base_rev, base_envelope, seen_rev, deleted)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, envelope = excluded.envelope, gen = excluded.gen,
+		base_rev = excluded.base_rev, base_envelope = excluded.base_envelope,
+		seen_rev = excluded.seen_rev, deleted = excluded.deleted`,
+		n.ID, n.Rev, n.Envelope, n.Gen, n.BaseRev, n.BaseEnvelope, n.SeenRev, n.Deleted)
+	if err != nil {
+		return fmt.Errorf("write note: %w", err)
+	}
+	return nil
+}
+
+// Queue records a pending op on id (which must exist), bumping its version.
+func (tx *Tx) Queue(id string, op Op) error {
+	_, err := tx.exec(`INSERT INTO pending (note_id, op) VALUES (?, ?)
+		ON CONFLICT (note_id) DO UPDATE SET op = excluded.op, version = pending.version + 1`, id, string(op))
+	if err != nil {
+		return fmt.Errorf("queue note: %w", err)
+	}
+	return nil
+}
+
+// Dequeue removes id's pending entry if its version is still version and
+// reports whether it did.
+func (tx *Tx) Dequeue(id string, version int64) (bool, error) {
+	res, err := tx.exec(`DELETE FROM pending WHERE note_id = ? AND version = ?`, id, version)
+	if err != nil {
+		return false, fmt.Errorf("dequeue note: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("dequeue note: %w", err)
+	}
+	return n == 1, nil
+}
+
+// Pending returns up to limit queued notes in queue order.
+func (tx *Tx) Pending(limit int) ([]Note, error) {
+	return tx.query(`SELECT `+noteColumns+` FROM pending p JOIN notes n ON n.id = p.note_id ORDER BY p.seq LIMIT ?`, limit)
+}
+
+// Notes calls fn for every note that has an envelope (not deleted).
+func (tx *Tx) Notes(fn func(Note) error) error {
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+noteColumns+` FROM notes n LEFT JOIN pending p ON p.note_id = n.id
+		WHERE n.envelope IS NOT NULL`)
+	if err != nil {
+		return fmt.Errorf("list notes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		n, err := scanNote(rows)
+		if err != nil {
+			return fmt.Errorf("list notes: %w", err)
+		}
+		if err := fn(n); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list notes: %w", err)
+	}
+	return nil
+}
+
+// OldGeneration returns up to limit live notes sealed under a generation
+// other than gen (the work left of a key rotation).
+func (tx *Tx) OldGeneration(gen uint32, limit int) ([]Note, error) {
+	return tx.query(`SELECT `+noteColumns+` FROM notes n LEFT JOIN pending p ON p.note_id = n.id
+		WHERE n.envelope IS NOT NULL AND n.gen <> ? LIMIT ?`, gen, limit)
+}
+
+func (tx *Tx) query(q string, args ...any) ([]Note, error) {
+	rows, err := tx.tx.QueryContext(tx.ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query notes: %w", err)
+	}
+	defer rows.Close()
+	var out []Note
+	for rows.Next() {
+		n, err := scanNote(rows)
+		if err != nil {
+			return nil, fmt.Errorf("query notes: %w", err)
+		}
+		out = append(out, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query notes: %w", err)
+	}
+	return out, nil
+}
+
+// PendingCount returns the number of pending operations.
+func (tx *Tx) PendingCount() (int, error) {
+	var n int
+	if err := tx.tx.QueryRowContext(tx.ctx, "SELECT count(*) FROM pending").Scan(&n); err != nil {
+		return 0, fmt.Errorf("count pending: %w", err)
+	}
+	return n, nil
+}
+
+// PendingCount returns the number of queued local changes.
+func (v *Vault) PendingCount(ctx context.Context) (int, error) {
+	var n int
+	err := v.View(ctx, func(tx *Tx) error {
+		var err error
+		n, err = tx.PendingCount()
+		return err
+	})
+	return n, err
+}
+
+// DeleteNote removes id's row and its pending entry.
+func (tx *Tx) DeleteNote(id string) error {
+	if _, err := tx.exec(`DELETE FROM notes WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("delete note: %w", err)
+	}
+	return nil
+}

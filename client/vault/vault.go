@@ -1,0 +1,147 @@
+package vault
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"sync"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// FileName is the vault's file name inside a profile folder.
+const FileName = "vault.db"
+
+// Vault is an open vault file. It is safe for concurrent use; write
+// transactions are serialized.
+type Vault struct {
+	db   *sql.DB
+	path string
+	wmu  sync.Mutex // serializes Update, so post-commit hooks run in commit order
+}
+
+// Open opens (creating if needed, mode 0600) the vault at path and brings its
+// schema up to date.
+func Open(ctx context.Context, path string) (*Vault, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("create vault file: %w", err)
+	}
+	f.Close()
+	if err := os.Chmod(path, 0o600); err != nil {
+		return nil, fmt.Errorf("restrict vault file: %w", err)
+	}
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_synchronous", "NORMAL")
+	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open vault: %w", err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open vault: %w", err)
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate vault: %w", err)
+	}
+	v := &Vault{db: db, path: path}
+	if err := v.ensureProfileID(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return v, nil
+}
+
+// Path returns the vault file's path.
+func (v *Vault) Path() string { return v.path }
+
+// Close closes the database.
+func (v *Vault) Close() error {
+	if err := v.db.Close(); err != nil {
+		return fmt.Errorf("close vault: %w", err)
+	}
+	return nil
+}
+
+// Checkpoint folds the write-ahead log into the main file.
+func (v *Vault) Checkpoint(ctx context.Context) error {
+	if _, err := v.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		return fmt.Errorf("checkpoint vault: %w", err)
+	}
+	return nil
+}
+
+// Update runs fn in one write transaction. Hooks registered with
+// Tx.AfterCommit run after a successful commit, before the next Update
+// starts, so in-memory state follows the vault in commit order.
+func (v *Vault) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	v.wmu.Lock()
+	defer v.wmu.Unlock()
+	sqlTx, err := v.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin vault transaction: %w", err)
+	}
+	tx := &Tx{tx: sqlTx, ctx: ctx}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit vault transaction: %w", err)
+	}
+	for _, f := range tx.after {
+		f()
+	}
+	return nil
+}
+
+// View runs fn in one read transaction (a consistent snapshot).
+func (v *Vault) View(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := v.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("begin vault read: %w", err)
+	}
+	defer sqlTx.Rollback()
+	return fn(&Tx{tx: sqlTx, ctx: ctx})
+}
+
+// IsDiskFull reports whether err comes from SQLite running out of space.
+func IsDiskFull(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.Code == sqlite3.ErrFull
+}
+
+func (v *Vault) ensureProfileID(ctx context.Context) error {
+	return v.Update(ctx, func(tx *Tx) error {
+		id, err := tx.meta("profile_id")
+		if err != nil {
+			return err
+		}
+		if id != "" {
+			return nil
+		}
+		newID, err := NewID()
+		if err != nil {
+			return err
+		}
+		return tx.setMeta("profile_id", newID)
+	})
+}
+
+// ProfileID returns the random id of this profile (names its keyring entry).
+func (v *Vault) ProfileID(ctx context.Context) (string, error) {
+	var id string
+	err := v.View(ctx, func(tx *Tx) error {
+		var err error
+		id, err = tx.meta("profile_id")
+		return err
+	})
+	return id, err
+}

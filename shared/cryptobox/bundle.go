@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
+	"math"
 )
 
 // AccountKey is one generation of the account key.
@@ -31,7 +32,8 @@ func NewBundle() (Bundle, error) {
 	return Bundle{k}, nil
 }
 
-// Current returns the key new notes are sealed under.
+// Current returns the key new notes are sealed under. b must not be empty
+// (NewBundle and ParseBundle never return an empty bundle).
 func (b Bundle) Current() AccountKey { return b[0] }
 
 // Lookup returns the key of generation gen.
@@ -47,8 +49,14 @@ func (b Bundle) Lookup(gen uint32) (AccountKey, bool) {
 // Rotate returns a new bundle with a fresh key of the next generation in
 // front of b's keys. b is unchanged.
 func (b Bundle) Rotate() (Bundle, error) {
+	if len(b) == 0 {
+		return nil, fmt.Errorf("rotate: empty bundle: %w", ErrBadBundle)
+	}
 	if len(b) >= MaxBundleKeys {
 		return nil, fmt.Errorf("rotate: bundle already holds %d keys: %w", len(b), ErrBadBundle)
+	}
+	if b[0].Gen == math.MaxUint32 {
+		return nil, fmt.Errorf("rotate: generation %d is the last: %w", b[0].Gen, ErrBadBundle)
 	}
 	var k AccountKey
 	k.Gen = b[0].Gen + 1
@@ -60,6 +68,9 @@ func (b Bundle) Rotate() (Bundle, error) {
 
 // Without returns the bundle minus generation gen (never the current key).
 func (b Bundle) Without(gen uint32) Bundle {
+	if len(b) == 0 {
+		return nil
+	}
 	out := Bundle{b[0]}
 	for _, k := range b[1:] {
 		if k.Gen != gen {

@@ -61,13 +61,19 @@ func NewParams() (Params, error) {
 	return Params{Time: 3, Memory: 64 * 1024, Threads: 4, Salt: salt}, nil
 }
 
-// Check reports whether p lies within the policy.
+// Check reports whether p lies within the policy. Whatever the policy, it
+// also enforces the RFC 9106 minimums t ≥ 1, p ≥ 1 and m ≥ 8·p (below them
+// x/crypto/argon2 would panic or silently raise m, unlike other
+// implementations).
 func (pol Policy) Check(p Params) error {
 	if len(p.Salt) != SaltSize {
 		return fmt.Errorf("salt is %d bytes, want %d: %w", len(p.Salt), SaltSize, ErrWeakParams)
 	}
-	if p.Time < pol.MinTime || p.Memory < pol.MinMemory || p.Threads < pol.MinThreads {
+	if p.Time < max(pol.MinTime, 1) || p.Memory < pol.MinMemory || p.Threads < max(pol.MinThreads, 1) {
 		return ErrWeakParams
+	}
+	if uint64(p.Memory) < 8*uint64(p.Threads) {
+		return fmt.Errorf("memory %d KiB below 8 × %d threads: %w", p.Memory, p.Threads, ErrWeakParams)
 	}
 	if p.Time > pol.MaxTime || p.Memory > pol.MaxMemory || p.Threads > pol.MaxThreads {
 		return ErrExcessiveParams

@@ -21,13 +21,20 @@ type Location struct {
 	Rev    uint64 // the revision the blob has on the server
 }
 
-// ParseUUID decodes a canonical UUID into its 16 bytes.
+// ParseUUID decodes a UUID in canonical lowercase text form
+// (8-4-4-4-12 lowercase hex digits, SPEC conventions) into its 16 bytes.
+// Upper case is refused so that one id has exactly one spelling.
 func ParseUUID(s string) ([16]byte, error) {
 	var out [16]byte
 	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
 		return out, ErrBadID
 	}
 	h := s[0:8] + s[9:13] + s[14:18] + s[19:23] + s[24:36]
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return out, ErrBadID
+		}
+	}
 	if _, err := hex.Decode(out[:], []byte(h)); err != nil {
 		return out, ErrBadID
 	}
@@ -75,6 +82,9 @@ func noteKey(ak *AccountKey, noteID string) (*[KeySize]byte, error) {
 // SealNote pads payload and seals it under the bundle's current key for loc
 // (SPEC §5).
 func SealNote(b Bundle, loc Location, payload []byte) ([]byte, error) {
+	if len(b) == 0 {
+		return nil, ErrBadBundle
+	}
 	nonce, err := newNonce()
 	if err != nil {
 		return nil, err
@@ -147,6 +157,7 @@ func OpenNote(b Bundle, loc Location, env []byte) ([]byte, error) {
 	}
 	payload, err := unpad(padded)
 	if err != nil {
+		clear(padded)
 		return nil, err
 	}
 	out := make([]byte, len(payload))

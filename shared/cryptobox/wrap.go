@@ -20,9 +20,19 @@ const wrapVersion = 0x01
 // WrapOverhead is the number of bytes Wrap adds to its plaintext.
 const WrapOverhead = 1 + NonceSize + TagSize
 
+// known reports whether p is one of the purposes of SPEC §4.
+func (p Purpose) known() bool {
+	switch p {
+	case PurposePassword, PurposeRecovery, PurposeDevice, PurposeRotation, PurposeBackup:
+		return true
+	}
+	return false
+}
+
 func wrapAD(p Purpose) []byte { return []byte("cipherleaf/v1/wrap/" + string(p)) }
 
 // Wrap seals plaintext under key for purpose: 0x01 || nonce || ciphertext.
+// purpose must be one of the Purpose constants.
 func Wrap(key *[KeySize]byte, plaintext []byte, purpose Purpose) ([]byte, error) {
 	nonce, err := newNonce()
 	if err != nil {
@@ -32,6 +42,9 @@ func Wrap(key *[KeySize]byte, plaintext []byte, purpose Purpose) ([]byte, error)
 }
 
 func wrapWithNonce(key *[KeySize]byte, plaintext []byte, purpose Purpose, nonce []byte) ([]byte, error) {
+	if !purpose.known() {
+		return nil, fmt.Errorf("wrap: unknown purpose %q", purpose)
+	}
 	out := make([]byte, 0, WrapOverhead+len(plaintext))
 	out = append(out, wrapVersion)
 	out = append(out, nonce...)
@@ -50,7 +63,7 @@ func Unwrap(key *[KeySize]byte, wrapped []byte, purpose Purpose) ([]byte, error)
 	if wrapped[0] != wrapVersion {
 		return nil, ErrUnsupportedVersion
 	}
-	if len(wrapped) < WrapOverhead {
+	if len(wrapped) < WrapOverhead || !purpose.known() {
 		return nil, ErrOpen
 	}
 	return open(key, wrapped[1:1+NonceSize], wrapped[1+NonceSize:], wrapAD(purpose))

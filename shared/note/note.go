@@ -52,7 +52,8 @@ type wire struct {
 
 var known = map[string]bool{"v": true, "title": true, "body": true, "tags": true, "created": true, "modified": true, "conflict_of": true}
 
-// Validate checks the limits of SPEC §5.2.
+// Validate checks the rules of SPEC §5.2: limits, non-empty tags, UTF-8
+// text and times that RFC 3339 can write in UTC.
 func (n *Note) Validate() error {
 	if len(n.Title) > MaxTitleBytes {
 		return fmt.Errorf("title longer than %d bytes: %w", MaxTitleBytes, ErrInvalid)
@@ -65,8 +66,18 @@ func (n *Note) Validate() error {
 			return fmt.Errorf("tag %q empty or longer than %d bytes: %w", t, MaxTagBytes, ErrInvalid)
 		}
 	}
-	if !utf8.ValidString(n.Title) || !utf8.ValidString(n.Body) {
+	if !utf8.ValidString(n.Title) || !utf8.ValidString(n.Body) || !utf8.ValidString(n.ConflictOf) {
 		return fmt.Errorf("not UTF-8: %w", ErrInvalid)
+	}
+	for _, t := range n.Tags {
+		if !utf8.ValidString(t) {
+			return fmt.Errorf("tag not UTF-8: %w", ErrInvalid)
+		}
+	}
+	for _, t := range []time.Time{n.Created, n.Modified} {
+		if y := t.UTC().Year(); y < 0 || y > 9999 {
+			return fmt.Errorf("time %v outside years 0-9999: %w", t, ErrInvalid)
+		}
 	}
 	return nil
 }
@@ -96,31 +107,54 @@ func (n *Note) Marshal() ([]byte, error) {
 }
 
 // Unmarshal decodes a payload. A payload with a newer version fails with
-// ErrNewerVersion.
+// ErrNewerVersion. Field names match exactly (JSON is case-sensitive here,
+// unlike encoding/json's default), so "Title" is an unknown field, kept
+// as such, and never mistaken for "title".
 func Unmarshal(data []byte) (*Note, error) {
-	var w wire
-	if err := json.Unmarshal(data, &w); err != nil {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil || m == nil {
 		return nil, fmt.Errorf("decode note: %w", ErrInvalid)
 	}
-	if w.V > Version {
-		return nil, ErrNewerVersion
-	}
-	if w.V < 1 {
+	var v int
+	if raw, ok := m["v"]; !ok || json.Unmarshal(raw, &v) != nil {
 		return nil, fmt.Errorf("missing version: %w", ErrInvalid)
 	}
-	n := &Note{Title: w.Title, Body: w.Body, Tags: w.Tags, Created: w.Created, Modified: w.Modified, ConflictOf: w.ConflictOf}
+	if v > Version {
+		return nil, ErrNewerVersion
+	}
+	if v < 1 {
+		return nil, fmt.Errorf("version %d: %w", v, ErrInvalid)
+	}
+	n := &Note{}
+	fields := []struct {
+		name string
+		dst  any
+	}{
+		{"title", &n.Title},
+		{"body", &n.Body},
+		{"tags", &n.Tags},
+		{"created", &n.Created},
+		{"modified", &n.Modified},
+		{"conflict_of", &n.ConflictOf},
+	}
+	for _, f := range fields {
+		raw, ok := m[f.name]
+		if !ok {
+			continue
+		}
+		if err := json.Unmarshal(raw, f.dst); err != nil {
+			return nil, fmt.Errorf("decode note field %s: %w", f.name, ErrInvalid)
+		}
+	}
 	if err := n.Validate(); err != nil {
 		return nil, err
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &m); err == nil {
-		for k, v := range m {
-			if !known[k] {
-				if n.extra == nil {
-					n.extra = map[string]json.RawMessage{}
-				}
-				n.extra[k] = v
+	for k, raw := range m {
+		if !known[k] {
+			if n.extra == nil {
+				n.extra = map[string]json.RawMessage{}
 			}
+			n.extra[k] = raw
 		}
 	}
 	return n, nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 var (
@@ -17,9 +18,18 @@ var ErrInvalidUsername = errors.New("username must be 3-64 characters of a-z, 0-
 // ErrInvalidID reports an id that is not a canonical lowercase UUID.
 var ErrInvalidID = errors.New("id must be a lowercase UUID")
 
-// NormalizeUsername lower-cases name and checks it against the rules.
+// NormalizeUsername trims surrounding white space, lower-cases ASCII letters
+// and checks the result against the rules. Non-ASCII input is refused before
+// any case mapping: Unicode lower-casing would turn look-alikes such as the
+// Kelvin sign "K" (U+212A) into "k".
 func NormalizeUsername(name string) (string, error) {
-	n := strings.ToLower(strings.TrimSpace(name))
+	n := strings.TrimSpace(name)
+	for i := 0; i < len(n); i++ {
+		if n[i] >= utf8.RuneSelf {
+			return "", ErrInvalidUsername
+		}
+	}
+	n = strings.ToLower(n)
 	if !usernameRE.MatchString(n) {
 		return "", ErrInvalidUsername
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"os"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -61,6 +62,13 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	if opt.ReadConn <= 0 {
 		opt.ReadConn = 4
+	}
+	// Create the file ourselves so it (and the -wal and -shm files SQLite
+	// derives from it) is readable by the owner only.
+	if f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600); err != nil {
+		return nil, fmt.Errorf("create database: %w", err)
+	} else {
+		f.Close()
 	}
 	w, err := sql.Open("sqlite3", dsn(path, false))
 	if err != nil {

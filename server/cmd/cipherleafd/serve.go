@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"cipherleaf.dev/server/httpapi"
+	"cipherleaf.dev/server/metrics"
+	"cipherleaf.dev/server/ratelimit"
+	"cipherleaf.dev/server/secret"
+	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/server/tlsid"
+	"cipherleaf.dev/server/tokens"
+)
+
+// serveConfig is everything "serve" reads from flags and environment.
+type serveConfig struct {
+	data         string
+	addr         string
+	tlsCert      string
+	tlsKey       string
+	insecureHTTP bool
+	trustProxy   bool
+	registration string
+	bcryptCost   int
+	accessTTL    time.Duration
+	maxBody      sizeValue
+	maxBlob      sizeValue
+	quota        sizeValue
+	memLimit     sizeValue
+	logFormat    string
+	logLevel     string
+	ipRate       float64
+	ipBurst      int
+	userRate     float64
+	userBurst    int
+	lockAfter    int
+	lockBase     time.Duration
+	lockMax      time.Duration
+}
+
+func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
+	c := &serveConfig{maxBody: 32 << 20, maxBlob: 4 << 20, quota: 1 << 30, memLimit: 32 << 20}
+	fs := newFlagSet("serve", stderr)
+	fs.StringVar(&c.data, "data", "", "data folder (created on first start)")
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8443", "address to listen on (port 0 picks a free one)")
+	fs.StringVar(&c.tlsCert, "tls-cert", "", "PEM certificate (chain) instead of the self-signed one")
+	fs.StringVar(&c.tlsKey, "tls-key", "", "PEM key of --tls-cert")
+	fs.BoolVar(&c.insecureHTTP, "insecure-http", false, "serve plain HTTP, only behind a TLS-terminating proxy")
+	fs.BoolVar(&c.trustProxy, "trust-proxy", false, "take client IPs from X-Forwarded-For (set only behind a proxy)")
+	fs.StringVar(&c.registration, "registration", "open", "open or closed to new accounts")
+	fs.IntVar(&c.bcryptCost, "bcrypt-cost", 12, "bcrypt cost for stored auth keys (4-31)")
+	fs.DurationVar(&c.accessTTL, "access-ttl", 10*time.Minute, "lifetime of access tokens")
+	fs.Var(&c.maxBody, "max-body", "largest request body (bytes, or with KiB/MiB/GiB)")
+	fs.Var(&c.maxBlob, "max-blob", "largest note or manifest blob")
+	fs.Var(&c.quota, "quota", "stored blob bytes per user (0: unlimited)")
+	fs.Var(&c.memLimit, "mem-limit", "soft memory limit of the Go runtime (0: none; GOMEMLIMIT wins)")
+	fs.StringVar(&c.logFormat, "log-format", "text", "text or json")
+	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.Float64Var(&c.ipRate, "auth-ip-rate", 2, "auth requests per second per client IP (sustained)")
+	fs.IntVar(&c.ipBurst, "auth-ip-burst", 30, "auth requests per client IP in a burst")
+	fs.Float64Var(&c.userRate, "auth-user-rate", 0.2, "auth requests per second per username (sustained)")
+	fs.IntVar(&c.userBurst, "auth-user-burst", 10, "auth requests per username in a burst")
+	fs.IntVar(&c.lockAfter, "lockout-after", 5, "failed attempts before a lockout (0: never)")
+	fs.DurationVar(&c.lockBase, "lockout-base", time.Second, "first lockout; doubles with each further failure")
+	fs.DurationVar(&c.lockMax, "lockout-max", 15*time.Minute, "longest lockout")
+	return c, fs
+}
+
+func (c *serveConfig) check() error {
+	switch {
+	case c.registration != "open" && c.registration != "closed":
+		return fmt.Errorf("%w: --registration must be open or closed", errUsage)
+	case c.bcryptCost < 4 || c.bcryptCost > 31:
+		return fmt.Errorf("%w: --bcrypt-cost must be 4 to 31", errUsage)
+	case c.accessTTL < time.Second:
+		return fmt.Errorf("%w: --access-ttl too short", errUsage)
+	case (c.tlsCert == "") != (c.tlsKey == ""):
+		return fmt.Errorf("%w: --tls-cert and --tls-key go together", errUsage)
+	case c.insecureHTTP && c.tlsCert != "":
+		return fmt.Errorf("%w: --insecure-http and --tls-cert exclude each other", errUsage)
+	case c.maxBlob <= 0 || c.maxBody <= 0 || c.maxBlob > c.maxBody:
+		return fmt.Errorf("%w: need 0 < --max-blob <= --max-body", errUsage)
+	}
+	return nil
+}
+
+func newLogger(format, level string, w io.Writer) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("%w: --log-level: %w", errUsage, err)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("%w: --log-format must be text or json", errUsage)
+}
+
+// runServe starts the server and blocks until ctx ends, then shuts down
+// gracefully: in-flight requests finish, the database closes cleanly.
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, fs := serveFlags(stderr)
+	if pos, err := parse(fs, args, getenv); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
+	}
+	if err := c.check(); err != nil {
+		return err
+	}
+	log, err := newLogger(c.logFormat, c.logLevel, stderr)
+	if err != nil {
+		return err
+	}
+	if c.memLimit > 0 && getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(c.memLimit))
+	}
+	dir := dataDir(c.data)
+	if err := dir.create(); err != nil {
+		return err
+	}
+	sec, err := secret.LoadOrCreate(dir.secret(), nil)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, dir.db(), store.Options{})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Error("close database", "err", err)
+		}
+	}()
+
+	var tlsConf *tls.Config
+	if !c.insecureHTTP {
+		var cert tls.Certificate
+		if c.tlsCert != "" {
+			cert, err = tlsid.Load(c.tlsCert, c.tlsKey)
+		} else {
+			cert, err = tlsid.LoadOrCreate(dir.tlsCert(), dir.tlsKey(), time.Now())
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "fingerprint: %s\n", tlsid.Fingerprint(cert.Certificate[0]))
+		tlsConf = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	}
+
+	limit := func(r float64, b int) ratelimit.Config {
+		return ratelimit.Config{Rate: rate.Limit(r), Burst: b, MaxFailures: c.lockAfter, BaseLockout: c.lockBase, MaxLockout: c.lockMax}
+	}
+	handler, err := httpapi.New(httpapi.Config{
+		Store:        st,
+		Access:       tokens.NewAccess(sec.Derive("cipherleaf/jwt-hs256"), c.accessTTL, nil),
+		ParamsKey:    sec.Derive("cipherleaf/params"),
+		Logger:       log,
+		Metrics:      metrics.New(),
+		Registration: c.registration == "open",
+		BcryptCost:   c.bcryptCost,
+		MaxBody:      int64(c.maxBody),
+		MaxBlob:      int(c.maxBlob),
+		Quota:        int64(c.quota),
+		IPLimit:      limit(c.ipRate, c.ipBurst),
+		UserLimit:    limit(c.userRate, c.userBurst),
+		TrustProxy:   c.trustProxy,
+	})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		TLSConfig:         tlsConf,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	scheme := "https"
+	if c.insecureHTTP {
+		scheme = "http"
+		log.Warn("serving plain HTTP: only safe behind a TLS-terminating proxy")
+	}
+	fmt.Fprintf(stdout, "listening on %s://%s\n", scheme, ln.Addr())
+	log.Info("serving", "addr", ln.Addr().String(), "data", c.data, "registration", c.registration)
+
+	errc := make(chan error, 1)
+	go func() {
+		if tlsConf != nil {
+			errc <- srv.ServeTLS(ln, "", "")
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}

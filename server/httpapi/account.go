@@ -1,0 +1,115 @@
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/shared/protocol"
+)
+
+// proveKey loads the signed-in user and checks key against its auth hash:
+// account changes need the key, not only a token.
+func (a *api) proveKey(c echo.Context, event string, key []byte) (*store.User, error) {
+	p := who(c)
+	if err := checkAuthKey("auth_key", key); err != nil {
+		return nil, err
+	}
+	u, err := a.Store.UserByID(c.Request().Context(), p.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if !a.keyMatches(u.AuthHash, key) {
+		a.Metrics.LoginsFailed.Inc()
+		a.audit(c, event, false, slog.String("user", u.Username), slog.String("session", p.SID))
+		return nil, errUnauthorized
+	}
+	return u, nil
+}
+
+// handleChangePassword answers POST /account/password: a new auth key and
+// re-wrapped bundle; every other session ends.
+func (a *api) handleChangePassword(c echo.Context) error {
+	var req protocol.PasswordRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if err := firstError(
+		checkAuthKey("new_auth_key", req.NewAuthKey),
+		checkKDF(&req.KDF),
+		checkWrappedKey("wrapped_key", req.WrappedKey, false),
+		checkWrappedKey("recovery_wrapped_key", req.RecoveryWrappedKey, true),
+	); err != nil {
+		return err
+	}
+	u, err := a.proveKey(c, evPassword, req.AuthKey)
+	if err != nil {
+		return err
+	}
+	h, err := a.hashKey(req.NewAuthKey)
+	if err != nil {
+		return err
+	}
+	p := who(c)
+	upd := store.KeyUpdate{AuthHash: h, KDF: &req.KDF, WrappedKey: req.WrappedKey, RecoveryWrappedKey: req.RecoveryWrappedKey}
+	ended, err := a.Store.UpdateKeys(c.Request().Context(), u.ID, upd, true, p.SID, nil)
+	if err != nil {
+		return err
+	}
+	a.audit(c, evPassword, true, slog.String("user", u.Username), slog.String("session", p.SID), slog.Int("sessions_ended", len(ended)))
+	return c.NoContent(http.StatusNoContent)
+}
+
+// handleGetKeys answers GET /account/keys.
+func (a *api) handleGetKeys(c echo.Context) error {
+	u, err := a.Store.UserByID(c.Request().Context(), who(c).UserID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, protocol.KeysResponse{KDF: u.KDF, WrappedKey: u.WrappedKey, Successor: u.Successor})
+}
+
+// handlePutKeys answers PUT /account/keys: a rotated key bundle (SPEC §3).
+func (a *api) handlePutKeys(c echo.Context) error {
+	var req protocol.KeysRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if err := firstError(
+		checkWrappedKey("wrapped_key", req.WrappedKey, false),
+		checkWrappedKey("recovery_wrapped_key", req.RecoveryWrappedKey, false),
+		checkWrappedKey("successor", req.Successor, true),
+	); err != nil {
+		return err
+	}
+	u, err := a.proveKey(c, evKeys, req.AuthKey)
+	if err != nil {
+		return err
+	}
+	upd := store.KeyUpdate{WrappedKey: req.WrappedKey, RecoveryWrappedKey: req.RecoveryWrappedKey, Successor: req.Successor, SetSuccessor: true}
+	if _, err := a.Store.UpdateKeys(c.Request().Context(), u.ID, upd, false, "", nil); err != nil {
+		return err
+	}
+	a.audit(c, evKeys, true, slog.String("user", u.Username), slog.String("session", who(c).SID))
+	return c.NoContent(http.StatusNoContent)
+}
+
+// handleDeleteAccount answers DELETE /account: the account, its notes and
+// sessions are deleted.
+func (a *api) handleDeleteAccount(c echo.Context) error {
+	var req protocol.DeleteAccountRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	u, err := a.proveKey(c, evAccountDelete, req.AuthKey)
+	if err != nil {
+		return err
+	}
+	if err := a.Store.DeleteUser(c.Request().Context(), u.ID); err != nil {
+		return err
+	}
+	a.audit(c, evAccountDelete, true, slog.String("user", u.Username), slog.String("user_id", u.UID))
+	return c.NoContent(http.StatusNoContent)
+}

@@ -1,0 +1,76 @@
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/shared/protocol"
+)
+
+// checkCredentials finds username and compares key with the stored hash
+// (the recovery hash if recovery). Unknown user and wrong key both give
+// errUnauthorized after one bcrypt compare; a disabled account gives
+// errAccountDisabled, but only to a caller who proved the key.
+func (a *api) checkCredentials(c echo.Context, event, username string, key []byte, recovery bool) (*store.User, error) {
+	u, err := a.Store.UserByName(c.Request().Context(), username)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	var hash []byte
+	if u != nil {
+		hash = u.AuthHash
+		if recovery {
+			hash = u.RecoveryHash
+		}
+	}
+	if !a.keyMatches(hash, key) {
+		a.failed(c, username)
+		a.audit(c, event, false, slog.String("user", username))
+		return nil, errUnauthorized
+	}
+	if u.Disabled {
+		a.audit(c, event, false, slog.String("user", username), slog.String("reason", "disabled"))
+		return nil, errAccountDisabled
+	}
+	a.succeeded(c, username)
+	return u, nil
+}
+
+// handleLogin answers POST /auth/login: a new session for a device.
+func (a *api) handleLogin(c echo.Context) error {
+	if err := a.allowIP(c); err != nil {
+		return err
+	}
+	var req protocol.LoginRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if err := firstError(checkUsername(req.Username), checkAuthKey("auth_key", req.AuthKey), checkDeviceName(req.DeviceName)); err != nil {
+		return err
+	}
+	if err := a.allowUser(req.Username); err != nil {
+		return err
+	}
+	u, err := a.checkCredentials(c, evLogin, req.Username, req.AuthKey, false)
+	if err != nil {
+		return err
+	}
+	sess, refresh, err := a.newSession(req.DeviceName)
+	if err != nil {
+		return err
+	}
+	sess.UserID = u.ID
+	if err := a.Store.CreateSession(c.Request().Context(), sess); err != nil {
+		return err
+	}
+	a.audit(c, evLogin, true, slog.String("user", u.Username), slog.String("session", sess.ID))
+	resp, err := a.loginResponse(u, sess.ID, refresh)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, resp)
+}

@@ -1,0 +1,130 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/shared/protocol"
+)
+
+// handleChanges answers GET /notes?since=SEQ&limit=N.
+func (a *api) handleChanges(c echo.Context) error {
+	since, err := queryUint(c, "since", 0)
+	if err != nil {
+		return err
+	}
+	limit, err := queryUint(c, "limit", protocol.DefaultPageLimit)
+	if err != nil {
+		return err
+	}
+	if limit == 0 {
+		limit = protocol.DefaultPageLimit
+	}
+	limit = min(limit, protocol.MaxPageLimit)
+	changes, next, more, err := a.Store.Changes(c.Request().Context(), who(c).UserID, since, int(limit), protocol.MaxPageBytes)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for i := range changes {
+		n += len(changes[i].Blob)
+	}
+	a.Metrics.SyncBytesOut.Add(float64(n))
+	return c.JSON(http.StatusOK, protocol.ChangesResponse{Changes: changes, Next: next, More: more})
+}
+
+// queryUint parses the query parameter name as a u64, def if absent.
+func queryUint(c echo.Context, name string, def uint64) (uint64, error) {
+	s := c.QueryParam(name)
+	if s == "" {
+		return def, nil
+	}
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return 0, badRequest(name + " must be a non-negative integer")
+	}
+	return v, nil
+}
+
+// handlePutNote answers PUT /notes/{id}.
+func (a *api) handlePutNote(c echo.Context) error {
+	id := c.Param("id")
+	if err := checkNoteID(id); err != nil {
+		return err
+	}
+	var req protocol.PutNoteRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if err := a.checkBlob("blob", req.Blob); err != nil {
+		return err
+	}
+	rev, seq, err := a.Store.WriteNote(c.Request().Context(), who(c).UserID, a.Quota, &store.Write{ID: id, BaseRev: req.BaseRev, Blob: req.Blob})
+	if err != nil {
+		return err
+	}
+	a.Metrics.SyncBytesIn.Add(float64(len(req.Blob)))
+	return c.JSON(http.StatusOK, protocol.WriteResponse{Rev: rev, Seq: seq})
+}
+
+// handleDeleteNote answers DELETE /notes/{id}?base_rev=N with a tombstone.
+func (a *api) handleDeleteNote(c echo.Context) error {
+	id := c.Param("id")
+	if err := checkNoteID(id); err != nil {
+		return err
+	}
+	if c.QueryParam("base_rev") == "" {
+		return badRequest("base_rev is missing")
+	}
+	base, err := queryUint(c, "base_rev", 0)
+	if err != nil {
+		return err
+	}
+	rev, seq, err := a.Store.WriteNote(c.Request().Context(), who(c).UserID, a.Quota, &store.Write{ID: id, BaseRev: base, Delete: true})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, protocol.WriteResponse{Rev: rev, Seq: seq})
+}
+
+// handleBatch answers POST /notes/batch: every op checked first, then all
+// applied in one transaction, each with its own ok or conflict.
+func (a *api) handleBatch(c echo.Context) error {
+	var req protocol.BatchRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if len(req.Ops) > protocol.MaxBatchOps {
+		return tooLarge("at most 1000 operations per batch")
+	}
+	writes := make([]store.Write, len(req.Ops))
+	in := 0
+	for i, op := range req.Ops {
+		if err := checkNoteID(op.ID); err != nil {
+			return err
+		}
+		switch op.Op {
+		case protocol.OpPut:
+			if err := a.checkBlob("blob", op.Blob); err != nil {
+				return err
+			}
+			in += len(op.Blob)
+		case protocol.OpDelete:
+			if op.Blob != nil {
+				return badRequest("a delete carries no blob")
+			}
+		default:
+			return badRequest(`op must be "put" or "delete"`)
+		}
+		writes[i] = store.Write{ID: op.ID, BaseRev: op.BaseRev, Blob: op.Blob, Delete: op.Op == protocol.OpDelete}
+	}
+	results, err := a.Store.Batch(c.Request().Context(), who(c).UserID, a.Quota, writes)
+	if err != nil {
+		return err
+	}
+	a.Metrics.SyncBytesIn.Add(float64(in))
+	return c.JSON(http.StatusOK, protocol.BatchResponse{Results: results})
+}

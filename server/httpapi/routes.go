@@ -1,0 +1,39 @@
+package httpapi
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"cipherleaf.dev/shared/protocol"
+)
+
+// routes lists every endpoint of the server.
+func (a *api) routes(e *echo.Echo) {
+	e.Use(securityHeaders, a.observe, a.recoverPanics)
+
+	e.GET("/healthz", a.handleHealth)
+	e.GET("/metrics", echo.WrapHandler(a.Metrics.Handler()))
+
+	v1 := e.Group(protocol.PathPrefix, a.limitBody)
+	v1.POST("/auth/params", a.handleParams)
+	v1.POST("/auth/register", a.handleRegister)
+	v1.POST("/auth/login", a.handleLogin)
+	v1.POST("/auth/refresh", a.handleRefresh)
+	v1.POST("/auth/recovery", a.handleRecovery)
+	v1.POST("/auth/recover", a.handleRecover)
+
+	authed := v1.Group("", a.requireAuth)
+	authed.POST("/auth/logout", a.handleLogout)
+	authed.GET("/sessions", a.handleListSessions)
+	authed.DELETE("/sessions/:id", a.handleRevokeSession)
+	authed.DELETE("/sessions", a.handleRevokeOtherSessions)
+	authed.POST("/account/password", a.handleChangePassword)
+	authed.GET("/account/keys", a.handleGetKeys)
+	authed.PUT("/account/keys", a.handlePutKeys)
+	authed.DELETE("/account", a.handleDeleteAccount)
+	authed.GET("/notes", a.handleChanges)
+	authed.POST("/notes/batch", a.handleBatch)
+	authed.PUT("/notes/:id", a.handlePutNote)
+	authed.DELETE("/notes/:id", a.handleDeleteNote)
+	authed.GET("/manifest", a.handleGetManifest)
+	authed.PUT("/manifest", a.handlePutManifest)
+}

@@ -10,11 +10,13 @@ type Change struct {
 	Deleted bool   `json:"deleted,omitempty"`
 }
 
-// ChangesResponse answers GET /notes?since=SEQ&limit=N.
+// ChangesResponse answers GET /notes?since=SEQ&limit=N. The last page
+// (More false) carries the manifest read in the same transaction (SPEC §10.6).
 type ChangesResponse struct {
-	Changes []Change `json:"changes"`
-	Next    uint64   `json:"next"`
-	More    bool     `json:"more"`
+	Changes  []Change  `json:"changes"`
+	Next     uint64    `json:"next"`
+	More     bool      `json:"more"`
+	Manifest *Manifest `json:"manifest,omitempty"`
 }
 
 // PutNoteRequest writes a new revision of a note.
@@ -50,9 +52,12 @@ type BatchOp struct {
 	Blob    []byte `json:"blob,omitempty"`
 }
 
-// BatchRequest carries up to MaxBatchOps operations applied in one transaction.
+// BatchRequest carries up to MaxBatchOps operations applied in one
+// transaction. With Manifest set the batch is atomic (SPEC §10.5): the ops and
+// the manifest compare-and-swap are applied all together or not at all.
 type BatchRequest struct {
-	Ops []BatchOp `json:"ops"`
+	Ops      []BatchOp           `json:"ops"`
+	Manifest *PutManifestRequest `json:"manifest,omitempty"`
 }
 
 // Batch result statuses.
@@ -70,9 +75,14 @@ type BatchResult struct {
 	Current *Change `json:"current,omitempty"`
 }
 
-// BatchResponse answers BatchRequest.
+// BatchResponse answers BatchRequest. For an atomic batch, Applied says
+// whether anything was written; when it is false, Results marks the ops that
+// conflicted (the others are "ok" but were not applied) and Manifest holds
+// the server's current manifest.
 type BatchResponse struct {
-	Results []BatchResult `json:"results"`
+	Results  []BatchResult `json:"results"`
+	Applied  bool          `json:"applied"`
+	Manifest *Manifest     `json:"manifest,omitempty"`
 }
 
 // Limits of the notes API (SPEC §7.3).

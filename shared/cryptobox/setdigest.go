@@ -1,0 +1,86 @@
+package cryptobox
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"math/bits"
+)
+
+// Digest is the incremental keyed set digest D of SPEC §10.3: a 256-bit
+// big-endian sum, mod 2^256, of one entry value per note.
+type Digest [32]byte
+
+// Entry is one note's contribution to a Digest.
+type Entry [32]byte
+
+// Digester computes entry values under DK. It holds a key: Wipe it when done.
+type Digester struct {
+	dk [KeySize]byte
+}
+
+// NewDigester derives DK = HKDF(AK_g, "cipherleaf/v1/digest") from the
+// bundle's current key (SPEC §10.2).
+func NewDigester(b Bundle) (*Digester, error) {
+	ak := b.Current()
+	var d Digester
+	if err := hkdfInto(d.dk[:], ak.Key[:], "cipherleaf/v1/digest"); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// Wipe zeroes the digest key.
+func (d *Digester) Wipe() { clear(d.dk[:]) }
+
+// Entry returns HMAC-SHA256(DK, id || u64be(rev) || u8(deleted) || SHA-256(blob)).
+// A tombstone has deleted = true and an empty blob.
+//
+// Why this is safe: the server does not know DK, so it can neither compute
+// an entry nor find a different set of entries with the same sum.
+func (d *Digester) Entry(noteID string, rev uint64, deleted bool, blob []byte) (Entry, error) {
+	id, err := ParseUUID(noteID)
+	if err != nil {
+		return Entry{}, fmt.Errorf("note id: %w", err)
+	}
+	blobHash := sha256.Sum256(blob)
+	msg := make([]byte, 0, 16+8+1+32)
+	msg = append(msg, id[:]...)
+	msg = binary.BigEndian.AppendUint64(msg, rev)
+	if deleted {
+		msg = append(msg, 1)
+	} else {
+		msg = append(msg, 0)
+	}
+	msg = append(msg, blobHash[:]...)
+	m := hmac.New(sha256.New, d.dk[:])
+	m.Write(msg)
+	var e Entry
+	m.Sum(e[:0])
+	return e, nil
+}
+
+// Add adds e to the digest (a note entered the set).
+func (x *Digest) Add(e Entry) {
+	var carry uint64
+	for i := 3; i >= 0; i-- {
+		a := binary.BigEndian.Uint64(x[i*8:])
+		b := binary.BigEndian.Uint64(e[i*8:])
+		var s uint64
+		s, carry = bits.Add64(a, b, carry)
+		binary.BigEndian.PutUint64(x[i*8:], s)
+	}
+}
+
+// Sub removes e from the digest (a note's old state left the set).
+func (x *Digest) Sub(e Entry) {
+	var borrow uint64
+	for i := 3; i >= 0; i-- {
+		a := binary.BigEndian.Uint64(x[i*8:])
+		b := binary.BigEndian.Uint64(e[i*8:])
+		var s uint64
+		s, borrow = bits.Sub64(a, b, borrow)
+		binary.BigEndian.PutUint64(x[i*8:], s)
+	}
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestServeFlagDefaults(t *testing.T) {
+	c, fs := serveFlags(&bytes.Buffer{})
+	if _, err := parse(fs, nil, func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	if c.bcryptCost != 12 || c.accessTTL != 10*time.Minute || c.maxBody != 32<<20 || c.maxBlob != 4<<20 || c.quota != 1<<30 || c.registration != "open" || c.addr != "127.0.0.1:8443" {
+		t.Errorf("defaults = %+v", c)
+	}
+}
+
+func TestParseEnvAndInterspersed(t *testing.T) {
+	env := map[string]string{"CIPHERLEAF_DATA": "/from/env", "CIPHERLEAF_BCRYPT_COST": "5", "CIPHERLEAF_MAX_BLOB": "2MiB"}
+	c, fs := serveFlags(&bytes.Buffer{})
+	pos, err := parse(fs, []string{"--bcrypt-cost", "6", "extra", "--addr", ":1"}, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.data != "/from/env" || c.bcryptCost != 6 || c.maxBlob != 2<<20 || c.addr != ":1" || len(pos) != 1 || pos[0] != "extra" {
+		t.Errorf("parse = %+v, %v; want env data, flag cost 6, env blob 2MiB, positional extra", c, pos)
+	}
+	if _, err := parse(fs, nil, func(k string) string {
+		if k == "CIPHERLEAF_BCRYPT_COST" {
+			return "many"
+		}
+		return ""
+	}); !errors.Is(err, errUsage) {
+		t.Errorf("bad env value: err = %v, want errUsage", err)
+	}
+}
+
+func TestSizeValue(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"1024", 1024, true}, {"4MiB", 4 << 20, true}, {"1GiB", 1 << 30, true}, {"64KiB", 64 << 10, true},
+		{"10B", 10, true}, {"-1", 0, false}, {"lots", 0, false}, {"1TiB", 0, false},
+	}
+	for _, tc := range tests {
+		var s sizeValue
+		err := s.Set(tc.in)
+		if (err == nil) != tc.ok || (tc.ok && int64(s) != tc.want) {
+			t.Errorf("Set(%q) = %d, %v; want %d ok=%v", tc.in, s, err, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestRunUsage(t *testing.T) {
+	getenv := func(string) string { return "" }
+	tests := [][]string{
+		nil,
+		{"frobnicate"},
+		{"serve"},
+		{"serve", "--data", t.TempDir(), "--registration", "maybe"},
+		{"serve", "--data", t.TempDir(), "--tls-cert", "x"},
+		{"serve", "--data", t.TempDir(), "--bcrypt-cost", "3"},
+		{"user", "--data", t.TempDir()},
+		{"user", "disable", "--data", t.TempDir()},
+		{"backup", "--data", t.TempDir()},
+	}
+	for _, args := range tests {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), args, getenv, &out, &errOut)
+			if !errors.Is(err, errUsage) {
+				t.Errorf("run(%q) = %v, want errUsage", args, err)
+			}
+		})
+	}
+}

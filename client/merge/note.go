@@ -1,0 +1,88 @@
+package merge
+
+import (
+	"slices"
+
+	"cipherleaf.dev/shared/note"
+)
+
+// Note merges two edited versions of a note against their common base.
+//
+// The title is merged as a single line: if both sides changed it
+// differently the merge conflicts. The body is merged with Text. Tags are
+// merged as a set: a tag added on either side is kept, a tag removed on
+// either side is removed; ours' order comes first. ConflictOf is merged
+// like the title. Created is base's and Modified the later of the two
+// sides. Fields from newer writers that this version does not know are
+// carried over from ours.
+//
+// A nil base is treated as an empty note created at the earlier of the two
+// sides' Created times. ok is false on any conflict, when ours or theirs is
+// nil, and when the merged note would break the limits of note.Validate.
+func Note(base, ours, theirs *note.Note) (merged *note.Note, ok bool) {
+	if ours == nil || theirs == nil {
+		return nil, false
+	}
+	if base == nil {
+		created := ours.Created
+		if theirs.Created.Before(created) {
+			created = theirs.Created
+		}
+		base = &note.Note{Created: created}
+	}
+	m := *ours // copies the unknown fields ours was read with
+	if m.Title, ok = line(base.Title, ours.Title, theirs.Title); !ok {
+		return nil, false
+	}
+	if m.ConflictOf, ok = line(base.ConflictOf, ours.ConflictOf, theirs.ConflictOf); !ok {
+		return nil, false
+	}
+	if m.Body, ok = Text(base.Body, ours.Body, theirs.Body); !ok {
+		return nil, false
+	}
+	m.Tags = tags(base.Tags, ours.Tags, theirs.Tags)
+	m.Created = base.Created
+	m.Modified = ours.Modified
+	if theirs.Modified.After(m.Modified) {
+		m.Modified = theirs.Modified
+	}
+	if m.Validate() != nil {
+		return nil, false
+	}
+	return &m, true
+}
+
+// line merges a value that is either kept or replaced whole.
+func line(base, ours, theirs string) (string, bool) {
+	switch {
+	case ours == theirs, theirs == base:
+		return ours, true
+	case ours == base:
+		return theirs, true
+	}
+	return "", false
+}
+
+// tags merges tag sets: a tag is in the result when it is on both sides, or
+// when it is on one side and was not in base. Duplicates are dropped; ours'
+// order comes first, then theirs' additions.
+func tags(base, ours, theirs []string) []string {
+	out := []string{}
+	seen := make(map[string]bool)
+	add := func(t string, other []string) {
+		if seen[t] {
+			return
+		}
+		if slices.Contains(other, t) || !slices.Contains(base, t) {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	for _, t := range ours {
+		add(t, theirs)
+	}
+	for _, t := range theirs {
+		add(t, ours)
+	}
+	return out
+}

@@ -1,0 +1,73 @@
+package apiclient
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"cipherleaf.dev/shared/protocol"
+)
+
+// Changes fetches one page of the change feed after seq since; limit 0 takes
+// the server's default. A page that claims more but does not advance is
+// ErrBadResponse, so a sync loop cannot spin forever.
+func (c *Client) Changes(ctx context.Context, since uint64, limit int) (*protocol.ChangesResponse, error) {
+	q := url.Values{"since": {strconv.FormatUint(since, 10)}}
+	if limit > 0 {
+		q.Set("limit", strconv.Itoa(limit))
+	}
+	var out protocol.ChangesResponse
+	if err := c.do(ctx, call{method: http.MethodGet, path: "/notes", query: q, auth: true, out: &out}); err != nil {
+		return nil, fmt.Errorf("fetch changes: %w", err)
+	}
+	if out.More && out.Next <= since {
+		return nil, fmt.Errorf("fetch changes: %w: page does not advance past %d", ErrBadResponse, since)
+	}
+	return &out, nil
+}
+
+// PutNote writes revision req.BaseRev+1 of note id; *ConflictError when the
+// server's revision is not req.BaseRev.
+func (c *Client) PutNote(ctx context.Context, id string, req protocol.PutNoteRequest) (*protocol.WriteResponse, error) {
+	if !protocol.ValidID(id) {
+		return nil, fmt.Errorf("put note: %w", protocol.ErrInvalidID)
+	}
+	var out protocol.WriteResponse
+	err := c.do(ctx, call{method: http.MethodPut, path: "/notes/" + id, body: req, auth: true,
+		out: &out, conflict: decodeNoteConflict})
+	if err != nil {
+		return nil, fmt.Errorf("put note: %w", err)
+	}
+	return &out, nil
+}
+
+// DeleteNote leaves a tombstone as revision baseRev+1 of note id;
+// *ConflictError when the server's revision is not baseRev.
+func (c *Client) DeleteNote(ctx context.Context, id string, baseRev uint64) (*protocol.WriteResponse, error) {
+	if !protocol.ValidID(id) {
+		return nil, fmt.Errorf("delete note: %w", protocol.ErrInvalidID)
+	}
+	var out protocol.WriteResponse
+	err := c.do(ctx, call{method: http.MethodDelete, path: "/notes/" + id,
+		query: url.Values{"base_rev": {strconv.FormatUint(baseRev, 10)}},
+		auth:  true, out: &out, conflict: decodeNoteConflict})
+	if err != nil {
+		return nil, fmt.Errorf("delete note: %w", err)
+	}
+	return &out, nil
+}
+
+// Batch applies up to protocol.MaxBatchOps puts and deletes in one
+// transaction; conflicts are reported per op in the results.
+func (c *Client) Batch(ctx context.Context, req protocol.BatchRequest) (*protocol.BatchResponse, error) {
+	var out protocol.BatchResponse
+	if err := c.do(ctx, call{method: http.MethodPost, path: "/notes/batch", body: req, auth: true, out: &out}); err != nil {
+		return nil, fmt.Errorf("send batch: %w", err)
+	}
+	if len(out.Results) != len(req.Ops) {
+		return nil, fmt.Errorf("send batch: %w: %d results for %d ops", ErrBadResponse, len(out.Results), len(req.Ops))
+	}
+	return &out, nil
+}

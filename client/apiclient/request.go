@@ -1,0 +1,115 @@
+package apiclient
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/go-resty/resty/v2"
+
+	"cipherleaf.dev/shared/protocol"
+)
+
+// call describes one API request.
+type call struct {
+	method string
+	path   string // under /api/v1 unless root
+	root   bool   // path is not under /api/v1 (healthz)
+	query  url.Values
+	body   any // sent as JSON when non-nil
+	out    any // a 2xx body is decoded into it when non-nil
+
+	auth      bool // send the bearer token; refresh once on 401
+	bodyCreds bool // the body carries a password proof: a 401 after a refresh is about it, not the session
+	once      bool // not idempotent: retry only when the server surely did not act
+
+	conflict func(body []byte) error // decodes a 409; nil = plain *protocol.APIError
+}
+
+// do runs cl, refreshing the tokens once when an authenticated call gets 401.
+func (c *Client) do(ctx context.Context, cl call) error {
+	if !cl.auth {
+		resp, err := c.send(ctx, cl, "")
+		return c.handle(ctx, cl, resp, err)
+	}
+	access, gen := c.tokens.snapshot()
+	if access == "" {
+		if err := c.refresh(ctx, gen); err != nil {
+			return err
+		}
+		access, gen = c.tokens.snapshot()
+	}
+	resp, err := c.send(ctx, cl, access)
+	if err == nil && resp.StatusCode() == http.StatusUnauthorized {
+		if err := c.refresh(ctx, gen); err != nil {
+			return err
+		}
+		access, _ = c.tokens.snapshot()
+		resp, err = c.send(ctx, cl, access)
+		if err == nil && resp.StatusCode() == http.StatusUnauthorized && !cl.bodyCreds {
+			return ErrSessionExpired
+		}
+	}
+	return c.handle(ctx, cl, resp, err)
+}
+
+// send performs cl with resty's retries.
+func (c *Client) send(ctx context.Context, cl call, access string) (*resty.Response, error) {
+	r := c.http.R().SetContext(ctx).AddRetryCondition(retryCondition(cl.once))
+	if access != "" {
+		r.SetAuthToken(access)
+	}
+	if cl.body != nil {
+		b, err := json.Marshal(cl.body)
+		if err != nil {
+			return nil, fmt.Errorf("encode request: %w", err)
+		}
+		r.SetHeader("Content-Type", "application/json").SetBody(b)
+	}
+	if cl.query != nil {
+		r.SetQueryParamsFromValues(cl.query)
+	}
+	u := c.base + protocol.PathPrefix + cl.path
+	if cl.root {
+		u = c.base + cl.path
+	}
+	return r.Execute(cl.method, u)
+}
+
+// handle turns a response or transport error into cl.out or a typed error.
+func (c *Client) handle(ctx context.Context, cl call, resp *resty.Response, err error) error {
+	if err != nil {
+		return c.transportError(ctx, err)
+	}
+	st := resp.StatusCode()
+	switch {
+	case st >= 200 && st < 300:
+		if cl.out == nil {
+			return nil
+		}
+		return decodeJSON(resp.Body(), cl.out)
+	case st == http.StatusConflict && cl.conflict != nil:
+		return cl.conflict(resp.Body())
+	default:
+		return apiError(st, resp.Body())
+	}
+}
+
+// transportError classifies an error that produced no HTTP answer.
+func (c *Client) transportError(ctx context.Context, err error) error {
+	switch {
+	case errors.Is(err, ErrPinMismatch):
+		return ErrPinMismatch
+	case isCertError(err):
+		return fmt.Errorf("%w: %w", ErrUntrustedCert, err)
+	case errors.Is(err, resty.ErrResponseBodyTooLarge):
+		return fmt.Errorf("%w: answer larger than %d bytes", ErrBadResponse, c.opts.bodyLimit)
+	case ctx.Err() != nil:
+		return ctx.Err()
+	default:
+		return fmt.Errorf("%w: %w", ErrUnreachable, err)
+	}
+}

@@ -110,7 +110,9 @@ func TestEndpoints(t *testing.T) {
 			"PUT", "/api/v1/account/keys", "", true,
 			map[string]any{"auth_key": "AQ==", "wrapped_key": "Ag==", "recovery_wrapped_key": "Aw==", "successor": "BA=="}, nil},
 		{"delete account", 204, ``,
-			func(c *Client) (any, error) { return nil, c.DeleteAccount(ctx, protocol.DeleteAccountRequest{AuthKey: []byte{1}}) },
+			func(c *Client) (any, error) {
+				return nil, c.DeleteAccount(ctx, protocol.DeleteAccountRequest{AuthKey: []byte{1}})
+			},
 			"DELETE", "/api/v1/account", "", true, map[string]any{"auth_key": "AQ=="}, nil},
 		{"changes", 200, `{"changes":[{"id":"` + id + `","rev":2,"seq":11,"blob":"AQ=="},{"id":"` + id + `","rev":3,"seq":12,"deleted":true}],"next":12,"more":true}`,
 			func(c *Client) (any, error) { return c.Changes(ctx, 10, 500) },
@@ -120,7 +122,9 @@ func TestEndpoints(t *testing.T) {
 			func(c *Client) (any, error) { return c.Changes(ctx, 0, 0) },
 			"GET", "/api/v1/notes", "since=0", true, nil, &protocol.ChangesResponse{Changes: []protocol.Change{}}},
 		{"put note", 200, `{"rev":1,"seq":1}`,
-			func(c *Client) (any, error) { return c.PutNote(ctx, id, protocol.PutNoteRequest{BaseRev: 0, Blob: []byte{1, 2}}) },
+			func(c *Client) (any, error) {
+				return c.PutNote(ctx, id, protocol.PutNoteRequest{BaseRev: 0, Blob: []byte{1, 2}})
+			},
 			"PUT", "/api/v1/notes/" + id, "", true, map[string]any{"base_rev": 0.0, "blob": "AQI="}, &protocol.WriteResponse{Rev: 1, Seq: 1}},
 		{"delete note", 200, `{"rev":4,"seq":20}`,
 			func(c *Client) (any, error) { return c.DeleteNote(ctx, id, 3) },

@@ -53,7 +53,10 @@ func TestAnswers(t *testing.T) {
 		{"conflict body garbage", 409, `{"current":`, put, isBad},
 		{"conflict without current", 409, `{"error":"stale","code":"conflict"}`, put, isBad},
 		{"409 of another kind", 409, `{"error":"name taken","code":"username_taken"}`,
-			func(c *Client) error { _, err := c.Register(context.Background(), protocol.RegisterRequest{}); return err },
+			func(c *Client) error {
+				_, err := c.Register(context.Background(), protocol.RegisterRequest{})
+				return err
+			},
 			isAPI(409, protocol.CodeUsernameTaken, "name taken")},
 		{"error body", 413, `{"error":"quota exceeded","code":"quota_exceeded"}`, put, isAPI(413, protocol.CodeQuotaExceeded, "quota exceeded")},
 		{"404 session", 404, `{"error":"no such session","code":"not_found"}`,

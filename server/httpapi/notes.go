@@ -24,16 +24,16 @@ func (a *api) handleChanges(c echo.Context) error {
 		limit = protocol.DefaultPageLimit
 	}
 	limit = min(limit, protocol.MaxPageLimit)
-	changes, next, more, err := a.Store.Changes(c.Request().Context(), who(c).UserID, since, int(limit), protocol.MaxPageBytes)
+	pg, err := a.Store.Changes(c.Request().Context(), who(c).UserID, since, int(limit), protocol.MaxPageBytes)
 	if err != nil {
 		return err
 	}
 	n := 0
-	for i := range changes {
-		n += len(changes[i].Blob)
+	for i := range pg.Changes {
+		n += len(pg.Changes[i].Blob)
 	}
 	a.Metrics.SyncBytesOut.Add(float64(n))
-	return c.JSON(http.StatusOK, protocol.ChangesResponse{Changes: changes, Next: next, More: more})
+	return c.JSON(http.StatusOK, protocol.ChangesResponse{Changes: pg.Changes, Next: pg.Next, More: pg.More, Manifest: pg.Manifest})
 }
 
 // queryUint parses the query parameter name as a u64, def if absent.
@@ -91,7 +91,8 @@ func (a *api) handleDeleteNote(c echo.Context) error {
 }
 
 // handleBatch answers POST /notes/batch: every op checked first, then all
-// applied in one transaction, each with its own ok or conflict.
+// applied in one transaction, each with its own ok or conflict; with a
+// manifest, all or nothing (SPEC §10.5).
 func (a *api) handleBatch(c echo.Context) error {
 	var req protocol.BatchRequest
 	if err := decode(c, &req); err != nil {
@@ -121,10 +122,20 @@ func (a *api) handleBatch(c echo.Context) error {
 		}
 		writes[i] = store.Write{ID: op.ID, BaseRev: op.BaseRev, Blob: op.Blob, Delete: op.Op == protocol.OpDelete}
 	}
-	results, err := a.Store.Batch(c.Request().Context(), who(c).UserID, a.Quota, writes)
+	var man *store.ManifestWrite
+	if req.Manifest != nil {
+		if err := a.checkBlob("manifest blob", req.Manifest.Blob); err != nil {
+			return err
+		}
+		man = &store.ManifestWrite{BaseVersion: req.Manifest.BaseVersion, Blob: req.Manifest.Blob}
+		in += len(req.Manifest.Blob)
+	}
+	out, err := a.Store.Batch(c.Request().Context(), who(c).UserID, a.Quota, writes, man)
 	if err != nil {
 		return err
 	}
-	a.Metrics.SyncBytesIn.Add(float64(in))
-	return c.JSON(http.StatusOK, protocol.BatchResponse{Results: results})
+	if out.Applied {
+		a.Metrics.SyncBytesIn.Add(float64(in))
+	}
+	return c.JSON(http.StatusOK, protocol.BatchResponse{Results: out.Results, Applied: out.Applied, Manifest: out.Manifest})
 }

@@ -186,13 +186,13 @@ func TestQuota(t *testing.T) {
 		t.Errorf("WriteNote after shrink = %v", err)
 	}
 	// A batch over quota writes nothing.
-	_, err := s.Batch(ctx, u.ID, 10, []Write{{ID: "33333333-3333-4333-8333-333333333333", Blob: []byte("x")}})
+	_, err := s.Batch(ctx, u.ID, 10, []Write{{ID: "33333333-3333-4333-8333-333333333333", Blob: []byte("x")}}, nil)
 	if !errors.Is(err, ErrQuotaExceeded) {
 		t.Fatalf("Batch over quota = %v", err)
 	}
-	ch, _, _, _ := s.Changes(ctx, u.ID, 0, 100, 1<<20)
-	if len(ch) != 2 {
-		t.Errorf("after refused batch %d notes, want 2", len(ch))
+	pg, _ := s.Changes(ctx, u.ID, 0, 100, 1<<20)
+	if len(pg.Changes) != 2 {
+		t.Errorf("after refused batch %d notes, want 2", len(pg.Changes))
 	}
 }
 
@@ -200,15 +200,16 @@ func TestBatch(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
-	res, err := s.Batch(ctx, u.ID, 0, []Write{
+	out, err := s.Batch(ctx, u.ID, 0, []Write{
 		{ID: id1, Blob: []byte("a")},
 		{ID: id1, BaseRev: 1, Blob: []byte("b")},
 		{ID: id2, BaseRev: 5, Blob: []byte("c")},
 		{ID: id1, BaseRev: 2, Delete: true},
-	})
-	if err != nil {
-		t.Fatal(err)
+	}, nil)
+	if err != nil || !out.Applied {
+		t.Fatal(out, err)
 	}
+	res := out.Results
 	want := []string{"ok", "ok", "conflict", "ok"}
 	for i, r := range res {
 		if r.Status != want[i] {
@@ -218,9 +219,9 @@ func TestBatch(t *testing.T) {
 	if res[3].Rev != 3 || res[3].Seq != 3 {
 		t.Errorf("result[3] = %+v, want rev 3 seq 3", res[3])
 	}
-	ch, next, more, err := s.Changes(ctx, u.ID, 0, 10, 1<<20)
-	if err != nil || len(ch) != 1 || !ch[0].Deleted || next != 3 || more {
-		t.Errorf("Changes = %+v, %d, %v, %v; want one tombstone", ch, next, more, err)
+	pg, err := s.Changes(ctx, u.ID, 0, 10, 1<<20)
+	if err != nil || len(pg.Changes) != 1 || !pg.Changes[0].Deleted || pg.Next != 3 || pg.More || pg.Manifest != nil {
+		t.Errorf("Changes = %+v, %v; want one tombstone, no manifest", pg, err)
 	}
 }
 
@@ -233,7 +234,7 @@ func TestChangesPaging(t *testing.T) {
 	for i := 0; i < 25; i++ {
 		ws = append(ws, Write{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Blob: make([]byte, 100)})
 	}
-	if _, err := s.Batch(ctx, u.ID, 0, ws); err != nil {
+	if _, err := s.Batch(ctx, u.ID, 0, ws, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.WriteNote(ctx, other.ID, 0, &Write{ID: id1, Blob: []byte("secret")}); err != nil {
@@ -243,10 +244,11 @@ func TestChangesPaging(t *testing.T) {
 	since := uint64(0)
 	pages := 0
 	for {
-		ch, next, more, err := s.Changes(ctx, u.ID, since, 10, 550) // bytes bound: 5 per page
+		pg, err := s.Changes(ctx, u.ID, since, 10, 550) // bytes bound: 5 per page
 		if err != nil {
 			t.Fatal(err)
 		}
+		ch, next, more := pg.Changes, pg.Next, pg.More
 		pages++
 		if len(ch) > 5 {
 			t.Fatalf("page of %d changes, byte bound allows 5", len(ch))
@@ -328,8 +330,56 @@ func TestBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	ch, _, _, err := b.Changes(ctx, u.ID, 0, 10, 1<<20)
-	if err != nil || len(ch) != 1 || string(ch[0].Blob) != "a" {
-		t.Errorf("restored Changes = %+v, %v", ch, err)
+	pg, err := b.Changes(ctx, u.ID, 0, 10, 1<<20)
+	if err != nil || len(pg.Changes) != 1 || string(pg.Changes[0].Blob) != "a" {
+		t.Errorf("restored Changes = %+v, %v", pg, err)
+	}
+}
+
+func TestAtomicBatch(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u, _ := newUser(t, s, "alice")
+	put := func(id string, base uint64, blob string) Write { return Write{ID: id, BaseRev: base, Blob: []byte(blob)} }
+	tests := []struct {
+		name        string
+		writes      []Write
+		man         ManifestWrite
+		applied     bool
+		wantVersion uint64 // manifest version afterwards
+		wantNotes   int
+	}{
+		{"first write", []Write{put(id1, 0, "a")}, ManifestWrite{0, []byte("m1")}, true, 1, 1},
+		{"stale manifest", []Write{put(id2, 0, "b")}, ManifestWrite{0, []byte("m2")}, false, 1, 1},
+		{"op conflict", []Write{put(id2, 0, "b"), put(id1, 0, "x")}, ManifestWrite{1, []byte("m2")}, false, 1, 1},
+		{"both ok", []Write{put(id2, 0, "b"), put(id1, 1, "x")}, ManifestWrite{1, []byte("m2")}, true, 2, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := s.Batch(ctx, u.ID, 0, tc.writes, &tc.man)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.Applied != tc.applied {
+				t.Errorf("Applied = %v, want %v", out.Applied, tc.applied)
+			}
+			if !tc.applied {
+				if out.Manifest == nil || out.Manifest.Version != tc.wantVersion {
+					t.Errorf("refused batch Manifest = %+v, want version %d", out.Manifest, tc.wantVersion)
+				}
+				for _, r := range out.Results {
+					if r.Status == "ok" && (r.Rev != 0 || r.Seq != 0) {
+						t.Errorf("unapplied ok result carries rev/seq: %+v", r)
+					}
+				}
+			}
+			pg, err := s.Changes(ctx, u.ID, 0, 100, 1<<20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pg.Changes) != tc.wantNotes || pg.Manifest == nil || pg.Manifest.Version != tc.wantVersion {
+				t.Errorf("after: %d notes, manifest %+v; want %d notes, version %d", len(pg.Changes), pg.Manifest, tc.wantNotes, tc.wantVersion)
+			}
+		})
 	}
 }

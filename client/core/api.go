@@ -40,14 +40,14 @@ type API interface {
 	Update(id string, n *note.Note) error
 	Delete(id string) error
 	Search(query string) []NoteInfo
-	Conflicts() []NoteInfo                                      // conflicted copies
-	ResolveConflict(copyID string, merged *note.Note) error     // writes merged into the original, deletes the copy
+	Conflicts() []NoteInfo                                  // conflicted copies
+	ResolveConflict(copyID string, merged *note.Note) error // writes merged into the original, deletes the copy
 
 	// Sync.
 	Sync(ctx context.Context) (SyncReport, error)
 	Status() SyncStatus
 	StartAutoSync(ctx context.Context, every time.Duration) // background loop; also syncs shortly after each edit
-	Subscribe(fn func(Event)) (cancel func())              // fn is called from background goroutines
+	Subscribe(fn func(Event)) (cancel func())               // fn is called from background goroutines
 
 	// Account.
 	ChangePassword(ctx context.Context, oldPassword, newPassword []byte) error
@@ -60,9 +60,9 @@ type API interface {
 	DeleteAccount(ctx context.Context, password []byte) error
 
 	// Export / import.
-	ExportEncrypted(path string) error                  // restorable with the password or recovery key
-	ExportMarkdown(dir string) error                     // UNENCRYPTED folder of .md files
-	Import(path string, password []byte) (int, error)    // an encrypted backup; returns notes imported
+	ExportEncrypted(path string) error                // restorable with the password or recovery key
+	ExportMarkdown(dir string) error                  // UNENCRYPTED folder of .md files
+	Import(path string, password []byte) (int, error) // an encrypted backup; returns notes imported
 }
 
 // ServerInfo is what ProbeServer learns before the user trusts a server.

@@ -30,7 +30,7 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 		if err != nil {
 			return fmt.Errorf("pull changes: %w", err)
 		}
-		if err := checkPage(page, cursor); err != nil {
+		if err := checkPage(*page, cursor); err != nil {
 			return err
 		}
 		ts, err := e.decryptPage(ctx, page.Changes)

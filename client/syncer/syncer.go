@@ -31,16 +31,16 @@ type Config struct {
 	// Rotated is called when a note uses a generation the bundle lacks and
 	// the server's successor (opened with a key this device holds) provides
 	// it: the owner stores keys.WrappedKey, swaps in b, and returns.
-	Rotated   func(ctx context.Context, keys protocol.KeysResponse, b cryptobox.Bundle) error
-	Merge     MergeFunc                  // nil: MergeFields
-	OnUpdate  func([]Update)             // runs after commit, in commit order
-	Progress  func(done, total int)      // optional
-	Now       func() time.Time           // for conflicted copies
-	Logger    *slog.Logger               // ids and counts only
-	PageLimit int                        // 0: protocol.DefaultPageLimit
-	BatchSize int                        // 0: protocol.MaxBatchOps
-	NewID     func() (string, error)     // nil: vault.NewID
-	MaxRounds int                        // push/pull rounds per Sync; 0: 8
+	Rotated   func(ctx context.Context, keys *protocol.KeysResponse, b cryptobox.Bundle) error
+	Merge     MergeFunc              // nil: MergeFields
+	OnUpdate  func([]Update)         // runs after commit, in commit order
+	Progress  func(done, total int)  // optional
+	Now       func() time.Time       // for conflicted copies
+	Logger    *slog.Logger           // ids and counts only
+	PageLimit int                    // 0: protocol.DefaultPageLimit
+	BatchSize int                    // 0: protocol.MaxBatchOps
+	NewID     func() (string, error) // nil: vault.NewID
+	MaxRounds int                    // push/pull rounds per Sync; 0: 8
 }
 
 // Report summarizes one Sync.

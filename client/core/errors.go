@@ -1,0 +1,36 @@
+package core
+
+import (
+	"errors"
+
+	"cipherleaf.dev/client/syncer"
+)
+
+// Errors a front end may test with errors.Is; show them with Words.
+var (
+	ErrWrongPassword      = errors.New("wrong password")
+	ErrWrongRecoveryKey   = errors.New("wrong recovery key")
+	ErrNoDeviceKey        = errors.New("this device is not remembered")
+	ErrLocked             = errors.New("vault is locked")
+	ErrNoAccount          = errors.New("no account on this device")
+	ErrAccountExists      = errors.New("this profile already has an account")
+	ErrNotFound           = errors.New("no such note")
+	ErrNotConflict        = errors.New("note is not a conflicted copy")
+	ErrCertificateChanged = errors.New("the server's certificate changed")
+	ErrUntrustedServer    = errors.New("the server's certificate is not trusted and no fingerprint is pinned")
+	ErrOffline            = errors.New("server unreachable")
+	ErrSessionExpired     = errors.New("session expired or revoked")
+	ErrUnsupportedKDF     = errors.New("unsupported key derivation")
+	ErrServerTooNew       = errors.New("this server needs a newer Cipherleaf")
+	ErrPasswordNeeded     = errors.New("unlock with the password for this operation")
+	ErrBadBackup          = errors.New("not a Cipherleaf backup, or damaged")
+	ErrNewerBackup        = errors.New("this backup needs a newer Cipherleaf")
+	ErrClosed             = errors.New("core is closed")
+
+	// ErrRollback: the server offered an older revision than already seen.
+	ErrRollback = syncer.ErrRollback
+	// ErrTampered: a blob from the server failed to open.
+	ErrTampered = syncer.ErrTampered
+	// ErrUnknownKey: a note is sealed under a key this device lacks.
+	ErrUnknownKey = syncer.ErrUnknownKey
+)

@@ -1,0 +1,228 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"cipherleaf.dev/client/syncer"
+	"cipherleaf.dev/client/vault"
+	"cipherleaf.dev/shared/note"
+)
+
+// entry is one decrypted note in memory.
+type entry struct {
+	n       *note.Note
+	pending bool
+}
+
+func (c *Core) info(id string, e *entry) NoteInfo {
+	snippet, _, _ := strings.Cut(strings.TrimSpace(e.n.Body), "\n")
+	if len(snippet) > 200 {
+		snippet = strings.ToValidUTF8(snippet[:200], "")
+	}
+	return NoteInfo{ID: id, Title: e.n.Title, Snippet: snippet, Tags: slices.Clone(e.n.Tags),
+		Modified: e.n.Modified, Pending: e.pending, Conflict: e.n.ConflictOf != ""}
+}
+
+func sortInfos(out []NoteInfo) {
+	slices.SortFunc(out, func(a, b NoteInfo) int {
+		if c := b.Modified.Compare(a.Modified); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+}
+
+// List returns every note, newest modified first (empty when locked).
+func (c *Core) List() []NoteInfo {
+	c.mu.RLock()
+	out := make([]NoteInfo, 0, len(c.notes))
+	for id, e := range c.notes {
+		out = append(out, c.info(id, e))
+	}
+	c.mu.RUnlock()
+	sortInfos(out)
+	return out
+}
+
+// Conflicts returns the conflicted copies waiting to be resolved.
+func (c *Core) Conflicts() []NoteInfo {
+	var out []NoteInfo
+	for _, ni := range c.List() {
+		if ni.Conflict {
+			out = append(out, ni)
+		}
+	}
+	return out
+}
+
+func cloneNote(n *note.Note) *note.Note {
+	cp := *n
+	cp.Tags = slices.Clone(n.Tags)
+	return &cp
+}
+
+// Get returns a copy of a decrypted note.
+func (c *Core) Get(id string) (*note.Note, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.bundle == nil {
+		return nil, ErrLocked
+	}
+	e, ok := c.notes[id]
+	if !ok {
+		return nil, fmt.Errorf("get note %s: %w", id, ErrNotFound)
+	}
+	return cloneNote(e.n), nil
+}
+
+// Create stores a new note (vault first, queued for sync) and returns its id.
+func (c *Core) Create(n *note.Note) (string, error) {
+	id, err := vault.NewID()
+	if err != nil {
+		return "", err
+	}
+	n = cloneNote(n)
+	now := c.cfg.Now().UTC()
+	if n.Created.IsZero() {
+		n.Created = now
+	}
+	if n.Modified.IsZero() {
+		n.Modified = now
+	}
+	if err := c.write(id, n); err != nil {
+		return "", fmt.Errorf("create note: %w", err)
+	}
+	return id, nil
+}
+
+// Update replaces a note's content.
+func (c *Core) Update(id string, n *note.Note) error {
+	c.mu.RLock()
+	old, ok := c.notes[id]
+	c.mu.RUnlock()
+	if !ok {
+		if c.Locked() {
+			return ErrLocked
+		}
+		return fmt.Errorf("update note %s: %w", id, ErrNotFound)
+	}
+	n = cloneNote(n)
+	if n.Created.IsZero() {
+		n.Created = old.n.Created
+	}
+	n.Modified = c.cfg.Now().UTC()
+	if err := c.write(id, n); err != nil {
+		return fmt.Errorf("update note: %w", err)
+	}
+	return nil
+}
+
+// Delete removes a note (queued for sync).
+func (c *Core) Delete(id string) error {
+	c.mu.RLock()
+	_, ok := c.notes[id]
+	c.mu.RUnlock()
+	if !ok {
+		if c.Locked() {
+			return ErrLocked
+		}
+		return fmt.Errorf("delete note %s: %w", id, ErrNotFound)
+	}
+	if err := c.write(id, nil); err != nil {
+		return fmt.Errorf("delete note: %w", err)
+	}
+	return nil
+}
+
+// ResolveConflict writes merged into the original note and deletes the copy.
+func (c *Core) ResolveConflict(copyID string, merged *note.Note) error {
+	cp, err := c.Get(copyID)
+	if err != nil {
+		return err
+	}
+	if cp.ConflictOf == "" {
+		return ErrNotConflict
+	}
+	merged = cloneNote(merged)
+	merged.ConflictOf = ""
+	c.mu.RLock()
+	_, origExists := c.notes[cp.ConflictOf]
+	c.mu.RUnlock()
+	if origExists {
+		if err := c.Update(cp.ConflictOf, merged); err != nil {
+			return err
+		}
+	} else if err := c.write(cp.ConflictOf, merged); err != nil {
+		return fmt.Errorf("resolve conflict: %w", err)
+	}
+	return c.Delete(copyID)
+}
+
+// write seals n (nil = delete) into the vault and the pending queue in one
+// transaction, then updates memory and pokes auto-sync.
+func (c *Core) write(id string, n *note.Note) error {
+	c.mu.RLock()
+	locked, a := c.bundle == nil, c.acct
+	c.mu.RUnlock()
+	if locked {
+		return ErrLocked
+	}
+	cd := c.codec(a.UserID)
+	var pending int
+	err := c.v.Update(context.Background(), func(tx *vault.Tx) error {
+		if err := syncer.StageLocal(tx, cd, id, n); err != nil {
+			return err
+		}
+		var err error
+		pending, err = tx.PendingCount()
+		if err != nil {
+			return err
+		}
+		tx.AfterCommit(func() {
+			c.mu.Lock()
+			if n == nil {
+				delete(c.notes, id)
+			} else {
+				c.notes[id] = &entry{n: n, pending: true}
+			}
+			c.status.Pending = pending
+			c.mu.Unlock()
+		})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	c.events.publish(Event{Kind: EventNotesChanged, Status: c.Status()})
+	select {
+	case c.kick <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// Search returns the notes matching every word of query, best first.
+func (c *Core) Search(query string) []NoteInfo {
+	words := strings.Fields(strings.ToLower(query))
+	var out []NoteInfo
+	c.mu.RLock()
+	for id, e := range c.notes {
+		hay := strings.ToLower(e.n.Title + "\n" + e.n.Body + "\n" + strings.Join(e.n.Tags, " "))
+		match := true
+		for _, w := range words {
+			if !strings.Contains(hay, w) {
+				match = false
+				break
+			}
+		}
+		if match {
+			out = append(out, c.info(id, e))
+		}
+	}
+	c.mu.RUnlock()
+	sortInfos(out)
+	return out
+}

@@ -1,0 +1,100 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"cipherleaf.dev/client/apiclient"
+	"cipherleaf.dev/client/syncer"
+	"cipherleaf.dev/shared/protocol"
+)
+
+// Remote is the API client the core uses; *apiclient.Client implements it.
+type Remote interface {
+	syncer.Remote
+	Health(ctx context.Context) (*protocol.HealthResponse, error)
+	Params(ctx context.Context, username string) (*protocol.KDF, error)
+	Register(ctx context.Context, req protocol.RegisterRequest) (*protocol.LoginResponse, error)
+	Login(ctx context.Context, req protocol.LoginRequest) (*protocol.LoginResponse, error)
+	Recovery(ctx context.Context, req protocol.RecoveryRequest) (*protocol.RecoveryResponse, error)
+	Recover(ctx context.Context, req protocol.RecoverRequest) (*protocol.LoginResponse, error)
+	Logout(ctx context.Context) error
+	Sessions(ctx context.Context) ([]protocol.Session, error)
+	RevokeSession(ctx context.Context, id string) error
+	RevokeOtherSessions(ctx context.Context) error
+	ChangePassword(ctx context.Context, req protocol.PasswordRequest) error
+	PutKeys(ctx context.Context, req protocol.KeysRequest) error
+	DeleteAccount(ctx context.Context, req protocol.DeleteAccountRequest) error
+}
+
+var _ Remote = (*apiclient.Client)(nil)
+
+// RemoteConfig is what Config.Dial gets to build a Remote.
+type RemoteConfig = apiclient.Config
+
+// Tokens are one session's credentials.
+type Tokens = apiclient.Tokens
+
+func dialAPI(rc RemoteConfig) (Remote, error) { return apiclient.New(rc) }
+
+// classify adds the core's sentinel to errors from the API client so that
+// callers and Words need to know only this package.
+func classify(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var sentinel error
+	switch {
+	case errors.Is(err, apiclient.ErrPinMismatch):
+		sentinel = ErrCertificateChanged
+	case errors.Is(err, apiclient.ErrUntrustedCert):
+		sentinel = ErrUntrustedServer
+	case errors.Is(err, apiclient.ErrUnreachable):
+		sentinel = ErrOffline
+	case errors.Is(err, apiclient.ErrSessionExpired):
+		sentinel = ErrSessionExpired
+	}
+	if sentinel != nil && !errors.Is(err, sentinel) {
+		return fmt.Errorf("%s: %w: %w", op, sentinel, err)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// isCode reports whether err is an API error with that code.
+func isCode(err error, code string) bool {
+	var ae *protocol.APIError
+	return errors.As(err, &ae) && ae.Code == code
+}
+
+func (c *Core) remoteConfig(url, pin string, t Tokens) RemoteConfig {
+	return RemoteConfig{
+		BaseURL:  url,
+		Pin:      pin,
+		Timeout:  c.cfg.APITimeout,
+		Retries:  c.cfg.APIRetries,
+		Tokens:   t,
+		OnTokens: c.saveTokens,
+	}
+}
+
+// saveTokens persists refreshed tokens (called by the API client).
+func (c *Core) saveTokens(t Tokens) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := c.v.UpdateAccount(ctx, func(a *accountRow) error {
+		a.AccessToken, a.RefreshToken = t.Access, t.Refresh
+		if t.SessionID != "" {
+			a.SessionID = t.SessionID
+		}
+		return nil
+	})
+	if err != nil {
+		c.log.Debug("tokens not saved yet", "err", err)
+	}
+}
+
+func probeAPI(ctx context.Context, url string) (string, bool, error) {
+	return apiclient.Probe(ctx, url)
+}

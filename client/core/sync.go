@@ -1,0 +1,272 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"cipherleaf.dev/client/merge"
+	"cipherleaf.dev/client/syncer"
+	"cipherleaf.dev/client/vault"
+	"cipherleaf.dev/shared/cryptobox"
+	"cipherleaf.dev/shared/protocol"
+)
+
+// Status returns the current sync state.
+func (c *Core) Status() SyncStatus {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.status
+}
+
+func (c *Core) setStatus(fn func(s *SyncStatus)) {
+	c.mu.Lock()
+	fn(&c.status)
+	s := c.status
+	c.mu.Unlock()
+	c.events.publish(Event{Kind: EventStatusChanged, Status: s})
+}
+
+// syncEngine returns the engine of the unlocked account.
+func (c *Core) syncEngine() (*syncer.Engine, error) {
+	r, err := c.client()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.bundle == nil {
+		return nil, ErrLocked
+	}
+	if c.engine != nil {
+		return c.engine, nil
+	}
+	c.engine = syncer.New(syncer.Config{
+		Vault:    c.v,
+		Remote:   r,
+		Codec:    c.codec(c.acct.UserID),
+		Rotated:  c.adoptBundle,
+		Merge:    merge.Note,
+		OnUpdate: c.applyUpdates,
+		Progress: func(done, total int) {
+			c.setStatus(func(s *SyncStatus) { s.Done, s.Total = done, total })
+		},
+		Now:    c.cfg.Now,
+		Logger: c.log,
+	})
+	return c.engine, nil
+}
+
+// applyUpdates mirrors committed sync results into memory.
+func (c *Core) applyUpdates(ups []syncer.Update) {
+	if len(ups) == 0 {
+		return
+	}
+	c.mu.Lock()
+	changed := false
+	for _, u := range ups {
+		switch {
+		case u.Keep:
+			if e, ok := c.notes[u.ID]; ok {
+				e.pending = false
+			}
+		case u.Note == nil:
+			delete(c.notes, u.ID)
+			changed = true
+		default:
+			c.notes[u.ID] = &entry{n: u.Note, pending: u.Pending}
+			changed = true
+		}
+	}
+	s := c.status
+	c.mu.Unlock()
+	if changed {
+		c.events.publish(Event{Kind: EventNotesChanged, Status: s})
+	}
+}
+
+// adoptBundle installs a bundle another device rotated to (opened from the
+// server's successor) and stores the server's password-wrapped copy.
+func (c *Core) adoptBundle(ctx context.Context, keys *protocol.KeysResponse, b cryptobox.Bundle) error {
+	var dw []byte
+	if c.DeviceRemembered() {
+		if dkey, err := c.deviceKey(false); err == nil {
+			dw, _ = cryptobox.WrapBundle(dkey, b, cryptobox.PurposeDevice)
+			clear(dkey[:])
+		}
+	}
+	err := c.updateAccount(ctx, func(a *accountRow) error {
+		a.WrappedKey = keys.WrappedKey
+		if dw != nil {
+			a.DeviceWrappedKey = dw
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.bundle = b
+	c.mu.Unlock()
+	return nil
+}
+
+// Sync pushes local edits and pulls everything new; see package syncer.
+func (c *Core) Sync(ctx context.Context) (SyncReport, error) {
+	eng, err := c.syncEngine()
+	if err != nil {
+		return SyncReport{}, err
+	}
+	c.setStatus(func(s *SyncStatus) { s.State, s.Done, s.Total, s.Err = StateSyncing, 0, 0, nil })
+	err = c.resumeRotation(ctx)
+	var rep syncer.Report
+	if err == nil {
+		rep, err = eng.Sync(ctx)
+	}
+	err = classify("sync", err)
+	pending, perr := c.v.PendingCount(context.Background())
+	c.setStatus(func(s *SyncStatus) {
+		if perr == nil {
+			s.Pending = pending
+		}
+		switch {
+		case err == nil:
+			s.State, s.Err, s.LastSync = StateSynced, nil, c.cfg.Now()
+		case errors.Is(err, ErrOffline):
+			s.State, s.Err = StateOffline, err
+		default:
+			s.State, s.Err = StateError, err
+		}
+	})
+	if err != nil {
+		c.log.Warn("sync stopped", "err", err)
+	}
+	return SyncReport{Pushed: rep.Pushed, Pulled: rep.Pulled, Merged: rep.Merged, Conflicts: rep.Conflicts}, err
+}
+
+// StartAutoSync syncs every interval and shortly (Config.Debounce) after
+// each edit, until ctx ends or the core is closed.
+func (c *Core) StartAutoSync(ctx context.Context, every time.Duration) {
+	go func() {
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		debounce := time.NewTimer(time.Hour)
+		debounce.Stop()
+		run := func() {
+			if c.Locked() || !c.HasAccount() {
+				return
+			}
+			if _, err := c.Sync(ctx); err != nil {
+				c.log.Debug("auto-sync failed", "err", err)
+			}
+		}
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-c.done:
+				return
+			case <-c.kick:
+				debounce.Reset(c.cfg.Debounce)
+			case <-debounce.C:
+				run()
+			case <-tick.C:
+				run()
+			}
+		}
+	}()
+}
+
+// RotateKey makes a new account key, publishes it (and the successor other
+// devices open with the old key), then re-seals every note under it as
+// pending writes. Resumable: the work left is the set of envelopes still
+// under an older generation; the app stays usable meanwhile.
+func (c *Core) RotateKey(ctx context.Context) error {
+	c.mu.RLock()
+	b, dk, a := c.bundle, c.derived, c.acct
+	c.mu.RUnlock()
+	if b == nil {
+		return ErrLocked
+	}
+	if dk == nil {
+		return fmt.Errorf("rotate key: %w", ErrPasswordNeeded)
+	}
+	if a.RecoveryWrappedKey == nil {
+		return fmt.Errorf("rotate key: %w", ErrRecoveryWrapUnknown)
+	}
+	nb, err := b.Rotate()
+	if err != nil {
+		return fmt.Errorf("rotate key: %w", err)
+	}
+	wk, err := cryptobox.WrapBundle(&dk.KEK, nb, cryptobox.PurposePassword)
+	if err != nil {
+		return err
+	}
+	cur := b.Current()
+	successor, err := cryptobox.WrapBundle(&cur.Key, nb, cryptobox.PurposeRotation)
+	if err != nil {
+		return err
+	}
+	r, err := c.client()
+	if err != nil {
+		return err
+	}
+	if err := r.PutKeys(ctx, protocol.KeysRequest{AuthKey: dk.Auth[:], WrappedKey: wk,
+		RecoveryWrappedKey: a.RecoveryWrappedKey, Successor: successor}); err != nil {
+		return classify("rotate key", err)
+	}
+	if err := c.adoptBundle(ctx, &protocol.KeysResponse{WrappedKey: wk}, nb); err != nil {
+		return err
+	}
+	if err := c.v.Update(ctx, func(tx *vault.Tx) error { return tx.SetRotating(nb.Current().Gen) }); err != nil {
+		return err
+	}
+	c.log.Info("rotated account key", "gen", nb.Current().Gen)
+	return c.resumeRotation(ctx)
+}
+
+// resumeRotation re-seals, in small transactions, the notes still under an
+// older key generation when this device started a rotation.
+func (c *Core) resumeRotation(ctx context.Context) error {
+	var gen uint32
+	if err := c.v.View(ctx, func(tx *vault.Tx) error {
+		var err error
+		gen, err = tx.Rotating()
+		return err
+	}); err != nil || gen == 0 {
+		return err
+	}
+	c.mu.RLock()
+	userID := c.acct.UserID
+	c.mu.RUnlock()
+	cd := c.codec(userID)
+	if cd.Bundle() == nil {
+		return ErrLocked
+	}
+	for {
+		var n int
+		err := c.v.Update(ctx, func(tx *vault.Tx) error {
+			rows, err := tx.OldGeneration(gen, 500)
+			if err != nil {
+				return err
+			}
+			n = len(rows)
+			for _, row := range rows {
+				if err := syncer.StageReseal(tx, cd, row); err != nil {
+					return err
+				}
+			}
+			if n == 0 {
+				return tx.SetRotating(0)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("re-seal notes: %w", err)
+		}
+		if n == 0 {
+			return nil
+		}
+	}
+}

@@ -1,0 +1,105 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"cipherleaf.dev/client/vault"
+	"cipherleaf.dev/shared/cryptobox"
+	"cipherleaf.dev/shared/note"
+	"cipherleaf.dev/shared/protocol"
+)
+
+// Words turns any error from this package into one sentence for a person.
+// It is the only place that does; internals never reach the screen.
+func Words(err error) string {
+	if err == nil {
+		return ""
+	}
+	for _, w := range sentinelWords {
+		if errors.Is(err, w.err) {
+			return w.words
+		}
+	}
+	if vault.IsDiskFull(err) {
+		return "The disk is full. Free some space; your notes are safe."
+	}
+	var ae *protocol.APIError
+	if errors.As(err, &ae) {
+		return apiWords(err, ae)
+	}
+	return "Something went wrong. Your notes are safe; please try again."
+}
+
+type sentinel struct {
+	err   error
+	words string
+}
+
+// sentinelWords is checked in order: the most specific first.
+var sentinelWords = [...]sentinel{
+	{ErrWrongPassword, "Wrong password."},
+	{ErrWrongRecoveryKey, "That recovery key does not belong to this account."},
+	{cryptobox.ErrRecoveryKeyMistyped, "That recovery key is mistyped: check every group of five characters."},
+	{ErrCertificateChanged, "The server's certificate has changed. This can mean someone is intercepting the connection. Nothing was sent. Compare the new fingerprint with your server's administrator before trusting it."},
+	{ErrUntrustedServer, "The server's certificate is not trusted. Check its fingerprint and pin it."},
+	{ErrSessionExpired, "This device was signed out (session revoked, expired, password changed or account deleted). Sign in again."},
+	{ErrOffline, "The server can't be reached. Your changes are saved on this device and will sync when it's back."},
+	{ErrTampered, "A note from the server failed its integrity check: it was altered. Nothing was changed on this device."},
+	{ErrRollback, "The server offered an older version of a note than this device has already seen (a rollback). Nothing was changed on this device."},
+	{ErrUnknownKey, "A note is locked with a key this device doesn't have. Sign in again to fetch it."},
+	{ErrNoDeviceKey, "This device is not remembered. Unlock with your password."},
+	{ErrLocked, "Unlock Cipherleaf first."},
+	{ErrNoAccount, "There is no account on this device yet. Register or sign in."},
+	{ErrAccountExists, "This profile already holds another account. Use another profile or log out first."},
+	{ErrNotFound, "That note doesn't exist (it may have been deleted)."},
+	{ErrNotConflict, "That note is not a conflicted copy."},
+	{ErrUnsupportedKDF, "This account uses a key derivation this version does not support. Update Cipherleaf."},
+	{cryptobox.ErrWeakParams, "The server asked for unsafe password settings. Refused: the server may be malicious."},
+	{cryptobox.ErrExcessiveParams, "The server asked for unreasonably heavy password settings. Refused."},
+	{cryptobox.ErrEmptyPassword, "Enter a password."},
+	{ErrServerTooNew, "This server needs a newer Cipherleaf."},
+	{ErrNewerBackup, "This backup needs a newer Cipherleaf."},
+	{ErrBadBackup, "That file is not a Cipherleaf backup, or it is damaged."},
+	{ErrPasswordNeeded, "Unlock with your password (not the remembered device) to do this."},
+	{ErrRecoveryWrapUnknown, "Do this on the device where the account was created or recovered."},
+	{ErrUnsupported, "This server does not support that yet."},
+	{protocol.ErrInvalidUsername, "Usernames are 3 to 64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit."},
+	{cryptobox.ErrTooLarge, "This note is too large (16 MiB at most)."},
+	{note.ErrInvalid, "This note breaks a limit (title up to 1024 bytes, up to 64 tags of 128 bytes)."},
+	{ErrClosed, "Cipherleaf is closing."},
+	{context.DeadlineExceeded, "The server took too long to answer. Try again."},
+	{context.Canceled, "Cancelled."},
+}
+
+func apiWords(err error, ae *protocol.APIError) string {
+	switch ae.Code {
+	case protocol.CodeInvalidUsername:
+		return Words(protocol.ErrInvalidUsername)
+	case protocol.CodeUsernameTaken:
+		return "That username is taken. Choose another."
+	case protocol.CodeUnauthorized:
+		return Words(ErrSessionExpired)
+	case protocol.CodeAccountDisabled:
+		return "This account is disabled. Contact the server's administrator."
+	case protocol.CodeRegistrationClosed:
+		return "This server does not accept new accounts."
+	case protocol.CodeNotFound:
+		return "The server doesn't know that item (it may have been removed)."
+	case protocol.CodeTooLarge:
+		return "This is larger than the server accepts."
+	case protocol.CodeQuotaExceeded:
+		return "Your storage on the server is full. Delete some notes or ask the administrator for more space."
+	case protocol.CodeRateLimited:
+		var ra interface{ RetryAfter() time.Duration }
+		if errors.As(err, &ra) && ra.RetryAfter() > 0 {
+			return fmt.Sprintf("The server is busy. Try again in %d s.", int(ra.RetryAfter().Round(time.Second)/time.Second))
+		}
+		return "The server is busy. Try again in a minute."
+	case protocol.CodeInternal:
+		return "The server had a problem. Try again later; your notes are safe on this device."
+	}
+	return "The server refused the request. Your notes are safe; please try again."
+}

@@ -1,0 +1,441 @@
+// Package fakeremote is an in-memory Cipherleaf server for unit tests of the
+// client core and sync engine: the notes API semantics of SPEC §7 (revisions,
+// sequence feed, batch with conflicts, accounts, sessions, keys) without
+// HTTP, plus switches to take it offline and to tamper with or roll back
+// what it serves. The real server is exercised by the end-to-end tests.
+package fakeremote
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"sync"
+
+	"cipherleaf.dev/client/apiclient"
+	"cipherleaf.dev/shared/protocol"
+)
+
+// Server is the shared state every device's Conn talks to.
+type Server struct {
+	Fingerprint string
+
+	mu       sync.Mutex
+	users    map[string]*user // by username
+	sessions map[string]*user // by session id
+	down     bool
+	// tamper, when set, may rewrite each change served by Changes or
+	// carried in a conflict result.
+	tamper func(*protocol.Change)
+}
+
+type user struct {
+	id, name      string
+	auth, rauth   []byte
+	kdf           protocol.KDF
+	wk, rwk, succ []byte
+	notes         map[string]*rec
+	seq           uint64
+}
+
+type rec struct {
+	rev, seq uint64
+	blob     []byte
+	deleted  bool
+}
+
+// New returns an empty server.
+func New() *Server {
+	return &Server{Fingerprint: "sha256:" + hex.EncodeToString(make([]byte, 32)),
+		users: map[string]*user{}, sessions: map[string]*user{}}
+}
+
+// SetDown makes every call fail as unreachable (true) or work again.
+func (s *Server) SetDown(down bool) { s.mu.Lock(); s.down = down; s.mu.Unlock() }
+
+// SetTamper installs f to rewrite served changes (nil: none).
+func (s *Server) SetTamper(f func(*protocol.Change)) { s.mu.Lock(); s.tamper = f; s.mu.Unlock() }
+
+// Rewind sets note id of user back to an older state (a rollback attack).
+func (s *Server) Rewind(username, id string, rev uint64, blob []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[username]
+	u.seq++
+	u.notes[id] = &rec{rev: rev, seq: u.seq, blob: blob}
+}
+
+// Note returns the stored state of a note.
+func (s *Server) Note(username, id string) (rev uint64, blob []byte, deleted, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.users[username].notes[id]
+	if !ok {
+		return 0, nil, false, false
+	}
+	return r.rev, slices.Clone(r.blob), r.deleted, true
+}
+
+// Count returns how many live notes user has.
+func (s *Server) Count(username string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, r := range s.users[username].notes {
+		if !r.deleted {
+			n++
+		}
+	}
+	return n
+}
+
+// Conn is one device's connection (an apiclient stand-in).
+type Conn struct {
+	s        *Server
+	pin      string
+	mu       sync.Mutex
+	sid      string
+	onTokens func(apiclient.Tokens)
+}
+
+// Dial returns a connection configured like apiclient.New.
+func (s *Server) Dial(cfg apiclient.Config) *Conn {
+	return &Conn{s: s, pin: cfg.Pin, sid: cfg.Tokens.SessionID, onTokens: cfg.OnTokens}
+}
+
+func newID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+var errUnauthorized = &protocol.APIError{Status: 401, Code: protocol.CodeUnauthorized, Msg: "unauthorized"}
+
+// enter checks reachability and the pin, locking the server.
+func (c *Conn) enter() error {
+	c.s.mu.Lock()
+	if c.s.down {
+		c.s.mu.Unlock()
+		return fmt.Errorf("%w: connection refused", apiclient.ErrUnreachable)
+	}
+	if c.pin != "" && c.pin != c.s.Fingerprint {
+		c.s.mu.Unlock()
+		return apiclient.ErrPinMismatch
+	}
+	return nil
+}
+
+// authed enters and returns the session's user.
+func (c *Conn) authed() (*user, error) {
+	if err := c.enter(); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	sid := c.sid
+	c.mu.Unlock()
+	u, ok := c.s.sessions[sid]
+	if !ok {
+		c.s.mu.Unlock()
+		return nil, apiclient.ErrSessionExpired
+	}
+	return u, nil
+}
+
+func (c *Conn) session(u *user) *protocol.LoginResponse {
+	sid := newID()
+	c.s.sessions[sid] = u
+	c.mu.Lock()
+	c.sid = sid
+	c.mu.Unlock()
+	return &protocol.LoginResponse{AccessToken: "a-" + sid, RefreshToken: "r-" + sid, ExpiresIn: 600,
+		UserID: u.id, SessionID: sid, WrappedKey: u.wk, KDF: u.kdf}
+}
+
+func (c *Conn) told(r *protocol.LoginResponse) {
+	if c.onTokens != nil {
+		c.onTokens(apiclient.Tokens{Access: r.AccessToken, Refresh: r.RefreshToken, SessionID: r.SessionID, UserID: r.UserID})
+	}
+}
+
+// Health answers like /healthz.
+func (c *Conn) Health(ctx context.Context) (*protocol.HealthResponse, error) {
+	if err := c.enter(); err != nil {
+		return nil, err
+	}
+	c.s.mu.Unlock()
+	return &protocol.HealthResponse{Status: "ok", API: []int{1}}, nil
+}
+
+// Params returns the user's KDF parameters.
+func (c *Conn) Params(ctx context.Context, username string) (*protocol.KDF, error) {
+	if err := c.enter(); err != nil {
+		return nil, err
+	}
+	defer c.s.mu.Unlock()
+	u, ok := c.s.users[username]
+	if !ok {
+		return &protocol.KDF{Alg: "argon2id", Version: 19, Time: 1, Memory: 8, Threads: 1, Salt: make([]byte, 16)}, nil
+	}
+	k := u.kdf
+	return &k, nil
+}
+
+// Register creates an account.
+func (c *Conn) Register(ctx context.Context, req protocol.RegisterRequest) (*protocol.LoginResponse, error) {
+	if err := c.enter(); err != nil {
+		return nil, err
+	}
+	if !protocol.ValidUsername(req.Username) {
+		c.s.mu.Unlock()
+		return nil, &protocol.APIError{Status: 400, Code: protocol.CodeInvalidUsername}
+	}
+	if _, ok := c.s.users[req.Username]; ok {
+		c.s.mu.Unlock()
+		return nil, &protocol.APIError{Status: 409, Code: protocol.CodeUsernameTaken}
+	}
+	u := &user{id: newID(), name: req.Username, auth: req.AuthKey, rauth: req.RecoveryAuthKey, kdf: req.KDF,
+		wk: req.WrappedKey, rwk: req.RecoveryWrappedKey, notes: map[string]*rec{}}
+	c.s.users[req.Username] = u
+	r := c.session(u)
+	c.s.mu.Unlock()
+	c.told(r)
+	return r, nil
+}
+
+// Login opens a session.
+func (c *Conn) Login(ctx context.Context, req protocol.LoginRequest) (*protocol.LoginResponse, error) {
+	if err := c.enter(); err != nil {
+		return nil, err
+	}
+	u, ok := c.s.users[req.Username]
+	if !ok || !bytes.Equal(u.auth, req.AuthKey) {
+		c.s.mu.Unlock()
+		return nil, errUnauthorized
+	}
+	r := c.session(u)
+	c.s.mu.Unlock()
+	c.told(r)
+	return r, nil
+}
+
+// Recovery returns the recovery-wrapped bundle.
+func (c *Conn) Recovery(ctx context.Context, req protocol.RecoveryRequest) (*protocol.RecoveryResponse, error) {
+	if err := c.enter(); err != nil {
+		return nil, err
+	}
+	defer c.s.mu.Unlock()
+	u, ok := c.s.users[req.Username]
+	if !ok || !bytes.Equal(u.rauth, req.RecoveryAuthKey) {
+		return nil, errUnauthorized
+	}
+	return &protocol.RecoveryResponse{RecoveryWrappedKey: u.rwk, KDF: u.kdf}, nil
+}
+
+// Recover sets a new password and revokes every other session.
+func (c *Conn) Recover(ctx context.Context, req protocol.RecoverRequest) (*protocol.LoginResponse, error) {
+	if err := c.enter(); err != nil {
+		return nil, err
+	}
+	u, ok := c.s.users[req.Username]
+	if !ok || !bytes.Equal(u.rauth, req.RecoveryAuthKey) {
+		c.s.mu.Unlock()
+		return nil, errUnauthorized
+	}
+	u.auth, u.kdf, u.wk = req.NewAuthKey, req.KDF, req.WrappedKey
+	if req.RecoveryWrappedKey != nil {
+		u.rwk = req.RecoveryWrappedKey
+	}
+	c.s.revokeAll(u, "")
+	r := c.session(u)
+	c.s.mu.Unlock()
+	c.told(r)
+	return r, nil
+}
+
+func (s *Server) revokeAll(u *user, except string) {
+	for sid, su := range s.sessions {
+		if su == u && sid != except {
+			delete(s.sessions, sid)
+		}
+	}
+}
+
+// Logout revokes this session.
+func (c *Conn) Logout(ctx context.Context) error {
+	if _, err := c.authed(); err != nil {
+		return err
+	}
+	defer c.s.mu.Unlock()
+	delete(c.s.sessions, c.sid)
+	return nil
+}
+
+// Sessions lists the user's sessions.
+func (c *Conn) Sessions(ctx context.Context) ([]protocol.Session, error) {
+	u, err := c.authed()
+	if err != nil {
+		return nil, err
+	}
+	defer c.s.mu.Unlock()
+	var out []protocol.Session
+	for sid, su := range c.s.sessions {
+		if su == u {
+			out = append(out, protocol.Session{ID: sid, Current: sid == c.sid})
+		}
+	}
+	return out, nil
+}
+
+// RevokeSession revokes one session of the user.
+func (c *Conn) RevokeSession(ctx context.Context, id string) error {
+	u, err := c.authed()
+	if err != nil {
+		return err
+	}
+	defer c.s.mu.Unlock()
+	if c.s.sessions[id] != u {
+		return &protocol.APIError{Status: 404, Code: protocol.CodeNotFound}
+	}
+	delete(c.s.sessions, id)
+	return nil
+}
+
+// RevokeOtherSessions revokes all but this session.
+func (c *Conn) RevokeOtherSessions(ctx context.Context) error {
+	u, err := c.authed()
+	if err != nil {
+		return err
+	}
+	defer c.s.mu.Unlock()
+	c.s.revokeAll(u, c.sid)
+	return nil
+}
+
+// ChangePassword replaces the password wrap and revokes other sessions.
+func (c *Conn) ChangePassword(ctx context.Context, req protocol.PasswordRequest) error {
+	u, err := c.authed()
+	if err != nil {
+		return err
+	}
+	defer c.s.mu.Unlock()
+	if !bytes.Equal(u.auth, req.AuthKey) {
+		return errUnauthorized
+	}
+	u.auth, u.kdf, u.wk = req.NewAuthKey, req.KDF, req.WrappedKey
+	if req.RecoveryWrappedKey != nil {
+		u.rwk = req.RecoveryWrappedKey
+	}
+	c.s.revokeAll(u, c.sid)
+	return nil
+}
+
+// Keys returns the wrapped bundle and successor.
+func (c *Conn) Keys(ctx context.Context) (*protocol.KeysResponse, error) {
+	u, err := c.authed()
+	if err != nil {
+		return nil, err
+	}
+	defer c.s.mu.Unlock()
+	return &protocol.KeysResponse{KDF: u.kdf, WrappedKey: u.wk, Successor: u.succ}, nil
+}
+
+// PutKeys publishes a rotated bundle.
+func (c *Conn) PutKeys(ctx context.Context, req protocol.KeysRequest) error {
+	u, err := c.authed()
+	if err != nil {
+		return err
+	}
+	defer c.s.mu.Unlock()
+	if !bytes.Equal(u.auth, req.AuthKey) {
+		return errUnauthorized
+	}
+	u.wk, u.rwk, u.succ = req.WrappedKey, req.RecoveryWrappedKey, req.Successor
+	return nil
+}
+
+// DeleteAccount removes the user and every session.
+func (c *Conn) DeleteAccount(ctx context.Context, req protocol.DeleteAccountRequest) error {
+	u, err := c.authed()
+	if err != nil {
+		return err
+	}
+	defer c.s.mu.Unlock()
+	if !bytes.Equal(u.auth, req.AuthKey) {
+		return errUnauthorized
+	}
+	c.s.revokeAll(u, "")
+	delete(c.s.users, u.name)
+	return nil
+}
+
+func (s *Server) change(id string, r *rec) protocol.Change {
+	ch := protocol.Change{ID: id, Rev: r.rev, Seq: r.seq, Blob: slices.Clone(r.blob), Deleted: r.deleted}
+	if s.tamper != nil {
+		s.tamper(&ch)
+	}
+	return ch
+}
+
+// Changes serves the change feed.
+func (c *Conn) Changes(ctx context.Context, since uint64, limit int) (*protocol.ChangesResponse, error) {
+	u, err := c.authed()
+	if err != nil {
+		return nil, err
+	}
+	defer c.s.mu.Unlock()
+	var all []protocol.Change
+	for id, r := range u.notes {
+		if r.seq > since {
+			all = append(all, c.s.change(id, r))
+		}
+	}
+	slices.SortFunc(all, func(a, b protocol.Change) int { return int(a.Seq) - int(b.Seq) })
+	resp := &protocol.ChangesResponse{Next: since, Changes: []protocol.Change{}}
+	if len(all) > limit {
+		all, resp.More = all[:limit], true
+	}
+	resp.Changes = all
+	if len(all) > 0 {
+		resp.Next = all[len(all)-1].Seq
+	}
+	return resp, nil
+}
+
+// Batch applies put/delete operations with revision checks.
+func (c *Conn) Batch(ctx context.Context, req protocol.BatchRequest) (*protocol.BatchResponse, error) {
+	u, err := c.authed()
+	if err != nil {
+		return nil, err
+	}
+	defer c.s.mu.Unlock()
+	if len(req.Ops) > protocol.MaxBatchOps {
+		return nil, &protocol.APIError{Status: 413, Code: protocol.CodeTooLarge}
+	}
+	resp := &protocol.BatchResponse{}
+	for _, op := range req.Ops {
+		cur := u.notes[op.ID]
+		var curRev uint64
+		if cur != nil {
+			curRev = cur.rev
+		}
+		if op.BaseRev != curRev {
+			ch := c.s.change(op.ID, cur)
+			resp.Results = append(resp.Results, protocol.BatchResult{ID: op.ID, Status: protocol.StatusConflict, Current: &ch})
+			continue
+		}
+		u.seq++
+		r := &rec{rev: curRev + 1, seq: u.seq}
+		if op.Op == protocol.OpDelete {
+			r.deleted = true
+		} else {
+			r.blob = slices.Clone(op.Blob)
+		}
+		u.notes[op.ID] = r
+		resp.Results = append(resp.Results, protocol.BatchResult{ID: op.ID, Status: protocol.StatusOK, Rev: r.rev, Seq: r.seq})
+	}
+	return resp, nil
+}

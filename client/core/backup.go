@@ -297,4 +297,3 @@ func yamlString(s string) string {
 	}
 	return string(q)
 }
-

@@ -174,4 +174,3 @@ func (c *Core) VaultPath() string { return c.v.Path() }
 
 // Checkpoint folds the vault's write-ahead log into its file.
 func (c *Core) Checkpoint() error { return c.v.Checkpoint(context.Background()) }
-

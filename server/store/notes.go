@@ -25,14 +25,27 @@ type applied struct {
 	conflict *protocol.Change
 }
 
+// txStmts are the write statements bound to one transaction.
+type txStmts struct {
+	noteGet, bumpSeq, noteUpsert *sql.Stmt
+}
+
+func (s *Store) txStmts(ctx context.Context, tx *sql.Tx) *txStmts {
+	return &txStmts{
+		noteGet:    tx.StmtContext(ctx, s.stmts.noteGet),
+		bumpSeq:    tx.StmtContext(ctx, s.stmts.bumpSeq),
+		noteUpsert: tx.StmtContext(ctx, s.stmts.noteUpsert),
+	}
+}
+
 // apply performs w for userID inside tx: compare-and-swap on the revision,
 // next sequence number, byte accounting. A stale base gives a conflict, not
 // an error.
-func (s *Store) apply(ctx context.Context, tx *sql.Tx, userID int64, w *Write) (applied, error) {
+func (s *Store) apply(ctx context.Context, tx *sql.Tx, st *txStmts, userID int64, w *Write) (applied, error) {
 	var a applied
 	var curRev, curSeq uint64
 	var curLen sql.NullInt64
-	err := tx.StmtContext(ctx, s.stmts.noteGet).QueryRowContext(ctx, userID, w.ID).Scan(&curRev, &curSeq, &curLen)
+	err := st.noteGet.QueryRowContext(ctx, userID, w.ID).Scan(&curRev, &curSeq, &curLen)
 	exists := true
 	if errors.Is(err, sql.ErrNoRows) {
 		exists = false
@@ -57,14 +70,14 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, userID int64, w *Write) (
 		a.delta = int64(len(w.Blob))
 	}
 	a.delta -= curLen.Int64
-	if err := tx.StmtContext(ctx, s.stmts.bumpSeq).QueryRowContext(ctx, a.delta, userID).Scan(&a.seq, &a.used); err != nil {
+	if err := st.bumpSeq.QueryRowContext(ctx, a.delta, userID).Scan(&a.seq, &a.used); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return a, ErrNotFound
 		}
 		return a, fmt.Errorf("next sequence: %w", err)
 	}
 	a.rev = w.BaseRev + 1
-	if _, err := tx.StmtContext(ctx, s.stmts.noteUpsert).ExecContext(ctx, userID, w.ID, a.rev, a.seq, blob); err != nil {
+	if _, err := st.noteUpsert.ExecContext(ctx, userID, w.ID, a.rev, a.seq, blob); err != nil {
 		return a, fmt.Errorf("write note: %w", err)
 	}
 	return a, nil
@@ -80,7 +93,7 @@ func (s *Store) WriteNote(ctx context.Context, userID int64, quota int64, w *Wri
 		return 0, 0, fmt.Errorf("begin write note: %w", err)
 	}
 	defer tx.Rollback()
-	a, err := s.apply(ctx, tx, userID, w)
+	a, err := s.apply(ctx, tx, s.txStmts(ctx, tx), userID, w)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -126,8 +139,9 @@ func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []W
 	var delta int64
 	var used int64 = -1
 	conflicts := false
+	st := s.txStmts(ctx, tx)
 	for i := range writes {
-		a, err := s.apply(ctx, tx, userID, &writes[i])
+		a, err := s.apply(ctx, tx, st, userID, &writes[i])
 		if err != nil {
 			return nil, err
 		}

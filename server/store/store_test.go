@@ -340,7 +340,9 @@ func TestAtomicBatch(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
-	put := func(id string, base uint64, blob string) Write { return Write{ID: id, BaseRev: base, Blob: []byte(blob)} }
+	put := func(id string, base uint64, blob string) Write {
+		return Write{ID: id, BaseRev: base, Blob: []byte(blob)}
+	}
 	tests := []struct {
 		name        string
 		writes      []Write

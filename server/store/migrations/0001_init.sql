@@ -37,12 +37,14 @@ CREATE TABLE spent_refresh (
 CREATE INDEX spent_refresh_session ON spent_refresh(session_id);
 
 -- Notes: the latest state of each note; blob is NULL for a tombstone.
+-- A rowid table (not WITHOUT ROWID): blobs of a KiB and more would make a
+-- clustered b-tree's pages hold two or three rows each.
 CREATE TABLE notes (
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     id      TEXT    NOT NULL,
     rev     INTEGER NOT NULL,
     seq     INTEGER NOT NULL,
-    blob    BLOB,
-    PRIMARY KEY (user_id, id)
-) WITHOUT ROWID;
+    blob    BLOB
+);
+CREATE UNIQUE INDEX notes_user_id ON notes(user_id, id);
 CREATE UNIQUE INDEX notes_user_seq ON notes(user_id, seq);

@@ -1,0 +1,26 @@
+// Command cipherleaf-load measures cipherleafd over loopback TLS: it starts
+// the real server binary on a temporary data folder, uploads notes in
+// batches, pages them back down, runs many concurrent clients doing
+// single-note writes, and reads the server's memory from /proc.
+//
+//	go build -o /tmp/cipherleafd ./cmd/cipherleafd
+//	go run ./cmd/cipherleaf-load --server /tmp/cipherleafd
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cipherleaf-load:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,186 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"cipherleaf.dev/client/core"
+)
+
+// recoveryWarning is printed (to stderr) with the recovery key.
+const recoveryWarning = "Your recovery key follows. It is shown only this once: write it down and keep it " +
+	"somewhere safe. If you forget your password, it is the only way back to your notes."
+
+func (a *app) register(ctx context.Context, args []string) error {
+	s, err := parseServer("register", args)
+	if err != nil {
+		return err
+	}
+	pin, err := a.trust(ctx, s)
+	if err != nil {
+		return err
+	}
+	pw, err := a.newPassword(EnvPassword, "Password")
+	if err != nil {
+		return err
+	}
+	defer clear(pw)
+	rk, err := a.api.Register(ctx, core.RegisterInput{ServerURL: s.server, Pin: pin, Username: s.user, Password: pw})
+	if err != nil {
+		return fmt.Errorf("register: %w", err)
+	}
+	fmt.Fprintln(a.stderr, recoveryWarning)
+	fmt.Fprintln(a.stdout, rk)
+	return nil
+}
+
+func (a *app) login(ctx context.Context, args []string) error {
+	s, err := parseServer("login", args)
+	if err != nil {
+		return err
+	}
+	pin, err := a.trust(ctx, s)
+	if err != nil {
+		return err
+	}
+	pw, err := a.password()
+	if err != nil {
+		return err
+	}
+	defer clear(pw)
+	if err := a.api.Login(ctx, core.LoginInput{ServerURL: s.server, Pin: pin, Username: s.user, Password: pw}); err != nil {
+		return fmt.Errorf("log in: %w", err)
+	}
+	return nil
+}
+
+func (a *app) recover(ctx context.Context, args []string) error {
+	s, err := parseServer("recover", args)
+	if err != nil {
+		return err
+	}
+	pin, err := a.trust(ctx, s)
+	if err != nil {
+		return err
+	}
+	rk, err := a.secret(EnvRecoveryKey, "Recovery key: ")
+	if err != nil {
+		return err
+	}
+	defer clear(rk)
+	pw, err := a.newPassword(EnvNewPassword, "New password")
+	if err != nil {
+		return err
+	}
+	defer clear(pw)
+	in := core.RecoverInput{ServerURL: s.server, Pin: pin, Username: s.user, RecoveryKey: string(rk), NewPassword: pw}
+	if err := a.api.Recover(ctx, in); err != nil {
+		return fmt.Errorf("recover: %w", err)
+	}
+	fmt.Fprintln(a.stderr, "Password changed. Every other device must sign in again.")
+	return nil
+}
+
+func (a *app) passwd(ctx context.Context, args []string) error {
+	if _, err := positional(newFlagSet("passwd"), args, 0, ""); err != nil {
+		return err
+	}
+	old, err := a.password()
+	if err != nil {
+		return err
+	}
+	defer clear(old)
+	if err := a.unlockWith(old); err != nil {
+		return err
+	}
+	pw, err := a.newPassword(EnvNewPassword, "New password")
+	if err != nil {
+		return err
+	}
+	defer clear(pw)
+	if err := a.api.ChangePassword(ctx, old, pw); err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	fmt.Fprintln(a.stderr, "Password changed. Every other device must sign in again.")
+	return nil
+}
+
+func (a *app) rotateKey(ctx context.Context, args []string) error {
+	if _, err := positional(newFlagSet("rotate-key"), args, 0, ""); err != nil {
+		return err
+	}
+	if err := a.unlock(); err != nil {
+		return err
+	}
+	if err := a.api.RotateKey(ctx); err != nil {
+		return fmt.Errorf("rotate key: %w", err)
+	}
+	fmt.Fprintln(a.stderr, "Account key rotated. Other devices follow on their next sync.")
+	return nil
+}
+
+func (a *app) sessions(ctx context.Context, args []string) error {
+	fs := newFlagSet("sessions")
+	revoke := fs.String("revoke", "", "session id to sign out")
+	others := fs.Bool("revoke-others", false, "sign out every other device")
+	if _, err := positional(fs, args, 0, ""); err != nil {
+		return err
+	}
+	if *revoke != "" && *others {
+		return usagef("sessions: --revoke and --revoke-others exclude each other")
+	}
+	if err := a.unlock(); err != nil {
+		return err
+	}
+	switch {
+	case *revoke != "":
+		if err := a.api.RevokeSession(ctx, *revoke); err != nil {
+			return fmt.Errorf("revoke session: %w", err)
+		}
+		return nil
+	case *others:
+		if err := a.api.RevokeOtherSessions(ctx); err != nil {
+			return fmt.Errorf("revoke other sessions: %w", err)
+		}
+		return nil
+	}
+	ss, err := a.api.Sessions(ctx)
+	if err != nil {
+		return fmt.Errorf("list sessions: %w", err)
+	}
+	for _, s := range ss {
+		cur := ""
+		if s.Current {
+			cur = "\tcurrent"
+		}
+		fmt.Fprintf(a.stdout, "%s\t%s\t%s%s\n", s.ID, clean(s.DeviceName), stamp(s.LastSeen), cur)
+	}
+	return nil
+}
+
+func (a *app) logout(ctx context.Context, args []string) error {
+	fs := newFlagSet("logout")
+	force := fs.Bool("force", false, "log out even with unsynced changes")
+	if _, err := positional(fs, args, 0, ""); err != nil {
+		return err
+	}
+	if !a.api.HasAccount() {
+		return core.ErrNoAccount
+	}
+	if n := a.api.Status().Pending; n > 0 && !*force {
+		return &cliError{msg: fmt.Sprintf("%d local change(s) are not on the server yet and would be lost: run sync first, or logout --force", n)}
+	}
+	if err := a.api.Logout(ctx); err != nil {
+		return fmt.Errorf("log out: %w", err)
+	}
+	return nil
+}
+
+// stamp formats t as RFC 3339 in UTC ("" for the zero time).
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}

@@ -9,16 +9,11 @@ import (
 	"cipherleaf.dev/shared/protocol"
 )
 
-// Health asks GET /healthz which API versions the server speaks.
+// Health asks GET /healthz (outside the /api/v1 prefix) which API versions
+// the server speaks.
 func (c *Client) Health(ctx context.Context) (*protocol.HealthResponse, error) {
 	var out protocol.HealthResponse
-	err := c.do(ctx, call{method: http.MethodGet, path: "/healthz", root: true, out: &out})
-	var ae *protocol.APIError
-	if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
-		// Servers that mount it under the API prefix.
-		err = c.do(ctx, call{method: http.MethodGet, path: "/healthz", out: &out})
-	}
-	if err != nil {
+	if err := c.do(ctx, call{method: http.MethodGet, path: "/healthz", root: true, out: &out}); err != nil {
 		return nil, fmt.Errorf("check server health: %w", err)
 	}
 	return &out, nil

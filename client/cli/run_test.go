@@ -65,7 +65,7 @@ func TestCommands(t *testing.T) {
 			wantOut: "00000000-0000-4000-8000-000000000001\n", wantCalls: []string{"Unlock pw", `Create "" "x"`}},
 		{name: "show prints the body verbatim", args: []string{"show", id1}, env: pwEnv, setup: twoNotes,
 			wantOut: "milk\neggs\n", wantCalls: []string{"Unlock pw", "Get " + id1}},
-		{name: "show unknown", args: []string{"show", id1}, env: pwEnv, fails: true, wantErr: "no such note",
+		{name: "show unknown", args: []string{"show", id1}, env: pwEnv, fails: true, wantErr: core.Words(core.ErrNotFound),
 			wantCalls: []string{"Unlock pw", "Get " + id1}},
 		{name: "edit keeps title", args: []string{"edit", id1}, env: pwEnv, setup: twoNotes, stdin: "new body",
 			wantCalls: []string{"Unlock pw", "Get " + id1, `Update ` + id1 + ` "groceries" "new body"`}},
@@ -83,11 +83,11 @@ func TestCommands(t *testing.T) {
 		{name: "sync with conflicts", args: []string{"sync"}, env: pwEnv, setup: func(f *fakeCore) { f.report = core.SyncReport{Conflicts: 1} },
 			wantOut: "pushed 0, pulled 0, merged 0, conflicts 1\n", wantErr: "conflicted copy", wantCalls: []string{"Unlock pw", "Sync"}},
 		{name: "sync offline", args: []string{"sync"}, env: pwEnv, setup: func(f *fakeCore) { f.fail["Sync"] = core.ErrOffline },
-			fails: true, wantErr: "server unreachable", wantCalls: []string{"Unlock pw", "Sync"}},
+			fails: true, wantErr: core.Words(core.ErrOffline), wantCalls: []string{"Unlock pw", "Sync"}},
 
 		// Unlocking.
 		{name: "wrong password", args: []string{"list"}, env: map[string]string{EnvPassword: "nope"},
-			fails: true, wantErr: "wrong password", wantCalls: []string{"Unlock nope"}},
+			fails: true, wantErr: core.Words(core.ErrWrongPassword), wantCalls: []string{"Unlock nope"}},
 		{name: "password prompt", args: []string{"list"}, term: &fakeTerm{secrets: []string{"pw"}},
 			wantCalls: []string{"Unlock pw", "List"}},
 		{name: "no password, no terminal", args: []string{"list"},
@@ -97,7 +97,7 @@ func TestCommands(t *testing.T) {
 		{name: "env password wins over device", args: []string{"list"}, env: pwEnv, setup: func(f *fakeCore) { f.remembered = true },
 			wantCalls: []string{"Unlock pw", "List"}},
 		{name: "no account", args: []string{"list"}, env: pwEnv, setup: func(f *fakeCore) { f.account = false },
-			fails: true, wantErr: "no account"},
+			fails: true, wantErr: core.Words(core.ErrNoAccount)},
 
 		// Account.
 		{name: "register with matching pin", args: []string{"register", "--server", "https://h:1", "--user", "ann", "--pin", fp}, env: pwEnv,
@@ -128,14 +128,14 @@ func TestCommands(t *testing.T) {
 			setup: func(f *fakeCore) {
 				f.server.Fingerprint = fp
 				f.fail["Register"] = &protocol.APIError{Status: 409, Code: protocol.CodeUsernameTaken, Msg: "taken"}
-			}, fails: true, wantErr: "register",
+			}, fails: true, wantErr: "username is taken",
 			wantCalls: []string{"ProbeServer https://h", `Register https://h ann "` + fp + `" pw`}},
 		{name: "login", args: []string{"login", "--server", "https://h", "--user", "ann", "--pin", fp}, env: pwEnv,
 			setup:     func(f *fakeCore) { f.account = false; f.server.Fingerprint = fp },
 			wantCalls: []string{"ProbeServer https://h", `Login https://h ann "` + fp + `" pw`}},
 		{name: "login certificate changed", args: []string{"login", "--server", "https://h", "--user", "ann", "--pin", fp}, env: pwEnv,
 			setup: func(f *fakeCore) { f.server.Fingerprint = fp; f.fail["Login"] = core.ErrCertificateChanged },
-			fails: true, wantErr: "certificate changed", wantCalls: []string{"ProbeServer https://h", `Login https://h ann "` + fp + `" pw`}},
+			fails: true, wantErr: core.Words(core.ErrCertificateChanged), wantCalls: []string{"ProbeServer https://h", `Login https://h ann "` + fp + `" pw`}},
 		{name: "recover", args: []string{"recover", "--server", "https://h", "--user", "ann", "--pin", fp},
 			env:   map[string]string{EnvRecoveryKey: "RK-1", EnvNewPassword: "npw"},
 			setup: func(f *fakeCore) { f.account = false; f.server.Fingerprint = fp }, wantErr: "sign in again",
@@ -147,7 +147,7 @@ func TestCommands(t *testing.T) {
 		{name: "passwd", args: []string{"passwd"}, env: map[string]string{EnvPassword: "pw", EnvNewPassword: "npw"}, wantErr: "Password changed",
 			wantCalls: []string{"Unlock pw", "ChangePassword pw npw"}},
 		{name: "passwd wrong old", args: []string{"passwd"}, env: map[string]string{EnvPassword: "x", EnvNewPassword: "npw"},
-			fails: true, wantErr: "wrong password", wantCalls: []string{"Unlock x"}},
+			fails: true, wantErr: core.Words(core.ErrWrongPassword), wantCalls: []string{"Unlock x"}},
 		{name: "rotate-key", args: []string{"rotate-key"}, env: pwEnv, wantErr: "rotated", wantCalls: []string{"Unlock pw", "RotateKey"}},
 		{name: "sessions", args: []string{"sessions"}, env: pwEnv,
 			setup: func(f *fakeCore) {

@@ -178,3 +178,30 @@ func FuzzParseUUID(f *testing.F) {
 		}
 	})
 }
+
+func FuzzOpenManifest(f *testing.F) {
+	b := testBundle()
+	for i, p := range []string{"", `{"v":1}`, strings.Repeat("m", 300)} {
+		blob, err := sealManifestWithNonce(b[i%len(b)], userA, 4, []byte(p), testBytes("fm", NonceSize))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(blob)
+		f.Add(blob[:len(blob)-1])
+		bad := bytes.Clone(blob)
+		bad[0] ^= 0xff
+		f.Add(bad)
+	}
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, blob []byte) {
+		payload, err := OpenManifest(b, userA, 4, blob)
+		if err != nil {
+			return
+		}
+		ak, _ := b.Lookup(uint32(blob[1])<<24 | uint32(blob[2])<<16 | uint32(blob[3])<<8 | uint32(blob[4]))
+		again, err := sealManifestWithNonce(ak, userA, 4, payload, blob[5:ManifestHeaderSize])
+		if err != nil || !bytes.Equal(again, blob) {
+			t.Fatalf("OpenManifest accepted %x but resealing gives %x, %v", blob, again, err)
+		}
+	})
+}

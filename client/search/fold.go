@@ -69,7 +69,9 @@ func (tk *tokenizer) each(s string, emit func(word []byte)) {
 // becomes: folding can bring out separators ("½" is "1⁄2").
 func (tk *tokenizer) foldEach(w []byte, emit func([]byte)) {
 	if tk.fold == nil {
-		tk.fold = transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), cases.Fold())
+		// Case folding is followed by lowering because x/text folds
+		// Cherokee to upper case and back, which is not idempotent.
+		tk.fold = transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), cases.Fold(), runes.Map(unicode.ToLower))
 	}
 	out, _, err := transform.Append(tk.fold, tk.folded[:0], w)
 	if err != nil {

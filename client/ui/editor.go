@@ -1,0 +1,231 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/shared/note"
+)
+
+// editor is the right-hand pane: title, tags and the markdown body with a
+// rendered preview. Edits go to an autosaver; typing never waits for a save.
+type editor struct {
+	api   core.API
+	now   func() time.Time
+	saver *autosaver
+
+	id      string     // open note ("" none)
+	base    *note.Note // the note as loaded, for the fields the editor does not show
+	loading bool       // filling the entries: not an edit
+
+	title, tags, body *entry
+	preview           *widget.RichText
+	previewOn         bool
+	previewBt         *widget.Button
+	deleteBt          *widget.Button
+	conflictBar       *fyne.Container
+	conflictText      *widget.Label
+	bodyStack         *fyne.Container
+	previewBox        fyne.CanvasObject
+	form              fyne.CanvasObject
+	empty             fyne.CanvasObject
+	emptyText         *widget.Label
+	content           *fyne.Container
+
+	onEdited  func()              // something was typed
+	onNew     func()              // "New note" in the empty state
+	onDelete  func()              // delete button
+	onResolve func(copyID string) // "Resolve…" on a conflicted copy
+}
+
+func newEditor(api core.API, sc *shortcuts, now func() time.Time, saver *autosaver) *editor {
+	e := &editor{api: api, now: now, saver: saver}
+	e.title = newEntry(sc)
+	e.title.SetPlaceHolder("Title")
+	e.title.TextStyle = fyne.TextStyle{Bold: true}
+	e.tags = newEntry(sc)
+	e.tags.SetPlaceHolder("Tags, separated by commas")
+	e.body = newMultiLineEntry(sc)
+	e.body.SetPlaceHolder("Write in Markdown…")
+	for _, w := range []*entry{e.title, e.tags, e.body} {
+		w.OnChanged = func(string) { e.edited() }
+	}
+
+	e.preview = widget.NewRichText()
+	e.preview.Wrapping = fyne.TextWrapWord
+	e.previewBox = container.NewVScroll(container.NewPadded(e.preview))
+	e.previewBox.Hide()
+	e.previewBt = widget.NewButtonWithIcon("Preview", theme.VisibilityIcon(), e.togglePreview)
+	e.previewBt.Importance = widget.LowImportance
+	e.deleteBt = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() {
+		if e.onDelete != nil {
+			e.onDelete()
+		}
+	})
+	e.deleteBt.Importance = widget.LowImportance
+
+	e.conflictText = widget.NewLabel("")
+	e.conflictText.Wrapping = fyne.TextWrapWord
+	resolve := widget.NewButton("Resolve…", func() {
+		if e.onResolve != nil && e.id != "" {
+			e.onResolve(e.id)
+		}
+	})
+	resolve.Importance = widget.WarningImportance
+	e.conflictBar = container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon())), resolve, e.conflictText)
+	e.conflictBar.Hide()
+
+	e.bodyStack = container.NewStack(e.body, e.previewBox)
+	header := container.NewVBox(
+		e.conflictBar,
+		container.NewBorder(nil, nil, nil, container.NewHBox(e.previewBt, e.deleteBt), e.title),
+		e.tags,
+	)
+	e.form = container.NewPadded(container.NewBorder(header, nil, nil, nil, e.bodyStack))
+
+	e.emptyText = widget.NewLabel("Select a note, or start a new one.")
+	e.emptyText.Alignment = fyne.TextAlignCenter
+	e.emptyText.Importance = widget.LowImportance
+	newBt := widget.NewButtonWithIcon("New note", theme.ContentAddIcon(), func() {
+		if e.onNew != nil {
+			e.onNew()
+		}
+	})
+	e.empty = container.NewVBox(layout.NewSpacer(),
+		container.NewCenter(widget.NewIcon(leafIcon())),
+		e.emptyText,
+		container.NewCenter(newBt),
+		caption("Ctrl+N new · Ctrl+F search · Ctrl+S sync · Ctrl+L lock"),
+		layout.NewSpacer())
+	for _, o := range e.empty.(*fyne.Container).Objects {
+		if l, ok := o.(*widget.Label); ok {
+			l.Alignment = fyne.TextAlignCenter
+		}
+	}
+	e.content = container.NewStack(e.form, e.empty)
+	e.showEmpty("")
+	return e
+}
+
+// open saves any pending edit and shows note id.
+func (e *editor) open(id string) error {
+	e.flush()
+	n, err := e.api.Get(id)
+	if err != nil {
+		return err
+	}
+	e.show(id, n)
+	return nil
+}
+
+// show fills the entries with n without counting it as an edit.
+func (e *editor) show(id string, n *note.Note) {
+	e.id, e.base = id, n
+	e.loading = true
+	e.title.SetText(n.Title)
+	e.tags.SetText(formatTags(n.Tags))
+	e.body.SetText(n.Body)
+	e.loading = false
+	if e.previewOn {
+		e.preview.ParseMarkdown(n.Body)
+	}
+	if n.ConflictOf != "" {
+		orig := "another note"
+		if o, err := e.api.Get(n.ConflictOf); err == nil {
+			orig = "“" + displayTitle(o.Title) + "”"
+		}
+		e.conflictText.SetText("This is a conflicted copy of " + orig + ": both were edited at the same time.")
+		e.conflictBar.Show()
+	} else {
+		e.conflictBar.Hide()
+	}
+	e.empty.Hide()
+	e.form.Show()
+}
+
+// showEmpty closes the note (after saving) and shows the placeholder; msg
+// replaces its text when not empty.
+func (e *editor) showEmpty(msg string) {
+	e.flush()
+	e.id, e.base = "", nil
+	if msg == "" {
+		msg = "Select a note, or start a new one."
+	}
+	e.emptyText.SetText(msg)
+	e.form.Hide()
+	e.empty.Show()
+}
+
+// snapshot is the open note with the entries' current text.
+func (e *editor) snapshot() *note.Note {
+	n := &note.Note{}
+	if e.base != nil {
+		cp := *e.base
+		n = &cp
+	}
+	n.Title = e.title.Text
+	n.Body = e.body.Text
+	n.Tags = parseTags(e.tags.Text)
+	n.Modified = e.now()
+	if n.Created.IsZero() {
+		n.Created = n.Modified
+	}
+	return n
+}
+
+func (e *editor) edited() {
+	if e.loading || e.id == "" {
+		return
+	}
+	e.saver.Changed(e.id, e.snapshot())
+	if e.onEdited != nil {
+		e.onEdited()
+	}
+}
+
+// flush writes a pending edit now (switching notes, locking, closing).
+func (e *editor) flush() {
+	if e.saver != nil && e.saver.Pending() {
+		_ = e.saver.Flush() // a failure is reported through the saver's result
+	}
+}
+
+// reloadIfIdle re-reads the open note after a sync, unless the user has
+// edits still waiting to be saved (those win and will be merged by sync).
+func (e *editor) reloadIfIdle() {
+	if e.id == "" || e.saver.Pending() {
+		return
+	}
+	n, err := e.api.Get(e.id)
+	if err != nil {
+		e.showEmpty("This note was deleted on another device.")
+		return
+	}
+	if n.Title == e.title.Text && n.Body == e.body.Text && formatTags(n.Tags) == formatTags(parseTags(e.tags.Text)) && n.ConflictOf == e.base.ConflictOf {
+		e.base = n
+		return
+	}
+	e.show(e.id, n)
+}
+
+func (e *editor) togglePreview() {
+	e.previewOn = !e.previewOn
+	if e.previewOn {
+		e.preview.ParseMarkdown(e.body.Text)
+		e.body.Hide()
+		e.previewBox.Show()
+		e.previewBt.SetText("Edit")
+		e.previewBt.SetIcon(theme.DocumentCreateIcon())
+		return
+	}
+	e.previewBox.Hide()
+	e.body.Show()
+	e.previewBt.SetText("Preview")
+	e.previewBt.SetIcon(theme.VisibilityIcon())
+}

@@ -1,0 +1,252 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/shared/note"
+)
+
+// sidebarWidth is the note list's width; the split never makes it narrower.
+const sidebarWidth = 300
+
+// mainView is the notes screen: toolbar, list beside editor, status line.
+// The centre shows either the notes or, for a while, the resolve view.
+type mainView struct {
+	u       *UI
+	list    *noteList
+	editor  *editor
+	status  *statusBar
+	saver   *autosaver
+	split   *container.Split
+	center  *fyne.Container
+	content fyne.CanvasObject
+
+	newBt, syncBt, lockBt, settingsBt *widget.Button
+}
+
+func (u *UI) newMainView() *mainView {
+	m := &mainView{u: u}
+	m.status = newStatusBar(u.now, m.syncNow)
+	m.saver = newAutosaver(u.opts.AutosaveDelay, u.tick, u.api.Update, func(id string, err error) {
+		fyne.Do(func() { m.saved(id, err) })
+	})
+	m.list = newNoteList(u.api, u.sc, u.now)
+	m.editor = newEditor(u.api, u.sc, u.now, m.saver)
+
+	m.list.onOpen = m.open
+	m.list.onResolve = m.showResolve
+	m.list.onTouch = u.touch
+	m.editor.onEdited = func() {
+		u.touch()
+		m.status.saveState("Editing…", nil)
+	}
+	m.editor.onNew = m.newNote
+	m.editor.onDelete = m.confirmDelete
+	m.editor.onResolve = m.showResolve
+
+	m.newBt = widget.NewButtonWithIcon("New note", theme.ContentAddIcon(), m.newNote)
+	m.syncBt = widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), m.syncNow)
+	m.lockBt = widget.NewButtonWithIcon("Lock", lockIcon(), u.lock)
+	m.settingsBt = widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), m.showSettings)
+	for _, b := range []*widget.Button{m.newBt, m.syncBt, m.lockBt, m.settingsBt} {
+		b.Importance = widget.LowImportance
+	}
+	brand := container.NewHBox(widget.NewIcon(leafIcon()), subheading("Cipherleaf"))
+	toolbar := container.NewVBox(
+		container.NewBorder(nil, nil, brand, container.NewHBox(m.newBt, m.syncBt, layout.NewSpacer(), m.lockBt, m.settingsBt)),
+		widget.NewSeparator())
+
+	m.split = container.NewHSplit(withMinSize(sidebarWidth, 0, m.list.content), m.editor.content)
+	m.split.Offset = 0 // the sidebar at its minimum width; the user may drag it wider
+	m.center = container.NewStack(m.split)
+	m.content = container.NewBorder(toolbar, m.status.content, nil, nil, m.center)
+	return m
+}
+
+// showMain shows the notes screen and starts background sync and auto-lock.
+func (u *UI) showMain() {
+	m := u.newMainView()
+	u.main = m
+	u.setContent(m.content)
+	m.bindShortcuts()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	u.syncCancel = cancel
+	u.api.StartAutoSync(ctx, u.opts.SyncEvery)
+	u.idle.Start(time.Duration(u.autoLockMinutes()) * time.Minute)
+	m.status.set(u.api.Status())
+
+	if len(m.list.model.items) > 0 {
+		m.list.list.Select(0)
+	}
+	if !u.screenDone {
+		u.screenDone = true
+		switch u.opts.Screen {
+		case "settings":
+			m.showSettings()
+		case "resolve":
+			if c := u.api.Conflicts(); len(c) > 0 {
+				m.showResolve(c[0].ID)
+			}
+		}
+	}
+}
+
+func (m *mainView) bindShortcuts() {
+	sc := m.u.sc
+	sc.set(scNew, m.newNote)
+	sc.set(scSearch, m.focusSearch)
+	sc.set(scLock, m.u.lock)
+	sc.set(scSync, m.syncNow)
+	sc.set(scDelete, m.confirmDelete)
+	sc.set(scDeleteAlt, m.confirmDelete)
+}
+
+// setCenter replaces the centre (list and editor) with o, or restores it
+// when o is nil.
+func (m *mainView) setCenter(o fyne.CanvasObject) {
+	if o == nil {
+		o = m.split
+		m.bindShortcuts()
+	} else {
+		for _, s := range []fyne.Shortcut{scNew, scDelete, scDeleteAlt, scSearch} {
+			m.u.sc.set(s, nil)
+		}
+	}
+	m.center.Objects = []fyne.CanvasObject{o}
+	m.center.Refresh()
+}
+
+// open shows note id in the editor.
+func (m *mainView) open(id string) {
+	if err := m.editor.open(id); err != nil {
+		m.editor.showEmpty("This note can't be opened. " + words(err))
+		return
+	}
+	m.list.selectID(id)
+	m.status.saveState("", nil)
+}
+
+// newNote creates an empty note and puts the cursor in its title.
+func (m *mainView) newNote() {
+	m.u.touch()
+	m.editor.flush()
+	now := m.u.now()
+	n := &note.Note{Created: now, Modified: now}
+	m.u.background(func() func() {
+		id, err := m.u.api.Create(n)
+		return func() {
+			if m.u.main != m {
+				return
+			}
+			if err != nil {
+				m.u.showError("Couldn't create a note", err)
+				return
+			}
+			m.list.search.SetText("") // reloads the list
+			m.list.reload()
+			m.editor.show(id, n)
+			m.list.selectID(id)
+			m.u.win.Canvas().Focus(m.editor.title)
+		}
+	})
+}
+
+// confirmDelete asks before deleting the open note.
+func (m *mainView) confirmDelete() {
+	m.u.touch()
+	id := m.editor.id
+	if id == "" {
+		return
+	}
+	title := displayTitle(m.editor.title.Text)
+	d := dialog.NewConfirm("Delete this note?",
+		"“"+title+"” will be deleted on all your devices.",
+		func(ok bool) {
+			if ok {
+				m.deleteNote(id)
+			}
+		}, m.u.win)
+	d.SetConfirmText("Delete")
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
+func (m *mainView) deleteNote(id string) {
+	m.saver.Drop(id)
+	m.u.background(func() func() {
+		err := m.u.api.Delete(id)
+		return func() {
+			if m.u.main != m {
+				return
+			}
+			if err != nil {
+				m.u.showError("Couldn't delete the note", err)
+				return
+			}
+			if m.editor.id == id {
+				m.editor.id = ""
+				m.editor.showEmpty("")
+			}
+			m.list.selected = ""
+			m.list.reload()
+		}
+	})
+}
+
+// syncNow runs a sync in the background; its progress arrives as events.
+func (m *mainView) syncNow() {
+	m.u.touch()
+	m.editor.flush()
+	m.status.set(core.SyncStatus{State: core.StateSyncing, Pending: m.u.api.Status().Pending})
+	m.u.background(func() func() {
+		_, err := m.u.api.Sync(context.Background())
+		return func() {
+			if m.u.main != m {
+				return
+			}
+			st := m.u.api.Status()
+			if err != nil && st.State != core.StateOffline && st.State != core.StateError {
+				st = core.SyncStatus{State: core.StateError, Err: err, Pending: st.Pending}
+			}
+			m.status.set(st)
+			m.notesChanged()
+		}
+	})
+}
+
+func (m *mainView) focusSearch() {
+	m.u.touch()
+	m.u.win.Canvas().Focus(m.list.search)
+}
+
+// notesChanged refreshes the list and, if the user is not typing, the
+// open note.
+func (m *mainView) notesChanged() {
+	m.list.reload()
+	m.editor.reloadIfIdle()
+}
+
+// saved is the autosaver's report, on the UI thread.
+func (m *mainView) saved(id string, err error) {
+	if m.u.main != m {
+		return
+	}
+	if err != nil {
+		m.status.saveState("", err)
+		return
+	}
+	if !m.saver.Pending() {
+		m.status.saveState("Saved", nil)
+	}
+	m.list.reload()
+}

@@ -1,0 +1,251 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"cipherleaf.dev/client/core"
+)
+
+// listModel is the note list's state: the search query and the rows it
+// selects. It has no widgets and is tested on its own.
+type listModel struct {
+	api   core.API
+	query string
+	items []core.NoteInfo
+}
+
+// Reload fetches the rows for the current query (all notes when empty).
+func (m *listModel) Reload() {
+	if q := strings.TrimSpace(m.query); q != "" {
+		m.items = m.api.Search(q)
+	} else {
+		m.items = m.api.List()
+	}
+}
+
+// SetQuery changes the query and reloads.
+func (m *listModel) SetQuery(q string) {
+	m.query = q
+	m.Reload()
+}
+
+// Index is the row of note id, or -1.
+func (m *listModel) Index(id string) int {
+	for i, n := range m.items {
+		if n.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// Conflicts counts the conflicted copies among all notes.
+func (m *listModel) Conflicts() []core.NoteInfo { return m.api.Conflicts() }
+
+// maxChips is how many tag chips a row shows before "+n".
+const maxChips = 3
+
+// noteList is the searchable sidebar: search field, conflict banner and a
+// virtualized widget.List of notes.
+type noteList struct {
+	model    listModel
+	now      func() time.Time
+	selected string // id of the open note ("" none)
+
+	search   *entry
+	banner   *fyne.Container
+	bannerBt *widget.Button
+	list     *widget.List
+	empty    *widget.Label
+	content  fyne.CanvasObject
+
+	onOpen    func(id string)     // a row was chosen
+	onResolve func(copyID string) // the conflict banner was tapped
+	onTouch   func()              // any activity
+}
+
+func newNoteList(api core.API, sc *shortcuts, now func() time.Time) *noteList {
+	l := &noteList{model: listModel{api: api}, now: now}
+	l.search = newEntry(sc)
+	l.search.SetPlaceHolder("Search notes")
+	l.search.ActionItem = widget.NewIcon(theme.SearchIcon())
+	l.search.OnChanged = func(q string) {
+		l.touch()
+		l.model.SetQuery(q)
+		l.refresh()
+	}
+
+	l.list = widget.NewList(
+		func() int { return len(l.model.items) },
+		func() fyne.CanvasObject { return newNoteRow() },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(l.model.items) {
+				o.(*noteRow).set(l.model.items[i], l.now())
+			}
+		})
+	l.list.OnSelected = func(i widget.ListItemID) {
+		l.touch()
+		if i < len(l.model.items) {
+			id := l.model.items[i].ID
+			if id != l.selected && l.onOpen != nil {
+				l.onOpen(id)
+			}
+		}
+	}
+
+	l.bannerBt = widget.NewButtonWithIcon("", theme.WarningIcon(), func() {
+		if c := l.model.Conflicts(); len(c) > 0 && l.onResolve != nil {
+			l.onResolve(c[0].ID)
+		}
+	})
+	l.bannerBt.Importance = widget.WarningImportance
+	l.banner = container.NewPadded(l.bannerBt)
+	l.empty = widget.NewLabel("")
+	l.empty.Alignment = fyne.TextAlignCenter
+	l.empty.Wrapping = fyne.TextWrapWord
+	l.empty.Importance = widget.LowImportance
+
+	top := container.NewVBox(container.NewPadded(l.search), l.banner)
+	l.content = container.NewBorder(top, nil, nil, nil, container.NewStack(l.list, container.NewVBox(l.empty, layout.NewSpacer())))
+	l.model.Reload()
+	l.refresh()
+	return l
+}
+
+func (l *noteList) touch() {
+	if l.onTouch != nil {
+		l.onTouch()
+	}
+}
+
+// reload re-reads the notes (after a change) and keeps the selection.
+func (l *noteList) reload() {
+	l.model.Reload()
+	l.refresh()
+}
+
+// refresh redraws rows, banner and the empty state, keeping the open note
+// selected when it is visible.
+func (l *noteList) refresh() {
+	switch n := len(l.model.Conflicts()); n {
+	case 0:
+		l.banner.Hide()
+	case 1:
+		l.bannerBt.SetText("1 conflict to resolve")
+		l.banner.Show()
+	default:
+		l.bannerBt.SetText(itoa(n) + " conflicts to resolve")
+		l.banner.Show()
+	}
+	switch {
+	case len(l.model.items) > 0:
+		l.empty.Hide()
+	case strings.TrimSpace(l.model.query) != "":
+		l.empty.SetText("No notes match “" + strings.TrimSpace(l.model.query) + "”.")
+		l.empty.Show()
+	default:
+		l.empty.SetText("No notes yet.\nPress Ctrl+N to write one.")
+		l.empty.Show()
+	}
+	l.list.Refresh()
+	l.selectID(l.selected)
+}
+
+// selectID highlights note id without reopening it.
+func (l *noteList) selectID(id string) {
+	l.selected = id
+	if i := l.model.Index(id); i >= 0 && id != "" {
+		l.list.Select(i)
+		return
+	}
+	l.list.UnselectAll()
+}
+
+// noteRow is one row of the list: title and badge, first line, modified
+// time and tag chips.
+type noteRow struct {
+	widget.BaseWidget
+	title   *widget.Label
+	snippet *widget.Label
+	when    *widget.Label
+	chips   *fyne.Container
+	badge   *fyne.Container
+	icon    *widget.Icon
+	badgeTx *widget.Label
+}
+
+func newNoteRow() *noteRow {
+	r := &noteRow{
+		title:   widget.NewLabel("Title"),
+		snippet: widget.NewLabel("First line"),
+		when:    caption("12:00"),
+		chips:   container.NewHBox(),
+		icon:    widget.NewIcon(nil),
+		badgeTx: caption(""),
+	}
+	r.title.TextStyle = fyne.TextStyle{Bold: true}
+	r.title.Truncation = fyne.TextTruncateEllipsis
+	r.snippet.Truncation = fyne.TextTruncateEllipsis
+	r.snippet.Importance = widget.LowImportance
+	r.badge = container.NewHBox(r.icon, r.badgeTx)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// CreateRenderer implements fyne.Widget.
+func (r *noteRow) CreateRenderer() fyne.WidgetRenderer {
+	tight := layout.NewCustomPaddedLayout(-4, -4, 0, 0)
+	top := container.NewBorder(nil, nil, nil, r.badge, r.title)
+	bottom := container.NewBorder(nil, nil, r.when, nil, container.New(layout.NewCustomPaddedLayout(6, 0, 0, 0), r.chips))
+	return widget.NewSimpleRenderer(container.NewVBox(
+		container.New(tight, top),
+		container.New(tight, r.snippet),
+		container.New(tight, bottom),
+	))
+}
+
+func (r *noteRow) set(n core.NoteInfo, now time.Time) {
+	r.title.SetText(displayTitle(n.Title))
+	snippet := strings.TrimSpace(n.Snippet)
+	if snippet == "" {
+		snippet = "No text"
+	}
+	r.snippet.SetText(snippet)
+	r.when.SetText(modifiedText(now, n.Modified))
+
+	r.chips.RemoveAll()
+	for i, t := range n.Tags {
+		if i == maxChips {
+			r.chips.Add(chip("+" + itoa(len(n.Tags)-maxChips)))
+			break
+		}
+		r.chips.Add(chip(t))
+	}
+
+	switch {
+	case n.Conflict:
+		r.icon.SetResource(theme.NewErrorThemedResource(theme.WarningIcon()))
+		r.badgeTx.SetText("Conflict")
+		r.badgeTx.Importance = widget.DangerImportance
+		r.badgeTx.Refresh()
+		r.badge.Show()
+	case n.Pending:
+		r.icon.SetResource(theme.NewDisabledResource(theme.UploadIcon()))
+		r.badgeTx.SetText("Not synced")
+		r.badgeTx.Importance = widget.LowImportance
+		r.badgeTx.Refresh()
+		r.badge.Show()
+	default:
+		r.badge.Hide()
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,120 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// writeRecoveryKeyFile writes the text file "Save to file…" produces.
+func writeRecoveryKeyFile(w io.Writer, key, username, server string, now time.Time) error {
+	_, err := fmt.Fprintf(w, `Cipherleaf recovery key
+
+Account: %s
+Server:  %s
+Created: %s
+
+%s
+
+Anyone with this key and your user name can reset your password and read
+your notes. Keep it somewhere safe and private: a password manager, or
+printed and filed. Cipherleaf cannot show it again.
+`, username, server, now.Format("2 January 2006 15:04"), key)
+	return err
+}
+
+// recoveryKeyView shows a recovery key once: copy, save to file, and a
+// required confirmation before continuing.
+type recoveryKeyView struct {
+	key     *widget.Label
+	copyBt  *widget.Button
+	saveBt  *widget.Button
+	stored  *widget.Check
+	done    *widget.Button
+	saved   *widget.Label
+	content fyne.CanvasObject
+}
+
+// showRecoveryKey replaces the window's content with the key; first says
+// whether this is the account's first key (registration) or a replacement.
+func (u *UI) showRecoveryKey(key string, first bool, then func()) {
+	v := u.newRecoveryKeyView(key, first, then)
+	u.setContent(card(560, v.content))
+}
+
+func (u *UI) newRecoveryKeyView(key string, first bool, then func()) *recoveryKeyView {
+	v := &recoveryKeyView{}
+	v.key = widget.NewLabel(key)
+	v.key.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
+	v.key.Wrapping = fyne.TextWrapWord
+	v.key.Alignment = fyne.TextAlignCenter
+	v.key.Selectable = true
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	bg.CornerRadius = theme.Size(theme.SizeNameInputRadius)
+	keyBox := container.NewStack(bg, container.NewPadded(v.key))
+
+	v.saved = caption("")
+	v.saved.Alignment = fyne.TextAlignCenter
+	v.copyBt = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
+		u.app.Clipboard().SetContent(key)
+		v.saved.SetText("Copied. Paste it into your password manager, then clear the clipboard.")
+	})
+	v.saveBt = widget.NewButtonWithIcon("Save to file…", theme.DocumentSaveIcon(), func() {
+		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if err != nil {
+				u.showError("Couldn't save the file", err)
+				return
+			}
+			if w == nil {
+				return // cancelled
+			}
+			acct := u.api.Account()
+			werr := writeRecoveryKeyFile(w, key, acct.Username, acct.ServerURL, u.now())
+			if cerr := w.Close(); werr == nil {
+				werr = cerr
+			}
+			if werr != nil {
+				u.showError("Couldn't save the file", werr)
+				return
+			}
+			v.saved.SetText("Saved to " + w.URI().Path())
+		}, u.win)
+		d.SetFileName("cipherleaf-recovery-key.txt")
+		d.Show()
+	})
+	v.done = widget.NewButton("Continue", then)
+	v.done.Importance = widget.HighImportance
+	v.done.Disable()
+	v.stored = widget.NewCheck("I have stored my recovery key somewhere safe", func(on bool) {
+		if on {
+			v.done.Enable()
+		} else {
+			v.done.Disable()
+		}
+	})
+
+	title := "Your recovery key"
+	intro := "If you forget your password, this key is the only way back to your notes: the server can’t reset it for you. It is shown only this once."
+	if !first {
+		title = "Your new recovery key"
+		intro = "This key replaces your old one, which no longer works. It is shown only this once."
+	}
+	v.content = container.NewVBox(
+		container.NewHBox(widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon())), heading(title)),
+		paragraph(intro),
+		keyBox,
+		container.NewCenter(container.NewHBox(v.copyBt, v.saveBt)),
+		v.saved,
+		paragraph("Store it in a password manager or print it and keep it with your important papers. Anyone who has it can reset your password."),
+		v.stored,
+		v.done,
+	)
+	return v
+}

@@ -1,0 +1,170 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"cipherleaf.dev/client/core"
+)
+
+// largeSync is the number of changes from which a sync shows a progress
+// bar instead of a spinner.
+const largeSync = 20
+
+// statusKind picks the icon of the status line.
+type statusKind int
+
+const (
+	kindIdle statusKind = iota
+	kindOK
+	kindBusy
+	kindOffline
+	kindError
+)
+
+// statusView is what the status line shows for a sync status.
+type statusView struct {
+	Kind     statusKind
+	Text     string
+	Progress float64 // 0…1 when ShowBar
+	ShowBar  bool    // a large sync: show a progress bar
+	Retry    bool    // offer "Try again"
+}
+
+// describeStatus turns the core's sync status into the status line.
+func describeStatus(s core.SyncStatus, now time.Time) statusView {
+	waiting := ""
+	switch {
+	case s.Pending == 1:
+		waiting = " · 1 change waiting"
+	case s.Pending > 1:
+		waiting = fmt.Sprintf(" · %d changes waiting", s.Pending)
+	}
+	switch s.State {
+	case core.StateSynced:
+		v := statusView{Kind: kindOK, Text: "Synced"}
+		if !s.LastSync.IsZero() {
+			v.Text += " · " + lastSyncText(now, s.LastSync)
+		}
+		v.Text += waiting
+		return v
+	case core.StateSyncing:
+		v := statusView{Kind: kindBusy, Text: "Syncing…"}
+		if s.Total > 0 {
+			v.Text = fmt.Sprintf("Syncing… %d of %d", min(s.Done, s.Total), s.Total)
+			v.Progress = float64(min(s.Done, s.Total)) / float64(s.Total)
+			v.ShowBar = s.Total >= largeSync
+		}
+		return v
+	case core.StateOffline:
+		return statusView{Kind: kindOffline, Text: "Offline — will retry" + waiting}
+	case core.StateError:
+		text := "Sync stopped"
+		if s.Err != nil {
+			text += ": " + words(s.Err)
+		}
+		return statusView{Kind: kindError, Text: text, Retry: true}
+	default:
+		return statusView{Kind: kindIdle, Text: "Not synced yet" + waiting}
+	}
+}
+
+func lastSyncText(now, t time.Time) string {
+	t = t.In(now.Location())
+	if sameDay(now, t) {
+		return "last at " + t.Format("15:04")
+	}
+	return "last on " + t.Format("2 Jan 15:04")
+}
+
+// statusBar is the always-visible bottom line: sync state on the left,
+// save state on the right.
+type statusBar struct {
+	now     func() time.Time
+	icon    *widget.Icon
+	spinner *widget.Activity
+	text    *widget.Label
+	bar     *widget.ProgressBar
+	barBox  fyne.CanvasObject
+	retry   *widget.Button
+	save    *widget.Label
+	content fyne.CanvasObject
+	view    statusView
+}
+
+func newStatusBar(now func() time.Time, onRetry func()) *statusBar {
+	b := &statusBar{
+		now:     now,
+		icon:    widget.NewIcon(nil),
+		spinner: widget.NewActivity(),
+		text:    widget.NewLabel(""),
+		bar:     widget.NewProgressBar(),
+		save:    widget.NewLabel(""),
+	}
+	b.text.Truncation = fyne.TextTruncateEllipsis
+	b.save.Importance = widget.LowImportance
+	b.retry = widget.NewButton("Try again", onRetry)
+	b.retry.Importance = widget.LowImportance
+	b.spinner.Hide()
+	b.barBox = withMinSize(180, 0, b.bar)
+	b.barBox.Hide()
+	b.retry.Hide()
+	left := container.NewHBox(container.NewStack(b.icon, b.spinner))
+	right := container.NewHBox(container.NewCenter(b.barBox), b.retry, b.save)
+	b.content = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, left, right, b.text))
+	return b
+}
+
+// set shows a sync status.
+func (b *statusBar) set(s core.SyncStatus) {
+	v := describeStatus(s, b.now())
+	b.view = v
+	b.text.SetText(v.Text)
+	switch v.Kind {
+	case kindOK:
+		b.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	case kindOffline:
+		b.icon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))
+	case kindError:
+		b.icon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
+	case kindBusy:
+		b.icon.SetResource(nil)
+	default:
+		b.icon.SetResource(theme.NewDisabledResource(theme.HistoryIcon()))
+	}
+	if v.Kind == kindBusy && !v.ShowBar {
+		b.spinner.Show()
+		b.spinner.Start()
+	} else {
+		b.spinner.Stop()
+		b.spinner.Hide()
+	}
+	if v.ShowBar {
+		b.bar.SetValue(v.Progress)
+		b.barBox.Show()
+	} else {
+		b.barBox.Hide()
+	}
+	if v.Retry {
+		b.retry.Show()
+	} else {
+		b.retry.Hide()
+	}
+}
+
+// saveState shows the editor's save state ("Saving…", "Saved", or why a
+// save failed; the text stays in the editor and is saved on the next try).
+func (b *statusBar) saveState(text string, err error) {
+	if err != nil {
+		b.save.Importance = widget.DangerImportance
+		b.save.SetText("Not saved: " + words(err))
+		return
+	}
+	b.save.Importance = widget.LowImportance
+	b.save.SetText(text)
+}

@@ -1,0 +1,72 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+)
+
+// Theme choices stored in the app preferences.
+const (
+	themeSystem = "system"
+	themeLight  = "light"
+	themeDark   = "dark"
+)
+
+// leafTheme is Fyne's default theme with a leaf-green accent and, unless it
+// follows the system, a fixed light or dark variant.
+type leafTheme struct {
+	fyne.Theme
+	force   bool
+	variant fyne.ThemeVariant
+}
+
+func newLeafTheme(choice string) fyne.Theme {
+	t := &leafTheme{Theme: theme.DefaultTheme()}
+	switch choice {
+	case themeLight:
+		t.force, t.variant = true, theme.VariantLight
+	case themeDark:
+		t.force, t.variant = true, theme.VariantDark
+	}
+	return t
+}
+
+var (
+	leafLight = color.NRGBA{R: 0x2e, G: 0x7d, B: 0x4f, A: 0xff}
+	leafDark  = color.NRGBA{R: 0x5f, G: 0xc4, B: 0x8a, A: 0xff}
+)
+
+func (t *leafTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if t.force {
+		v = t.variant
+	}
+	switch n {
+	case theme.ColorNamePrimary, theme.ColorNameHyperlink:
+		if v == theme.VariantDark {
+			return leafDark
+		}
+		return leafLight
+	case theme.ColorNameFocus:
+		c := leafLight
+		if v == theme.VariantDark {
+			c = leafDark
+		}
+		c.A = 0x66
+		return c
+	case theme.ColorNameSelection:
+		c := leafLight
+		if v == theme.VariantDark {
+			c = leafDark
+		}
+		c.A = 0x40
+		return c
+	}
+	return t.Theme.Color(n, v)
+}
+
+// applyTheme switches the whole app to the chosen theme.
+func applyTheme(a fyne.App, choice string) {
+	a.Settings().SetTheme(newLeafTheme(choice))
+}

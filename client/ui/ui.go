@@ -1,0 +1,217 @@
+package ui
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"cipherleaf.dev/client/core"
+)
+
+// Options configure the UI. The zero value is usable.
+type Options struct {
+	// ServerURL and Pin pre-fill the first-run screen: with both set, the
+	// server's certificate is trusted when its fingerprint equals Pin.
+	ServerURL string
+	Pin       string
+
+	// Theme overrides the stored theme choice ("light", "dark", "system").
+	Theme string
+	// Screen opens a given screen once unlocked: "settings" or "resolve"
+	// (the first conflict). Used to take screenshots.
+	Screen string
+	// Size is the initial window size (default 1100×720).
+	Size fyne.Size
+
+	// AutosaveDelay is the pause in typing before an edit is saved
+	// (default 700 ms). SyncEvery is the background sync period (default 1 min).
+	AutosaveDelay time.Duration
+	SyncEvery     time.Duration
+
+	// Now and AfterFunc replace the clock and timers in tests.
+	Now       func() time.Time
+	AfterFunc func(d time.Duration, f func()) interface{ Stop() bool }
+}
+
+// Preference keys.
+const (
+	prefAutoLock = "autolock_minutes"
+	prefTheme    = "theme"
+)
+
+const defaultAutoLockMinutes = 10
+
+// UI is the Cipherleaf window and the screens it shows.
+type UI struct {
+	app  fyne.App
+	api  core.API
+	opts Options
+	win  fyne.Window
+	now  func() time.Time
+	tick afterFunc
+
+	sc    *shortcuts
+	idle  *idleLock
+	main  *mainView
+	unsub func()
+
+	syncCancel  context.CancelFunc
+	triedDevice bool
+	screenDone  bool
+
+	tasks sync.WaitGroup // background work in flight (tests wait on it)
+}
+
+// New builds the UI for api in app a. Call Show to open the window.
+func New(a fyne.App, api core.API, opts Options) *UI {
+	u := &UI{app: a, api: api, opts: opts, now: opts.Now, tick: realAfterFunc, sc: newShortcuts()}
+	if u.now == nil {
+		u.now = time.Now
+	}
+	if opts.AfterFunc != nil {
+		u.tick = func(d time.Duration, f func()) timer { return opts.AfterFunc(d, f) }
+	}
+	if u.opts.SyncEvery <= 0 {
+		u.opts.SyncEvery = time.Minute
+	}
+	choice := opts.Theme
+	if choice == "" {
+		choice = a.Preferences().StringWithFallback(prefTheme, themeSystem)
+	}
+	applyTheme(a, choice)
+
+	u.win = a.NewWindow("Cipherleaf")
+	size := opts.Size
+	if size.IsZero() {
+		size = fyne.NewSize(1100, 720)
+	}
+	u.win.Resize(size)
+	u.sc.install(u.win.Canvas())
+	u.win.Canvas().SetOnTypedKey(func(*fyne.KeyEvent) { u.touch() })
+	u.idle = newIdleLock(u.now, u.tick, func() { fyne.Do(u.autoLock) })
+	u.unsub = api.Subscribe(func(ev core.Event) { fyne.Do(func() { u.onEvent(ev) }) })
+	u.win.SetCloseIntercept(func() {
+		u.shutdown()
+		u.win.Close()
+	})
+	return u
+}
+
+// Window is the app's window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// Show opens the window on the screen the profile calls for: first run,
+// unlock or the notes.
+func (u *UI) Show() {
+	u.route()
+	u.win.Show()
+}
+
+// route shows the screen for the current state of the core.
+func (u *UI) route() {
+	switch {
+	case !u.api.HasAccount():
+		u.showFirstRun(modeCreate)
+	case u.api.Locked():
+		u.showUnlock()
+	default:
+		u.showMain()
+	}
+}
+
+// setContent replaces the window's content and drops the shortcuts of the
+// previous screen.
+func (u *UI) setContent(o fyne.CanvasObject) {
+	u.sc = u.resetShortcuts()
+	u.win.SetContent(o)
+}
+
+func (u *UI) resetShortcuts() *shortcuts {
+	for k := range u.sc.actions {
+		delete(u.sc.actions, k)
+	}
+	return u.sc
+}
+
+// background runs work off the UI thread; the function it returns (if any)
+// then runs on the UI thread.
+func (u *UI) background(work func() (then func())) {
+	u.tasks.Add(1)
+	go func() {
+		defer u.tasks.Done()
+		if then := work(); then != nil {
+			fyne.DoAndWait(then)
+		}
+	}()
+}
+
+// touch records user activity for auto-lock.
+func (u *UI) touch() { u.idle.Touch() }
+
+func (u *UI) autoLockMinutes() int {
+	return u.app.Preferences().IntWithFallback(prefAutoLock, defaultAutoLockMinutes)
+}
+
+// onEvent handles a core event on the UI thread.
+func (u *UI) onEvent(ev core.Event) {
+	switch ev.Kind {
+	case core.EventLocked:
+		if u.main != nil {
+			u.leaveMain(false)
+			u.showUnlock()
+		}
+	case core.EventNotesChanged:
+		if u.main != nil {
+			u.main.notesChanged()
+		}
+	case core.EventStatusChanged:
+		if u.main != nil {
+			u.main.status.set(ev.Status)
+		}
+	}
+}
+
+// lock saves what is being typed, then locks the vault and shows the
+// unlock screen.
+func (u *UI) lock() {
+	if u.main != nil {
+		u.leaveMain(true)
+	}
+	u.api.Lock()
+	u.showUnlock()
+}
+
+func (u *UI) autoLock() {
+	if u.main == nil || u.api.Locked() {
+		return
+	}
+	u.lock()
+}
+
+// leaveMain tears down the notes screen; with save it first writes any
+// pending edit.
+func (u *UI) leaveMain(save bool) {
+	m := u.main
+	u.main = nil
+	u.idle.Stop()
+	if u.syncCancel != nil {
+		u.syncCancel()
+		u.syncCancel = nil
+	}
+	if save {
+		m.editor.flush()
+	}
+}
+
+// shutdown saves pending edits and releases the core's subscription.
+func (u *UI) shutdown() {
+	if u.main != nil {
+		u.leaveMain(true)
+	}
+	if u.unsub != nil {
+		u.unsub()
+		u.unsub = nil
+	}
+}

@@ -197,8 +197,8 @@ func (c *Conn) Register(ctx context.Context, req protocol.RegisterRequest) (*pro
 		c.s.mu.Unlock()
 		return nil, &protocol.APIError{Status: 409, Code: protocol.CodeUsernameTaken}
 	}
-	u := &user{id: newID(), name: req.Username, auth: req.AuthKey, rauth: req.RecoveryAuthKey, kdf: req.KDF,
-		wk: req.WrappedKey, rwk: req.RecoveryWrappedKey, notes: map[string]*rec{}}
+	u := &user{id: newID(), name: req.Username, auth: bytes.Clone(req.AuthKey), rauth: bytes.Clone(req.RecoveryAuthKey), kdf: req.KDF,
+		wk: bytes.Clone(req.WrappedKey), rwk: bytes.Clone(req.RecoveryWrappedKey), notes: map[string]*rec{}}
 	c.s.users[req.Username] = u
 	r := c.session(u)
 	c.s.mu.Unlock()
@@ -245,9 +245,9 @@ func (c *Conn) Recover(ctx context.Context, req protocol.RecoverRequest) (*proto
 		c.s.mu.Unlock()
 		return nil, errUnauthorized
 	}
-	u.auth, u.kdf, u.wk = req.NewAuthKey, req.KDF, req.WrappedKey
+	u.auth, u.kdf, u.wk = bytes.Clone(req.NewAuthKey), req.KDF, bytes.Clone(req.WrappedKey)
 	if req.RecoveryWrappedKey != nil {
-		u.rwk = req.RecoveryWrappedKey
+		u.rwk = bytes.Clone(req.RecoveryWrappedKey)
 	}
 	c.s.revokeAll(u, "")
 	r := c.session(u)
@@ -325,9 +325,9 @@ func (c *Conn) ChangePassword(ctx context.Context, req protocol.PasswordRequest)
 	if !bytes.Equal(u.auth, req.AuthKey) {
 		return errUnauthorized
 	}
-	u.auth, u.kdf, u.wk = req.NewAuthKey, req.KDF, req.WrappedKey
+	u.auth, u.kdf, u.wk = bytes.Clone(req.NewAuthKey), req.KDF, bytes.Clone(req.WrappedKey)
 	if req.RecoveryWrappedKey != nil {
-		u.rwk = req.RecoveryWrappedKey
+		u.rwk = bytes.Clone(req.RecoveryWrappedKey)
 	}
 	c.s.revokeAll(u, c.sid)
 	return nil
@@ -353,7 +353,7 @@ func (c *Conn) PutKeys(ctx context.Context, req protocol.KeysRequest) error {
 	if !bytes.Equal(u.auth, req.AuthKey) {
 		return errUnauthorized
 	}
-	u.wk, u.rwk, u.succ = req.WrappedKey, req.RecoveryWrappedKey, req.Successor
+	u.wk, u.rwk, u.succ = bytes.Clone(req.WrappedKey), bytes.Clone(req.RecoveryWrappedKey), bytes.Clone(req.Successor)
 	return nil
 }
 

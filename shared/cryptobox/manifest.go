@@ -40,6 +40,9 @@ func manifestKey(ak *AccountKey) (*[KeySize]byte, error) {
 // label); the AD binds user and version, so the server cannot present the
 // blob as another user's or as another version.
 func SealManifest(b Bundle, userID string, version uint64, payload []byte) ([]byte, error) {
+	if len(b) == 0 {
+		return nil, ErrBadBundle
+	}
 	nonce, err := newNonce()
 	if err != nil {
 		return nil, err

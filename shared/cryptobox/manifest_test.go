@@ -21,6 +21,12 @@ func TestManifestSealOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := SealManifest(nil, mUser, 1, nil); !errors.Is(err, ErrBadBundle) {
+		t.Errorf("SealManifest(empty bundle) = %v, want ErrBadBundle", err)
+	}
+	if _, err := NewDigester(nil); !errors.Is(err, ErrBadBundle) {
+		t.Errorf("NewDigester(empty bundle) = %v, want ErrBadBundle", err)
+	}
 	got, err := OpenManifest(b, mUser, 7, blob)
 	if err != nil || !bytes.Equal(got, []byte(`{"v":1}`)) {
 		t.Fatalf("OpenManifest = %q, %v; want round trip", got, err)

@@ -23,6 +23,9 @@ type Digester struct {
 // NewDigester derives DK = HKDF(AK_g, "cipherleaf/v1/digest") from the
 // bundle's current key (SPEC §10.2).
 func NewDigester(b Bundle) (*Digester, error) {
+	if len(b) == 0 {
+		return nil, ErrBadBundle
+	}
 	ak := b.Current()
 	var d Digester
 	if err := hkdfInto(d.dk[:], ak.Key[:], "cipherleaf/v1/digest"); err != nil {

@@ -13,8 +13,7 @@ import (
 // BenchmarkPutNote measures the whole single-note write path (auth, JWT,
 // session check, decode, SQLite transaction, encode) without TLS.
 func BenchmarkPutNote(b *testing.B) {
-	en := newEnv(&testing.T{}, nil)
-	en.t = &testing.T{}
+	en := newEnv(b, nil)
 	lr := en.register("bench")
 	blob := bytes.Repeat([]byte{1}, 1024)
 	rev := uint64(0)
@@ -36,8 +35,7 @@ func BenchmarkPutNote(b *testing.B) {
 
 // BenchmarkChanges measures reading one page of 1000 changes of 1 KiB.
 func BenchmarkChanges(b *testing.B) {
-	en := newEnv(&testing.T{}, func(c *Config) { c.MaxBody = 32 << 20 })
-	en.t = &testing.T{}
+	en := newEnv(b, func(c *Config) { c.MaxBody = 32 << 20 })
 	lr := en.register("bench")
 	var br protocol.BatchRequest
 	for i := 0; i < 1000; i++ {

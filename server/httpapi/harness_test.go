@@ -36,7 +36,7 @@ func (c *clock) add(d time.Duration) {
 }
 
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	e     *echo.Echo
 	store *store.Store
 	clock *clock
@@ -45,7 +45,7 @@ type env struct {
 
 var jwtKey = []byte("test-jwt-key-0123456789abcdef012")
 
-func newEnv(t *testing.T, mod func(*Config)) *env {
+func newEnv(t testing.TB, mod func(*Config)) *env {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "db.sqlite"), store.Options{})
 	if err != nil {
@@ -81,7 +81,7 @@ func (r resp) errCode() string {
 	return eb.Code
 }
 
-func (r resp) into(t *testing.T, v any) {
+func (r resp) into(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("decode %s: %v", r.body, err)

@@ -80,3 +80,24 @@ func TestRunUsage(t *testing.T) {
 		})
 	}
 }
+
+// FuzzSizeValue: a size flag either parses to a non-negative count that
+// prints back and parses to itself, or is refused.
+func FuzzSizeValue(f *testing.F) {
+	for _, s := range []string{"1024", "4MiB", "1GiB", "64KiB", "10B", "-1", "lots", "9223372036854775807"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var s sizeValue
+		if err := s.Set(in); err != nil {
+			return
+		}
+		if s < 0 {
+			t.Fatalf("Set(%q) = %d, negative", in, s)
+		}
+		var again sizeValue
+		if err := again.Set(s.String()); err != nil || again != s {
+			t.Fatalf("Set(%q) = %d; Set(String()) = %d, %v", in, s, again, err)
+		}
+	})
+}

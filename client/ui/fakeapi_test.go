@@ -14,8 +14,8 @@ import (
 	"cipherleaf.dev/shared/protocol"
 )
 
-// errFakeWrongPassword stands in for core.ErrWrongPassword.
-var errFakeWrongPassword = errors.New("wrong password")
+// errFakeWrongPassword is what the real core returns for a bad password.
+var errFakeWrongPassword = core.ErrWrongPassword
 
 // fakeAPI is an in-memory core.API for fast UI tests. Its methods are safe
 // from any goroutine; subscribers are called outside its lock.

@@ -125,6 +125,7 @@ type firstRunView struct {
 	spinner      *widget.Activity
 	back         *widget.Button
 	busy         bool
+	resultFor    string // the normalized URL probeResult describes
 }
 
 func (u *UI) showFirstRun(mode firstRunMode) {
@@ -167,17 +168,18 @@ func (u *UI) showFirstRun(mode firstRunMode) {
 	v.spinner = widget.NewActivity()
 	v.spinner.Hide()
 
-	v.modes = widget.NewRadioGroup(modeNames, func(s string) {
+	v.modes = widget.NewRadioGroup(modeNames, nil)
+	v.modes.Horizontal = true
+	v.modes.Required = true
+	v.modes.SetSelected(modeNames[mode])
+	v.modes.OnChanged = func(s string) {
 		for i, n := range modeNames {
 			if n == s {
 				v.model.mode = firstRunMode(i)
 			}
 		}
 		v.update()
-	})
-	v.modes.Horizontal = true
-	v.modes.Required = true
-	v.modes.SetSelected(modeNames[mode])
+	}
 
 	v.confirmRow = container.NewVBox(v.meter.content, v.confirm)
 	v.recoveryRow = container.NewVBox(subheading("Recovery key"), v.recovery)
@@ -255,8 +257,8 @@ func (v *firstRunView) update() {
 	} else {
 		v.recoveryRow.Hide()
 	}
-	if !m.probeCurrent() && len(v.probeResult.Objects) > 0 && !v.probeSpin.Visible() {
-		v.probeResult.RemoveAll()
+	if v.resultFor != normalizeServerURL(m.serverURL) && len(v.probeResult.Objects) > 0 {
+		v.probeResult.RemoveAll() // the address was edited after the check
 	}
 	p := m.problem()
 	v.hint.SetText(p)
@@ -292,6 +294,7 @@ func (v *firstRunView) probe() {
 			v.probeSpin.Hide()
 			v.checkBt.SetText("Check")
 			v.checkBt.Enable()
+			v.resultFor = url
 			if err != nil {
 				v.model.probed = nil
 				v.showProbeError(err)

@@ -298,3 +298,5 @@ func (h *harness) check(label string) *widget.Check {
 	}
 	return found
 }
+
+var fyneKeyReturn = fyne.KeyEvent{Name: fyne.KeyReturn}

@@ -177,6 +177,7 @@ func (m *mainView) confirmDelete() {
 			}
 		}, m.u.win)
 	d.SetConfirmText("Delete")
+	d.SetDismissText("Cancel")
 	d.SetConfirmImportance(widget.DangerImportance)
 	d.Show()
 }

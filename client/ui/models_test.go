@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -326,8 +327,10 @@ func TestWords(t *testing.T) {
 	if got := words(nil); got != "" {
 		t.Errorf("words(nil) = %q", got)
 	}
-	got := words(errors.New("unlock: wrong password"))
-	if got != "Wrong password." {
-		t.Errorf("words = %q, want %q", got, "Wrong password.")
+	if got := words(fmt.Errorf("unlock: %w", core.ErrWrongPassword)); got != "Wrong password." {
+		t.Errorf("words(wrapped ErrWrongPassword) = %q, want %q", got, "Wrong password.")
+	}
+	if got := words(errors.New("sql: database is locked at vault.go:42")); strings.Contains(got, "vault.go") {
+		t.Errorf("words leaked an internal error: %q", got)
 	}
 }

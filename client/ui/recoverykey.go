@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -30,6 +31,23 @@ printed and filed. Cipherleaf cannot show it again.
 	return err
 }
 
+// recoveryKeyLines breaks the printed key after every fourth group so that
+// it reads in three short lines (a line break never splits a group).
+func recoveryKeyLines(key string) string {
+	groups := strings.Split(key, "-")
+	var b strings.Builder
+	for i, g := range groups {
+		b.WriteString(g)
+		if i < len(groups)-1 {
+			b.WriteString("-")
+			if (i+1)%4 == 0 {
+				b.WriteString("\n")
+			}
+		}
+	}
+	return b.String()
+}
+
 // recoveryKeyView shows a recovery key once: copy, save to file, and a
 // required confirmation before continuing.
 type recoveryKeyView struct {
@@ -51,9 +69,8 @@ func (u *UI) showRecoveryKey(key string, first bool, then func()) {
 
 func (u *UI) newRecoveryKeyView(key string, first bool, then func()) *recoveryKeyView {
 	v := &recoveryKeyView{}
-	v.key = widget.NewLabel(key)
+	v.key = widget.NewLabel(recoveryKeyLines(key))
 	v.key.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
-	v.key.Wrapping = fyne.TextWrapWord
 	v.key.Alignment = fyne.TextAlignCenter
 	v.key.Selectable = true
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))

@@ -60,8 +60,11 @@ func (u *UI) showUnlock() {
 	u.setContent(v.content)
 	u.win.Canvas().Focus(v.password)
 
-	if !u.triedDevice && u.api.DeviceRemembered() {
-		u.triedDevice = true
+	// Only the first unlock screen of a run tries the device key: after a
+	// lock, the password is needed again.
+	first := !u.triedDevice
+	u.triedDevice = true
+	if first && u.api.DeviceRemembered() {
 		v.busy(true)
 		u.background(func() func() {
 			err := u.api.UnlockWithDevice()

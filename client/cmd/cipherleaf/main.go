@@ -1,0 +1,74 @@
+// Command cipherleaf is the Cipherleaf desktop app: it opens the profile's
+// core and shows the ui package's window. Everything else lives in ui.
+//
+//	cipherleaf [--profile DIR] [--server URL] [--pin sha256:HEX]
+//
+// --server and --pin pre-fill the first-run screen (`make run` points them at
+// a local cipherleafd). The environment variables CIPHERLEAF_PROFILE,
+// CIPHERLEAF_SERVER and CIPHERLEAF_PIN do the same. CIPHERLEAF_SCREEN
+// (settings, resolve), CIPHERLEAF_THEME (light, dark) and CIPHERLEAF_SIZE
+// (WxH) exist for scripts/screenshots.sh.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/client/ui"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Getenv, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "cipherleaf:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, getenv func(string) string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("cipherleaf", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	profile := fs.String("profile", getenv("CIPHERLEAF_PROFILE"), "profile `dir` (default: the user config dir/cipherleaf)")
+	server := fs.String("server", getenv("CIPHERLEAF_SERVER"), "server `URL` to pre-fill on first run")
+	pin := fs.String("pin", getenv("CIPHERLEAF_PIN"), "certificate `fingerprint` (sha256:HEX) to trust for --server")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *profile == "" {
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return fmt.Errorf("find config dir (use --profile): %w", err)
+		}
+		*profile = filepath.Join(dir, "cipherleaf")
+	}
+	if err := os.MkdirAll(*profile, 0o700); err != nil {
+		return fmt.Errorf("create profile: %w", err)
+	}
+	host, _ := os.Hostname()
+	c, err := core.Open(core.Config{ProfileDir: *profile, DeviceName: "Cipherleaf on " + host})
+	if err != nil {
+		return fmt.Errorf("open profile %s: %w", *profile, err)
+	}
+	defer c.Close()
+
+	opts := ui.Options{
+		ServerURL: *server,
+		Pin:       *pin,
+		Screen:    getenv("CIPHERLEAF_SCREEN"),
+		Theme:     getenv("CIPHERLEAF_THEME"),
+	}
+	var w, h float32
+	if _, err := fmt.Sscanf(getenv("CIPHERLEAF_SIZE"), "%fx%f", &w, &h); err == nil {
+		opts.Size = fyne.NewSize(w, h)
+	}
+	a := app.NewWithID("dev.cipherleaf.app")
+	ui.New(a, c, opts).Show()
+	a.Run()
+	return nil
+}

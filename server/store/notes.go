@@ -9,106 +9,6 @@ import (
 	"cipherleaf.dev/shared/protocol"
 )
 
-// Write is one put (Blob set) or delete (Delete true) of a note.
-type Write struct {
-	ID      string
-	BaseRev uint64
-	Blob    []byte
-	Delete  bool
-}
-
-// applied is the outcome of one Write inside a transaction.
-type applied struct {
-	rev, seq uint64
-	used     int64 // the user's stored bytes after the write
-	delta    int64 // change of stored bytes
-	conflict *protocol.Change
-}
-
-// txStmts are the write statements bound to one transaction.
-type txStmts struct {
-	noteGet, bumpSeq, noteUpsert *sql.Stmt
-}
-
-func (s *Store) txStmts(ctx context.Context, tx *sql.Tx) *txStmts {
-	return &txStmts{
-		noteGet:    tx.StmtContext(ctx, s.stmts.noteGet),
-		bumpSeq:    tx.StmtContext(ctx, s.stmts.bumpSeq),
-		noteUpsert: tx.StmtContext(ctx, s.stmts.noteUpsert),
-	}
-}
-
-// apply performs w for userID inside tx: compare-and-swap on the revision,
-// next sequence number, byte accounting. A stale base gives a conflict, not
-// an error.
-func (s *Store) apply(ctx context.Context, tx *sql.Tx, st *txStmts, userID int64, w *Write) (applied, error) {
-	var a applied
-	var curRev, curSeq uint64
-	var curLen sql.NullInt64
-	err := st.noteGet.QueryRowContext(ctx, userID, w.ID).Scan(&curRev, &curSeq, &curLen)
-	exists := true
-	if errors.Is(err, sql.ErrNoRows) {
-		exists = false
-	} else if err != nil {
-		return a, fmt.Errorf("read note: %w", err)
-	}
-	if (exists && curRev != w.BaseRev) || (!exists && (w.BaseRev != 0 || w.Delete)) {
-		cur := protocol.Change{ID: w.ID, Rev: curRev, Seq: curSeq}
-		if exists {
-			if !curLen.Valid {
-				cur.Deleted = true
-			} else if err := tx.QueryRowContext(ctx, `SELECT blob FROM notes WHERE user_id = ? AND id = ?`, userID, w.ID).Scan(&cur.Blob); err != nil {
-				return a, fmt.Errorf("read current note: %w", err)
-			}
-		}
-		a.conflict = &cur
-		return a, nil
-	}
-	var blob any // nil binds NULL: a tombstone
-	if !w.Delete {
-		blob = w.Blob
-		a.delta = int64(len(w.Blob))
-	}
-	a.delta -= curLen.Int64
-	if err := st.bumpSeq.QueryRowContext(ctx, a.delta, userID).Scan(&a.seq, &a.used); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return a, ErrNotFound
-		}
-		return a, fmt.Errorf("next sequence: %w", err)
-	}
-	a.rev = w.BaseRev + 1
-	if _, err := st.noteUpsert.ExecContext(ctx, userID, w.ID, a.rev, a.seq, blob); err != nil {
-		return a, fmt.Errorf("write note: %w", err)
-	}
-	return a, nil
-}
-
-// WriteNote applies one put or delete for userID. A stale base revision
-// returns a *ConflictError with the current state; a write that would take
-// the user's stored bytes over quota returns ErrQuotaExceeded and changes
-// nothing.
-func (s *Store) WriteNote(ctx context.Context, userID int64, quota int64, w *Write) (rev, seq uint64, err error) {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, 0, fmt.Errorf("begin write note: %w", err)
-	}
-	defer tx.Rollback()
-	a, err := s.apply(ctx, tx, s.txStmts(ctx, tx), userID, w)
-	if err != nil {
-		return 0, 0, err
-	}
-	if a.conflict != nil {
-		return 0, 0, &ConflictError{Current: *a.conflict}
-	}
-	if a.delta > 0 && quota > 0 && a.used > quota {
-		return 0, 0, ErrQuotaExceeded
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, 0, fmt.Errorf("commit write note: %w", err)
-	}
-	return a.rev, a.seq, nil
-}
-
 // ManifestWrite is the manifest compare-and-swap of an atomic batch.
 type ManifestWrite struct {
 	BaseVersion uint64
@@ -139,9 +39,9 @@ func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []W
 	var delta int64
 	var used int64 = -1
 	conflicts := false
-	st := s.txStmts(ctx, tx)
+	wt := s.newWriteTx(ctx, tx)
 	for i := range writes {
-		a, err := s.apply(ctx, tx, st, userID, &writes[i])
+		a, err := wt.apply(ctx, userID, 0, &writes[i])
 		if err != nil {
 			return nil, err
 		}
@@ -179,6 +79,9 @@ func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []W
 	}
 	if delta > 0 && quota > 0 && used > quota {
 		return nil, ErrQuotaExceeded
+	}
+	if err := wt.flush(ctx); err != nil {
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit batch: %w", err)

@@ -11,7 +11,8 @@ type stmts struct {
 	sessionAuth *sql.Stmt // reader
 	changes     *sql.Stmt // reader
 	noteGet     *sql.Stmt // writer
-	bumpSeq     *sql.Stmt // writer
+	userSeqGet  *sql.Stmt // writer
+	userSeqSet  *sql.Stmt // writer
 	noteUpsert  *sql.Stmt // writer
 	touch       *sql.Stmt // writer
 }
@@ -32,7 +33,8 @@ func (s *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
 	s.sessionAuth = p(r, `SELECT u.id, u.uid, u.disabled, s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`)
 	s.changes = p(r, `SELECT id, rev, seq, blob FROM notes WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`)
 	s.noteGet = p(w, `SELECT rev, seq, length(blob) FROM notes WHERE user_id = ? AND id = ?`)
-	s.bumpSeq = p(w, `UPDATE users SET seq = seq + 1, used_bytes = used_bytes + ? WHERE id = ? RETURNING seq, used_bytes`)
+	s.userSeqGet = p(w, `SELECT seq, used_bytes FROM users WHERE id = ?`)
+	s.userSeqSet = p(w, `UPDATE users SET seq = ?, used_bytes = ? WHERE id = ?`)
 	s.noteUpsert = p(w, `INSERT INTO notes (user_id, id, rev, seq, blob) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (user_id, id) DO UPDATE SET rev = excluded.rev, seq = excluded.seq, blob = excluded.blob`)
 	s.touch = p(w, `UPDATE sessions SET last_seen = ? WHERE id = ?`)
@@ -40,7 +42,7 @@ func (s *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
 }
 
 func (s *stmts) close() {
-	for _, st := range []*sql.Stmt{s.sessionAuth, s.changes, s.noteGet, s.bumpSeq, s.noteUpsert, s.touch} {
+	for _, st := range []*sql.Stmt{s.sessionAuth, s.changes, s.noteGet, s.userSeqGet, s.userSeqSet, s.noteUpsert, s.touch} {
 		if st != nil {
 			st.Close()
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"sync"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -19,6 +20,11 @@ type Store struct {
 	now  func() time.Time
 
 	stmts stmts
+
+	writeq        chan writeReq // single-note writes for the committer
+	quit          chan struct{} // closed by Close
+	committerDone chan struct{}
+	closeOnce     sync.Once
 }
 
 // Options tune a Store; the zero value is valid.
@@ -95,17 +101,22 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxIdleConns(opt.ReadConn)
 	r.SetConnMaxLifetime(0)
 	r.SetConnMaxIdleTime(0)
-	s := &Store{path: path, w: w, r: r, now: opt.Now}
+	s := &Store{path: path, w: w, r: r, now: opt.Now,
+		writeq: make(chan writeReq), quit: make(chan struct{}), committerDone: make(chan struct{})}
 	if err := s.stmts.prepare(ctx, w, r); err != nil {
+		close(s.committerDone)
 		s.Close()
 		return nil, fmt.Errorf("prepare statements: %w", err)
 	}
+	go s.committer()
 	return s, nil
 }
 
 // Close closes the database. A final checkpoint folds the WAL back into
 // the main file.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.quit) })
+	<-s.committerDone
 	s.stmts.close()
 	errR := s.r.Close()
 	_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -3,12 +3,15 @@ package core_test
 import (
 	"context"
 	"crypto/rand"
+	"flag"
+	"fmt"
 	"os"
 	"testing"
 	"time"
 
 	"cipherleaf.dev/client/core"
 	"cipherleaf.dev/client/internal/fakeremote"
+	"cipherleaf.dev/client/internal/testserver"
 	"cipherleaf.dev/client/keystore"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
@@ -17,9 +20,30 @@ import (
 
 const testURL = "https://cipherleaf.test"
 
+// serverBin is the cipherleafd binary built once for the end-to-end tests
+// ("" under -short).
+var serverBin string
+
 func TestMain(m *testing.M) {
+	flag.Parse()
 	keyring.MockInit()
-	os.Exit(m.Run())
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	if !testing.Short() {
+		dir, err := os.MkdirTemp("", "cipherleafd-bin")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		if serverBin, err = testserver.Build(dir); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
+	return m.Run()
 }
 
 // tinyParams are fast, insecure KDF parameters for tests.

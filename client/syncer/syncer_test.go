@@ -1,0 +1,247 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"cipherleaf.dev/client/apiclient"
+	"cipherleaf.dev/client/internal/fakeremote"
+	"cipherleaf.dev/client/vault"
+	"cipherleaf.dev/shared/cryptobox"
+	"cipherleaf.dev/shared/note"
+	"cipherleaf.dev/shared/protocol"
+)
+
+// side is one device: a vault, an engine and the notes it was told about.
+type side struct {
+	v     *vault.Vault
+	e     *Engine
+	cd    Codec
+	conn  *fakeremote.Conn
+	notes map[string]*note.Note
+}
+
+func newServer(t *testing.T) (*fakeremote.Server, string, cryptobox.Bundle) {
+	srv := fakeremote.New()
+	b, err := cryptobox.NewBundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.Dial(apiclient.Config{}).Register(context.Background(), protocol.RegisterRequest{Username: "user1", AuthKey: []byte("auth")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, resp.UserID, b
+}
+
+func newSide(t *testing.T, srv *fakeremote.Server, userID string, b cryptobox.Bundle, wrap func(Remote) Remote) *side {
+	t.Helper()
+	v, err := vault.Open(context.Background(), filepath.Join(t.TempDir(), "vault.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Close() })
+	conn := srv.Dial(apiclient.Config{})
+	if _, err := conn.Login(context.Background(), protocol.LoginRequest{Username: "user1", AuthKey: []byte("auth")}); err != nil {
+		t.Fatal(err)
+	}
+	s := &side{v: v, conn: conn, notes: map[string]*note.Note{}}
+	bundle := b
+	s.cd = Codec{UserID: userID, Bundle: func() cryptobox.Bundle { return bundle }}
+	var r Remote = conn
+	if wrap != nil {
+		r = wrap(conn)
+	}
+	s.e = New(Config{Vault: v, Remote: r, Codec: s.cd, OnUpdate: func(ups []Update) {
+		for _, u := range ups {
+			if u.Keep {
+				continue
+			}
+			if u.Note == nil {
+				delete(s.notes, u.ID)
+			} else {
+				s.notes[u.ID] = u.Note
+			}
+		}
+	}, Rotated: func(ctx context.Context, k *protocol.KeysResponse, nb cryptobox.Bundle) error {
+		bundle = nb
+		return nil
+	}})
+	return s
+}
+
+func (s *side) put(t *testing.T, id string, body string) {
+	t.Helper()
+	err := s.v.Update(context.Background(), func(tx *vault.Tx) error {
+		return StageLocal(tx, s.cd, id, &note.Note{Title: id, Body: body})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (s *side) cursor(t *testing.T) uint64 {
+	var c uint64
+	s.v.View(context.Background(), func(tx *vault.Tx) error { c, _ = tx.Cursor(); return nil })
+	return c
+}
+
+const id1 = "11111111-1111-4111-8111-111111111111"
+const id2 = "22222222-2222-4222-8222-222222222222"
+
+func TestPushPull(t *testing.T) {
+	srv, uid, b := newServer(t)
+	a := newSide(t, srv, uid, b, nil)
+	c := newSide(t, srv, uid, b, nil)
+	a.put(t, id1, "hello")
+	a.put(t, id2, "world")
+	rep, err := a.e.Sync(context.Background())
+	if err != nil || rep.Pushed != 2 {
+		t.Fatalf("a.Sync = %+v, %v; want 2 pushed", rep, err)
+	}
+	rep, err = c.e.Sync(context.Background())
+	if err != nil || rep.Pulled != 2 || c.notes[id1].Body != "hello" {
+		t.Fatalf("c.Sync = %+v, %v; notes %v", rep, err, c.notes)
+	}
+	// Re-pulling the echo of a's own push changes nothing.
+	rep, err = a.e.Sync(context.Background())
+	if err != nil || rep.Pushed != 0 || len(a.notes) != 0 {
+		t.Fatalf("a re-sync = %+v, %v, updates %v", rep, err, a.notes)
+	}
+}
+
+// editDuringBatch stages a new local edit while the push is in flight.
+type editDuringBatch struct {
+	Remote
+	s    *side
+	t    *testing.T
+	done bool
+}
+
+func (r *editDuringBatch) Batch(ctx context.Context, req protocol.BatchRequest) (*protocol.BatchResponse, error) {
+	resp, err := r.Remote.Batch(ctx, req)
+	if !r.done {
+		r.done = true
+		r.s.put(r.t, id1, "second edit")
+	}
+	return resp, err
+}
+
+func TestEditDuringPushStaysQueued(t *testing.T) {
+	srv, uid, b := newServer(t)
+	var a *side
+	w := &editDuringBatch{t: t}
+	a = newSide(t, srv, uid, b, func(r Remote) Remote { w.Remote = r; return w })
+	w.s = a
+	a.put(t, id1, "first edit")
+	if _, err := a.e.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	rev, blob, _, _ := srv.Note("user1", id1)
+	n, err := a.cd.Open(id1, rev, blob)
+	if err != nil || rev != 2 || n.Body != "second edit" {
+		t.Fatalf("server rev %d body %v (%v), want rev 2 with the second edit", rev, n, err)
+	}
+}
+
+func TestBadPagesLeaveVaultUntouched(t *testing.T) {
+	tests := []struct {
+		name    string
+		corrupt func(srv *fakeremote.Server, old []byte)
+		want    error
+	}{
+		{"tampered blob", func(srv *fakeremote.Server, _ []byte) {
+			srv.SetTamper(func(c *protocol.Change) { c.Blob[len(c.Blob)-1] ^= 1 })
+		}, ErrTampered},
+		{"blob moved to another revision", func(srv *fakeremote.Server, old []byte) {
+			srv.Rewind("user1", id1, 3, old)
+		}, ErrTampered},
+		{"rollback", func(srv *fakeremote.Server, old []byte) {
+			srv.Rewind("user1", id1, 1, old)
+		}, ErrRollback},
+		{"malformed change", func(srv *fakeremote.Server, _ []byte) {
+			srv.SetTamper(func(c *protocol.Change) { c.ID = "not-an-id" })
+		}, ErrBadResponse},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, uid, b := newServer(t)
+			a := newSide(t, srv, uid, b, nil)
+			c := newSide(t, srv, uid, b, nil)
+			a.put(t, id1, "v1")
+			a.e.Sync(context.Background())
+			_, old, _, _ := srv.Note("user1", id1)
+			a.put(t, id1, "v2")
+			a.put(t, id2, "other")
+			a.e.Sync(context.Background())
+			if _, err := c.e.Sync(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			a.put(t, id2, "newer")
+			a.e.Sync(context.Background())
+			before := c.cursor(t)
+			tc.corrupt(srv, old)
+			c.notes = map[string]*note.Note{}
+			_, err := c.e.Sync(context.Background())
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("Sync = %v, want %v", err, tc.want)
+			}
+			if c.cursor(t) != before || len(c.notes) != 0 {
+				t.Errorf("cursor %d→%d, updates %v: the bad page was applied", before, c.cursor(t), c.notes)
+			}
+		})
+	}
+}
+
+func TestUnknownGenerationAdoptsSuccessor(t *testing.T) {
+	srv, uid, b := newServer(t)
+	a := newSide(t, srv, uid, b, nil)
+	c := newSide(t, srv, uid, b, nil)
+	nb, err := b.Rotate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	succ, err := cryptobox.WrapBundle(&b[0].Key, nb, cryptobox.PurposeRotation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.conn.PutKeys(context.Background(), protocol.KeysRequest{AuthKey: []byte("auth"), WrappedKey: []byte("w"), Successor: succ}); err != nil {
+		t.Fatal(err)
+	}
+	a2 := newSide(t, srv, uid, nb, nil)
+	_ = a
+	a2.put(t, id1, "under gen 2")
+	if _, err := a2.e.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.e.Sync(context.Background()); err != nil {
+		t.Fatalf("Sync with a rotated key: %v", err)
+	}
+	if c.notes[id1] == nil || c.notes[id1].Body != "under gen 2" {
+		t.Fatalf("notes = %v", c.notes)
+	}
+}
+
+func TestMergeFields(t *testing.T) {
+	base := &note.Note{Title: "t", Body: "b", Tags: []string{"x"}}
+	tests := []struct {
+		name         string
+		ours, theirs note.Note
+		want         note.Note
+		ok           bool
+	}{
+		{"ours only", note.Note{Title: "T2", Body: "b", Tags: []string{"x"}}, *base, note.Note{Title: "T2", Body: "b", Tags: []string{"x"}}, true},
+		{"both different fields", note.Note{Title: "T2", Body: "b", Tags: []string{"x"}}, note.Note{Title: "t", Body: "B2", Tags: []string{"x"}}, note.Note{Title: "T2", Body: "B2", Tags: []string{"x"}}, true},
+		{"same field", note.Note{Title: "t", Body: "o", Tags: []string{"x"}}, note.Note{Title: "t", Body: "h", Tags: []string{"x"}}, note.Note{}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := MergeFields(base, &tc.ours, &tc.theirs)
+			if ok != tc.ok || (ok && (got.Title != tc.want.Title || got.Body != tc.want.Body)) {
+				t.Errorf("MergeFields = %+v, %v; want %+v, %v", got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"cipherleaf.dev/client/keystore"
+	"cipherleaf.dev/client/search"
 	"cipherleaf.dev/client/syncer"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/cryptobox"
@@ -53,6 +54,7 @@ type Core struct {
 	bundle  cryptobox.Bundle
 	derived *cryptobox.DerivedKeys // kept while unlocked with the password
 	notes   map[string]*entry
+	index   *search.Index // over the decrypted notes; memory only
 	remote  Remote
 	engine  *syncer.Engine
 	status  SyncStatus
@@ -105,6 +107,7 @@ func Open(cfg Config) (*Core, error) {
 		log:    cfg.Logger,
 		v:      v,
 		notes:  map[string]*entry{},
+		index:  search.New(),
 		events: newDispatcher(),
 		kick:   make(chan struct{}, 1),
 		done:   make(chan struct{}),

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"cipherleaf.dev/client/search"
 	"cipherleaf.dev/client/syncer"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/note"
@@ -185,8 +186,10 @@ func (c *Core) write(id string, n *note.Note) error {
 			c.mu.Lock()
 			if n == nil {
 				delete(c.notes, id)
+				c.index.Delete(id)
 			} else {
 				c.notes[id] = &entry{n: n, pending: true}
+				c.index.Put(doc(id, n))
 			}
 			c.status.Pending = pending
 			c.mu.Unlock()
@@ -204,25 +207,21 @@ func (c *Core) write(id string, n *note.Note) error {
 	return nil
 }
 
-// Search returns the notes matching every word of query, best first.
+// Search returns the notes matching query, best first (see package search
+// for the syntax).
 func (c *Core) Search(query string) []NoteInfo {
-	words := strings.Fields(strings.ToLower(query))
-	var out []NoteInfo
+	ids := c.index.Query(query, 0)
 	c.mu.RLock()
-	for id, e := range c.notes {
-		hay := strings.ToLower(e.n.Title + "\n" + e.n.Body + "\n" + strings.Join(e.n.Tags, " "))
-		match := true
-		for _, w := range words {
-			if !strings.Contains(hay, w) {
-				match = false
-				break
-			}
-		}
-		if match {
+	defer c.mu.RUnlock()
+	out := make([]NoteInfo, 0, len(ids))
+	for _, id := range ids {
+		if e, ok := c.notes[id]; ok {
 			out = append(out, c.info(id, e))
 		}
 	}
-	c.mu.RUnlock()
-	sortInfos(out)
 	return out
+}
+
+func doc(id string, n *note.Note) search.Doc {
+	return search.Doc{ID: id, Title: n.Title, Body: n.Body, Tags: n.Tags, Modified: n.Modified}
 }

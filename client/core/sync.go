@@ -73,9 +73,11 @@ func (c *Core) applyUpdates(ups []syncer.Update) {
 			}
 		case u.Note == nil:
 			delete(c.notes, u.ID)
+			c.index.Delete(u.ID)
 			changed = true
 		default:
 			c.notes[u.ID] = &entry{n: u.Note, pending: u.Pending}
+			c.index.Put(doc(u.ID, u.Note))
 			changed = true
 		}
 	}

@@ -176,6 +176,7 @@ func (c *Core) Lock() {
 	}
 	c.bundle, c.derived, c.engine = nil, nil, nil
 	c.notes = map[string]*entry{}
+	c.index.Clear()
 	c.mu.Unlock()
 	if wasOpen {
 		c.events.publish(Event{Kind: EventLocked, Status: c.Status()})
@@ -218,8 +219,12 @@ func (c *Core) open(ctx context.Context, a accountRow, b cryptobox.Bundle, dk *c
 		notes[r.ID] = &entry{n: decoded[i], pending: r.Op != vault.OpNone}
 	}
 	c.mu.Lock()
-	if c.bundle != nil {
+	if c.bundle != nil && &c.bundle[0] != &b[0] {
 		c.bundle.Wipe()
+	}
+	c.index.Clear()
+	for id, e := range notes {
+		c.index.Put(doc(id, e.n))
 	}
 	c.bundle, c.derived, c.notes = b, dk, notes
 	c.acct = &a

@@ -33,7 +33,11 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 		if err := checkPage(*page, cursor); err != nil {
 			return err
 		}
-		ts, err := e.decryptPage(ctx, page.Changes)
+		known, err := e.known(ctx, page.Changes)
+		if err != nil {
+			return err
+		}
+		ts, err := e.decryptPage(ctx, page.Changes, known)
 		if err != nil {
 			return err
 		}
@@ -81,8 +85,28 @@ func checkPage(p protocol.ChangesResponse, since uint64) error {
 	return nil
 }
 
-// decryptPage opens every blob of a page, in parallel for large pages.
-func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change) ([]theirs, error) {
+// known marks the changes this device already holds (the echo of its own
+// pushes): they need no decryption. resolve still checks them for rollback.
+func (e *Engine) known(ctx context.Context, changes []protocol.Change) ([]bool, error) {
+	out := make([]bool, len(changes))
+	err := e.cfg.Vault.View(ctx, func(tx *vault.Tx) error {
+		for i, c := range changes {
+			local, err := tx.Note(c.ID)
+			if errors.Is(err, vault.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			out[i] = c.Rev <= local.BaseRev
+		}
+		return nil
+	})
+	return out, err
+}
+
+// decryptPage opens every new blob of a page, in parallel for large pages.
+func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change, known []bool) ([]theirs, error) {
 	ts := make([]theirs, len(changes))
 	errs := make([]error, len(changes))
 	workers := min(runtime.GOMAXPROCS(0), (len(changes)+63)/64)
@@ -93,7 +117,7 @@ func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change) ([]
 			defer wg.Done()
 			for i := w; i < len(changes); i += workers {
 				ts[i].c = changes[i]
-				if !changes[i].Deleted {
+				if !changes[i].Deleted && !known[i] {
 					ts[i].n, errs[i] = e.cfg.Codec.Open(changes[i].ID, changes[i].Rev, changes[i].Blob)
 				}
 			}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"cipherleaf.dev/client/core"
 	"cipherleaf.dev/shared/note"
 )
 
@@ -96,13 +97,60 @@ func (c *fakeClock) pendingTimers() int {
 	return n
 }
 
-// harness is a UI on a fake core in a test app.
+// harness is a UI on a fake core in a test app. Work the UI hands to "the
+// UI thread" is queued and run on the test's goroutine by wait, as the real
+// driver runs it on the main goroutine: widgets are only ever touched by one
+// goroutine, and the race detector agrees.
 type harness struct {
 	t     *testing.T
 	api   *fakeAPI
 	clock *fakeClock
 	app   fyne.App
 	u     *UI
+
+	mu    sync.Mutex
+	queue []func()
+	ready chan struct{} // signalled when queue gets work
+}
+
+func (h *harness) post(f func()) {
+	h.mu.Lock()
+	h.queue = append(h.queue, f)
+	h.mu.Unlock()
+	h.signal()
+}
+
+func (h *harness) signal() {
+	select {
+	case h.ready <- struct{}{}:
+	default:
+	}
+}
+
+func (h *harness) postAndWait(f func()) {
+	done := make(chan struct{})
+	h.post(func() {
+		defer close(done)
+		f()
+	})
+	<-done
+}
+
+// drain runs queued UI work and reports whether there was any.
+func (h *harness) drain() bool {
+	ran := false
+	for {
+		h.mu.Lock()
+		if len(h.queue) == 0 {
+			h.mu.Unlock()
+			return ran
+		}
+		f := h.queue[0]
+		h.queue = h.queue[1:]
+		h.mu.Unlock()
+		f()
+		ran = true
+	}
 }
 
 func newHarness(t *testing.T, api *fakeAPI, opts Options) *harness {
@@ -115,34 +163,53 @@ func newHarness(t *testing.T, api *fakeAPI, opts Options) *harness {
 		opts.Size = fyne.NewSize(1100, 720)
 	}
 	u := New(a, api, opts)
+	h := &harness{t: t, api: api, clock: clock, app: a, u: u, ready: make(chan struct{}, 1)}
+	u.do, u.doAndWait = h.post, h.postAndWait
+	u.taskDone = h.signal
 	t.Cleanup(func() {
+		h.wait()
 		u.shutdown()
 		u.win.Close()
 	})
-	h := &harness{t: t, api: api, clock: clock, app: a, u: u}
 	u.Show()
 	h.wait()
 	return h
 }
 
-// wait blocks until the UI's background work is done, or fails the test.
+// wait runs the UI work handed back by background tasks until none is
+// left in flight, or fails the test after 10 s.
 func (h *harness) wait() {
 	h.t.Helper()
-	waitIdle(h.t, h.u)
+	deadline := time.After(10 * time.Second)
+	for {
+		h.drain()
+		if h.u.inflight.Load() == 0 {
+			if !h.drain() {
+				return
+			}
+			continue
+		}
+		select {
+		case <-h.ready:
+		case <-deadline:
+			h.t.Fatal("background work did not finish within 10s")
+		}
+	}
 }
 
-func waitIdle(t *testing.T, u *UI) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		u.tasks.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("background work did not finish within 10s")
-	}
+// advance moves the fake clock (firing due timers) and runs the UI work
+// they post.
+func (h *harness) advance(d time.Duration) {
+	h.t.Helper()
+	h.clock.Advance(d)
+	h.wait()
+}
+
+// emit delivers a core event and runs the UI work it posts.
+func (h *harness) emit(ev core.Event) {
+	h.t.Helper()
+	h.api.emit(ev)
+	h.wait()
 }
 
 func (h *harness) canvas() fyne.Canvas { return h.u.win.Canvas() }

@@ -37,7 +37,7 @@ func (u *UI) newMainView() *mainView {
 	m := &mainView{u: u}
 	m.status = newStatusBar(u.now, m.syncNow)
 	m.saver = newAutosaver(u.opts.AutosaveDelay, u.tick, u.api.Update, func(id string, err error) {
-		fyne.Do(func() { m.saved(id, err) })
+		u.do(func() { m.saved(id, err) })
 	})
 	m.list = newNoteList(u.api, u.sc, u.now)
 	m.editor = newEditor(u.api, u.sc, u.now, m.saver)

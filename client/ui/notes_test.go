@@ -51,7 +51,7 @@ func TestEditAutosavesAfterAPause(t *testing.T) {
 	if api.called("Update") != 0 {
 		t.Fatal("saved while typing; want a save only after a pause")
 	}
-	h.clock.Advance(defaultAutosaveDelay)
+	h.advance(defaultAutosaveDelay)
 	if api.called("Update") != 1 {
 		t.Fatalf("Update called %d times after the pause, want 1", api.called("Update"))
 	}
@@ -72,7 +72,7 @@ func TestEditAutosavesAfterAPause(t *testing.T) {
 	// Title and tags save too.
 	m.editor.title.SetText("Garden plans")
 	m.editor.tags.SetText("garden, spring")
-	h.clock.Advance(defaultAutosaveDelay)
+	h.advance(defaultAutosaveDelay)
 	n, _ = api.Get(ids[1])
 	if n.Title != "Garden plans" || formatTags(n.Tags) != "garden, spring" {
 		t.Errorf("saved %q %v", n.Title, n.Tags)
@@ -84,14 +84,14 @@ func TestSaveErrorKeepsTextAndRetries(t *testing.T) {
 	m := h.u.main
 	api.setFail("Update", errors.New("disk I/O error"))
 	h.typeInto(m.editor.body, "keep me ")
-	h.clock.Advance(defaultAutosaveDelay)
+	h.advance(defaultAutosaveDelay)
 	h.mustShow("Not saved:")
 	if m.editor.body.Text != "keep me Oat milk, lemons\nand bread" {
 		t.Errorf("editor text after a failed save: %q", m.editor.body.Text)
 	}
 	api.setFail("Update", nil)
 	h.typeInto(m.editor.body, "x")
-	h.clock.Advance(defaultAutosaveDelay)
+	h.advance(defaultAutosaveDelay)
 	n, _ := api.Get(ids[0])
 	if n.Body != "keep me xOat milk, lemons\nand bread" {
 		t.Errorf("after retry the note holds %q", n.Body)
@@ -129,7 +129,7 @@ func TestNewNoteShortcutWhileTyping(t *testing.T) {
 		t.Error("the new note's title does not have the focus")
 	}
 	h.typeInto(m.editor.title, "Fresh")
-	h.clock.Advance(defaultAutosaveDelay)
+	h.advance(defaultAutosaveDelay)
 	if got := m.list.model.items[0]; got.Title != "Fresh" || got.ID != m.editor.id {
 		t.Errorf("top of the list = %+v, want the new note", got)
 	}
@@ -229,13 +229,13 @@ func TestAutoLockAfterIdle(t *testing.T) {
 	h, api, _ := unlocked(t, Options{})
 	h.app.Preferences().SetInt(prefAutoLock, 5)
 	h.u.idle.Start(5 * time.Minute)
-	h.clock.Advance(4 * time.Minute)
+	h.advance(4 * time.Minute)
 	h.typeInto(h.u.main.editor.body, "x") // activity
-	h.clock.Advance(4 * time.Minute)
+	h.advance(4 * time.Minute)
 	if api.Locked() {
 		t.Fatal("locked although the user typed 4 minutes ago")
 	}
-	h.clock.Advance(time.Minute + time.Second)
+	h.advance(time.Minute + time.Second)
 	if !api.Locked() {
 		t.Fatal("not locked after 5 idle minutes")
 	}
@@ -244,12 +244,12 @@ func TestAutoLockAfterIdle(t *testing.T) {
 
 func TestStatusLineFollowsSync(t *testing.T) {
 	h, api, _ := unlocked(t, Options{})
-	api.emit(core.Event{Kind: core.EventStatusChanged, Status: core.SyncStatus{State: core.StateSyncing, Done: 10, Total: 100}})
+	h.emit(core.Event{Kind: core.EventStatusChanged, Status: core.SyncStatus{State: core.StateSyncing, Done: 10, Total: 100}})
 	h.mustShow("Syncing… 10 of 100")
 	if !h.u.main.status.barBox.Visible() {
 		t.Error("no progress bar for a large sync")
 	}
-	api.emit(core.Event{Kind: core.EventStatusChanged, Status: core.SyncStatus{State: core.StateOffline, Pending: 2, Err: core.ErrOffline}})
+	h.emit(core.Event{Kind: core.EventStatusChanged, Status: core.SyncStatus{State: core.StateOffline, Pending: 2, Err: core.ErrOffline}})
 	h.mustShow("Offline — will retry · 2 changes waiting")
 	if h.u.main.status.barBox.Visible() {
 		t.Error("progress bar left after the sync")
@@ -268,7 +268,7 @@ func TestRemoteChangeReloadsIdleEditorOnly(t *testing.T) {
 	api.mu.Lock()
 	api.notes[ids[0]].Body = "changed elsewhere"
 	api.mu.Unlock()
-	api.emit(core.Event{Kind: core.EventNotesChanged})
+	h.emit(core.Event{Kind: core.EventNotesChanged})
 	if m.editor.body.Text != "changed elsewhere" {
 		t.Errorf("idle editor not refreshed: %q", m.editor.body.Text)
 	}
@@ -276,7 +276,7 @@ func TestRemoteChangeReloadsIdleEditorOnly(t *testing.T) {
 	api.mu.Lock()
 	api.notes[ids[0]].Body = "changed again"
 	api.mu.Unlock()
-	api.emit(core.Event{Kind: core.EventNotesChanged})
+	h.emit(core.Event{Kind: core.EventNotesChanged})
 	if m.editor.body.Text != "mine changed elsewhere" {
 		t.Errorf("a remote change overwrote what the user is typing: %q", m.editor.body.Text)
 	}

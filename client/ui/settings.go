@@ -445,7 +445,10 @@ func (v *settingsView) importFrom(path string) {
 func (v *settingsView) logout() {
 	u := v.u
 	msg := "Your notes will be removed from this device. They stay on the server and on your other devices."
-	if p := u.api.Status().Pending; p > 0 {
+	switch p := u.api.Status().Pending; {
+	case p == 1:
+		msg += "\n\n1 change has not reached the server yet and will be lost. Sync first if you can."
+	case p > 1:
 		msg += fmt.Sprintf("\n\n%d changes have not reached the server yet and will be lost. Sync first if you can.", p)
 	}
 	content := paragraph(msg)

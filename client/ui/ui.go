@@ -2,7 +2,7 @@ package ui
 
 import (
 	"context"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -61,12 +61,18 @@ type UI struct {
 	triedDevice bool
 	screenDone  bool
 
-	tasks sync.WaitGroup // background work in flight (tests wait on it)
+	inflight atomic.Int64 // background tasks not yet finished
+	taskDone func()       // test hook, called after each task finishes
+
+	// do and doAndWait hand work to the UI thread: fyne.Do and
+	// fyne.DoAndWait, which tests replace with a queue they drain.
+	do, doAndWait func(func())
 }
 
 // New builds the UI for api in app a. Call Show to open the window.
 func New(a fyne.App, api core.API, opts Options) *UI {
-	u := &UI{app: a, api: api, opts: opts, now: opts.Now, tick: realAfterFunc, sc: newShortcuts()}
+	u := &UI{app: a, api: api, opts: opts, now: opts.Now, tick: realAfterFunc, sc: newShortcuts(),
+		do: fyne.Do, doAndWait: fyne.DoAndWait}
 	if u.now == nil {
 		u.now = time.Now
 	}
@@ -90,8 +96,8 @@ func New(a fyne.App, api core.API, opts Options) *UI {
 	u.win.Resize(size)
 	u.sc.install(u.win.Canvas())
 	u.win.Canvas().SetOnTypedKey(func(*fyne.KeyEvent) { u.touch() })
-	u.idle = newIdleLock(u.now, u.tick, func() { fyne.Do(u.autoLock) })
-	u.unsub = api.Subscribe(func(ev core.Event) { fyne.Do(func() { u.onEvent(ev) }) })
+	u.idle = newIdleLock(u.now, u.tick, func() { u.do(u.autoLock) })
+	u.unsub = api.Subscribe(func(ev core.Event) { u.do(func() { u.onEvent(ev) }) })
 	u.win.SetCloseIntercept(func() {
 		u.shutdown()
 		u.win.Close()
@@ -138,11 +144,16 @@ func (u *UI) resetShortcuts() *shortcuts {
 // background runs work off the UI thread; the function it returns (if any)
 // then runs on the UI thread.
 func (u *UI) background(work func() (then func())) {
-	u.tasks.Add(1)
+	u.inflight.Add(1)
 	go func() {
-		defer u.tasks.Done()
+		defer func() {
+			u.inflight.Add(-1)
+			if u.taskDone != nil {
+				u.taskDone()
+			}
+		}()
 		if then := work(); then != nil {
-			fyne.DoAndWait(then)
+			u.doAndWait(then)
 		}
 	}()
 }

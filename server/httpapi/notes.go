@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bufio"
+	"encoding/json"
 	"net/http"
 	"strconv"
 
@@ -10,7 +12,9 @@ import (
 	"cipherleaf.dev/shared/protocol"
 )
 
-// handleChanges answers GET /notes?since=SEQ&limit=N.
+// handleChanges answers GET /notes?since=SEQ&limit=N. The page is
+// streamed from the database to the client, change by change, so a page of
+// thousands of blobs is never held in memory.
 func (a *api) handleChanges(c echo.Context) error {
 	since, err := queryUint(c, "since", 0)
 	if err != nil {
@@ -24,16 +28,56 @@ func (a *api) handleChanges(c echo.Context) error {
 		limit = protocol.DefaultPageLimit
 	}
 	limit = min(limit, protocol.MaxPageLimit)
-	pg, err := a.Store.Changes(c.Request().Context(), who(c).UserID, since, int(limit), protocol.MaxPageBytes)
+	w := c.Response()
+	bw := bufio.NewWriterSize(w, 32<<10)
+	enc := json.NewEncoder(bw)
+	n, out := 0, 0
+	start := func() {
+		w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+		w.WriteHeader(http.StatusOK)
+		bw.WriteString(`{"changes":[`)
+	}
+	end, err := a.Store.StreamChanges(c.Request().Context(), who(c).UserID, since, int(limit), protocol.MaxPageBytes, func(ch *protocol.Change) error {
+		if n == 0 {
+			start()
+		} else {
+			bw.WriteByte(',')
+		}
+		n++
+		out += len(ch.Blob)
+		return enc.Encode(ch)
+	})
 	if err != nil {
-		return err
+		if !w.Committed {
+			return err
+		}
+		// The status is sent: cut the connection so the client cannot
+		// take a truncated page for a whole one.
+		a.Logger.ErrorContext(c.Request().Context(), "stream changes", "err", err)
+		panic(http.ErrAbortHandler)
 	}
-	n := 0
-	for i := range pg.Changes {
-		n += len(pg.Changes[i].Blob)
+	if n == 0 {
+		start()
 	}
-	a.Metrics.SyncBytesOut.Add(float64(n))
-	return c.JSON(http.StatusOK, protocol.ChangesResponse{Changes: pg.Changes, Next: pg.Next, More: pg.More, Manifest: pg.Manifest})
+	bw.WriteString(`],"next":`)
+	bw.WriteString(strconv.FormatUint(end.Next, 10))
+	if end.More {
+		bw.WriteString(`,"more":true`)
+	} else {
+		bw.WriteString(`,"more":false`)
+	}
+	if end.Manifest != nil {
+		bw.WriteString(`,"manifest":`)
+		if err := enc.Encode(end.Manifest); err != nil {
+			panic(http.ErrAbortHandler)
+		}
+	}
+	bw.WriteString("}\n")
+	a.Metrics.SyncBytesOut.Add(float64(out))
+	if err := bw.Flush(); err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	return nil
 }
 
 // queryUint parses the query parameter name as a u64, def if absent.

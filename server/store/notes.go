@@ -97,59 +97,90 @@ type Page struct {
 	Manifest *protocol.Manifest // on the last page, if the version is not 0
 }
 
-// Changes returns the latest change of each of userID's notes with
-// seq > since, in seq order: at most limit changes, and no more blob bytes
-// than maxBytes (but always at least one change if any). The last page
-// also carries the manifest, read in the same transaction (SPEC §10.6).
+// PageEnd is what is known once a page has been streamed.
+type PageEnd struct {
+	Next     uint64
+	More     bool
+	Manifest *protocol.Manifest
+}
+
+// Changes returns one page of the change feed (see StreamChanges), held
+// in memory.
 func (s *Store) Changes(ctx context.Context, userID int64, since uint64, limit int, maxBytes int) (*Page, error) {
+	p := &Page{Changes: make([]protocol.Change, 0, min(limit, 256))}
+	end, err := s.StreamChanges(ctx, userID, since, limit, maxBytes, func(c *protocol.Change) error {
+		cc := *c
+		cc.Blob = append([]byte(nil), c.Blob...)
+		if c.Blob == nil {
+			cc.Blob = nil
+		}
+		p.Changes = append(p.Changes, cc)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.Next, p.More, p.Manifest = end.Next, end.More, end.Manifest
+	return p, nil
+}
+
+// StreamChanges calls fn with the latest change of each of userID's notes
+// with seq > since, in seq order: at most limit changes, and no more blob
+// bytes than maxBytes (but always at least one change if any). c and its
+// blob are valid only during the call, so a page is never held in memory.
+// The last page (More false) also carries the manifest, read in the same
+// transaction (SPEC §10.6).
+func (s *Store) StreamChanges(ctx context.Context, userID int64, since uint64, limit int, maxBytes int, fn func(c *protocol.Change) error) (*PageEnd, error) {
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("begin read changes: %w", err)
 	}
 	defer tx.Rollback()
-	p := &Page{Next: since, Changes: make([]protocol.Change, 0, min(limit, 256))}
-	if err := s.readPage(ctx, tx, p, userID, since, limit, maxBytes); err != nil {
+	end := &PageEnd{Next: since}
+	if err := s.streamPage(ctx, tx, end, userID, since, limit, maxBytes, fn); err != nil {
 		return nil, err
 	}
-	if !p.More {
+	if !end.More {
 		var m protocol.Manifest
 		err := tx.QueryRowContext(ctx, `SELECT manifest_version, manifest FROM users WHERE id = ?`, userID).Scan(&m.Version, &m.Blob)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return nil, fmt.Errorf("read manifest: %w", err)
 		}
 		if m.Version > 0 {
-			p.Manifest = &m
+			end.Manifest = &m
 		}
 	}
-	return p, nil
+	return end, nil
 }
 
-func (s *Store) readPage(ctx context.Context, tx *sql.Tx, p *Page, userID int64, since uint64, limit, maxBytes int) error {
+func (s *Store) streamPage(ctx context.Context, tx *sql.Tx, end *PageEnd, userID int64, since uint64, limit, maxBytes int, fn func(*protocol.Change) error) error {
 	rows, err := tx.StmtContext(ctx, s.stmts.changes).QueryContext(ctx, userID, since, limit+1)
 	if err != nil {
 		return fmt.Errorf("read changes: %w", err)
 	}
 	defer rows.Close()
-	bytes := 0
+	bytes, n := 0, 0
+	var raw sql.RawBytes
+	var c protocol.Change
 	for rows.Next() {
-		if len(p.Changes) == limit {
-			p.More = true
+		if n == limit {
+			end.More = true
 			break
 		}
-		var c protocol.Change
-		if err := rows.Scan(&c.ID, &c.Rev, &c.Seq, &c.Blob); err != nil {
+		if err := rows.Scan(&c.ID, &c.Rev, &c.Seq, &raw); err != nil {
 			return fmt.Errorf("read changes: %w", err)
 		}
-		if c.Blob == nil {
-			c.Deleted = true
-		}
-		if len(p.Changes) > 0 && bytes+len(c.Blob) > maxBytes {
-			p.More = true
+		c.Blob, c.Deleted = []byte(raw), raw == nil
+		if n > 0 && bytes+len(c.Blob) > maxBytes {
+			end.More = true
 			break
 		}
+		if err := fn(&c); err != nil {
+			return err
+		}
 		bytes += len(c.Blob)
-		p.Changes = append(p.Changes, c)
-		p.Next = c.Seq
+		n++
+		end.Next = c.Seq
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read changes: %w", err)

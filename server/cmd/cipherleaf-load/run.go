@@ -36,6 +36,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	clients := fs.Int("clients", 64, "concurrent writing clients")
 	dur := fs.Duration("duration", 5*time.Second, "length of the concurrent-write phase")
 	asJSON := fs.Bool("json", false, "print results as JSON")
+	var serverArgs multiFlag
+	fs.Var(&serverArgs, "server-arg", "extra argument for cipherleafd serve (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -47,7 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("make data folder: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	srv, err := startServer(*bin, dir, []string{"--bcrypt-cost", "4"}, stderr)
+	srv, err := startServer(*bin, dir, append([]string{"--bcrypt-cost", "4"}, serverArgs...), stderr)
 	if err != nil {
 		return err
 	}
@@ -296,3 +298,9 @@ func concurrentWrites(ctx context.Context, srv *server, api string, n int, d tim
 		maxRSS: maxRSS,
 	}, nil
 }
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return fmt.Sprint([]string(*m)) }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }

@@ -10,7 +10,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -48,6 +50,7 @@ type serveConfig struct {
 	lockAfter    int
 	lockBase     time.Duration
 	lockMax      time.Duration
+	cpuProfile   string
 }
 
 func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
@@ -75,6 +78,7 @@ func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
 	fs.IntVar(&c.lockAfter, "lockout-after", 5, "failed attempts before a lockout (0: never)")
 	fs.DurationVar(&c.lockBase, "lockout-base", time.Second, "first lockout; doubles with each further failure")
 	fs.DurationVar(&c.lockMax, "lockout-max", 15*time.Minute, "longest lockout")
+	fs.StringVar(&c.cpuProfile, "cpu-profile", "", "write a Go CPU profile of the whole run to this file (diagnostics)")
 	return c, fs
 }
 
@@ -129,6 +133,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if c.memLimit > 0 && getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(c.memLimit))
+	}
+	if c.cpuProfile != "" {
+		f, err := os.Create(c.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	dir := dataDir(c.data)
 	if err := dir.create(); err != nil {

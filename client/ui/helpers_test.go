@@ -103,7 +103,8 @@ func (c *fakeClock) pendingTimers() int {
 // goroutine, and the race detector agrees.
 type harness struct {
 	t     *testing.T
-	api   *fakeAPI
+	api   core.API
+	fake  *fakeAPI // api, when it is the fake
 	clock *fakeClock
 	app   fyne.App
 	u     *UI
@@ -153,7 +154,7 @@ func (h *harness) drain() bool {
 	}
 }
 
-func newHarness(t *testing.T, api *fakeAPI, opts Options) *harness {
+func newHarness(t *testing.T, api core.API, opts Options) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	clock := newFakeClock()
@@ -164,6 +165,7 @@ func newHarness(t *testing.T, api *fakeAPI, opts Options) *harness {
 	}
 	u := New(a, api, opts)
 	h := &harness{t: t, api: api, clock: clock, app: a, u: u, ready: make(chan struct{}, 1)}
+	h.fake, _ = api.(*fakeAPI)
 	u.do, u.doAndWait = h.post, h.postAndWait
 	u.taskDone = h.signal
 	t.Cleanup(func() {
@@ -208,7 +210,7 @@ func (h *harness) advance(d time.Duration) {
 // emit delivers a core event and runs the UI work it posts.
 func (h *harness) emit(ev core.Event) {
 	h.t.Helper()
-	h.api.emit(ev)
+	h.fake.emit(ev)
 	h.wait()
 }
 

@@ -1,0 +1,157 @@
+package manifest
+
+import (
+	"fmt"
+	"maps"
+
+	"cipherleaf.dev/shared/cryptobox"
+	"cipherleaf.dev/shared/protocol"
+)
+
+// DigestView is what Verify needs of the device's view of the server's set.
+type DigestView interface {
+	Digest() cryptobox.Digest
+	Count() uint64
+	// Generation is the key generation the digest is keyed with (DK_g).
+	Generation() uint32
+}
+
+// Note is one note as the server should hold it: a live revision with its
+// blob, or a tombstone (Deleted, no blob).
+type Note struct {
+	ID      string
+	Rev     uint64
+	Deleted bool
+	Blob    []byte
+}
+
+type counted struct {
+	rev     uint64
+	deleted bool
+	entry   cryptobox.Entry
+}
+
+// State is the device's view of the server's note set: per note the
+// revision and entry value currently counted, and the running digest and
+// count, maintained in O(1) per change (SPEC §10.3). Not safe for
+// concurrent use.
+type State struct {
+	d      *cryptobox.Digester
+	gen    uint32
+	notes  map[string]counted
+	digest cryptobox.Digest
+}
+
+// NewState returns an empty state digesting with d, which was derived from
+// key generation gen (see DigesterFor).
+func NewState(d *cryptobox.Digester, gen uint32) *State {
+	return &State{d: d, gen: gen, notes: map[string]counted{}}
+}
+
+// DigesterFor returns the digester of key generation gen of b: a manifest is
+// verified with the DK of the generation it is sealed under.
+func DigesterFor(b cryptobox.Bundle, gen uint32) (*cryptobox.Digester, error) {
+	ak, ok := b.Lookup(gen)
+	if !ok {
+		return nil, fmt.Errorf("digester: %w", cryptobox.ErrUnknownGeneration)
+	}
+	return cryptobox.NewDigester(cryptobox.Bundle{ak})
+}
+
+// Digest returns the current set digest.
+func (s *State) Digest() cryptobox.Digest { return s.digest }
+
+// Count returns the number of notes (live and tombstones) counted.
+func (s *State) Count() uint64 { return uint64(len(s.notes)) }
+
+// Generation returns the key generation of the digester.
+func (s *State) Generation() uint32 { return s.gen }
+
+// Rev returns the revision counted for id.
+func (s *State) Rev(id string) (rev uint64, deleted, ok bool) {
+	c, ok := s.notes[id]
+	return c.rev, c.deleted, ok
+}
+
+// Apply records that the server holds note id at rev (a tombstone if
+// deleted, else blob). Receiving the same change again is a no-op. A
+// revision lower than the one counted is ErrNoteRollback; the same revision
+// with other content is ErrStateMismatch (an honest server never serves two
+// contents for one revision). On error the state is unchanged.
+func (s *State) Apply(id string, rev uint64, deleted bool, blob []byte) error {
+	if rev == 0 || deleted != (len(blob) == 0) {
+		return fmt.Errorf("apply note %s: malformed change", id)
+	}
+	e, err := s.d.Entry(id, rev, deleted, blob)
+	if err != nil {
+		return fmt.Errorf("apply note: %w", err)
+	}
+	old, ok := s.notes[id]
+	switch {
+	case ok && rev < old.rev:
+		return detect(ErrNoteRollback, fmt.Sprintf("note %s revision %d after %d", id, rev, old.rev))
+	case ok && rev == old.rev && e != old.entry:
+		return detect(ErrStateMismatch, fmt.Sprintf("note %s revision %d served with other content", id, rev))
+	case ok && rev == old.rev:
+		return nil
+	}
+	if ok {
+		s.digest.Sub(old.entry)
+	}
+	s.digest.Add(e)
+	s.notes[id] = counted{rev: rev, deleted: deleted, entry: e}
+	return nil
+}
+
+// Rebuild replaces the whole state with notes, in one pass. A duplicated id
+// is an error and leaves the state unchanged.
+func (s *State) Rebuild(notes []Note) error {
+	fresh := &State{d: s.d, gen: s.gen, notes: make(map[string]counted, len(notes))}
+	for _, n := range notes {
+		if _, dup := fresh.notes[n.ID]; dup {
+			return fmt.Errorf("rebuild: note %s twice", n.ID)
+		}
+		if err := fresh.Apply(n.ID, n.Rev, n.Deleted, n.Blob); err != nil {
+			return fmt.Errorf("rebuild: %w", err)
+		}
+	}
+	*s = *fresh
+	return nil
+}
+
+// Clone returns an independent copy sharing the digester.
+func (s *State) Clone() *State {
+	c := *s
+	c.notes = maps.Clone(s.notes)
+	return &c
+}
+
+// Preview returns the digest and count the server will have once every op of
+// an atomic batch is applied (SPEC §10.5), without changing s. An op whose
+// base revision is not the counted one would conflict: that is an error.
+func (s *State) Preview(ops []protocol.BatchOp) (cryptobox.Digest, uint64, error) {
+	c := &State{d: s.d, gen: s.gen, notes: make(map[string]counted, len(ops)), digest: s.digest}
+	count := s.Count()
+	for _, op := range ops {
+		old, ok := c.notes[op.ID]
+		if !ok {
+			old, ok = s.notes[op.ID]
+		}
+		if old.rev != op.BaseRev {
+			return cryptobox.Digest{}, 0, fmt.Errorf("preview: note %s base revision %d, counted %d", op.ID, op.BaseRev, old.rev)
+		}
+		deleted := op.Op == protocol.OpDelete
+		if !deleted && op.Op != protocol.OpPut {
+			return cryptobox.Digest{}, 0, fmt.Errorf("preview: op %q", op.Op)
+		}
+		if ok {
+			c.notes[op.ID] = old // so Apply subtracts it
+		} else {
+			count++
+		}
+		if err := c.Apply(op.ID, op.BaseRev+1, deleted, op.Blob); err != nil {
+			return cryptobox.Digest{}, 0, fmt.Errorf("preview: %w", err)
+		}
+	}
+	return c.digest, count, nil
+}

@@ -172,13 +172,8 @@ func (c *Core) write(id string, n *note.Note) error {
 		return ErrLocked
 	}
 	cd := c.codec(a.UserID)
-	var pending int
 	err := c.v.Update(context.Background(), func(tx *vault.Tx) error {
-		if err := syncer.StageLocal(tx, cd, id, n); err != nil {
-			return err
-		}
-		var err error
-		pending, err = tx.PendingCount()
+		delta, err := syncer.StageLocal(tx, cd, id, n)
 		if err != nil {
 			return err
 		}
@@ -191,7 +186,7 @@ func (c *Core) write(id string, n *note.Note) error {
 				c.notes[id] = &entry{n: n, pending: true}
 				c.index.Put(doc(id, n))
 			}
-			c.status.Pending = pending
+			c.status.Pending += delta
 			c.mu.Unlock()
 		})
 		return nil

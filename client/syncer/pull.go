@@ -43,10 +43,13 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 		}
 		var ups []Update
 		err = e.cfg.Vault.Update(ctx, func(tx *vault.Tx) error {
+			rows, err := loadRows(tx, ts)
+			if err != nil {
+				return err
+			}
 			for _, t := range ts {
-				local, err := tx.Note(t.c.ID)
-				exists := err == nil
-				if err != nil && !errors.Is(err, vault.ErrNotFound) {
+				local, exists, err := rows.get(tx, t.c.ID)
+				if err != nil {
 					return err
 				}
 				u, err := e.resolve(tx, local, exists, t, rep)
@@ -89,20 +92,55 @@ func checkPage(p protocol.ChangesResponse, since uint64) error {
 // pushes): they need no decryption. resolve still checks them for rollback.
 func (e *Engine) known(ctx context.Context, changes []protocol.Change) ([]bool, error) {
 	out := make([]bool, len(changes))
+	ids := make([]string, len(changes))
+	for i, c := range changes {
+		ids[i] = c.ID
+	}
 	err := e.cfg.Vault.View(ctx, func(tx *vault.Tx) error {
+		rows, err := tx.NotesByID(ids)
+		if err != nil {
+			return err
+		}
 		for i, c := range changes {
-			local, err := tx.Note(c.ID)
-			if errors.Is(err, vault.ErrNotFound) {
-				continue
+			if local, ok := rows[c.ID]; ok {
+				out[i] = c.Rev <= local.BaseRev
 			}
-			if err != nil {
-				return err
-			}
-			out[i] = c.Rev <= local.BaseRev
 		}
 		return nil
 	})
 	return out, err
+}
+
+// rowCache holds the rows of a page read in one query; a note met twice
+// in a page is read again (its first change rewrote it).
+type rowCache struct {
+	rows map[string]vault.Note
+	used map[string]bool
+}
+
+func loadRows(tx *vault.Tx, ts []theirs) (*rowCache, error) {
+	ids := make([]string, len(ts))
+	for i, t := range ts {
+		ids[i] = t.c.ID
+	}
+	rows, err := tx.NotesByID(ids)
+	if err != nil {
+		return nil, err
+	}
+	return &rowCache{rows: rows, used: map[string]bool{}}, nil
+}
+
+func (rc *rowCache) get(tx *vault.Tx, id string) (vault.Note, bool, error) {
+	if rc.used[id] {
+		n, err := tx.Note(id)
+		if errors.Is(err, vault.ErrNotFound) {
+			return vault.Note{}, false, nil
+		}
+		return n, err == nil, err
+	}
+	rc.used[id] = true
+	n, ok := rc.rows[id]
+	return n, ok, nil
 }
 
 // decryptPage opens every new blob of a page, in parallel for large pages.

@@ -86,10 +86,26 @@ func (e *Engine) push(ctx context.Context, rep *Report) error {
 					return err
 				}
 			}
+			ts := make([]theirs, len(results))
 			for i, res := range results {
-				local, err := tx.Note(res.ID)
+				ts[i].c.ID = res.ID
+			}
+			rows, err := loadRows(tx, ts)
+			if err != nil {
+				return err
+			}
+			for i, res := range results {
+				local, ok, err := rows.get(tx, res.ID)
 				if err != nil {
 					return err
+				}
+				if !ok {
+					// Deleted here before its first push was acknowledged:
+					// delete it on the server too.
+					if err := e.forget(tx, res); err != nil {
+						return err
+					}
+					continue
 				}
 				var u []Update
 				if res.Status == protocol.StatusOK {
@@ -157,4 +173,17 @@ func (e *Engine) pushed(tx *vault.Tx, local, sent vault.Note, res protocol.Batch
 		return nil, err
 	}
 	return nil, nil
+}
+
+// forget queues the deletion of a note that was written to the server while
+// the device dropped it locally (never-pushed notes are deleted outright).
+func (e *Engine) forget(tx *vault.Tx, res protocol.BatchResult) error {
+	if res.Status != protocol.StatusOK {
+		return nil
+	}
+	row := vault.Note{ID: res.ID, Rev: res.Rev + 1, BaseRev: res.Rev, SeenRev: res.Rev, Deleted: true}
+	if err := tx.PutNote(row); err != nil {
+		return err
+	}
+	return tx.Queue(res.ID, vault.OpDelete)
 }

@@ -75,7 +75,8 @@ func newSide(t *testing.T, srv *fakeremote.Server, userID string, b cryptobox.Bu
 func (s *side) put(t *testing.T, id string, body string) {
 	t.Helper()
 	err := s.v.Update(context.Background(), func(tx *vault.Tx) error {
-		return StageLocal(tx, s.cd, id, &note.Note{Title: id, Body: body})
+		_, err := StageLocal(tx, s.cd, id, &note.Note{Title: id, Body: body})
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Op is a pending operation on a note.
@@ -189,4 +190,41 @@ func (tx *Tx) DeleteNote(id string) error {
 		return fmt.Errorf("delete note: %w", err)
 	}
 	return nil
+}
+
+// NotesByID returns the rows of the given ids that exist, in one query.
+func (tx *Tx) NotesByID(ids []string) (map[string]Note, error) {
+	out := make(map[string]Note, len(ids))
+	const chunk = 500
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		q := `SELECT ` + noteColumns + ` FROM notes n LEFT JOIN pending p ON p.note_id = n.id WHERE n.id IN (?` +
+			strings.Repeat(",?", len(part)-1) + `)`
+		s, err := tx.stmt(q)
+		if err != nil {
+			return nil, err
+		}
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		rows, err := s.QueryContext(tx.ctx, args...)
+		if err != nil {
+			return nil, fmt.Errorf("read notes: %w", err)
+		}
+		for rows.Next() {
+			n, err := scanNote(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read notes: %w", err)
+			}
+			out[n.ID] = n
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read notes: %w", err)
+		}
+	}
+	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 
 // Tx is one vault transaction, read-only inside View.
 type Tx struct {
+	v     *Vault
 	tx    *sql.Tx
 	ctx   context.Context
 	stmts map[string]*sql.Stmt
@@ -23,10 +24,11 @@ func (tx *Tx) stmt(query string) (*sql.Stmt, error) {
 	if s, ok := tx.stmts[query]; ok {
 		return s, nil
 	}
-	s, err := tx.tx.PrepareContext(tx.ctx, query)
+	ds, err := tx.v.prepared(tx.ctx, query)
 	if err != nil {
-		return nil, fmt.Errorf("prepare: %w", err)
+		return nil, err
 	}
+	s := tx.tx.StmtContext(tx.ctx, ds)
 	if tx.stmts == nil {
 		tx.stmts = map[string]*sql.Stmt{}
 	}

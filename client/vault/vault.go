@@ -21,6 +21,27 @@ type Vault struct {
 	db   *sql.DB
 	path string
 	wmu  sync.Mutex // serializes Update, so post-commit hooks run in commit order
+
+	smu   sync.Mutex
+	stmts map[string]*sql.Stmt // prepared once per vault, reused by every Tx
+}
+
+// prepared returns the vault-wide prepared statement for query.
+func (v *Vault) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	v.smu.Lock()
+	defer v.smu.Unlock()
+	if s, ok := v.stmts[query]; ok {
+		return s, nil
+	}
+	s, err := v.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	if v.stmts == nil {
+		v.stmts = map[string]*sql.Stmt{}
+	}
+	v.stmts[query] = s
+	return s, nil
 }
 
 // Open opens (creating if needed, mode 0600) the vault at path and brings its
@@ -64,6 +85,12 @@ func (v *Vault) Path() string { return v.path }
 
 // Close closes the database.
 func (v *Vault) Close() error {
+	v.smu.Lock()
+	for _, s := range v.stmts {
+		s.Close()
+	}
+	v.stmts = nil
+	v.smu.Unlock()
 	if err := v.db.Close(); err != nil {
 		return fmt.Errorf("close vault: %w", err)
 	}
@@ -88,7 +115,7 @@ func (v *Vault) Update(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin vault transaction: %w", err)
 	}
-	tx := &Tx{tx: sqlTx, ctx: ctx}
+	tx := &Tx{v: v, tx: sqlTx, ctx: ctx}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -109,7 +136,7 @@ func (v *Vault) View(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("begin vault read: %w", err)
 	}
 	defer sqlTx.Rollback()
-	return fn(&Tx{tx: sqlTx, ctx: ctx})
+	return fn(&Tx{v: v, tx: sqlTx, ctx: ctx})
 }
 
 // IsDiskFull reports whether err comes from SQLite running out of space.

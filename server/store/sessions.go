@@ -55,7 +55,10 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 // SessionAuth looks up the session sid and its user; ErrNotFound if the
 // session was revoked or the user deleted.
 func (s *Store) SessionAuth(ctx context.Context, sid string) (SessionAuth, error) {
-	var a SessionAuth
+	a, ok, gen := s.sessions.get(sid)
+	if ok {
+		return a, nil
+	}
 	var last int64
 	err := s.stmts.sessionAuth.QueryRowContext(ctx, sid).Scan(&a.UserID, &a.UID, &a.Disabled, &last)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -65,14 +68,17 @@ func (s *Store) SessionAuth(ctx context.Context, sid string) (SessionAuth, error
 		return a, fmt.Errorf("look up session: %w", err)
 	}
 	a.LastSeen = time.Unix(0, last)
+	s.sessions.put(sid, a, gen)
 	return a, nil
 }
 
 // TouchSession records that session sid was used now.
 func (s *Store) TouchSession(ctx context.Context, sid string) error {
-	if _, err := s.stmts.touch.ExecContext(ctx, s.now().UnixNano(), sid); err != nil {
+	now := s.now()
+	if _, err := s.stmts.touch.ExecContext(ctx, now.UnixNano(), sid); err != nil {
 		return fmt.Errorf("touch session: %w", err)
 	}
+	s.sessions.update(sid, func(a *SessionAuth) { a.LastSeen = now })
 	return nil
 }
 
@@ -107,6 +113,7 @@ func (s *Store) RotateRefresh(ctx context.Context, oldHash, newHash []byte) (*Se
 		if err := tx.Commit(); err != nil {
 			return nil, fmt.Errorf("commit revoke session: %w", err)
 		}
+		s.sessions.invalidate()
 		return &sess, ErrRefreshReused
 	}
 	if err != nil {
@@ -155,6 +162,7 @@ func (s *Store) ListSessions(ctx context.Context, userID int64) ([]Session, erro
 // otherwise (another user's session is indistinguishable from none).
 func (s *Store) DeleteSession(ctx context.Context, userID int64, sid string) error {
 	res, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE id = ? AND user_id = ?`, sid, userID)
+	s.sessions.invalidate()
 	if err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
@@ -168,6 +176,7 @@ func (s *Store) DeleteSession(ctx context.Context, userID int64, sid string) err
 // returns how many it revoked.
 func (s *Store) DeleteOtherSessions(ctx context.Context, userID int64, keep string) (int64, error) {
 	res, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id != ?`, userID, keep)
+	s.sessions.invalidate()
 	if err != nil {
 		return 0, fmt.Errorf("delete sessions: %w", err)
 	}

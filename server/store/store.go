@@ -19,7 +19,8 @@ type Store struct {
 	r    *sql.DB // read-only pool
 	now  func() time.Time
 
-	stmts stmts
+	stmts    stmts
+	sessions *sessionCache
 
 	writeq        chan writeReq // single-note writes for the committer
 	quit          chan struct{} // closed by Close
@@ -101,12 +102,18 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxIdleConns(opt.ReadConn)
 	r.SetConnMaxLifetime(0)
 	r.SetConnMaxIdleTime(0)
-	s := &Store{path: path, w: w, r: r, now: opt.Now,
+	s := &Store{path: path, w: w, r: r, now: opt.Now, sessions: newSessionCache(path + "-auth-epoch"),
 		writeq: make(chan writeReq), quit: make(chan struct{}), committerDone: make(chan struct{})}
 	if err := s.stmts.prepare(ctx, w, r); err != nil {
 		close(s.committerDone)
 		s.Close()
 		return nil, fmt.Errorf("prepare statements: %w", err)
+	}
+	if _, err := os.Stat(s.sessions.epochPath); err != nil {
+		if err := s.sessions.bumpEpoch(); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("create auth epoch file: %w", err)
+		}
 	}
 	go s.committer()
 	return s, nil

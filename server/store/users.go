@@ -169,13 +169,14 @@ func (s *Store) SetDisabled(ctx context.Context, name string, disabled bool) err
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit set disabled: %w", err)
 	}
-	return nil
+	return s.authChanged()
 }
 
 // DeleteUser deletes the account with internal id and, by cascade, every
 // note and session of it.
 func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 	res, err := s.w.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, id)
+	s.sessions.invalidate()
 	if err != nil {
 		return fmt.Errorf("delete user: %w", err)
 	}
@@ -194,7 +195,7 @@ func (s *Store) DeleteUserByName(ctx context.Context, name string) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrNotFound
 	}
-	return nil
+	return s.authChanged()
 }
 
 // KeyUpdate is a change of an account's credentials or wrapped keys. Nil
@@ -276,5 +277,19 @@ func (s *Store) UpdateKeys(ctx context.Context, id int64, k KeyUpdate, endSessio
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit update keys: %w", err)
 	}
+	if endSessions {
+		s.sessions.invalidate()
+	}
 	return ended, nil
+}
+
+// authChanged empties this process's session cache and tells other
+// processes (a running server, when this is an admin command) to empty
+// theirs.
+func (s *Store) authChanged() error {
+	s.sessions.invalidate()
+	if err := s.sessions.bumpEpoch(); err != nil {
+		return fmt.Errorf("signal auth change: %w", err)
+	}
+	return nil
 }

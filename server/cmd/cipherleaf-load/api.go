@@ -12,7 +12,9 @@ import (
 // call sends one JSON request and decodes a 2xx answer into out.
 func call(ctx context.Context, c *http.Client, method, url, token string, in, out any) error {
 	var body io.Reader
-	if in != nil {
+	if raw, ok := in.([]byte); ok {
+		body = bytes.NewReader(raw)
+	} else if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
 			return fmt.Errorf("encode request: %w", err)

@@ -35,7 +35,6 @@ var (
 	benchErr  error
 )
 
-
 // fixture builds the shared benchmark fixture with b as its owner for
 // failures; its server and files live until the process exits.
 func fixture(b *testing.B) *benchFixture {

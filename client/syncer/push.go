@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/protocol"
@@ -118,6 +119,9 @@ func (e *Engine) push(ctx context.Context, rep *Report) error {
 				}
 				ups = append(ups, u...)
 			}
+			if err := skipOwnWrites(tx, results); err != nil {
+				return err
+			}
 			tx.AfterCommit(func() { e.cfg.OnUpdate(ups) })
 			return nil
 		})
@@ -186,4 +190,35 @@ func (e *Engine) forget(tx *vault.Tx, res protocol.BatchResult) error {
 		return err
 	}
 	return tx.Queue(res.ID, vault.OpDelete)
+}
+
+// skipOwnWrites advances the cursor over the sequence numbers this batch
+// just took, as long as they directly follow it: no other device wrote in
+// between, so pulling them would only bring back our own envelopes.
+func skipOwnWrites(tx *vault.Tx, results []protocol.BatchResult) error {
+	var seqs []uint64
+	for _, r := range results {
+		if r.Status == protocol.StatusOK {
+			seqs = append(seqs, r.Seq)
+		}
+	}
+	if len(seqs) == 0 {
+		return nil
+	}
+	slices.Sort(seqs)
+	cur, err := tx.Cursor()
+	if err != nil {
+		return err
+	}
+	next := cur
+	for _, s := range seqs {
+		if s != next+1 {
+			break
+		}
+		next = s
+	}
+	if next == cur {
+		return nil
+	}
+	return tx.SetCursor(next)
 }

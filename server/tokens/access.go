@@ -30,6 +30,7 @@ type Access struct {
 	ttl    time.Duration
 	now    func() time.Time
 	parser *jwt.Parser
+	cache  verified
 }
 
 // NewAccess returns an Access for key (at least 32 bytes) issuing tokens
@@ -78,8 +79,15 @@ func (a *Access) Issue(uid, sid string) (string, error) {
 	return s, nil
 }
 
-// Verify checks tok and returns its user and session ids.
+// Verify checks tok and returns its user and session ids. (Whether the
+// session still exists is the caller's check.)
 func (a *Access) Verify(tok string) (uid, sid string, err error) {
+	if v, ok := a.cache.get(tok); ok {
+		if !a.now().Before(v.exp) {
+			return "", "", ErrInvalidToken
+		}
+		return v.uid, v.sid, nil
+	}
 	var c Claims
 	_, err = a.parser.ParseWithClaims(tok, &c, func(t *jwt.Token) (any, error) {
 		if t.Method != jwt.SigningMethodHS256 {
@@ -93,5 +101,6 @@ func (a *Access) Verify(tok string) (uid, sid string, err error) {
 	if c.Subject == "" || c.SID == "" {
 		return "", "", ErrInvalidToken
 	}
+	a.cache.put(tok, verifiedToken{uid: c.Subject, sid: c.SID, exp: c.ExpiresAt.Time})
 	return c.Subject, c.SID, nil
 }

@@ -94,3 +94,25 @@ func TestRefresh(t *testing.T) {
 		t.Errorf("two refresh tokens are equal")
 	}
 }
+
+// TestVerifyCachedExpiry: a token verified once (and so cached) is still
+// refused once it expires.
+func TestVerifyCachedExpiry(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	a := NewAccess(key, time.Minute, func() time.Time { return now })
+	tok, _ := a.Issue("u", "s")
+	if _, _, err := a.Verify(tok); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Minute)
+	if _, _, err := a.Verify(tok); !errors.Is(err, ErrInvalidToken) {
+		t.Errorf("Verify(expired, cached) = %v, want ErrInvalidToken", err)
+	}
+	// A tampered variant of a cached token is not a cache hit.
+	now = now.Add(-time.Minute)
+	b := []byte(tok)
+	b[len(b)-1] ^= 1
+	if _, _, err := a.Verify(string(b)); !errors.Is(err, ErrInvalidToken) {
+		t.Errorf("Verify(tampered) = %v, want ErrInvalidToken", err)
+	}
+}

@@ -77,7 +77,6 @@ func newEditor(api core.API, sc *shortcuts, now func() time.Time, saver *autosav
 			e.onResolve(e.id)
 		}
 	})
-	resolve.Importance = widget.WarningImportance
 	e.conflictBar = container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon())), resolve, e.conflictText)
 	e.conflictBar.Hide()
 

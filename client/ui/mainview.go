@@ -88,6 +88,7 @@ func (u *UI) showMain() {
 	if len(m.list.model.items) > 0 {
 		m.list.list.Select(0)
 	}
+	m.syncNow() // catch up with other devices right after unlocking
 	if !u.screenDone {
 		u.screenDone = true
 		switch u.opts.Screen {

@@ -101,12 +101,11 @@ func newNoteList(api core.API, sc *shortcuts, now func() time.Time) *noteList {
 		}
 	}
 
-	l.bannerBt = widget.NewButtonWithIcon("", theme.WarningIcon(), func() {
+	l.bannerBt = widget.NewButtonWithIcon("", theme.NewWarningThemedResource(theme.WarningIcon()), func() {
 		if c := l.model.Conflicts(); len(c) > 0 && l.onResolve != nil {
 			l.onResolve(c[0].ID)
 		}
 	})
-	l.bannerBt.Importance = widget.WarningImportance
 	l.banner = container.NewPadded(l.bannerBt)
 	l.empty = widget.NewLabel("")
 	l.empty.Alignment = fyne.TextAlignCenter

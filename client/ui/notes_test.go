@@ -26,15 +26,15 @@ func unlocked(t *testing.T, opts Options) (*harness, *fakeAPI, [3]string) {
 func TestMainShowsNotesAndOpensTheNewest(t *testing.T) {
 	h, api, ids := unlocked(t, Options{})
 	for _, s := range []string{"Groceries", "Oat milk, lemons", "10 min ago", "home",
-		"Ideas for the garden", "yesterday", "garden", "plans", "spring", "+1", "Trip to Lisbon", "Not synced yet"} {
+		"Ideas for the garden", "yesterday", "garden", "plans", "spring", "+1", "Trip to Lisbon", "Synced · last at 10:30"} {
 		h.mustShow(s)
 	}
 	m := h.u.main
 	if m.editor.id != ids[0] || m.editor.title.Text != "Groceries" || m.editor.body.Text != "Oat milk, lemons\nand bread" {
 		t.Errorf("editor shows %q %q, want the newest note", m.editor.id, m.editor.title.Text)
 	}
-	if api.called("StartAutoSync") != 1 {
-		t.Error("background sync not started")
+	if api.called("StartAutoSync") != 1 || api.called("Sync") != 1 {
+		t.Errorf("StartAutoSync called %d times, Sync %d times; want both once on unlock", api.called("StartAutoSync"), api.called("Sync"))
 	}
 }
 

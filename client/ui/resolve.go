@@ -92,11 +92,12 @@ func (m *mainView) showResolve(copyID string) {
 	title := displayTitle(model.copy.Title)
 	header := container.NewVBox(
 		container.NewHBox(back),
-		container.NewHBox(widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon())), heading("Resolve conflict: "+title)),
+		container.NewBorder(nil, nil, nil, container.NewCenter(v.editBt),
+			container.NewHBox(widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon())), heading("Resolve conflict: "+title))),
 		paragraph("This note was changed in two places at once and the changes overlap. Keep one version, or merge them by hand. The other version is discarded."),
 		v.errText,
 	)
-	v.content = container.NewPadded(container.NewBorder(header, container.NewHBox(v.editBt), nil, nil, v.body))
+	v.content = container.NewPadded(container.NewBorder(header, nil, nil, nil, v.body))
 	m.setCenter(v.content)
 }
 

@@ -64,10 +64,10 @@ func (m *mainView) showSettings() {
 	fpLabel := widget.NewLabel(fp)
 	fpLabel.TextStyle = fyne.TextStyle{Monospace: acct.Fingerprint != ""}
 	fpLabel.Selectable = true
-	account := widget.NewForm(
-		widget.NewFormItem("User", widget.NewLabel(acct.Username)),
-		widget.NewFormItem("Server", wrapLabel(acct.ServerURL)),
-		widget.NewFormItem("Certificate", fpLabel),
+	account := container.NewVBox(
+		settingRow("User", widget.NewLabel(acct.Username)),
+		settingRow("Server", wrapLabel(acct.ServerURL)),
+		settingRow("Certificate", fpLabel),
 	)
 
 	// Security.
@@ -89,10 +89,10 @@ func (m *mainView) showSettings() {
 	v.remember.OnChanged = v.setRemember
 	changePw := widget.NewButton("Change password…", v.changePassword)
 	newKey := widget.NewButton("New recovery key…", v.newRecoveryKey)
-	security := widget.NewForm(
-		widget.NewFormItem("Auto-lock", v.autoLock),
-		widget.NewFormItem("", v.remember),
-		widget.NewFormItem("", container.NewHBox(changePw, newKey)),
+	security := container.NewVBox(
+		settingRow("Auto-lock", container.NewHBox(withMinSize(220, 0, v.autoLock))),
+		settingRow("", v.remember),
+		settingRow("Password", container.NewHBox(changePw, newKey)),
 	)
 
 	// Appearance.
@@ -117,7 +117,7 @@ func (m *mainView) showSettings() {
 			}
 		}
 	}
-	appearance := widget.NewForm(widget.NewFormItem("Theme", v.themes))
+	appearance := settingRow("Theme", container.NewHBox(v.themes))
 
 	// Devices.
 	v.sessions = container.NewVBox(caption("Loading…"))
@@ -153,6 +153,16 @@ func (m *mainView) showSettings() {
 	v.content = container.NewVScroll(container.New(maxWidth{760}, container.NewPadded(col)))
 	m.setCenter(v.content)
 	v.loadSessions()
+}
+
+// settingLabelWidth lines up the labels of every section.
+const settingLabelWidth = 120
+
+// settingRow is a label in a fixed-width column beside its setting.
+func settingRow(label string, o fyne.CanvasObject) fyne.CanvasObject {
+	l := widget.NewLabel(label)
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	return container.NewBorder(nil, nil, withMinSize(settingLabelWidth, 0, container.NewVBox(l)), nil, o)
 }
 
 // section is a titled group of settings.

@@ -55,6 +55,13 @@ func (t *leafTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Colo
 		}
 		c.A = 0x66
 		return c
+	case theme.ColorNameDisabled:
+		// Fyne's disabled grey is also the colour of low-importance labels
+		// (captions, snippets, times); the default is too faint to read.
+		if v == theme.VariantDark {
+			return color.NRGBA{R: 0x8c, G: 0x8c, B: 0x8c, A: 0xff}
+		}
+		return color.NRGBA{R: 0x7a, G: 0x7a, B: 0x7a, A: 0xff}
 	case theme.ColorNameSelection:
 		c := leafLight
 		if v == theme.VariantDark {

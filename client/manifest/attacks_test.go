@@ -18,8 +18,8 @@ type world struct {
 	srv        *server
 	a, b       *device
 	x, y, z    string
-	xRev1      []byte   // x's first blob
-	before     *server  // snapshot before A's second write
+	xRev1      []byte  // x's first blob
+	before     *server // snapshot before A's second write
 	feedAtRev1 []protocol.Change
 }
 

@@ -69,6 +69,9 @@ func UnmarshalPayload(data []byte) (Payload, error) {
 	if len(data) > MaxPayloadSize {
 		return Payload{}, fmt.Errorf("%w: %d bytes", ErrBadPayload, len(data))
 	}
+	if err := checkKeys(data); err != nil {
+		return Payload{}, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var w wirePayload
@@ -130,4 +133,72 @@ func isHash(s string) bool {
 		}
 	}
 	return true
+}
+
+// shape says which keys an object may have: fields for a struct, elem for
+// the values of a map; nil accepts anything.
+type shape struct {
+	fields map[string]*shape
+	elem   *shape
+}
+
+var payloadShape = &shape{fields: map[string]*shape{
+	"v": nil, "version": nil, "prev": nil, "count": nil, "digest": nil, "writer": nil,
+	"heads": {elem: &shape{fields: map[string]*shape{"version": nil, "prev": nil}}},
+}}
+
+// checkKeys rejects what encoding/json forgives: keys that match a field
+// only case-insensitively ("Version") and duplicated keys.
+func checkKeys(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := walk(dec, payloadShape); err != nil {
+		return fmt.Errorf("%w: %v", ErrBadPayload, err)
+	}
+	return nil
+}
+
+func walk(dec *json.Decoder, sh *shape) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return nil
+	}
+	if d == '[' {
+		for dec.More() {
+			if err := walk(dec, nil); err != nil {
+				return err
+			}
+		}
+		_, err := dec.Token()
+		return err
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		kt, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		k, _ := kt.(string)
+		if seen[k] {
+			return fmt.Errorf("key %q twice", k)
+		}
+		seen[k] = true
+		var sub *shape
+		if sh != nil && sh.fields != nil {
+			var known bool
+			if sub, known = sh.fields[k]; !known {
+				return fmt.Errorf("unknown field %q", k)
+			}
+		} else if sh != nil {
+			sub = sh.elem
+		}
+		if err := walk(dec, sub); err != nil {
+			return err
+		}
+	}
+	_, err = dec.Token()
+	return err
 }

@@ -264,3 +264,31 @@ func dropNote(d []byte) []byte {
 	j := bytes.Index(d[i:], []byte(`},{`))
 	return append(append([]byte{}, d[:i+9]...), d[i+j+2:]...)
 }
+
+func TestRotationReachesNotesWrittenOffline(t *testing.T) {
+	srv := fakeremote.New()
+	a := device(t, srv, t.TempDir())
+	register(t, a, srv, "liam", "pw")
+	create(t, a, "from a", "x")
+	mustSync(t, a)
+	b := device(t, srv, t.TempDir())
+	login(t, b, srv, "liam", "pw")
+	// B writes under generation 1 while A rotates to generation 2.
+	create(t, b, "from b offline", "y")
+	if err := a.RotateKey(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		mustSync(t, a)
+		mustSync(t, b)
+	}
+	for _, id := range idsOf(a) {
+		_, blob, _, _ := srv.Note("liam", id)
+		if blob[4] != 2 {
+			t.Errorf("note %s still under generation %d on the server", id, blob[4])
+		}
+	}
+	if len(a.List()) != 2 || len(b.List()) != 2 || len(a.Conflicts()) != 0 {
+		t.Errorf("a %d notes, b %d notes, conflicts %v; want 2, 2, none", len(a.List()), len(b.List()), a.Conflicts())
+	}
+}

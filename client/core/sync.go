@@ -221,32 +221,27 @@ func (c *Core) RotateKey(ctx context.Context) error {
 	if err := c.adoptBundle(ctx, &protocol.KeysResponse{WrappedKey: wk}, nb); err != nil {
 		return err
 	}
-	if err := c.v.Update(ctx, func(tx *vault.Tx) error { return tx.SetRotating(nb.Current().Gen) }); err != nil {
-		return err
-	}
 	c.log.Info("rotated account key", "gen", nb.Current().Gen)
 	return c.resumeRotation(ctx)
 }
 
-// resumeRotation re-seals, in small transactions, the notes still under an
-// older key generation when this device started a rotation.
+// resumeRotation re-seals, in small transactions, every live note still
+// under an older key generation than the current one: the rest of a
+// rotation interrupted by a crash, or notes another device wrote before it
+// learnt the new key. Run at the start of every sync.
 func (c *Core) resumeRotation(ctx context.Context) error {
-	var gen uint32
-	if err := c.v.View(ctx, func(tx *vault.Tx) error {
-		var err error
-		gen, err = tx.Rotating()
-		return err
-	}); err != nil || gen == 0 {
-		return err
-	}
 	c.mu.RLock()
-	userID := c.acct.UserID
+	userID, locked := "", c.bundle == nil
+	if c.acct != nil {
+		userID = c.acct.UserID
+	}
 	c.mu.RUnlock()
-	cd := c.codec(userID)
-	if cd.Bundle() == nil {
+	if locked {
 		return ErrLocked
 	}
+	cd := c.codec(userID)
 	for {
+		gen := cd.Bundle().Current().Gen
 		var n int
 		err := c.v.Update(ctx, func(tx *vault.Tx) error {
 			rows, err := tx.OldGeneration(gen, 500)
@@ -258,9 +253,6 @@ func (c *Core) resumeRotation(ctx context.Context) error {
 				if err := syncer.StageReseal(tx, cd, row); err != nil {
 					return err
 				}
-			}
-			if n == 0 {
-				return tx.SetRotating(0)
 			}
 			return nil
 		})

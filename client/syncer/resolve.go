@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"errors"
 	"fmt"
 
 	"cipherleaf.dev/client/vault"
@@ -41,8 +42,9 @@ func (e *Engine) resolve(tx *vault.Tx, local vault.Note, exists bool, t theirs, 
 		row := vault.Note{ID: c.ID, Rev: c.Rev, BaseRev: c.Rev, SeenRev: seen, Deleted: c.Deleted}
 		if !c.Deleted {
 			row.Envelope = c.Blob
+			// A newer envelope version is kept untouched with generation 0.
 			gen, err := cryptobox.EnvelopeGeneration(c.Blob)
-			if err != nil {
+			if err != nil && !errors.Is(err, cryptobox.ErrUnsupportedVersion) {
 				return nil, fmt.Errorf("note %s: %w", c.ID, ErrTampered)
 			}
 			row.Gen = gen

@@ -110,21 +110,3 @@ func (v *Vault) UpdateAccount(ctx context.Context, fn func(a *Account) error) er
 	})
 }
 
-// Rotating returns the key generation this device is re-sealing notes
-// under, 0 when no rotation is in progress.
-func (tx *Tx) Rotating() (uint32, error) {
-	s, err := tx.meta("rotating")
-	if err != nil || s == "" {
-		return 0, err
-	}
-	g, err := strconv.ParseUint(s, 10, 32)
-	if err != nil {
-		return 0, fmt.Errorf("decode rotation: %w", err)
-	}
-	return uint32(g), nil
-}
-
-// SetRotating records the generation notes are being re-sealed under (0: done).
-func (tx *Tx) SetRotating(gen uint32) error {
-	return tx.setMeta("rotating", strconv.FormatUint(uint64(gen), 10))
-}

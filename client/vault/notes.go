@@ -138,10 +138,11 @@ func (tx *Tx) Notes(fn func(Note) error) error {
 }
 
 // OldGeneration returns up to limit live notes sealed under a generation
-// other than gen (the work left of a key rotation).
+// older than gen (the work left of a key rotation). Envelopes of a newer
+// format are stored with generation 0 and never listed.
 func (tx *Tx) OldGeneration(gen uint32, limit int) ([]Note, error) {
 	return tx.query(`SELECT `+noteColumns+` FROM notes n LEFT JOIN pending p ON p.note_id = n.id
-		WHERE n.envelope IS NOT NULL AND n.gen <> ? LIMIT ?`, gen, limit)
+		WHERE n.envelope IS NOT NULL AND n.gen > 0 AND n.gen < ? LIMIT ?`, gen, limit)
 }
 
 func (tx *Tx) query(q string, args ...any) ([]Note, error) {

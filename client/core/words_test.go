@@ -1,0 +1,52 @@
+package core_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"cipherleaf.dev/client/apiclient"
+	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/shared/cryptobox"
+	"cipherleaf.dev/shared/protocol"
+	"github.com/mattn/go-sqlite3"
+)
+
+func TestWords(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want string // a fragment of the sentence
+	}{
+		{"wrong password", fmt.Errorf("unlock: %w", core.ErrWrongPassword), "Wrong password"},
+		{"unreachable", fmt.Errorf("sync: %w: %w", core.ErrOffline, apiclient.ErrUnreachable), "can't be reached"},
+		{"certificate changed", core.ErrCertificateChanged, "certificate has changed"},
+		{"session expired", core.ErrSessionExpired, "Sign in again"},
+		{"401 from the server", &protocol.APIError{Status: 401, Code: protocol.CodeUnauthorized}, "Sign in again"},
+		{"tampered", fmt.Errorf("sync: %w", core.ErrTampered), "altered"},
+		{"rollback", core.ErrRollback, "rollback"},
+		{"quota", fmt.Errorf("sync: %w", &protocol.APIError{Status: 413, Code: protocol.CodeQuotaExceeded}), "storage on the server is full"},
+		{"rate limited", &protocol.APIError{Status: 429, Code: protocol.CodeRateLimited}, "Try again in"},
+		{"disk full", fmt.Errorf("commit: %w", sqlite3.Error{Code: sqlite3.ErrFull}), "disk is full"},
+		{"invalid username", fmt.Errorf("register: %w", protocol.ErrInvalidUsername), "3 to 64 characters"},
+		{"username taken", &protocol.APIError{Status: 409, Code: protocol.CodeUsernameTaken}, "username is taken"},
+		{"mistyped recovery key", cryptobox.ErrRecoveryKeyMistyped, "mistyped"},
+		{"weak kdf from server", fmt.Errorf("derive: %w", cryptobox.ErrWeakParams), "unsafe password settings"},
+		{"unknown", errors.New("sql: database is locked at /home/x/vault.db"), "Something went wrong"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := core.Words(tc.err)
+			if !strings.Contains(got, tc.want) {
+				t.Errorf("Words(%v) = %q, want it to contain %q", tc.err, got, tc.want)
+			}
+			if strings.Contains(got, "vault.db") || strings.Contains(got, "sql") {
+				t.Errorf("Words(%v) = %q leaks internals", tc.err, got)
+			}
+		})
+	}
+	if core.Words(nil) != "" {
+		t.Error("Words(nil) is not empty")
+	}
+}

@@ -109,4 +109,3 @@ func (v *Vault) UpdateAccount(ctx context.Context, fn func(a *Account) error) er
 		return tx.PutAccount(a)
 	})
 }
-

@@ -52,11 +52,20 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scan user: %w", err)
 	}
-	if err := json.Unmarshal([]byte(kdf), &u.KDF); err != nil {
-		return nil, fmt.Errorf("decode stored kdf: %w", err)
+	if u.KDF, err = decodeKDF(kdf); err != nil {
+		return nil, err
 	}
 	u.Created = time.Unix(0, created).UTC()
 	return &u, nil
+}
+
+// decodeKDF reads the KDF parameters stored as JSON in users.kdf.
+func decodeKDF(s string) (protocol.KDF, error) {
+	var k protocol.KDF
+	if err := json.Unmarshal([]byte(s), &k); err != nil {
+		return k, fmt.Errorf("decode stored kdf: %w", err)
+	}
+	return k, nil
 }
 
 func encodeKDF(k protocol.KDF) (string, error) {

@@ -26,6 +26,7 @@ type Store struct {
 	quit          chan struct{} // closed by Close
 	committerDone chan struct{}
 	closeOnce     sync.Once
+	closeErr      error
 }
 
 // Options tune a Store; the zero value is valid.
@@ -119,22 +120,22 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the database. A final checkpoint folds the WAL back into
-// the main file.
+// Close stops the write queue and closes the database; a final
+// checkpoint folds the WAL back into the main file. Closing twice is safe.
 func (s *Store) Close() error {
-	s.closeOnce.Do(func() { close(s.quit) })
-	<-s.committerDone
-	s.stmts.close()
-	errR := s.r.Close()
-	_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-	errW := s.w.Close()
-	if errW != nil {
-		return fmt.Errorf("close database: %w", errW)
-	}
-	if errR != nil {
-		return fmt.Errorf("close database: %w", errR)
-	}
-	return nil
+	s.closeOnce.Do(func() {
+		close(s.quit)
+		<-s.committerDone
+		s.stmts.close()
+		errR := s.r.Close()
+		_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		if err := s.w.Close(); err != nil {
+			s.closeErr = fmt.Errorf("close database: %w", err)
+		} else if errR != nil {
+			s.closeErr = fmt.Errorf("close database: %w", errR)
+		}
+	})
+	return s.closeErr
 }
 
 // Ping checks the database answers.

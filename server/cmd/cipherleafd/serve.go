@@ -54,7 +54,7 @@ type serveConfig struct {
 }
 
 func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
-	c := &serveConfig{maxBody: 32 << 20, maxBlob: 4 << 20, quota: 1 << 30, memLimit: 32 << 20}
+	c := &serveConfig{maxBody: 32 << 20, maxBlob: 4 << 20, quota: 1 << 30, memLimit: 64 << 20}
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&c.data, "data", "", "data folder (created on first start)")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8443", "address to listen on (port 0 picks a free one)")

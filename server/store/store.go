@@ -112,6 +112,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	if _, err := os.Stat(s.sessions.epochPath); err != nil {
 		if err := s.sessions.bumpEpoch(); err != nil {
+			close(s.committerDone)
 			s.Close()
 			return nil, fmt.Errorf("create auth epoch file: %w", err)
 		}

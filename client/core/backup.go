@@ -56,6 +56,8 @@ type indexEntry struct {
 // ExportEncrypted writes an encrypted backup of every live note (SPEC §9),
 // restorable with the password or the recovery key.
 func (c *Core) ExportEncrypted(path string) error {
+	c.keyMu.RLock()
+	defer c.keyMu.RUnlock()
 	c.mu.RLock()
 	b, a := c.bundle, c.acct
 	c.mu.RUnlock()

@@ -49,6 +49,13 @@ type Core struct {
 	log *slog.Logger
 	v   *vault.Vault
 
+	// keyMu keeps the keys from being wiped while a sync, a write or an
+	// export uses them: those hold it for reading, Lock for writing (after
+	// cancelling running syncs).
+	keyMu   sync.RWMutex
+	cancels map[int]context.CancelFunc // running syncs, guarded by mu
+	nextCan int
+
 	mu      sync.RWMutex
 	acct    *accountRow // nil without an account
 	bundle  cryptobox.Bundle
@@ -103,14 +110,15 @@ func Open(cfg Config) (*Core, error) {
 		return nil, err
 	}
 	c := &Core{
-		cfg:    cfg,
-		log:    cfg.Logger,
-		v:      v,
-		notes:  map[string]*entry{},
-		index:  search.New(),
-		events: newDispatcher(),
-		kick:   make(chan struct{}, 1),
-		done:   make(chan struct{}),
+		cfg:     cfg,
+		log:     cfg.Logger,
+		v:       v,
+		notes:   map[string]*entry{},
+		cancels: map[int]context.CancelFunc{},
+		index:   search.New(),
+		events:  newDispatcher(),
+		kick:    make(chan struct{}, 1),
+		done:    make(chan struct{}),
 	}
 	a, err := v.Account(ctx)
 	switch {

@@ -11,7 +11,6 @@ var (
 	ErrWrongPassword      = errors.New("wrong password")
 	ErrWrongRecoveryKey   = errors.New("wrong recovery key")
 	ErrNoDeviceKey        = errors.New("this device is not remembered")
-	ErrLocked             = errors.New("vault is locked")
 	ErrNoAccount          = errors.New("no account on this device")
 	ErrAccountExists      = errors.New("this profile already has an account")
 	ErrNotFound           = errors.New("no such note")
@@ -27,6 +26,8 @@ var (
 	ErrNewerBackup        = errors.New("this backup needs a newer Cipherleaf")
 	ErrClosed             = errors.New("core is closed")
 
+	// ErrLocked: the vault is locked (no keys in memory).
+	ErrLocked = syncer.ErrLocked
 	// ErrRollback: the server offered an older revision than already seen.
 	ErrRollback = syncer.ErrRollback
 	// ErrTampered: a blob from the server failed to open.

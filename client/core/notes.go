@@ -165,6 +165,8 @@ func (c *Core) ResolveConflict(copyID string, merged *note.Note) error {
 // write seals n (nil = delete) into the vault and the pending queue in one
 // transaction, then updates memory and pokes auto-sync.
 func (c *Core) write(id string, n *note.Note) error {
+	c.keyMu.RLock()
+	defer c.keyMu.RUnlock()
 	c.mu.RLock()
 	locked, a := c.bundle == nil, c.acct
 	c.mu.RUnlock()

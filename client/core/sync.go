@@ -116,10 +116,24 @@ func (c *Core) adoptBundle(ctx context.Context, keys *protocol.KeysResponse, b c
 
 // Sync pushes local edits and pulls everything new; see package syncer.
 func (c *Core) Sync(ctx context.Context) (SyncReport, error) {
+	c.keyMu.RLock()
+	defer c.keyMu.RUnlock()
 	eng, err := c.syncEngine()
 	if err != nil {
 		return SyncReport{}, err
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	c.mu.Lock()
+	key := c.nextCan
+	c.nextCan++
+	c.cancels[key] = cancel
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.cancels, key)
+		c.mu.Unlock()
+	}()
 	c.setStatus(func(s *SyncStatus) { s.State, s.Done, s.Total, s.Err = StateSyncing, 0, 0, nil })
 	err = c.resumeRotation(ctx)
 	var rep syncer.Report
@@ -137,6 +151,8 @@ func (c *Core) Sync(ctx context.Context) (SyncReport, error) {
 			s.State, s.Err, s.LastSync = StateSynced, nil, c.cfg.Now()
 		case errors.Is(err, ErrOffline):
 			s.State, s.Err = StateOffline, err
+		case errors.Is(err, context.Canceled):
+			s.State, s.Err = StateIdle, nil
 		default:
 			s.State, s.Err = StateError, err
 		}
@@ -185,6 +201,8 @@ func (c *Core) StartAutoSync(ctx context.Context, every time.Duration) {
 // pending writes. Resumable: the work left is the set of envelopes still
 // under an older generation; the app stays usable meanwhile.
 func (c *Core) RotateKey(ctx context.Context) error {
+	c.keyMu.RLock()
+	defer c.keyMu.RUnlock()
 	c.mu.RLock()
 	b, dk, a := c.bundle, c.derived, c.acct
 	c.mu.RUnlock()

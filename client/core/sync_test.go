@@ -283,3 +283,47 @@ func TestAutoSyncAfterEdit(t *testing.T) {
 		}
 	}
 }
+
+func TestLockDuringSync(t *testing.T) {
+	srv := fakeremote.New()
+	a := device(t, srv, t.TempDir())
+	register(t, a, srv, "mona", "pw")
+	for i := range 1200 {
+		create(t, a, fmt.Sprint(i), "body")
+	}
+	mustSync(t, a)
+	b := device(t, srv, t.TempDir())
+	login(t, b, srv, "mona", "pw")
+	c := device(t, srv, t.TempDir())
+	login(t, c, srv, "mona", "pw")
+	for i, id := range idsOf(a) {
+		edit(t, a, id, func(n *note.Note) { n.Body = fmt.Sprint("edit ", i) })
+	}
+	mustSync(t, a)
+	started := make(chan struct{})
+	cancel := c.Subscribe(func(e core.Event) {
+		if e.Kind == core.EventStatusChanged && e.Status.State == core.StateSyncing {
+			select {
+			case <-started:
+			default:
+				close(started)
+			}
+		}
+	})
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { _, err := c.Sync(context.Background()); errc <- err }()
+	<-started
+	c.Lock()
+	err := <-errc
+	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, core.ErrLocked) {
+		t.Fatalf("Sync interrupted by Lock = %v, want nil, cancelled or locked", err)
+	}
+	if err := c.Unlock([]byte("pw")); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, c)
+	if got, want := bodies(t, c), bodies(t, a); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Error("after the interrupted sync the device differs from a")
+	}
+}

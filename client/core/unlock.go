@@ -164,8 +164,16 @@ func (c *Core) updateAccount(ctx context.Context, fn func(a *accountRow) error) 
 	})
 }
 
-// Lock drops every decrypted note and key from memory.
+// Lock drops every decrypted note and key from memory. Running syncs are
+// cancelled first; their committed work stays.
 func (c *Core) Lock() {
+	c.mu.Lock()
+	for _, cancel := range c.cancels {
+		cancel()
+	}
+	c.mu.Unlock()
+	c.keyMu.Lock()
+	defer c.keyMu.Unlock()
 	c.mu.Lock()
 	wasOpen := c.bundle != nil
 	if c.bundle != nil {
@@ -218,6 +226,8 @@ func (c *Core) open(ctx context.Context, a accountRow, b cryptobox.Bundle, dk *c
 		}
 		notes[r.ID] = &entry{n: decoded[i], pending: r.Op != vault.OpNone}
 	}
+	c.keyMu.Lock()
+	defer c.keyMu.Unlock()
 	c.mu.Lock()
 	if c.bundle != nil && &c.bundle[0] != &b[0] {
 		c.bundle.Wipe()

@@ -21,7 +21,11 @@ type Codec struct {
 // OpenPayload opens env as the blob of (id, rev) and returns its payload.
 // Errors: ErrTampered, ErrNewerFormat, cryptobox.ErrUnknownGeneration.
 func (c Codec) OpenPayload(id string, rev uint64, env []byte) ([]byte, error) {
-	p, err := cryptobox.OpenNote(c.Bundle(), cryptobox.Location{UserID: c.UserID, NoteID: id, Rev: rev}, env)
+	b := c.Bundle()
+	if b == nil {
+		return nil, ErrLocked
+	}
+	p, err := cryptobox.OpenNote(b, cryptobox.Location{UserID: c.UserID, NoteID: id, Rev: rev}, env)
 	switch {
 	case err == nil:
 		return p, nil
@@ -54,6 +58,9 @@ func (c Codec) Open(id string, rev uint64, env []byte) (*note.Note, error) {
 // SealPayload seals payload as the blob of (id, rev) under the current key.
 func (c Codec) SealPayload(id string, rev uint64, payload []byte) (env []byte, gen uint32, err error) {
 	b := c.Bundle()
+	if b == nil {
+		return nil, 0, ErrLocked
+	}
 	env, err = cryptobox.SealNote(b, cryptobox.Location{UserID: c.UserID, NoteID: id, Rev: rev}, payload)
 	if err != nil {
 		return nil, 0, fmt.Errorf("seal note %s: %w", id, err)

@@ -12,6 +12,8 @@ var (
 	// ErrUnknownKey means a note is sealed under an account key generation
 	// that neither this device nor the server's published successor holds.
 	ErrUnknownKey = errors.New("a note is sealed under an account key this device does not have")
+	// ErrLocked means the keys were dropped (the vault was locked).
+	ErrLocked = errors.New("vault is locked")
 	// ErrBadResponse means the server's answer broke the protocol.
 	ErrBadResponse = errors.New("server answer breaks the protocol")
 )

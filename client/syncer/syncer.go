@@ -143,6 +143,9 @@ func (e *Engine) adoptSuccessor(ctx context.Context) error {
 	if len(keys.Successor) == 0 {
 		return ErrUnknownKey
 	}
+	if e.cfg.Codec.Bundle() == nil {
+		return ErrLocked
+	}
 	for _, ak := range e.cfg.Codec.Bundle() {
 		b, err := cryptobox.UnwrapBundle(&ak.Key, keys.Successor, cryptobox.PurposeRotation)
 		if err != nil {

@@ -77,7 +77,7 @@ func newEditor(api core.API, sc *shortcuts, now func() time.Time, saver *autosav
 			e.onResolve(e.id)
 		}
 	})
-	e.conflictBar = container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon())), resolve, e.conflictText)
+	e.conflictBar = container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon())), container.NewCenter(resolve), e.conflictText)
 	e.conflictBar.Hide()
 
 	e.bodyStack = container.NewStack(e.body, e.previewBox)

@@ -28,6 +28,8 @@ var (
 
 	// ErrLocked: the vault is locked (no keys in memory).
 	ErrLocked = syncer.ErrLocked
+	// ErrBadResponse: the server's answer broke the protocol (garbage).
+	ErrBadResponse = syncer.ErrBadResponse
 	// ErrRollback: the server offered an older revision than already seen.
 	ErrRollback = syncer.ErrRollback
 	// ErrTampered: a blob from the server failed to open.

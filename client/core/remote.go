@@ -55,6 +55,8 @@ func classify(op string, err error) error {
 		sentinel = ErrOffline
 	case errors.Is(err, apiclient.ErrSessionExpired):
 		sentinel = ErrSessionExpired
+	case errors.Is(err, apiclient.ErrBadResponse):
+		sentinel = ErrBadResponse
 	}
 	if sentinel != nil && !errors.Is(err, sentinel) {
 		return fmt.Errorf("%s: %w: %w", op, sentinel, err)

@@ -49,6 +49,7 @@ var sentinelWords = [...]sentinel{
 	{ErrOffline, "The server can't be reached. Your changes are saved on this device and will sync when it's back."},
 	{ErrTampered, "A note from the server failed its integrity check: it was altered. Nothing was changed on this device."},
 	{ErrRollback, "The server offered an older version of a note than this device has already seen (a rollback). Nothing was changed on this device."},
+	{ErrBadResponse, "The server sent an answer Cipherleaf doesn't understand. Nothing was changed on this device."},
 	{ErrUnknownKey, "A note is locked with a key this device doesn't have. Sign in again to fetch it."},
 	{ErrNoDeviceKey, "This device is not remembered. Unlock with your password."},
 	{ErrLocked, "Unlock Cipherleaf first."},

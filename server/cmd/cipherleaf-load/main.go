@@ -3,8 +3,10 @@
 // batches, pages them back down, runs many concurrent clients doing
 // single-note writes, and reads the server's memory from /proc.
 //
-//	go build -o /tmp/cipherleafd ./cmd/cipherleafd
-//	go run ./cmd/cipherleaf-load --server /tmp/cipherleafd
+//	go run ./cmd/cipherleaf-load [--server PATH] [--json]
+//
+// Without --server it builds cipherleafd itself (run it inside the server
+// module).
 package main
 
 import (

@@ -10,6 +10,8 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -31,7 +33,7 @@ type result struct {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("cipherleaf-load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	bin := fs.String("server", "", "path to the cipherleafd binary (required)")
+	bin := fs.String("server", "", "path to the cipherleafd binary (default: build it with go build)")
 	notes := fs.Int("notes", 10000, "notes to upload in batches")
 	blobSize := fs.Int("blob", 1024, "bytes per note blob")
 	clients := fs.Int("clients", 64, "concurrent writing clients")
@@ -42,15 +44,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *bin == "" {
-		return fmt.Errorf("--server PATH is required")
-	}
 	dir, err := os.MkdirTemp("", "cipherleaf-load")
 	if err != nil {
 		return fmt.Errorf("make data folder: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	srv, err := startServer(*bin, dir, append([]string{"--bcrypt-cost", "4"}, serverArgs...), stderr)
+	if *bin == "" {
+		*bin = filepath.Join(dir, "cipherleafd")
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", *bin, "cipherleaf.dev/server/cmd/cipherleafd")
+		cmd.Stdout, cmd.Stderr = stderr, stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("build cipherleafd: %w", err)
+		}
+	}
+	data := filepath.Join(dir, "data")
+	srv, err := startServer(*bin, data, append([]string{"--bcrypt-cost", "4"}, serverArgs...), stderr)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -57,6 +58,7 @@ func New(upstreamURL, upstreamPin string) (*Proxy, error) {
 		},
 	}
 	p.srv = httptest.NewUnstartedServer(p)
+	p.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // handshakes cut by Close
 	p.srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	p.srv.StartTLS()
 	return p, nil

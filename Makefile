@@ -72,6 +72,7 @@ run: build
 	  for i in $$(seq 50); do (echo > /dev/tcp/$(subst :,/,$(ADDR))) 2>/dev/null && break; sleep 0.1; done; \
 	fi
 	@fp=$$($(BIN)/cipherleafd fingerprint --data $(RUNDIR)/server); \
+	case "$${LANG:-C}" in C|C.*|POSIX) export LANG=en_US.UTF-8;; esac; \
 	echo "server https://$(ADDR) $$fp"; \
 	if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 	  echo "no display: running the app under Xvfb"; \

@@ -23,6 +23,9 @@ type RegisterRequest struct {
 	DeviceName         string `json:"device_name"`
 }
 
+// MaxDeviceName is the longest device name, in bytes of UTF-8.
+const MaxDeviceName = 128
+
 // LoginRequest opens a session on a device.
 type LoginRequest struct {
 	Username   string `json:"username"`

@@ -16,64 +16,98 @@ import (
 // together with the new cursor. A page is decrypted entirely before anything
 // of it is written.
 func (e *Engine) pull(ctx context.Context, rep *Report) error {
+	var cursor uint64
+	if err := e.cfg.Vault.View(ctx, func(tx *vault.Tx) error {
+		var err error
+		cursor, err = tx.Cursor()
+		return err
+	}); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := e.fetch(ctx, cursor)
 	done := 0
 	for {
-		var cursor uint64
-		if err := e.cfg.Vault.View(ctx, func(tx *vault.Tx) error {
-			var err error
-			cursor, err = tx.Cursor()
-			return err
-		}); err != nil {
-			return err
+		f := <-next
+		if f.err != nil {
+			return fmt.Errorf("pull changes: %w", f.err)
 		}
-		page, err := e.cfg.Remote.Changes(ctx, cursor, e.cfg.PageLimit)
-		if err != nil {
-			return fmt.Errorf("pull changes: %w", err)
-		}
+		page := f.page
 		if err := checkPage(*page, cursor); err != nil {
 			return err
 		}
-		known, err := e.known(ctx, page.Changes)
-		if err != nil {
+		// Fetch the next page while this one is decrypted and applied.
+		more := page.More && len(page.Changes) > 0
+		if more {
+			next = e.fetch(ctx, page.Next)
+		}
+		if err := e.applyPage(ctx, page, rep); err != nil {
 			return err
 		}
-		ts, err := e.decryptPage(ctx, page.Changes, known)
-		if err != nil {
-			return err
-		}
-		var ups []Update
-		err = e.cfg.Vault.Update(ctx, func(tx *vault.Tx) error {
-			rows, err := loadRows(tx, ts)
-			if err != nil {
-				return err
-			}
-			for _, t := range ts {
-				local, exists, err := rows.get(tx, t.c.ID)
-				if err != nil {
-					return err
-				}
-				u, err := e.resolve(tx, local, exists, t, rep)
-				if err != nil {
-					return err
-				}
-				ups = append(ups, u...)
-			}
-			if err := tx.SetCursor(page.Next); err != nil {
-				return err
-			}
-			tx.AfterCommit(func() { e.cfg.OnUpdate(ups) })
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		rep.Pulled += len(page.Changes)
+		cursor = page.Next
 		done += len(page.Changes)
 		e.cfg.Progress(done, 0)
-		if !page.More || len(page.Changes) == 0 {
+		if !more {
 			return nil
 		}
 	}
+}
+
+type fetched struct {
+	page *protocol.ChangesResponse
+	err  error
+}
+
+// fetch requests the page after since in the background.
+func (e *Engine) fetch(ctx context.Context, since uint64) <-chan fetched {
+	ch := make(chan fetched, 1)
+	go func() {
+		p, err := e.cfg.Remote.Changes(ctx, since, e.cfg.PageLimit)
+		ch <- fetched{p, err}
+	}()
+	return ch
+}
+
+// applyPage decrypts a page completely, then applies it with the new cursor
+// in one transaction.
+func (e *Engine) applyPage(ctx context.Context, page *protocol.ChangesResponse, rep *Report) error {
+	known, err := e.known(ctx, page.Changes)
+	if err != nil {
+		return err
+	}
+	ts, err := e.decryptPage(ctx, page.Changes, known)
+	if err != nil {
+		return err
+	}
+	var ups []Update
+	err = e.cfg.Vault.Update(ctx, func(tx *vault.Tx) error {
+		rows, err := loadRows(tx, ts)
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			local, exists, err := rows.get(tx, t.c.ID)
+			if err != nil {
+				return err
+			}
+			u, err := e.resolve(tx, local, exists, t, rep)
+			if err != nil {
+				return err
+			}
+			ups = append(ups, u...)
+		}
+		if err := tx.SetCursor(page.Next); err != nil {
+			return err
+		}
+		tx.AfterCommit(func() { e.cfg.OnUpdate(ups) })
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	rep.Pulled += len(page.Changes)
+	return nil
 }
 
 func checkPage(p protocol.ChangesResponse, since uint64) error {

@@ -10,128 +10,172 @@ import (
 	"cipherleaf.dev/shared/protocol"
 )
 
-// push sends the pending queue in batches. Each batch's results are applied
-// in one transaction; conflicts are resolved there and re-queued for the
-// next batch or round.
+// maxPushRows bounds how many queued notes one push pass reads; the rest go
+// in the next round of Sync.
+const maxPushRows = 50 * protocol.MaxBatchOps
+
+// sentBatch is one batch as sent, with the server's answer.
+type sentBatch struct {
+	sent      []vault.Note // in op order
+	localOnly []vault.Note // deletes of notes the server never had
+	results   []protocol.BatchResult
+	err       error
+}
+
+// push sends the pending queue in batches, the next batch in flight while
+// the previous one's results are applied (one transaction per batch).
+// Conflicts are resolved there and re-queued for the next round.
 func (e *Engine) push(ctx context.Context, rep *Report) error {
-	total, err := e.cfg.Vault.PendingCount(ctx)
-	if err != nil {
+	var rows []vault.Note
+	if err := e.cfg.Vault.View(ctx, func(tx *vault.Tx) error {
+		var err error
+		rows, err = tx.Pending(maxPushRows)
+		return err
+	}); err != nil {
 		return err
 	}
-	batches := (total+e.cfg.BatchSize-1)/e.cfg.BatchSize + 1
+	if len(rows) == 0 {
+		return nil
+	}
+	var batches [][]vault.Note
+	for len(rows) > 0 {
+		n := min(len(rows), e.cfg.BatchSize)
+		batches = append(batches, rows[:n])
+		rows = rows[n:]
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	total := 0
+	for _, b := range batches {
+		total += len(b)
+	}
 	done := 0
-	for range batches {
-		var rows []vault.Note
-		if err := e.cfg.Vault.View(ctx, func(tx *vault.Tx) error {
-			rows, err = tx.Pending(e.cfg.BatchSize)
-			return err
-		}); err != nil {
-			return err
+	next := e.send(ctx, batches[0])
+	for i := range batches {
+		sb := <-next
+		if sb.err != nil {
+			return sb.err
 		}
-		if len(rows) == 0 {
-			return nil
+		if i+1 < len(batches) {
+			next = e.send(ctx, batches[i+1])
 		}
-		var ops []protocol.BatchOp
-		var sent []vault.Note
-		var localOnly []vault.Note
-		for _, r := range rows {
-			switch {
-			case r.Op == vault.OpDelete && r.BaseRev == 0:
-				localOnly = append(localOnly, r)
-			case r.Op == vault.OpDelete:
-				ops = append(ops, protocol.BatchOp{Op: protocol.OpDelete, ID: r.ID, BaseRev: r.BaseRev})
-				sent = append(sent, r)
-			default:
-				ops = append(ops, protocol.BatchOp{Op: protocol.OpPut, ID: r.ID, BaseRev: r.BaseRev, Blob: r.Envelope})
-				sent = append(sent, r)
-			}
-		}
-		var results []protocol.BatchResult
-		current := map[string]theirs{}
-		if len(ops) > 0 {
-			resp, err := e.cfg.Remote.Batch(ctx, protocol.BatchRequest{Ops: ops})
-			if err != nil {
-				return fmt.Errorf("push changes: %w", err)
-			}
-			if len(resp.Results) != len(ops) {
-				return fmt.Errorf("push changes: %d results for %d operations: %w", len(resp.Results), len(ops), ErrBadResponse)
-			}
-			results = resp.Results
-			for i, res := range results {
-				if res.ID != ops[i].ID {
-					return fmt.Errorf("push changes: result %d is for another note: %w", i, ErrBadResponse)
-				}
-				switch res.Status {
-				case protocol.StatusOK:
-				case protocol.StatusConflict:
-					if res.Current == nil || res.Current.ID != res.ID {
-						return fmt.Errorf("push changes: conflict without the current note: %w", ErrBadResponse)
-					}
-					t := theirs{c: *res.Current}
-					if !t.c.Deleted {
-						t.n, err = e.open(ctx, t.c)
-						if err != nil && !errors.Is(err, ErrNewerFormat) {
-							return err
-						}
-					}
-					current[res.ID] = t
-				default:
-					return fmt.Errorf("push changes: status %q: %w", res.Status, ErrBadResponse)
-				}
-			}
-		}
-		var ups []Update
-		err := e.cfg.Vault.Update(ctx, func(tx *vault.Tx) error {
-			for _, r := range localOnly {
-				if _, err := tx.Dequeue(r.ID, r.Version); err != nil {
-					return err
-				}
-			}
-			ts := make([]theirs, len(results))
-			for i, res := range results {
-				ts[i].c.ID = res.ID
-			}
-			rows, err := loadRows(tx, ts)
-			if err != nil {
-				return err
-			}
-			for i, res := range results {
-				local, ok, err := rows.get(tx, res.ID)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					// Deleted here before its first push was acknowledged:
-					// delete it on the server too.
-					if err := e.forget(tx, res); err != nil {
-						return err
-					}
-					continue
-				}
-				var u []Update
-				if res.Status == protocol.StatusOK {
-					u, err = e.pushed(tx, local, sent[i], res, rep)
-				} else {
-					u, err = e.resolve(tx, local, true, current[res.ID], rep)
-				}
-				if err != nil {
-					return err
-				}
-				ups = append(ups, u...)
-			}
-			if err := skipOwnWrites(tx, results); err != nil {
-				return err
-			}
-			tx.AfterCommit(func() { e.cfg.OnUpdate(ups) })
-			return nil
-		})
-		if err != nil {
+		if err := e.applyBatch(ctx, sb, rep); err != nil {
 			return err
 		}
-		done += len(rows)
+		done += len(batches[i])
 		e.cfg.Progress(done, total)
 	}
 	return nil
+}
+
+// send posts one batch in the background.
+func (e *Engine) send(ctx context.Context, rows []vault.Note) <-chan sentBatch {
+	ch := make(chan sentBatch, 1)
+	var sb sentBatch
+	var ops []protocol.BatchOp
+	for _, r := range rows {
+		switch {
+		case r.Op == vault.OpDelete && r.BaseRev == 0:
+			sb.localOnly = append(sb.localOnly, r)
+		case r.Op == vault.OpDelete:
+			ops = append(ops, protocol.BatchOp{Op: protocol.OpDelete, ID: r.ID, BaseRev: r.BaseRev})
+			sb.sent = append(sb.sent, r)
+		default:
+			ops = append(ops, protocol.BatchOp{Op: protocol.OpPut, ID: r.ID, BaseRev: r.BaseRev, Blob: r.Envelope})
+			sb.sent = append(sb.sent, r)
+		}
+	}
+	if len(ops) == 0 {
+		ch <- sb
+		return ch
+	}
+	go func() {
+		resp, err := e.cfg.Remote.Batch(ctx, protocol.BatchRequest{Ops: ops})
+		switch {
+		case err != nil:
+			sb.err = fmt.Errorf("push changes: %w", err)
+		case len(resp.Results) != len(ops):
+			sb.err = fmt.Errorf("push changes: %d results for %d operations: %w", len(resp.Results), len(ops), ErrBadResponse)
+		default:
+			sb.results = resp.Results
+		}
+		ch <- sb
+	}()
+	return ch
+}
+
+// applyBatch checks a batch's results, opens the current versions of
+// conflicting notes and applies everything in one transaction.
+func (e *Engine) applyBatch(ctx context.Context, sb sentBatch, rep *Report) error {
+	current := map[string]theirs{}
+	for i, res := range sb.results {
+		if res.ID != sb.sent[i].ID {
+			return fmt.Errorf("push changes: result %d is for another note: %w", i, ErrBadResponse)
+		}
+		switch res.Status {
+		case protocol.StatusOK:
+		case protocol.StatusConflict:
+			if res.Current == nil || res.Current.ID != res.ID {
+				return fmt.Errorf("push changes: conflict without the current note: %w", ErrBadResponse)
+			}
+			t := theirs{c: *res.Current}
+			if !t.c.Deleted {
+				var err error
+				t.n, err = e.open(ctx, t.c)
+				if err != nil && !errors.Is(err, ErrNewerFormat) {
+					return err
+				}
+			}
+			current[res.ID] = t
+		default:
+			return fmt.Errorf("push changes: status %q: %w", res.Status, ErrBadResponse)
+		}
+	}
+	var ups []Update
+	return e.cfg.Vault.Update(ctx, func(tx *vault.Tx) error {
+		for _, r := range sb.localOnly {
+			if _, err := tx.Dequeue(r.ID, r.Version); err != nil {
+				return err
+			}
+		}
+		ts := make([]theirs, len(sb.results))
+		for i, res := range sb.results {
+			ts[i].c.ID = res.ID
+		}
+		rows, err := loadRows(tx, ts)
+		if err != nil {
+			return err
+		}
+		for i, res := range sb.results {
+			local, ok, err := rows.get(tx, res.ID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				// Deleted here before its first push was acknowledged:
+				// delete it on the server too.
+				if err := e.forget(tx, res); err != nil {
+					return err
+				}
+				continue
+			}
+			var u []Update
+			if res.Status == protocol.StatusOK {
+				u, err = e.pushed(tx, local, sb.sent[i], res, rep)
+			} else {
+				u, err = e.resolve(tx, local, true, current[res.ID], rep)
+			}
+			if err != nil {
+				return err
+			}
+			ups = append(ups, u...)
+		}
+		if err := skipOwnWrites(tx, sb.results); err != nil {
+			return err
+		}
+		tx.AfterCommit(func() { e.cfg.OnUpdate(ups) })
+		return nil
+	})
 }
 
 // pushed records a successful write of sent. If the note was edited again

@@ -423,6 +423,11 @@ func (c *Conn) Batch(ctx context.Context, req protocol.BatchRequest) (*protocol.
 			curRev = cur.rev
 		}
 		if op.BaseRev != curRev {
+			if cur == nil {
+				resp.Results = append(resp.Results, protocol.BatchResult{ID: op.ID, Status: protocol.StatusConflict,
+					Current: &protocol.Change{ID: op.ID, Deleted: true}})
+				continue
+			}
 			ch := c.s.change(op.ID, cur)
 			resp.Results = append(resp.Results, protocol.BatchResult{ID: op.ID, Status: protocol.StatusConflict, Current: &ch})
 			continue

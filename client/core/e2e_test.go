@@ -181,12 +181,15 @@ func TestE2EServerKilledMidSync(t *testing.T) {
 		}
 	})
 	_, err := a.Sync(context.Background())
-	cancel()
-	select {
-	case <-killed:
-	default:
-		t.Fatalf("sync finished (%v) before the server could be killed", err)
+	if err == nil {
+		t.Fatal("sync finished before the server could be killed")
 	}
+	select {
+	case <-killed: // the subscriber may still be waiting for the process to exit
+	case <-time.After(10 * time.Second):
+		t.Fatalf("server not killed (sync error %v); server log:\n%s", err, s.Logs())
+	}
+	cancel()
 	if !errors.Is(err, core.ErrOffline) {
 		t.Fatalf("Sync with the server killed = %v, want ErrOffline", err)
 	}

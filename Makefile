@@ -51,16 +51,16 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-## test: vet, gofmt, unit tests, fuzz seeds, end-to-end (real cipherleafd over TLS), GUI tests (fyne test driver)
+## test: vet, gofmt, unit tests (race detector on), fuzz seeds, end-to-end (real cipherleafd over TLS), GUI tests (fyne test driver)
 test: setup lint
-	@for m in $(MODULES); do echo "== test $$m"; (cd $$m && GOWORK=off $(GO) test -count=1 -timeout 15m ./...) || exit 1; done
+	@for m in $(MODULES); do echo "== test $$m"; (cd $$m && GOWORK=off $(GO) test -race -count=1 -timeout 15m ./...) || exit 1; done
 
 ## bench: benchmarks of crypto, search, merge, client core and the server load generator
 bench: setup build
 	cd shared && $(GO) test -run '^$$' -bench . -benchmem ./...
 	cd client && $(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 	cd server && $(GO) test -run '^$$' -bench . -benchmem ./...
-	@if [ -d server/cmd/cipherleaf-load ]; then cd server && $(GO) run ./cmd/cipherleaf-load --server-bin $(BIN)/cipherleafd; fi
+	cd server && $(GO) run ./cmd/cipherleaf-load --server $(BIN)/cipherleafd
 
 ## run: build, start a local cipherleafd (data in .run/, git-ignored) and open the app pointed at it
 run: build

@@ -48,6 +48,7 @@ func startServer(t *testing.T) (url, fingerprint string) {
 		t.Fatalf("build cipherleafd: %v\n%s", err, out)
 	}
 	cmd := exec.Command(bin, "serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--bcrypt-cost", "4")
+	dieWithParent(cmd)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -62,16 +62,27 @@ func (a *api) handleChangePassword(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// handleGetKeys answers GET /account/keys.
+// handleGetKeys answers GET /account/keys: the password wrap and every kept
+// rotation successor, oldest first (SPEC §3).
 func (a *api) handleGetKeys(c echo.Context) error {
-	u, err := a.Store.UserByID(c.Request().Context(), who(c).UserID)
+	ctx := c.Request().Context()
+	u, err := a.Store.UserByID(ctx, who(c).UserID)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, protocol.KeysResponse{KDF: u.KDF, WrappedKey: u.WrappedKey, Successor: u.Successor})
+	succ, err := a.Store.Successors(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	resp := protocol.KeysResponse{KDF: u.KDF, WrappedKey: u.WrappedKey, Successors: succ}
+	if len(succ) > 0 {
+		resp.Successor = succ[len(succ)-1]
+	}
+	return c.JSON(http.StatusOK, resp)
 }
 
 // handlePutKeys answers PUT /account/keys: a rotated key bundle (SPEC §3).
+// Without a recovery wrap the stored one is kept; a successor is appended.
 func (a *api) handlePutKeys(c echo.Context) error {
 	var req protocol.KeysRequest
 	if err := decode(c, &req); err != nil {
@@ -79,7 +90,7 @@ func (a *api) handlePutKeys(c echo.Context) error {
 	}
 	if err := firstError(
 		checkWrappedKey("wrapped_key", req.WrappedKey, false),
-		checkWrappedKey("recovery_wrapped_key", req.RecoveryWrappedKey, false),
+		checkWrappedKey("recovery_wrapped_key", req.RecoveryWrappedKey, true),
 		checkWrappedKey("successor", req.Successor, true),
 	); err != nil {
 		return err
@@ -88,11 +99,40 @@ func (a *api) handlePutKeys(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	upd := store.KeyUpdate{WrappedKey: req.WrappedKey, RecoveryWrappedKey: req.RecoveryWrappedKey, Successor: req.Successor, SetSuccessor: true}
+	upd := store.KeyUpdate{WrappedKey: req.WrappedKey, RecoveryWrappedKey: req.RecoveryWrappedKey, AddSuccessor: req.Successor}
 	if _, err := a.Store.UpdateKeys(c.Request().Context(), u.ID, upd, false, "", nil); err != nil {
 		return err
 	}
 	a.audit(c, evKeys, true, slog.String("user", u.Username), slog.String("session", who(c).SID))
+	return c.NoContent(http.StatusNoContent)
+}
+
+// handleSetRecovery answers PUT /account/recovery: a new recovery key
+// replaces the old one, which stops working at once (SPEC §6, §7.2).
+func (a *api) handleSetRecovery(c echo.Context) error {
+	var req protocol.RecoveryKeyRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if err := firstError(
+		checkWrappedKey("recovery_wrapped_key", req.RecoveryWrappedKey, false),
+		checkAuthKey("recovery_auth_key", req.RecoveryAuthKey),
+	); err != nil {
+		return err
+	}
+	u, err := a.proveKey(c, evRecoveryKey, req.AuthKey)
+	if err != nil {
+		return err
+	}
+	h, err := a.hashKey(req.RecoveryAuthKey)
+	if err != nil {
+		return err
+	}
+	upd := store.KeyUpdate{RecoveryHash: h, RecoveryWrappedKey: req.RecoveryWrappedKey}
+	if _, err := a.Store.UpdateKeys(c.Request().Context(), u.ID, upd, false, "", nil); err != nil {
+		return err
+	}
+	a.audit(c, evRecoveryKey, true, slog.String("user", u.Username), slog.String("session", who(c).SID))
 	return c.NoContent(http.StatusNoContent)
 }
 

@@ -16,6 +16,7 @@ const (
 	evLogout        = "logout"
 	evPassword      = "password-change"
 	evKeys          = "keys-change"
+	evRecoveryKey   = "recovery-key-replaced"
 	evRecovery      = "recovery"
 	evRecover       = "recover"
 	evAccountDelete = "account-delete"

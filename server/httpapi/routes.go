@@ -29,6 +29,7 @@ func (a *api) routes(e *echo.Echo) {
 	authed.POST("/account/password", a.handleChangePassword)
 	authed.GET("/account/keys", a.handleGetKeys)
 	authed.PUT("/account/keys", a.handlePutKeys)
+	authed.PUT("/account/recovery", a.handleSetRecovery)
 	authed.DELETE("/account", a.handleDeleteAccount)
 	authed.GET("/notes", a.handleChanges)
 	authed.POST("/notes/batch", a.handleBatch)

@@ -22,7 +22,6 @@ type User struct {
 	KDF                protocol.KDF
 	WrappedKey         []byte
 	RecoveryWrappedKey []byte
-	Successor          []byte
 	Disabled           bool
 	Created            time.Time
 }
@@ -38,14 +37,14 @@ type UserSummary struct {
 	Created   time.Time
 }
 
-const userCols = `id, uid, username, auth_hash, recovery_hash, kdf, wrapped_key, recovery_wrapped_key, successor, disabled, created`
+const userCols = `id, uid, username, auth_hash, recovery_hash, kdf, wrapped_key, recovery_wrapped_key, disabled, created`
 
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
 	var kdf string
 	var created int64
 	err := row.Scan(&u.ID, &u.UID, &u.Username, &u.AuthHash, &u.RecoveryHash, &kdf,
-		&u.WrappedKey, &u.RecoveryWrappedKey, &u.Successor, &u.Disabled, &created)
+		&u.WrappedKey, &u.RecoveryWrappedKey, &u.Disabled, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -211,11 +210,13 @@ func (s *Store) DeleteUserByName(ctx context.Context, name string) error {
 // fields are left as they are.
 type KeyUpdate struct {
 	AuthHash           []byte
+	RecoveryHash       []byte
 	KDF                *protocol.KDF
 	WrappedKey         []byte
 	RecoveryWrappedKey []byte
-	Successor          []byte
-	SetSuccessor       bool // write Successor even when nil (clears it)
+	// AddSuccessor is appended to the kept successors; the oldest beyond
+	// protocol.MaxSuccessors are dropped.
+	AddSuccessor []byte
 }
 
 // UpdateKeys applies k to user id. If endSessions, every session of the
@@ -232,6 +233,9 @@ func (s *Store) UpdateKeys(ctx context.Context, id int64, k KeyUpdate, endSessio
 	if k.AuthHash != nil {
 		set, args = append(set, "auth_hash = ?"), append(args, k.AuthHash)
 	}
+	if k.RecoveryHash != nil {
+		set, args = append(set, "recovery_hash = ?"), append(args, k.RecoveryHash)
+	}
 	if k.KDF != nil {
 		kdf, err := encodeKDF(*k.KDF)
 		if err != nil {
@@ -245,9 +249,6 @@ func (s *Store) UpdateKeys(ctx context.Context, id int64, k KeyUpdate, endSessio
 	if k.RecoveryWrappedKey != nil {
 		set, args = append(set, "recovery_wrapped_key = ?"), append(args, k.RecoveryWrappedKey)
 	}
-	if k.SetSuccessor || k.Successor != nil {
-		set, args = append(set, "successor = ?"), append(args, k.Successor)
-	}
 	if len(set) > 0 {
 		// Column names above are constants; values are bound parameters.
 		res, err := tx.ExecContext(ctx, `UPDATE users SET `+strings.Join(set, ", ")+` WHERE id = ?`, append(args, id)...)
@@ -256,6 +257,11 @@ func (s *Store) UpdateKeys(ctx context.Context, id int64, k KeyUpdate, endSessio
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil, ErrNotFound
+		}
+	}
+	if k.AddSuccessor != nil {
+		if err := addSuccessor(ctx, tx, id, k.AddSuccessor); err != nil {
+			return nil, err
 		}
 	}
 	var ended []string
@@ -301,4 +307,47 @@ func (s *Store) authChanged() error {
 		return fmt.Errorf("signal auth change: %w", err)
 	}
 	return nil
+}
+
+// addSuccessor appends blob to user id's successors and drops the oldest
+// beyond protocol.MaxSuccessors.
+func addSuccessor(ctx context.Context, tx *sql.Tx, id int64, blob []byte) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO successors (user_id, blob) VALUES (?, ?)`, id, blob); err != nil {
+		if isForeignKeyViolation(err) {
+			return ErrNotFound
+		}
+		return fmt.Errorf("add successor: %w", err)
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM successors WHERE user_id = ? AND id NOT IN
+		(SELECT id FROM successors WHERE user_id = ? ORDER BY id DESC LIMIT ?)`, id, id, protocol.MaxSuccessors)
+	if err != nil {
+		return fmt.Errorf("drop old successors: %w", err)
+	}
+	return nil
+}
+
+func isForeignKeyViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "FOREIGN KEY constraint failed")
+}
+
+// Successors returns user id's key rotation successors, oldest first (nil
+// when there are none).
+func (s *Store) Successors(ctx context.Context, id int64) ([][]byte, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT blob FROM successors WHERE user_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("read successors: %w", err)
+	}
+	defer rows.Close()
+	var out [][]byte
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, fmt.Errorf("read successors: %w", err)
+		}
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read successors: %w", err)
+	}
+	return out, nil
 }

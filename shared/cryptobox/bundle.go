@@ -149,3 +149,37 @@ func UnwrapBundle(key *[KeySize]byte, wrapped []byte, purpose Purpose) (Bundle, 
 	defer clear(raw)
 	return ParseBundle(raw)
 }
+
+// Follow walks key rotation successors forward from b (SPEC §3): each
+// successor is Wrap(AK_g, bundle_{g+1}, "rotation"), so a holder of any
+// older generation opens the next bundle, and from it the one after. It
+// returns the newest bundle reached, which is b itself when no successor
+// opens to a newer generation. Successors are expected oldest first; others
+// are found too, at the cost of another pass. b is never modified or wiped.
+//
+// A successor can only be made by a holder of AK_g (the AEAD refuses any
+// other), so a server can withhold successors but cannot forge one.
+func (b Bundle) Follow(successors [][]byte) Bundle {
+	cur, owned := b, false // owned: cur was made here, so it may be wiped
+	for progress := len(b) > 0; progress; {
+		progress = false
+		for _, s := range successors {
+			for i := range cur {
+				nb, err := UnwrapBundle(&cur[i].Key, s, PurposeRotation)
+				if err != nil {
+					continue
+				}
+				if nb.Current().Gen <= cur.Current().Gen {
+					nb.Wipe()
+					break
+				}
+				if owned {
+					cur.Wipe()
+				}
+				cur, owned, progress = nb, true, true
+				break
+			}
+		}
+	}
+	return cur
+}

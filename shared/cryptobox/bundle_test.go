@@ -146,3 +146,64 @@ func TestNewBundleWipe(t *testing.T) {
 		t.Errorf("Wipe() left key %x", b[0].Key)
 	}
 }
+
+func TestBundleFollow(t *testing.T) {
+	// chain[0] is generation 1; successor i opens chain[i+1] with chain[i]'s
+	// current key. Generation 1 is dropped from the last bundle, as a
+	// finished rotation may do.
+	chain := []Bundle{bundleOf(1)}
+	var succ [][]byte
+	for i := range 3 {
+		nb, err := chain[i].Rotate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 2 {
+			nb = nb.Without(1)
+		}
+		s, err := WrapBundle(&chain[i][0].Key, nb, PurposeRotation)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chain, succ = append(chain, nb), append(succ, s)
+	}
+	wrongPurpose, err := WrapBundle(&chain[0][0].Key, chain[3], PurposeRecovery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale, err := WrapBundle(&chain[2][0].Key, chain[1], PurposeRotation) // goes back
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		from    int
+		succ    [][]byte
+		wantGen uint32
+	}{
+		{"oldest walks the whole chain", 0, succ, 4},
+		{"middle walks the rest", 1, succ, 4},
+		{"newest stays", 3, succ, 4},
+		{"reversed order", 0, [][]byte{succ[2], succ[1], succ[0]}, 4},
+		{"gap stops the walk", 0, [][]byte{succ[0], succ[2]}, 2},
+		{"none", 0, nil, 1},
+		{"garbage and wrong purpose ignored", 0, [][]byte{{1, 2, 3}, wrongPurpose, succ[0]}, 2},
+		{"never backwards", 2, [][]byte{stale}, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			from := slices.Clone(chain[tt.from])
+			got := from.Follow(tt.succ)
+			if got.Current().Gen != tt.wantGen {
+				t.Fatalf("Follow(gen %d) = gen %d, want %d", tt.from+1, got.Current().Gen, tt.wantGen)
+			}
+			want := chain[tt.wantGen-1]
+			if !slices.Equal(gens(got), gens(want)) || got.Current().Key != want.Current().Key {
+				t.Errorf("Follow(gen %d) = %v, want the published bundle %v", tt.from+1, gens(got), gens(want))
+			}
+			if !slices.Equal(from, chain[tt.from]) {
+				t.Errorf("Follow changed or wiped its receiver")
+			}
+		})
+	}
+}

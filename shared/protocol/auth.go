@@ -85,15 +85,31 @@ type PasswordRequest struct {
 type KeysResponse struct {
 	KDF        KDF    `json:"kdf"`
 	WrappedKey []byte `json:"wrapped_key"`
-	Successor  []byte `json:"successor,omitempty"`
+	// Successor is the newest entry of Successors (empty when none).
+	Successor []byte `json:"successor,omitempty"`
+	// Successors are every successor the server keeps, oldest first: a
+	// device holding any older generation walks them forward (SPEC §3).
+	Successors [][]byte `json:"successors,omitempty"`
 }
 
-// KeysRequest publishes a rotated key bundle (PUT /account/keys).
+// MaxSuccessors is how many successors the server keeps (the newest ones).
+const MaxSuccessors = 64
+
+// KeysRequest publishes a rotated key bundle (PUT /account/keys). A nil
+// RecoveryWrappedKey keeps the server's; a nil Successor adds none.
 type KeysRequest struct {
 	AuthKey            []byte `json:"auth_key"`
 	WrappedKey         []byte `json:"wrapped_key"`
+	RecoveryWrappedKey []byte `json:"recovery_wrapped_key,omitempty"`
+	Successor          []byte `json:"successor,omitempty"`
+}
+
+// RecoveryKeyRequest replaces the recovery key (PUT /account/recovery):
+// the bundle wrapped by the new key and the new key's auth key.
+type RecoveryKeyRequest struct {
+	AuthKey            []byte `json:"auth_key"`
 	RecoveryWrappedKey []byte `json:"recovery_wrapped_key"`
-	Successor          []byte `json:"successor"`
+	RecoveryAuthKey    []byte `json:"recovery_auth_key"`
 }
 
 // DeleteAccountRequest deletes the signed-in account and all its data.

@@ -30,8 +30,9 @@ var samples = []any{
 	&RecoveryResponse{RecoveryWrappedKey: blob, KDF: kdf},
 	&RecoverRequest{Username: "alice", RecoveryAuthKey: key, NewAuthKey: key, KDF: kdf, WrappedKey: blob, RecoveryWrappedKey: blob, DeviceName: "d"},
 	&PasswordRequest{AuthKey: key, NewAuthKey: key, KDF: kdf, WrappedKey: blob, RecoveryWrappedKey: blob},
-	&KeysResponse{KDF: kdf, WrappedKey: blob, Successor: blob},
+	&KeysResponse{KDF: kdf, WrappedKey: blob, Successor: blob, Successors: [][]byte{blob, blob}},
 	&KeysRequest{AuthKey: key, WrappedKey: blob, RecoveryWrappedKey: blob, Successor: blob},
+	&RecoveryKeyRequest{AuthKey: key, RecoveryWrappedKey: blob, RecoveryAuthKey: key},
 	&DeleteAccountRequest{AuthKey: key},
 	&SessionsResponse{Sessions: []Session{{ID: id, DeviceName: "d", Created: now, LastSeen: now, Current: true}}},
 	&HealthResponse{Status: "ok", API: []int{APIVersion}},
@@ -79,6 +80,8 @@ func TestJSONWireNames(t *testing.T) {
 		{HealthResponse{Status: "ok", API: []int{1}}, `{"status":"ok","api":[1]}`},
 		{ErrorBody{Error: "no", Code: CodeUnauthorized}, `{"error":"no","code":"unauthorized"}`},
 		{KeysResponse{KDF: KDF{}, WrappedKey: nil}, `{"kdf":{"alg":"","v":0,"t":0,"m":0,"p":0,"salt":null},"wrapped_key":null}`},
+		{KeysRequest{AuthKey: []byte{1}, WrappedKey: []byte{2}}, `{"auth_key":"AQ==","wrapped_key":"Ag=="}`},
+		{RecoveryKeyRequest{AuthKey: []byte{1}, RecoveryWrappedKey: []byte{2}, RecoveryAuthKey: []byte{3}}, `{"auth_key":"AQ==","recovery_wrapped_key":"Ag==","recovery_auth_key":"Aw=="}`},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%T", tt.v), func(t *testing.T) {

@@ -93,6 +93,7 @@ func (s *Server) start(addr string) {
 	t.Helper()
 	args := append([]string{"serve", "--data", s.DataDir, "--addr", addr, "--bcrypt-cost", "4"}, s.Args...)
 	cmd := exec.Command(s.Bin, args...)
+	dieWithParent(cmd)
 	pr, pw := io.Pipe()
 	cmd.Stdout = io.MultiWriter(pw, lockedWriter{s})
 	cmd.Stderr = lockedWriter{s}

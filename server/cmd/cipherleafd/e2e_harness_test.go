@@ -101,6 +101,7 @@ func start(t *testing.T, data string, args ...string) *daemon {
 	t.Helper()
 	all := append([]string{"serve", "--data", data, "--addr", "127.0.0.1:0", "--bcrypt-cost", "4"}, args...)
 	cmd := exec.Command(binary, all...)
+	dieWithParent(cmd)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

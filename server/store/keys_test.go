@@ -1,0 +1,122 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"cipherleaf.dev/shared/protocol"
+)
+
+func TestUpdateKeys(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u, _ := newUser(t, s, "alice")
+	other, _ := newUser(t, s, "bob")
+
+	// A rotation without a recovery wrap keeps the old one.
+	if _, err := s.UpdateKeys(ctx, u.ID, KeyUpdate{WrappedKey: []byte("wk2"), AddSuccessor: []byte("s1")}, false, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.UserByID(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got.WrappedKey) != "wk2" || string(got.RecoveryWrappedKey) != "rwk" || string(got.RecoveryHash) != "r" {
+		t.Errorf("after rotation: wrapped %q, recovery wrapped %q, recovery hash %q; want wk2, rwk, r", got.WrappedKey, got.RecoveryWrappedKey, got.RecoveryHash)
+	}
+	// A new recovery key replaces its hash and wrap and nothing else.
+	if _, err := s.UpdateKeys(ctx, u.ID, KeyUpdate{RecoveryHash: []byte("r2"), RecoveryWrappedKey: []byte("rwk2")}, false, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.UserByID(ctx, u.ID)
+	if string(got.WrappedKey) != "wk2" || string(got.RecoveryWrappedKey) != "rwk2" || string(got.RecoveryHash) != "r2" || string(got.AuthHash) != "h" {
+		t.Errorf("after recovery key: %+v", got)
+	}
+	if _, err := s.UpdateKeys(ctx, u.ID, KeyUpdate{AddSuccessor: []byte("s2")}, false, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateKeys(ctx, other.ID, KeyUpdate{AddSuccessor: []byte("bob's")}, false, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	succ, err := s.Successors(ctx, u.ID)
+	if err != nil || len(succ) != 2 || string(succ[0]) != "s1" || string(succ[1]) != "s2" {
+		t.Errorf("Successors(alice) = %q, %v; want [s1 s2]", succ, err)
+	}
+	if _, err := s.UpdateKeys(ctx, 9999, KeyUpdate{AddSuccessor: []byte("x")}, false, "", nil); !errors.Is(err, ErrNotFound) {
+		t.Errorf("UpdateKeys(unknown user) = %v, want ErrNotFound", err)
+	}
+}
+
+func TestSuccessorsKeepNewest(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u, _ := newUser(t, s, "alice")
+	if succ, err := s.Successors(ctx, u.ID); err != nil || succ != nil {
+		t.Fatalf("Successors(new user) = %q, %v; want none", succ, err)
+	}
+	total := protocol.MaxSuccessors + 3
+	for i := range total {
+		if _, err := s.UpdateKeys(ctx, u.ID, KeyUpdate{AddSuccessor: fmt.Appendf(nil, "s%d", i)}, false, "", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	succ, err := s.Successors(ctx, u.ID)
+	if err != nil || len(succ) != protocol.MaxSuccessors {
+		t.Fatalf("Successors = %d, %v; want %d", len(succ), err, protocol.MaxSuccessors)
+	}
+	for i, b := range succ {
+		if want := fmt.Sprintf("s%d", total-protocol.MaxSuccessors+i); string(b) != want {
+			t.Fatalf("Successors[%d] = %q, want %q (newest kept, oldest first)", i, b, want)
+		}
+	}
+	if err := s.DeleteUser(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	s.r.QueryRow(`SELECT count(*) FROM successors`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d successors left after delete", n)
+	}
+}
+
+// TestMigrateKeepsSuccessor: a database of schema 1 keeps its one successor.
+func TestMigrateKeepsSuccessor(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "db.sqlite")
+	db, err := sql.Open("sqlite3", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema1, err := migrationFS.ReadFile("migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{string(schema1), `PRAGMA user_version = 1`,
+		`INSERT INTO users (uid, username, auth_hash, recovery_hash, kdf, wrapped_key, recovery_wrapped_key, successor, created)
+			VALUES ('u1', 'alice', x'01', x'02', '{}', x'03', x'04', x'0506', 0),
+			       ('u2', 'bob', x'01', x'02', '{}', x'03', x'04', NULL, 0)`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%.40s: %v", q, err)
+		}
+	}
+	db.Close()
+	s, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatalf("Open(schema 1): %v", err)
+	}
+	defer s.Close()
+	for name, want := range map[string][][]byte{"alice": {{5, 6}}, "bob": nil} {
+		u, err := s.UserByName(context.Background(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		succ, err := s.Successors(context.Background(), u.ID)
+		if err != nil || len(succ) != len(want) || (len(want) == 1 && !bytes.Equal(succ[0], want[0])) {
+			t.Errorf("Successors(%s) after migration = %x, %v; want %x", name, succ, err, want)
+		}
+	}
+}

@@ -50,7 +50,7 @@ func (c *Client) ChangePassword(ctx context.Context, req protocol.PasswordReques
 	return nil
 }
 
-// Keys fetches the account's key bundle (and a rotation successor, if any).
+// Keys fetches the account's key bundle and the rotation successors.
 func (c *Client) Keys(ctx context.Context) (*protocol.KeysResponse, error) {
 	var out protocol.KeysResponse
 	if err := c.do(ctx, call{method: http.MethodGet, path: "/account/keys", auth: true, out: &out}); err != nil {
@@ -64,6 +64,17 @@ func (c *Client) PutKeys(ctx context.Context, req protocol.KeysRequest) error {
 	err := c.do(ctx, call{method: http.MethodPut, path: "/account/keys", body: req, auth: true, bodyCreds: true})
 	if err != nil {
 		return fmt.Errorf("publish account keys: %w", err)
+	}
+	return nil
+}
+
+// SetRecovery replaces the account's recovery key (SPEC §7.2); the old one
+// stops working. A 401 that survives a token refresh is a wrong auth key
+// and comes back as *protocol.APIError.
+func (c *Client) SetRecovery(ctx context.Context, req protocol.RecoveryKeyRequest) error {
+	err := c.do(ctx, call{method: http.MethodPut, path: "/account/recovery", body: req, auth: true, bodyCreds: true})
+	if err != nil {
+		return fmt.Errorf("replace recovery key: %w", err)
 	}
 	return nil
 }

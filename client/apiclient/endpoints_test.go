@@ -109,6 +109,22 @@ func TestEndpoints(t *testing.T) {
 			},
 			"PUT", "/api/v1/account/keys", "", true,
 			map[string]any{"auth_key": "AQ==", "wrapped_key": "Ag==", "recovery_wrapped_key": "Aw==", "successor": "BA=="}, nil},
+		{"put keys, no recovery wrap", 204, ``,
+			func(c *Client) (any, error) {
+				return nil, c.PutKeys(ctx, protocol.KeysRequest{AuthKey: []byte{1}, WrappedKey: []byte{2}, Successor: []byte{4}})
+			},
+			"PUT", "/api/v1/account/keys", "", true,
+			map[string]any{"auth_key": "AQ==", "wrapped_key": "Ag==", "successor": "BA=="}, nil},
+		{"keys with successors", 200, `{"kdf":{"alg":"argon2id"},"wrapped_key":"AQ==","successor":"Aw==","successors":["Ag==","Aw=="]}`,
+			func(c *Client) (any, error) { return c.Keys(ctx) },
+			"GET", "/api/v1/account/keys", "", true, nil,
+			&protocol.KeysResponse{KDF: protocol.KDF{Alg: "argon2id"}, WrappedKey: []byte{1}, Successor: []byte{3}, Successors: [][]byte{{2}, {3}}}},
+		{"set recovery", 204, ``,
+			func(c *Client) (any, error) {
+				return nil, c.SetRecovery(ctx, protocol.RecoveryKeyRequest{AuthKey: []byte{1}, RecoveryWrappedKey: []byte{2}, RecoveryAuthKey: []byte{3}})
+			},
+			"PUT", "/api/v1/account/recovery", "", true,
+			map[string]any{"auth_key": "AQ==", "recovery_wrapped_key": "Ag==", "recovery_auth_key": "Aw=="}, nil},
 		{"delete account", 204, ``,
 			func(c *Client) (any, error) {
 				return nil, c.DeleteAccount(ctx, protocol.DeleteAccountRequest{AuthKey: []byte{1}})

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/go-resty/resty/v2"
 
@@ -58,7 +59,16 @@ func (c *Client) do(ctx context.Context, cl call) error {
 
 // send performs cl with resty's retries.
 func (c *Client) send(ctx context.Context, cl call, access string) (*resty.Response, error) {
-	r := c.http.R().SetContext(ctx).AddRetryCondition(retryCondition(cl.once))
+	// The condition runs on every attempt: it also notes the wait a 429
+	// asked for, so that a later network failure can still report it.
+	var wait time.Duration
+	retry := retryCondition(cl.once)
+	r := c.http.R().SetContext(ctx).AddRetryCondition(func(resp *resty.Response, err error) bool {
+		if err == nil && resp != nil && resp.StatusCode() == http.StatusTooManyRequests {
+			wait = parseRetryAfter(resp.Header().Get("Retry-After"), time.Now())
+		}
+		return retry(resp, err)
+	})
 	if access != "" {
 		r.SetAuthToken(access)
 	}
@@ -76,7 +86,11 @@ func (c *Client) send(ctx context.Context, cl call, access string) (*resty.Respo
 	if cl.root {
 		u = c.base + cl.path
 	}
-	return r.Execute(cl.method, u)
+	resp, err := r.Execute(cl.method, u)
+	if err != nil && wait > 0 {
+		err = &waitError{err: err, wait: wait}
+	}
+	return resp, err
 }
 
 // handle turns a response or transport error into cl.out or a typed error.
@@ -94,7 +108,11 @@ func (c *Client) handle(ctx context.Context, cl call, resp *resty.Response, err 
 	case st == http.StatusConflict && cl.conflict != nil:
 		return cl.conflict(resp.Body())
 	default:
-		return apiError(st, resp.Body())
+		err := apiError(st, resp.Body())
+		if ae, ok := err.(*protocol.APIError); ok && st == http.StatusTooManyRequests {
+			ae.Wait = parseRetryAfter(resp.Header().Get("Retry-After"), time.Now())
+		}
+		return err
 	}
 }
 

@@ -3,6 +3,7 @@ package apiclient
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -48,21 +49,44 @@ func (c *Client) retryAfter(_ *resty.Client, r *resty.Response) (time.Duration, 
 	if r == nil {
 		return 0, nil
 	}
-	h := r.Header().Get("Retry-After")
-	if h == "" {
-		return 0, nil
-	}
-	var d time.Duration
-	if secs, err := strconv.Atoi(h); err == nil {
-		if secs <= 0 {
-			return 0, nil
-		}
-		d = time.Duration(min(secs, int(MaxRetryAfter/time.Second))) * c.opts.retryAfterUnit
-	} else if t, err := http.ParseTime(h); err == nil {
-		d = time.Until(t)
-	}
+	d := parseRetryAfter(r.Header().Get("Retry-After"), time.Now())
 	if d <= 0 {
 		return 0, nil
 	}
+	d = min(d, MaxRetryAfter) / time.Second * c.opts.retryAfterUnit
 	return min(d, c.opts.retryMaxWait), nil
 }
+
+// maxReportedWait caps the wait an error reports, so a hostile server
+// cannot tell a person to come back next year.
+const maxReportedWait = time.Hour
+
+// parseRetryAfter reads a Retry-After header, seconds or an HTTP date, as
+// the wait from now: 0 when absent, malformed or not in the future, at most
+// maxReportedWait.
+func parseRetryAfter(h string, now time.Time) time.Duration {
+	var d time.Duration
+	if secs, err := strconv.Atoi(h); err == nil {
+		d = time.Duration(min(max(secs, 0), int(maxReportedWait/time.Second))) * time.Second
+	} else if t, err := http.ParseTime(h); err == nil {
+		d = t.Sub(now)
+	}
+	return min(max(d, 0), maxReportedWait)
+}
+
+// waitError is the failure of a call the server had answered with 429 and
+// a Retry-After before the retries ran out on a network error: it tells
+// how long the server asked to wait.
+type waitError struct {
+	err  error
+	wait time.Duration
+}
+
+func (e *waitError) Error() string {
+	return fmt.Sprintf("%v (the server asked to retry after %v)", e.err, e.wait)
+}
+
+func (e *waitError) Unwrap() error { return e.err }
+
+// RetryAfter is how long the server asked to wait.
+func (e *waitError) RetryAfter() time.Duration { return e.wait }

@@ -174,3 +174,85 @@ func make64(b byte) []byte {
 	}
 	return out
 }
+
+// hangUp closes the connection without an answer (a network failure).
+func hangUp(w http.ResponseWriter) {
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err == nil {
+		conn.Close()
+	}
+}
+
+func TestRetryAfterInErrors(t *testing.T) {
+	id := "0e3f2a1b-0000-4000-8000-000000000001"
+	inTwoMinutes := time.Now().Add(2 * time.Minute).UTC().Format(http.TimeFormat)
+	slow := `{"error":"slow down","code":"rate_limited"}`
+	tests := []struct {
+		name        string
+		steps       []func(http.ResponseWriter)
+		wantMin     time.Duration
+		wantMax     time.Duration
+		unreachable bool
+	}{
+		{"429 in seconds", []func(http.ResponseWriter){status(429, slow, "Retry-After", "7")}, 7 * time.Second, 7 * time.Second, false},
+		{"429 as a date", []func(http.ResponseWriter){status(429, slow, "Retry-After", inTwoMinutes)}, 100 * time.Second, 2 * time.Minute, false},
+		{"429 without Retry-After", []func(http.ResponseWriter){status(429, slow)}, 0, 0, false},
+		{"429 with a huge Retry-After", []func(http.ResponseWriter){status(429, slow, "Retry-After", "99999999")}, time.Hour, time.Hour, false},
+		{"503 with Retry-After is no rate limit", []func(http.ResponseWriter){status(503, `{"error":"busy","code":"internal"}`, "Retry-After", "7")}, 0, 0, false},
+		{"429 then the network fails", []func(http.ResponseWriter){status(429, slow, "Retry-After", "7"), hangUp}, 7 * time.Second, 7 * time.Second, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &script{steps: tt.steps, bodies: make(chan string, 8)}
+			c := newTestClient(t, newServer(t, s), Config{Tokens: Tokens{Access: "a", Refresh: "r"}})
+			_, err := c.PutNote(context.Background(), id, protocol.PutNoteRequest{BaseRev: 1, Blob: []byte("blob")})
+			if err == nil {
+				t.Fatal("PutNote() err = nil, want a failure")
+			}
+			if got := s.hits.Load(); got != 1+DefaultRetries {
+				t.Errorf("server hits = %d, want %d (retries exhausted)", got, 1+DefaultRetries)
+			}
+			if tt.unreachable != errors.Is(err, ErrUnreachable) {
+				t.Errorf("PutNote() err = %v, want ErrUnreachable: %v", err, tt.unreachable)
+			}
+			var ae *protocol.APIError
+			if !tt.unreachable && !errors.As(err, &ae) {
+				t.Fatalf("PutNote() err = %v, want *protocol.APIError", err)
+			}
+			var ra interface{ RetryAfter() time.Duration }
+			if !errors.As(err, &ra) {
+				if tt.wantMax > 0 {
+					t.Fatalf("PutNote() err = %v has no RetryAfter", err)
+				}
+				return
+			}
+			if got := ra.RetryAfter(); got < tt.wantMin || got > tt.wantMax {
+				t.Errorf("RetryAfter() = %v, want %v to %v", got, tt.wantMin, tt.wantMax)
+			}
+		})
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		header string
+		want   time.Duration
+	}{
+		{"", 0},
+		{"junk", 0},
+		{"-5", 0},
+		{"0", 0},
+		{"1", time.Second},
+		{"120", 2 * time.Minute},
+		{"3601", time.Hour},
+		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
+		{now.Add(-time.Minute).Format(http.TimeFormat), 0},
+		{now.Add(48 * time.Hour).Format(http.TimeFormat), time.Hour},
+	}
+	for _, tt := range tests {
+		if got := parseRetryAfter(tt.header, now); got != tt.want {
+			t.Errorf("parseRetryAfter(%q) = %v, want %v", tt.header, got, tt.want)
+		}
+	}
+}

@@ -169,10 +169,20 @@ func TestWrongPasswordOnChangeIsNotSessionExpiry(t *testing.T) {
 		}
 		writeJSON(w, 401, `{"error":"wrong password","code":"unauthorized"}`)
 	}))
-	c := newTestClient(t, srv, Config{Tokens: Tokens{Access: "a", Refresh: "r1"}})
-	err := c.ChangePassword(context.Background(), protocol.PasswordRequest{})
-	var ae *protocol.APIError
-	if !errors.As(err, &ae) || ae.Code != protocol.CodeUnauthorized || errors.Is(err, ErrSessionExpired) {
-		t.Fatalf("ChangePassword() err = %v, want *APIError unauthorized", err)
+	ctx := context.Background()
+	calls := map[string]func(c *Client) error{
+		"ChangePassword": func(c *Client) error { return c.ChangePassword(ctx, protocol.PasswordRequest{}) },
+		"PutKeys":        func(c *Client) error { return c.PutKeys(ctx, protocol.KeysRequest{}) },
+		"SetRecovery":    func(c *Client) error { return c.SetRecovery(ctx, protocol.RecoveryKeyRequest{}) },
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			c := newTestClient(t, srv, Config{Tokens: Tokens{Access: "a", Refresh: "r1"}})
+			err := call(c)
+			var ae *protocol.APIError
+			if !errors.As(err, &ae) || ae.Code != protocol.CodeUnauthorized || errors.Is(err, ErrSessionExpired) {
+				t.Fatalf("%s() err = %v, want *APIError unauthorized", name, err)
+			}
+		})
 	}
 }

@@ -1,6 +1,9 @@
 package protocol
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Error codes of the API (SPEC §7). Each maps to exactly one HTTP status.
 const (
@@ -26,11 +29,16 @@ type ErrorBody struct {
 
 // APIError is an error answer received from (or produced by) the server.
 type APIError struct {
-	Status int    // HTTP status
-	Code   string // one of the Code constants
-	Msg    string // human words from the server
+	Status int           // HTTP status
+	Code   string        // one of the Code constants
+	Msg    string        // human words from the server
+	Wait   time.Duration // a 429's Retry-After as received (0: none)
 }
 
 func (e *APIError) Error() string {
 	return fmt.Sprintf("server answered %d %s: %s", e.Status, e.Code, e.Msg)
 }
+
+// RetryAfter is how long the server asked to wait before trying again
+// (a 429's Retry-After), or 0.
+func (e *APIError) RetryAfter() time.Duration { return e.Wait }

@@ -18,6 +18,9 @@ func Words(err error) string {
 	if err == nil {
 		return ""
 	}
+	if IsTamperDetection(err) {
+		return detectionWords(err)
+	}
 	for _, w := range sentinelWords {
 		if errors.Is(err, w.err) {
 			return w.words
@@ -31,6 +34,27 @@ func Words(err error) string {
 		return apiWords(err, ae)
 	}
 	return "Something went wrong. Your notes are safe; please try again."
+}
+
+// detectionWords names what a sync detected (SPEC §10.6), one sentence per
+// kind.
+func detectionWords(err error) string {
+	const untouched = " Your notes on this device are untouched."
+	switch {
+	case errors.Is(err, ErrStateMismatch):
+		return "Sync stopped: the server dropped notes, rolled them back or replayed deleted ones." + untouched
+	case errors.Is(err, ErrRollback):
+		return "Sync stopped: the server offered an older version of a note than this device has already seen (a rollback)." + untouched
+	case errors.Is(err, ErrManifestRollback):
+		return "Sync stopped: the server showed an older state of your notes than this device has already seen (a rollback)." + untouched
+	case errors.Is(err, ErrFork):
+		return "Sync stopped: the server is showing your devices different histories (a fork)." + untouched
+	case errors.Is(err, ErrTamperedManifest):
+		return "Sync stopped: the server's record of your notes failed its integrity check (it was altered)." + untouched
+	case errors.Is(err, ErrTampered):
+		return "Sync stopped: a note from the server failed its integrity check (altered, or taken from another note or user)." + untouched
+	}
+	return "Sync stopped: the server misbehaved." + untouched
 }
 
 type sentinel struct {
@@ -47,7 +71,7 @@ var sentinelWords = [...]sentinel{
 	{ErrUntrustedServer, "The server's certificate is not trusted. Check its fingerprint and pin it."},
 	{ErrSessionExpired, "This device was signed out (session revoked, expired, password changed or account deleted). Sign in again."},
 	{ErrOffline, "The server can't be reached. Your changes are saved on this device and will sync when it's back."},
-	{ErrTampered, "A note from the server failed its integrity check: it was altered. Nothing was changed on this device."},
+	{ErrTampered, "A note failed its integrity check: it was altered. Nothing was changed on this device."},
 	{ErrRollback, "The server offered an older version of a note than this device has already seen (a rollback). Nothing was changed on this device."},
 	{ErrBadResponse, "The server sent an answer Cipherleaf doesn't understand. Nothing was changed on this device."},
 	{ErrUnknownKey, "A note is locked with a key this device doesn't have. Sign in again to fetch it."},

@@ -8,6 +8,7 @@ import (
 
 	"cipherleaf.dev/client/apiclient"
 	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/client/manifest"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/protocol"
 	"github.com/mattn/go-sqlite3"
@@ -26,6 +27,12 @@ func TestWords(t *testing.T) {
 		{"401 from the server", &protocol.APIError{Status: 401, Code: protocol.CodeUnauthorized}, "Sign in again"},
 		{"tampered", fmt.Errorf("sync: %w", core.ErrTampered), "altered"},
 		{"rollback", core.ErrRollback, "rollback"},
+		{"detected: notes dropped", fmt.Errorf("sync: %w", manifest.Detect(manifest.ErrStateMismatch, "note x")), "dropped notes, rolled them back or replayed"},
+		{"detected: note rolled back", manifest.Detect(manifest.ErrNoteRollback, ""), "older version of a note"},
+		{"detected: manifest rolled back", manifest.Detect(manifest.ErrManifestRollback, ""), "older state of your notes"},
+		{"detected: fork", manifest.Detect(manifest.ErrFork, ""), "different histories (a fork)"},
+		{"detected: tampered manifest", manifest.Detect(manifest.ErrTamperedManifest, ""), "record of your notes failed"},
+		{"detected: tampered note", manifest.Detect(manifest.ErrTamperedNote, ""), "note from the server failed"},
 		{"quota", fmt.Errorf("sync: %w", &protocol.APIError{Status: 413, Code: protocol.CodeQuotaExceeded}), "storage on the server is full"},
 		{"rate limited", &protocol.APIError{Status: 429, Code: protocol.CodeRateLimited}, "Try again in"},
 		{"disk full", fmt.Errorf("commit: %w", sqlite3.Error{Code: sqlite3.ErrFull}), "disk is full"},
@@ -45,6 +52,15 @@ func TestWords(t *testing.T) {
 				t.Errorf("Words(%v) = %q leaks internals", tc.err, got)
 			}
 		})
+	}
+	for _, kind := range []error{manifest.ErrStateMismatch, manifest.ErrNoteRollback, manifest.ErrManifestRollback, manifest.ErrFork, manifest.ErrTamperedManifest, manifest.ErrTamperedNote} {
+		err := fmt.Errorf("sync: %w", manifest.Detect(kind, "detail"))
+		if !core.IsTamperDetection(err) || !strings.HasPrefix(core.Words(err), "Sync stopped: ") || !strings.HasSuffix(core.Words(err), "untouched.") {
+			t.Errorf("IsTamperDetection(%v) = %t, Words = %q", err, core.IsTamperDetection(err), core.Words(err))
+		}
+	}
+	if core.IsTamperDetection(core.ErrTampered) || core.IsTamperDetection(core.ErrOffline) {
+		t.Error("IsTamperDetection of a plain sentinel is true")
 	}
 	if core.Words(nil) != "" {
 		t.Error("Words(nil) is not empty")

@@ -18,7 +18,14 @@ var (
 	ErrStateMismatch = errors.New("notes dropped, rolled back or replayed")
 	// ErrNoteRollback: a change older than a revision this device already saw.
 	ErrNoteRollback = errors.New("note rolled back")
+	// ErrTamperedNote: a note's blob from the server does not open as that
+	// note of this user at that revision (SPEC §5): altered, truncated, or
+	// moved from another note, user or revision.
+	ErrTamperedNote = errors.New("tampered note")
 )
+
+// Detect returns a *Detection of kind (one of the sentinels above).
+func Detect(kind error, detail string) error { return detect(kind, detail) }
 
 // ErrDigestGeneration is not a detection: the manifest is sealed under
 // another key generation than the one the State digests with. The caller

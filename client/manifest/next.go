@@ -19,10 +19,28 @@ import (
 // remembers once the server answers that the batch was applied; before
 // sending, persist mem.WithPending(*newMem.LastWrite).
 func Next(b cryptobox.Bundle, userID, deviceID string, current *protocol.Manifest, cur Payload, newDigest cryptobox.Digest, newCount uint64) (blob []byte, version uint64, newMem Memory, err error) {
+	w, err := NextWrite(b, userID, deviceID, current, cur, newDigest, newCount)
+	return w.Manifest.Blob, w.Manifest.Version, w.Mem, err
+}
+
+// Write is one manifest write (SPEC §10.5): the manifest to send (Version is
+// the new version, base + 1), its payload, and what the device remembers
+// once the server answers that it was applied.
+type Write struct {
+	Manifest protocol.Manifest
+	Payload  Payload
+	Mem      Memory
+}
+
+// Head returns the head this write records for its device.
+func (w Write) Head() Head { return *w.Mem.LastWrite }
+
+// NextWrite is Next returning the whole Write.
+func NextWrite(b cryptobox.Bundle, userID, deviceID string, current *protocol.Manifest, cur Payload, newDigest cryptobox.Digest, newCount uint64) (Write, error) {
 	p := Payload{V: PayloadVersion, Count: newCount, Digest: newDigest, Writer: deviceID, Heads: map[string]Head{}}
 	if current != nil && current.Version > 0 {
 		if cur.Version != current.Version {
-			return nil, 0, Memory{}, fmt.Errorf("next manifest: payload of version %d for manifest %d", cur.Version, current.Version)
+			return Write{}, fmt.Errorf("next manifest: payload of version %d for manifest %d", cur.Version, current.Version)
 		}
 		sum := sha256.Sum256(current.Blob)
 		p.Version, p.Prev = current.Version+1, hex.EncodeToString(sum[:])
@@ -34,17 +52,17 @@ func Next(b cryptobox.Bundle, userID, deviceID string, current *protocol.Manifes
 	p.Heads[deviceID] = head
 	raw, err := p.Marshal()
 	if err != nil {
-		return nil, 0, Memory{}, fmt.Errorf("next manifest: %w", err)
+		return Write{}, fmt.Errorf("next manifest: %w", err)
 	}
-	blob, err = cryptobox.SealManifest(b, userID, p.Version, raw)
+	blob, err := cryptobox.SealManifest(b, userID, p.Version, raw)
 	if err != nil {
-		return nil, 0, Memory{}, fmt.Errorf("next manifest: %w", err)
+		return Write{}, fmt.Errorf("next manifest: %w", err)
 	}
-	newMem = Memory{
+	newMem := Memory{
 		HighestVersion: p.Version, HighestHash: sha256.Sum256(blob),
 		LastWrite: &head, Digest: newDigest, Count: newCount,
 	}
-	return blob, p.Version, newMem, nil
+	return Write{Manifest: protocol.Manifest{Version: p.Version, Blob: blob}, Payload: p, Mem: newMem}, nil
 }
 
 // Remember returns the memory after m (with payload p) passed Verify: the

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"maps"
 
@@ -28,6 +29,7 @@ type Note struct {
 type counted struct {
 	rev     uint64
 	deleted bool
+	hash    [32]byte // SHA-256 of the blob (of nothing for a tombstone)
 	entry   cryptobox.Entry
 }
 
@@ -82,24 +84,70 @@ func (s *State) Apply(id string, rev uint64, deleted bool, blob []byte) error {
 	if rev == 0 || deleted != (len(blob) == 0) {
 		return fmt.Errorf("apply note %s: malformed change", id)
 	}
-	e, err := s.d.Entry(id, rev, deleted, blob)
-	if err != nil {
-		return fmt.Errorf("apply note: %w", err)
+	return s.ApplyHash(id, rev, deleted, sha256.Sum256(blob))
+}
+
+// ApplyHash is Apply for a blob known by its SHA-256.
+func (s *State) ApplyHash(id string, rev uint64, deleted bool, hash [32]byte) error {
+	if rev == 0 {
+		return fmt.Errorf("apply note %s: malformed change", id)
 	}
 	old, ok := s.notes[id]
 	switch {
 	case ok && rev < old.rev:
 		return detect(ErrNoteRollback, fmt.Sprintf("note %s revision %d after %d", id, rev, old.rev))
-	case ok && rev == old.rev && e != old.entry:
+	case ok && rev == old.rev && (deleted != old.deleted || hash != old.hash):
 		return detect(ErrStateMismatch, fmt.Sprintf("note %s revision %d served with other content", id, rev))
 	case ok && rev == old.rev:
 		return nil
+	}
+	if s.d == nil {
+		return fmt.Errorf("apply note %s: no digest key", id)
+	}
+	e, err := s.d.EntryOfHash(id, rev, deleted, hash)
+	if err != nil {
+		return fmt.Errorf("apply note: %w", err)
 	}
 	if ok {
 		s.digest.Sub(old.entry)
 	}
 	s.digest.Add(e)
-	s.notes[id] = counted{rev: rev, deleted: deleted, entry: e}
+	s.notes[id] = counted{rev: rev, deleted: deleted, hash: hash, entry: e}
+	return nil
+}
+
+// Get returns what is counted for id: its revision, whether it is a
+// tombstone and the SHA-256 of its blob.
+func (s *State) Get(id string) (n HashedNote, ok bool) {
+	c, ok := s.notes[id]
+	return HashedNote{ID: id, Rev: c.rev, Deleted: c.deleted, Hash: c.hash}, ok
+}
+
+// HashedNote is a Note known by the SHA-256 of its blob: what a device
+// stores of the server's state to rebuild a State (SPEC §8).
+type HashedNote struct {
+	ID      string
+	Rev     uint64
+	Deleted bool
+	Hash    [32]byte
+}
+
+// Rekey makes the state digest with d, derived from key generation gen. The
+// same generation only installs d (the previous digester may be wiped);
+// another one recomputes every entry from the kept hashes, in one pass
+// (after a key rotation, SPEC §10.2).
+func (s *State) Rekey(d *cryptobox.Digester, gen uint32) error {
+	if gen == s.gen {
+		s.d = d
+		return nil
+	}
+	fresh := &State{d: d, gen: gen, notes: make(map[string]counted, len(s.notes))}
+	for id, c := range s.notes {
+		if err := fresh.ApplyHash(id, c.rev, c.deleted, c.hash); err != nil {
+			return fmt.Errorf("rekey: %w", err)
+		}
+	}
+	*s = *fresh
 	return nil
 }
 
@@ -113,6 +161,23 @@ func (s *State) Rebuild(notes []Note) error {
 		}
 		if err := fresh.Apply(n.ID, n.Rev, n.Deleted, n.Blob); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
+		}
+	}
+	*s = *fresh
+	return nil
+}
+
+// Restore rebuilds the state from what a device stored (Get of every
+// note), in one pass. A duplicated id is an error and leaves the state
+// unchanged.
+func (s *State) Restore(notes []HashedNote) error {
+	fresh := &State{d: s.d, gen: s.gen, notes: make(map[string]counted, len(notes))}
+	for _, n := range notes {
+		if _, dup := fresh.notes[n.ID]; dup {
+			return fmt.Errorf("restore: note %s twice", n.ID)
+		}
+		if err := fresh.ApplyHash(n.ID, n.Rev, n.Deleted, n.Hash); err != nil {
+			return fmt.Errorf("restore: %w", err)
 		}
 	}
 	*s = *fresh

@@ -68,6 +68,15 @@ func Verify(b cryptobox.Bundle, userID, deviceID string, mem Memory, st DigestVi
 	return p, nil
 }
 
+// BlobGeneration returns the key generation a manifest blob is sealed under
+// (SPEC §10.4 header), which its digest is keyed with too.
+func BlobGeneration(blob []byte) (uint32, error) {
+	if len(blob) < 5 {
+		return 0, detect(ErrTamperedManifest, "blob too short")
+	}
+	return binary.BigEndian.Uint32(blob[1:5]), nil
+}
+
 // checkOwnHead: heads[this device] is this device's last applied write or
 // one whose answer was lost, and absent only if it never wrote.
 func checkOwnHead(p Payload, deviceID string, mem Memory) error {

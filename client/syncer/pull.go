@@ -7,15 +7,24 @@ import (
 	"runtime"
 	"sync"
 
+	"cipherleaf.dev/client/manifest"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/protocol"
 )
 
-// pull applies the change feed since the cursor, one page per transaction
-// together with the new cursor. A page is decrypted entirely before anything
-// of it is written.
+// pull reads the change feed since the cursor to its end, page by page
+// (the next page in flight while one is opened), decrypting every new blob
+// and applying every change to a copy of the manifest view, then verifies
+// the manifest of the last page (SPEC §10.6). Only then are the pages
+// applied to the vault, one transaction per page with the cursor and the
+// server view, the last one with the manifest memory. A detection leaves
+// the vault untouched.
 func (e *Engine) pull(ctx context.Context, rep *Report) error {
+	v, err := e.loadView(ctx)
+	if err != nil {
+		return err
+	}
 	var cursor uint64
 	if err := e.cfg.Vault.View(ctx, func(tx *vault.Tx) error {
 		var err error
@@ -26,7 +35,11 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	next := e.fetch(ctx, cursor)
+	st := v.st.Clone()
+	since := cursor
+	next := e.fetch(ctx, since)
+	var pages []pulledPage
+	var m protocol.Manifest
 	done := 0
 	for {
 		f := <-next
@@ -34,24 +47,60 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 			return fmt.Errorf("pull changes: %w", f.err)
 		}
 		page := f.page
-		if err := checkPage(*page, cursor); err != nil {
+		if err := checkPage(*page); err != nil {
 			return err
 		}
-		// Fetch the next page while this one is decrypted and applied.
+		// Fetch the next page while this one is decrypted.
 		more := page.More && len(page.Changes) > 0
 		if more {
 			next = e.fetch(ctx, page.Next)
 		}
-		if err := e.applyPage(ctx, page, rep); err != nil {
+		ts, err := e.openPage(ctx, page.Changes)
+		if err != nil {
 			return err
 		}
-		cursor = page.Next
+		for _, c := range page.Changes {
+			if err := st.Apply(c.ID, c.Rev, c.Deleted, c.Blob); err != nil {
+				return fmt.Errorf("pull changes: %w", err)
+			}
+		}
+		cursor = max(cursor, page.Next)
+		pages = append(pages, pulledPage{ts: ts, cursor: cursor})
 		done += len(page.Changes)
 		e.cfg.Progress(done, 0)
 		if !more {
-			return nil
+			if page.Manifest != nil {
+				m = *page.Manifest
+			}
+			break
 		}
 	}
+	p, err := e.verify(ctx, v, st, m)
+	if err != nil {
+		return fmt.Errorf("pull changes: %w", err)
+	}
+	mem := manifest.Remember(v.mem, v.device, m, p)
+	memBlob, err := mem.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	for i, pg := range pages {
+		var last []byte
+		if i == len(pages)-1 {
+			last = memBlob
+		}
+		if err := e.applyPage(ctx, pg, st, last, rep); err != nil {
+			return err
+		}
+	}
+	v.st, v.mem, v.cur, v.curP = st, mem, m, p
+	return nil
+}
+
+// pulledPage is a page opened and counted, waiting for the verdict.
+type pulledPage struct {
+	ts     []theirs
+	cursor uint64 // the cursor once it is applied
 }
 
 type fetched struct {
@@ -69,24 +118,18 @@ func (e *Engine) fetch(ctx context.Context, since uint64) <-chan fetched {
 	return ch
 }
 
-// applyPage decrypts a page completely, then applies it with the new cursor
-// in one transaction.
-func (e *Engine) applyPage(ctx context.Context, page *protocol.ChangesResponse, rep *Report) error {
-	known, err := e.known(ctx, page.Changes)
-	if err != nil {
-		return err
-	}
-	ts, err := e.decryptPage(ctx, page.Changes, known)
-	if err != nil {
-		return err
-	}
+// applyPage applies a verified page with its cursor and the server view of
+// its notes in one transaction; memBlob, when set, is stored with it.
+func (e *Engine) applyPage(ctx context.Context, pg pulledPage, st *manifest.State, memBlob []byte, rep *Report) error {
 	var ups []Update
-	err = e.cfg.Vault.Update(ctx, func(tx *vault.Tx) error {
-		rows, err := loadRows(tx, ts)
+	err := e.cfg.Vault.Update(ctx, func(tx *vault.Tx) error {
+		rows, err := loadRows(tx, pg.ts)
 		if err != nil {
 			return err
 		}
-		for _, t := range ts {
+		ids := make([]string, len(pg.ts))
+		for i, t := range pg.ts {
+			ids[i] = t.c.ID
 			local, exists, err := rows.get(tx, t.c.ID)
 			if err != nil {
 				return err
@@ -97,8 +140,22 @@ func (e *Engine) applyPage(ctx context.Context, page *protocol.ChangesResponse, 
 			}
 			ups = append(ups, u...)
 		}
-		if err := tx.SetCursor(page.Next); err != nil {
+		if err := putServerNotes(tx, st, ids); err != nil {
 			return err
+		}
+		cur, err := tx.Cursor()
+		if err != nil {
+			return err
+		}
+		if pg.cursor > cur {
+			if err := tx.SetCursor(pg.cursor); err != nil {
+				return err
+			}
+		}
+		if memBlob != nil {
+			if err := tx.SetManifestMemory(memBlob); err != nil {
+				return err
+			}
 		}
 		tx.AfterCommit(func() { e.cfg.OnUpdate(ups) })
 		return nil
@@ -106,24 +163,36 @@ func (e *Engine) applyPage(ctx context.Context, page *protocol.ChangesResponse, 
 	if err != nil {
 		return err
 	}
-	rep.Pulled += len(page.Changes)
+	rep.Pulled += len(pg.ts)
 	return nil
 }
 
-func checkPage(p protocol.ChangesResponse, since uint64) error {
-	if p.Next < since {
-		return fmt.Errorf("pull changes: cursor went back from %d to %d: %w", since, p.Next, ErrRollback)
-	}
+// checkPage refuses a malformed change. A change at or below the cursor is
+// not refused: receiving one again changes nothing (SPEC §10.6, a stale
+// cursor), and its content is checked like any other.
+func checkPage(p protocol.ChangesResponse) error {
 	for _, c := range p.Changes {
-		if !protocol.ValidID(c.ID) || c.Rev == 0 || c.Seq <= since || c.Deleted == (len(c.Blob) > 0) {
+		if !protocol.ValidID(c.ID) || c.Rev == 0 || c.Seq == 0 || c.Deleted == (len(c.Blob) > 0) {
 			return fmt.Errorf("pull changes: malformed change: %w", ErrBadResponse)
 		}
 	}
 	return nil
 }
 
+// openPage decrypts the new blobs of a page. A revision below the one this
+// device has seen for a note is a rollback; the echo of what it already
+// holds needs no decryption (the view still checks its content).
+func (e *Engine) openPage(ctx context.Context, changes []protocol.Change) ([]theirs, error) {
+	known, err := e.known(ctx, changes)
+	if err != nil {
+		return nil, err
+	}
+	return e.decryptPage(ctx, changes, known)
+}
+
 // known marks the changes this device already holds (the echo of its own
-// pushes): they need no decryption. resolve still checks them for rollback.
+// pushes): they need no decryption. A change below the note's seen revision
+// is a rollback.
 func (e *Engine) known(ctx context.Context, changes []protocol.Change) ([]bool, error) {
 	out := make([]bool, len(changes))
 	ids := make([]string, len(changes))
@@ -137,6 +206,9 @@ func (e *Engine) known(ctx context.Context, changes []protocol.Change) ([]bool, 
 		}
 		for i, c := range changes {
 			if local, ok := rows[c.ID]; ok {
+				if c.Rev < local.SeenRev {
+					return manifest.Detect(ErrRollback, fmt.Sprintf("note %s offered at revision %d after %d", c.ID, c.Rev, local.SeenRev))
+				}
 				out[i] = c.Rev <= local.BaseRev
 			}
 		}
@@ -201,10 +273,15 @@ func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change, kno
 		case err == nil || errors.Is(err, ErrNewerFormat):
 		case errors.Is(err, cryptobox.ErrUnknownGeneration):
 			n, err := e.open(ctx, changes[i])
+			if errors.Is(err, ErrTampered) {
+				return nil, manifest.Detect(ErrTampered, err.Error())
+			}
 			if err != nil && !errors.Is(err, ErrNewerFormat) {
 				return nil, err
 			}
 			ts[i].n = n
+		case errors.Is(err, ErrTampered):
+			return nil, manifest.Detect(ErrTampered, err.Error())
 		default:
 			return nil, err
 		}

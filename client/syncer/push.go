@@ -2,10 +2,10 @@ package syncer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
+	"cipherleaf.dev/client/manifest"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/protocol"
 )
@@ -14,17 +14,19 @@ import (
 // in the next round of Sync.
 const maxPushRows = 50 * protocol.MaxBatchOps
 
-// sentBatch is one batch as sent, with the server's answer.
+// sentBatch is one batch as built from the queue.
 type sentBatch struct {
 	sent      []vault.Note // in op order
 	localOnly []vault.Note // deletes of notes the server never had
-	results   []protocol.BatchResult
-	err       error
+	ops       []protocol.BatchOp
 }
 
-// push sends the pending queue in batches, the next batch in flight while
-// the previous one's results are applied (one transaction per batch).
-// Conflicts are resolved there and re-queued for the next round.
+// push sends the pending queue as atomic batches, each carrying the manifest
+// that follows the previous one (SPEC §10.5): the view is the one verified
+// by the pull just before. A refused batch (a note or the manifest moved on)
+// ends the push with nothing applied; the next round pulls, merges and
+// tries again. A lost answer leaves the write among the pending ones of the
+// memory, which the next verified manifest settles.
 func (e *Engine) push(ctx context.Context, rep *Report) error {
 	var rows []vault.Note
 	if err := e.cfg.Vault.View(ctx, func(tx *vault.Tx) error {
@@ -37,116 +39,146 @@ func (e *Engine) push(ctx context.Context, rep *Report) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	var batches [][]vault.Note
+	v := e.view
+	if v == nil {
+		return fmt.Errorf("push changes: no verified manifest view")
+	}
+	total, done := len(rows), 0
 	for len(rows) > 0 {
 		n := min(len(rows), e.cfg.BatchSize)
-		batches = append(batches, rows[:n])
+		sb := build(rows[:n])
 		rows = rows[n:]
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	total := 0
-	for _, b := range batches {
-		total += len(b)
-	}
-	done := 0
-	next := e.send(ctx, batches[0])
-	for i := range batches {
-		sb := <-next
-		if sb.err != nil {
-			return sb.err
-		}
-		if i+1 < len(batches) {
-			next = e.send(ctx, batches[i+1])
-		}
-		if err := e.applyBatch(ctx, sb, rep); err != nil {
+		applied, err := e.pushBatch(ctx, v, sb, rep)
+		if err != nil || !applied {
 			return err
 		}
-		done += len(batches[i])
+		done += n
 		e.cfg.Progress(done, total)
 	}
 	return nil
 }
 
-// send posts one batch in the background.
-func (e *Engine) send(ctx context.Context, rows []vault.Note) <-chan sentBatch {
-	ch := make(chan sentBatch, 1)
+// build turns queued rows into batch operations.
+func build(rows []vault.Note) sentBatch {
 	var sb sentBatch
-	var ops []protocol.BatchOp
 	for _, r := range rows {
 		switch {
 		case r.Op == vault.OpDelete && r.BaseRev == 0:
 			sb.localOnly = append(sb.localOnly, r)
 		case r.Op == vault.OpDelete:
-			ops = append(ops, protocol.BatchOp{Op: protocol.OpDelete, ID: r.ID, BaseRev: r.BaseRev})
+			sb.ops = append(sb.ops, protocol.BatchOp{Op: protocol.OpDelete, ID: r.ID, BaseRev: r.BaseRev})
 			sb.sent = append(sb.sent, r)
 		default:
-			ops = append(ops, protocol.BatchOp{Op: protocol.OpPut, ID: r.ID, BaseRev: r.BaseRev, Blob: r.Envelope})
+			sb.ops = append(sb.ops, protocol.BatchOp{Op: protocol.OpPut, ID: r.ID, BaseRev: r.BaseRev, Blob: r.Envelope})
 			sb.sent = append(sb.sent, r)
 		}
 	}
-	if len(ops) == 0 {
-		ch <- sb
-		return ch
-	}
-	go func() {
-		resp, err := e.cfg.Remote.Batch(ctx, protocol.BatchRequest{Ops: ops})
-		switch {
-		case err != nil:
-			sb.err = fmt.Errorf("push changes: %w", err)
-		case len(resp.Results) != len(ops):
-			sb.err = fmt.Errorf("push changes: %d results for %d operations: %w", len(resp.Results), len(ops), ErrBadResponse)
-		default:
-			sb.results = resp.Results
-		}
-		ch <- sb
-	}()
-	return ch
+	return sb
 }
 
-// applyBatch checks a batch's results, opens the current versions of
-// conflicting notes and applies everything in one transaction.
-func (e *Engine) applyBatch(ctx context.Context, sb sentBatch, rep *Report) error {
-	current := map[string]theirs{}
-	for i, res := range sb.results {
-		if res.ID != sb.sent[i].ID {
-			return fmt.Errorf("push changes: result %d is for another note: %w", i, ErrBadResponse)
+// pushBatch writes one batch with the next manifest and reports whether the
+// server applied it.
+func (e *Engine) pushBatch(ctx context.Context, v *view, sb sentBatch, rep *Report) (bool, error) {
+	if len(sb.ops) == 0 {
+		return true, e.applyBatch(ctx, v, sb, nil, nil, manifest.Write{}, rep)
+	}
+	st, w, err := e.nextWrite(v, sb.ops)
+	if err != nil {
+		return false, err
+	}
+	// Remember the write before sending it: a lost answer must not make our
+	// own manifest look like a fork on the next pull.
+	pending := v.mem.WithPending(w.Head())
+	if err := e.saveMemory(ctx, pending); err != nil {
+		return false, err
+	}
+	v.mem = pending
+	resp, err := e.cfg.Remote.Batch(ctx, protocol.BatchRequest{Ops: sb.ops,
+		Manifest: &protocol.PutManifestRequest{BaseVersion: v.cur.Version, Blob: w.Manifest.Blob}})
+	if err != nil {
+		return false, fmt.Errorf("push changes: %w", err)
+	}
+	if !resp.Applied {
+		// The write stays pending: this answer may come from a retry of a
+		// request that was applied. The next verified manifest settles it.
+		e.cfg.Logger.Debug("atomic batch refused", "ops", len(sb.ops), "base", v.cur.Version)
+		return false, nil
+	}
+	if len(resp.Results) != len(sb.ops) {
+		return false, fmt.Errorf("push changes: %d results for %d operations: %w", len(resp.Results), len(sb.ops), ErrBadResponse)
+	}
+	for i, res := range resp.Results {
+		if res.ID != sb.ops[i].ID || res.Status != protocol.StatusOK || res.Rev != sb.ops[i].BaseRev+1 {
+			return false, fmt.Errorf("push changes: result %d of an applied batch: %w", i, ErrBadResponse)
 		}
-		switch res.Status {
-		case protocol.StatusOK:
-		case protocol.StatusConflict:
-			if res.Current == nil || res.Current.ID != res.ID {
-				return fmt.Errorf("push changes: conflict without the current note: %w", ErrBadResponse)
-			}
-			t := theirs{c: *res.Current}
-			if !t.c.Deleted {
-				var err error
-				t.n, err = e.open(ctx, t.c)
-				if err != nil && !errors.Is(err, ErrNewerFormat) {
-					return err
-				}
-			}
-			current[res.ID] = t
-		default:
-			return fmt.Errorf("push changes: status %q: %w", res.Status, ErrBadResponse)
+	}
+	return true, e.applyBatch(ctx, v, sb, resp.Results, st, w, rep)
+}
+
+// nextWrite returns the view once every op is applied and the manifest
+// write that commits to it, sealed under the current key generation.
+func (e *Engine) nextWrite(v *view, ops []protocol.BatchOp) (*manifest.State, manifest.Write, error) {
+	b := e.cfg.Codec.Bundle()
+	if b == nil {
+		return nil, manifest.Write{}, ErrLocked
+	}
+	st := v.st.Clone()
+	gen := b.Current().Gen
+	if st.Generation() != gen {
+		d, err := e.digester(gen)
+		if err != nil {
+			return nil, manifest.Write{}, err
+		}
+		if err := st.Rekey(d, gen); err != nil {
+			return nil, manifest.Write{}, err
+		}
+	}
+	dg, n, err := st.Preview(ops)
+	if err != nil {
+		return nil, manifest.Write{}, fmt.Errorf("push changes: %w", err)
+	}
+	w, err := manifest.NextWrite(b, e.cfg.Codec.UserID, v.device, &v.cur, v.curP, dg, n)
+	if err != nil {
+		return nil, manifest.Write{}, err
+	}
+	for _, op := range ops {
+		if err := st.Apply(op.ID, op.BaseRev+1, op.Op == protocol.OpDelete, op.Blob); err != nil {
+			return nil, manifest.Write{}, fmt.Errorf("push changes: %w", err)
+		}
+	}
+	return st, w, nil
+}
+
+// applyBatch records an applied batch in one transaction: the pushed rows,
+// the server view of their notes and the new manifest memory.
+func (e *Engine) applyBatch(ctx context.Context, v *view, sb sentBatch, results []protocol.BatchResult, st *manifest.State, w manifest.Write, rep *Report) error {
+	var memBlob []byte
+	if st != nil {
+		var err error
+		if memBlob, err = w.Mem.MarshalBinary(); err != nil {
+			return err
 		}
 	}
 	var ups []Update
-	return e.cfg.Vault.Update(ctx, func(tx *vault.Tx) error {
+	err := e.cfg.Vault.Update(ctx, func(tx *vault.Tx) error {
 		for _, r := range sb.localOnly {
 			if _, err := tx.Dequeue(r.ID, r.Version); err != nil {
 				return err
 			}
 		}
-		ts := make([]theirs, len(sb.results))
-		for i, res := range sb.results {
-			ts[i].c.ID = res.ID
+		if st == nil {
+			return nil
+		}
+		ts := make([]theirs, len(results))
+		ids := make([]string, len(results))
+		for i, res := range results {
+			ts[i].c.ID, ids[i] = res.ID, res.ID
 		}
 		rows, err := loadRows(tx, ts)
 		if err != nil {
 			return err
 		}
-		for i, res := range sb.results {
+		for i, res := range results {
 			local, ok, err := rows.get(tx, res.ID)
 			if err != nil {
 				return err
@@ -159,23 +191,31 @@ func (e *Engine) applyBatch(ctx context.Context, sb sentBatch, rep *Report) erro
 				}
 				continue
 			}
-			var u []Update
-			if res.Status == protocol.StatusOK {
-				u, err = e.pushed(tx, local, sb.sent[i], res, rep)
-			} else {
-				u, err = e.resolve(tx, local, true, current[res.ID], rep)
-			}
+			u, err := e.pushed(tx, local, sb.sent[i], res, rep)
 			if err != nil {
 				return err
 			}
 			ups = append(ups, u...)
 		}
-		if err := skipOwnWrites(tx, sb.results); err != nil {
+		if err := putServerNotes(tx, st, ids); err != nil {
+			return err
+		}
+		if err := tx.SetManifestMemory(memBlob); err != nil {
+			return err
+		}
+		if err := skipOwnWrites(tx, results); err != nil {
 			return err
 		}
 		tx.AfterCommit(func() { e.cfg.OnUpdate(ups) })
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	if st != nil {
+		v.st, v.mem, v.cur, v.curP = st, w.Mem, w.Manifest, w.Payload
+	}
+	return nil
 }
 
 // pushed records a successful write of sent. If the note was edited again

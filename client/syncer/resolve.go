@@ -1,9 +1,11 @@
 package syncer
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
+	"cipherleaf.dev/client/manifest"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
@@ -24,7 +26,7 @@ type theirs struct {
 func (e *Engine) resolve(tx *vault.Tx, local vault.Note, exists bool, t theirs, rep *Report) ([]Update, error) {
 	c := t.c
 	if exists && c.Rev < local.SeenRev {
-		return nil, fmt.Errorf("note %s: offered rev %d after rev %d: %w", c.ID, c.Rev, local.SeenRev, ErrRollback)
+		return nil, manifest.Detect(ErrRollback, fmt.Sprintf("note %s offered at revision %d after %d", c.ID, c.Rev, local.SeenRev))
 	}
 	seen := c.Rev
 	if exists {
@@ -37,6 +39,17 @@ func (e *Engine) resolve(tx *vault.Tx, local vault.Note, exists bool, t theirs, 
 			return nil, tx.PutNote(local)
 		}
 		return nil, nil
+	}
+	if exists && local.Op == vault.OpPut && !c.Deleted && c.Rev == local.Rev && bytes.Equal(c.Blob, local.Envelope) {
+		// Our own write, applied though its answer was lost.
+		ok, err := tx.Dequeue(c.ID, local.Version)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			local.BaseRev, local.BaseEnvelope, local.SeenRev = c.Rev, nil, seen
+			return []Update{{ID: c.ID, Keep: true}}, tx.PutNote(local)
+		}
 	}
 	accept := func() ([]Update, error) {
 		row := vault.Note{ID: c.ID, Rev: c.Rev, BaseRev: c.Rev, SeenRev: seen, Deleted: c.Deleted}

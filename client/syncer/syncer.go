@@ -52,6 +52,10 @@ type Report struct {
 type Engine struct {
 	cfg Config
 	run chan struct{} // a one-slot semaphore: at most one Sync runs
+
+	// Owned by the running Sync.
+	view      *view                          // nil: read it from the vault
+	digesters map[uint32]*cryptobox.Digester // made during this Sync
 }
 
 // New returns an engine.
@@ -83,25 +87,33 @@ func New(cfg Config) *Engine {
 	if cfg.Progress == nil {
 		cfg.Progress = func(int, int) {}
 	}
-	return &Engine{cfg: cfg, run: make(chan struct{}, 1)}
+	return &Engine{cfg: cfg, run: make(chan struct{}, 1), digesters: map[uint32]*cryptobox.Digester{}}
 }
 
-// Sync pushes the pending queue, pulls every change since the cursor, and
-// repeats until nothing is left to push (or MaxRounds). Every step commits
-// on its own, so an interrupted Sync resumes where it stopped.
-func (e *Engine) Sync(ctx context.Context) (Report, error) {
+// Sync pulls every change since the cursor and verifies it against the
+// manifest, then pushes the pending queue as atomic batches carrying the next
+// manifest (SPEC §10.5, §10.6), and repeats while a push was refused or left
+// work (up to MaxRounds). Every step commits on its own, so an interrupted
+// Sync resumes where it stopped. A detection (*manifest.Detection) stops it
+// with nothing of that pull applied.
+func (e *Engine) Sync(ctx context.Context) (rep Report, err error) {
 	select {
 	case e.run <- struct{}{}:
 	case <-ctx.Done():
 		return Report{}, ctx.Err()
 	}
 	defer func() { <-e.run }()
-	var rep Report
+	defer func() {
+		if err != nil {
+			e.view = nil // the vault is the truth; reload it next time
+		}
+		e.wipeDigesters()
+	}()
 	for round := 0; round < e.cfg.MaxRounds; round++ {
-		if err := e.push(ctx, &rep); err != nil {
+		if err := e.pull(ctx, &rep); err != nil {
 			return rep, err
 		}
-		if err := e.pull(ctx, &rep); err != nil {
+		if err := e.push(ctx, &rep); err != nil {
 			return rep, err
 		}
 		n, err := e.cfg.Vault.PendingCount(ctx)

@@ -77,6 +77,10 @@ func Open(ctx context.Context, path string) (*Vault, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := v.ensureDeviceID(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return v, nil
 }
 

@@ -48,8 +48,8 @@ func TestOpenTwiceKeepsProfile(t *testing.T) {
 	v2.db.QueryRow("PRAGMA foreign_keys").Scan(&fk)
 	var jm string
 	v2.db.QueryRow("PRAGMA journal_mode").Scan(&jm)
-	if ver != 1 || fk != 1 || jm != "wal" {
-		t.Errorf("user_version=%d foreign_keys=%d journal_mode=%s, want 1 1 wal", ver, fk, jm)
+	if ver != 2 || fk != 1 || jm != "wal" {
+		t.Errorf("user_version=%d foreign_keys=%d journal_mode=%s, want 2 1 wal", ver, fk, jm)
 	}
 }
 

@@ -43,11 +43,17 @@ func (d *Digester) Wipe() { clear(d.dk[:]) }
 // Why this is safe: the server does not know DK, so it can neither compute
 // an entry nor find a different set of entries with the same sum.
 func (d *Digester) Entry(noteID string, rev uint64, deleted bool, blob []byte) (Entry, error) {
+	return d.EntryOfHash(noteID, rev, deleted, sha256.Sum256(blob))
+}
+
+// EntryOfHash is Entry for a blob known by its SHA-256 (a device keeps the
+// hash of the server's blob per note, so it can re-digest its view under
+// another key generation without the blobs).
+func (d *Digester) EntryOfHash(noteID string, rev uint64, deleted bool, blobHash [32]byte) (Entry, error) {
 	id, err := ParseUUID(noteID)
 	if err != nil {
 		return Entry{}, fmt.Errorf("note id: %w", err)
 	}
-	blobHash := sha256.Sum256(blob)
 	msg := make([]byte, 0, 16+8+1+32)
 	msg = append(msg, id[:]...)
 	msg = binary.BigEndian.AppendUint64(msg, rev)

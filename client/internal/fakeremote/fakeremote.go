@@ -38,6 +38,7 @@ type user struct {
 	wk, rwk, succ []byte
 	notes         map[string]*rec
 	seq           uint64
+	manifest      protocol.Manifest
 }
 
 type rec struct {
@@ -402,10 +403,25 @@ func (c *Conn) Changes(ctx context.Context, since uint64, limit int) (*protocol.
 	if len(all) > 0 {
 		resp.Next = all[len(all)-1].Seq
 	}
+	if !resp.More && u.manifest.Version > 0 {
+		m := u.manifest
+		m.Blob = slices.Clone(m.Blob)
+		resp.Manifest = &m
+	}
 	return resp, nil
 }
 
-// Batch applies put/delete operations with revision checks.
+// Manifest returns the user's manifest (version 0 when none).
+func (s *Server) Manifest(username string) protocol.Manifest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.users[username].manifest
+	m.Blob = slices.Clone(m.Blob)
+	return m
+}
+
+// Batch applies put/delete operations with revision checks; with a
+// manifest, atomically with its compare-and-swap (SPEC §7.3).
 func (c *Conn) Batch(ctx context.Context, req protocol.BatchRequest) (*protocol.BatchResponse, error) {
 	u, err := c.authed()
 	if err != nil {
@@ -415,7 +431,10 @@ func (c *Conn) Batch(ctx context.Context, req protocol.BatchRequest) (*protocol.
 	if len(req.Ops) > protocol.MaxBatchOps {
 		return nil, &protocol.APIError{Status: 413, Code: protocol.CodeTooLarge}
 	}
-	resp := &protocol.BatchResponse{}
+	if req.Manifest != nil {
+		return c.s.atomic(u, req), nil
+	}
+	resp := &protocol.BatchResponse{Applied: true}
 	for _, op := range req.Ops {
 		cur := u.notes[op.ID]
 		var curRev uint64
@@ -443,4 +462,50 @@ func (c *Conn) Batch(ctx context.Context, req protocol.BatchRequest) (*protocol.
 		resp.Results = append(resp.Results, protocol.BatchResult{ID: op.ID, Status: protocol.StatusOK, Rev: r.rev, Seq: r.seq})
 	}
 	return resp, nil
+}
+
+// atomic applies an atomic batch: every op and the manifest, or nothing.
+func (s *Server) atomic(u *user, req protocol.BatchRequest) *protocol.BatchResponse {
+	resp := &protocol.BatchResponse{Results: make([]protocol.BatchResult, len(req.Ops))}
+	refused := req.Manifest.BaseVersion != u.manifest.Version
+	for i, op := range req.Ops {
+		resp.Results[i] = protocol.BatchResult{ID: op.ID, Status: protocol.StatusOK}
+		cur := u.notes[op.ID]
+		var curRev uint64
+		if cur != nil {
+			curRev = cur.rev
+		}
+		if op.BaseRev != curRev {
+			c := protocol.Change{ID: op.ID, Deleted: true}
+			if cur != nil {
+				c = s.change(op.ID, cur)
+			}
+			resp.Results[i] = protocol.BatchResult{ID: op.ID, Status: protocol.StatusConflict, Current: &c}
+			refused = true
+		}
+	}
+	if refused {
+		m := u.manifest
+		m.Blob = slices.Clone(m.Blob)
+		resp.Manifest = &m
+		return resp
+	}
+	for i, op := range req.Ops {
+		var curRev uint64
+		if cur := u.notes[op.ID]; cur != nil {
+			curRev = cur.rev
+		}
+		u.seq++
+		r := &rec{rev: curRev + 1, seq: u.seq}
+		if op.Op == protocol.OpDelete {
+			r.deleted = true
+		} else {
+			r.blob = slices.Clone(op.Blob)
+		}
+		u.notes[op.ID] = r
+		resp.Results[i].Rev, resp.Results[i].Seq = r.rev, r.seq
+	}
+	u.manifest = protocol.Manifest{Version: req.Manifest.BaseVersion + 1, Blob: slices.Clone(req.Manifest.Blob)}
+	resp.Applied = true
+	return resp
 }

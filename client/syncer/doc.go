@@ -1,7 +1,10 @@
-// Package syncer is Cipherleaf's offline-first sync engine: it pushes the
-// vault's pending queue in batches, pulls the change feed page by page, and
-// resolves conflicts without losing an edit (three-way merge against the last
-// synced revision, else a conflicted copy; an edit beats a delete). It
-// refuses a page that rolls a note back below a revision already seen or
-// holds a blob that fails to open, leaving the vault untouched (SPEC §8).
+// Package syncer is Cipherleaf's offline-first sync engine: it pulls the
+// change feed page by page and checks it against the tamper-evident manifest
+// (SPEC §10.6) before applying anything, then pushes the vault's pending
+// queue as atomic batches that carry the next manifest (§10.5), and resolves
+// conflicts without losing an edit (three-way merge against the last synced
+// revision, else a conflicted copy; an edit beats a delete). Any sign of a
+// misbehaving server — a blob that fails to open, a rollback, a dropped,
+// swapped or replayed note, a manifest rolled back or forked — stops the sync
+// with a *manifest.Detection and leaves the vault untouched (SPEC §8).
 package syncer

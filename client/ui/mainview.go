@@ -63,7 +63,7 @@ func (u *UI) newMainView() *mainView {
 	brand := container.NewHBox(widget.NewIcon(leafIcon()), subheading("Cipherleaf"))
 	toolbar := container.NewVBox(
 		container.NewBorder(nil, nil, brand, container.NewHBox(m.newBt, m.syncBt, layout.NewSpacer(), m.lockBt, m.settingsBt)),
-		widget.NewSeparator())
+		widget.NewSeparator(), m.status.banner)
 
 	m.split = container.NewHSplit(withMinSize(sidebarWidth, 0, m.list.content), m.editor.content)
 	m.split.Offset = 0 // the sidebar at its minimum width; the user may drag it wider

@@ -2,14 +2,17 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/client/manifest"
 	"cipherleaf.dev/shared/note"
 )
 
@@ -361,4 +364,38 @@ func tapKeep(h *harness, i int) {
 	}
 	test.Tap(keeps[i])
 	h.wait()
+}
+
+func TestTamperDetectionShowsRedBanner(t *testing.T) {
+	h, api, _ := unlocked(t, Options{})
+	m := h.u.main
+	if m.status.banner.Visible() {
+		t.Fatal("banner visible before any detection")
+	}
+	api.setFail("Sync", fmt.Errorf("sync: %w", manifest.Detect(manifest.ErrFork, "two different manifests of version 4")))
+	m.syncNow()
+	h.wait()
+	want := "Sync stopped: the server is showing your devices different histories (a fork). Your notes on this device are untouched."
+	if !m.status.banner.Visible() || m.status.bannerText.String() != want {
+		t.Fatalf("banner visible %t, text %q; want %q", m.status.banner.Visible(), m.status.bannerText.String(), want)
+	}
+	if m.status.bannerBg.FillColor != theme.Color(theme.ColorNameError) {
+		t.Errorf("banner colour %v, want the error colour", m.status.bannerBg.FillColor)
+	}
+	h.mustShow("different histories (a fork)")
+
+	// A plain failure is no detection: the banner stays from before until a
+	// sync succeeds, and an offline error alone never raises it.
+	api.setFail("Sync", nil)
+	m.syncNow()
+	h.wait()
+	if m.status.banner.Visible() {
+		t.Error("banner still visible after a successful sync")
+	}
+	api.setFail("Sync", fmt.Errorf("sync: %w", core.ErrOffline))
+	m.syncNow()
+	h.wait()
+	if m.status.banner.Visible() {
+		t.Error("banner shown for an offline error")
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -65,7 +66,10 @@ func describeStatus(s core.SyncStatus, now time.Time) statusView {
 		return statusView{Kind: kindOffline, Text: "Offline — will retry" + waiting}
 	case core.StateError:
 		text := "Sync stopped"
-		if s.Err != nil {
+		switch {
+		case core.IsTamperDetection(s.Err):
+			text = words(s.Err) // already "Sync stopped: <what was detected>"
+		case s.Err != nil:
 			text += ": " + words(s.Err)
 		}
 		return statusView{Kind: kindError, Text: text, Retry: true}
@@ -95,6 +99,13 @@ type statusBar struct {
 	save    *widget.Label
 	content fyne.CanvasObject
 	view    statusView
+
+	// banner is the red warning the main view shows at its top while the
+	// last sync detected a misbehaving server (SPEC §10.6): it names what was
+	// detected and stays until a sync succeeds.
+	banner     *fyne.Container
+	bannerBg   *canvas.Rectangle
+	bannerText *widget.RichText
 }
 
 func newStatusBar(now func() time.Time, onRetry func()) *statusBar {
@@ -117,11 +128,34 @@ func newStatusBar(now func() time.Time, onRetry func()) *statusBar {
 	left := container.NewHBox(container.NewStack(b.icon, b.spinner))
 	right := container.NewHBox(container.NewCenter(b.barBox), b.retry, b.save)
 	b.content = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, left, right, b.text))
+	b.bannerBg = canvas.NewRectangle(theme.Color(theme.ColorNameError))
+	b.bannerText = widget.NewRichText()
+	b.bannerText.Wrapping = fyne.TextWrapWord
+	b.banner = container.NewStack(b.bannerBg, container.NewBorder(nil, nil,
+		widget.NewIcon(theme.NewInvertedThemedResource(theme.ErrorIcon())), nil, b.bannerText))
+	b.banner.Hide()
 	return b
+}
+
+// setBanner shows the red banner for a detection, hides it once a sync
+// succeeds, and leaves it alone while one runs.
+func (b *statusBar) setBanner(s core.SyncStatus) {
+	switch {
+	case s.State == core.StateError && core.IsTamperDetection(s.Err):
+		b.bannerBg.FillColor = theme.Color(theme.ColorNameError)
+		b.bannerBg.Refresh()
+		b.bannerText.Segments = []widget.RichTextSegment{&widget.TextSegment{Text: words(s.Err),
+			Style: widget.RichTextStyle{ColorName: theme.ColorNameForegroundOnError, TextStyle: fyne.TextStyle{Bold: true}}}}
+		b.bannerText.Refresh()
+		b.banner.Show()
+	case s.State == core.StateSynced:
+		b.banner.Hide()
+	}
 }
 
 // set shows a sync status.
 func (b *statusBar) set(s core.SyncStatus) {
+	b.setBanner(s)
 	v := describeStatus(s, b.now())
 	b.view = v
 	b.text.SetText(v.Text)

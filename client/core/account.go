@@ -13,7 +13,8 @@ import (
 )
 
 // ErrRecoveryWrapUnknown means this device does not hold the bundle wrapped
-// by the recovery key, which a key rotation must republish.
+// by the recovery key. No operation needs it any more (a key rotation keeps
+// the server's recovery wrap, SPEC §3); it stays for front ends that test it.
 var ErrRecoveryWrapUnknown = errors.New("this device does not hold the recovery-wrapped key")
 
 // ErrUnsupported means the server's API offers no way to do this.
@@ -229,24 +230,23 @@ func (c *Core) Recover(ctx context.Context, in RecoverInput) error {
 	if err != nil {
 		return classify("recover", err)
 	}
-	// A key rotation after the recovery key was made left the newer keys in
-	// the successor: adopt them and republish every wrap.
-	if keys, err := r.Keys(ctx); err == nil && len(keys.Successor) > 0 {
-		for _, ak := range b {
-			nb, err := cryptobox.UnwrapBundle(&ak.Key, keys.Successor, cryptobox.PurposeRotation)
-			if err != nil || nb.Current().Gen <= b.Current().Gen {
-				continue
-			}
-			nwk, nrwk, _, err := wrapAll(dk, &rk, nb)
-			if err != nil {
-				return err
-			}
-			if err := r.PutKeys(ctx, protocol.KeysRequest{AuthKey: dk.Auth[:], WrappedKey: nwk, RecoveryWrappedKey: nrwk, Successor: keys.Successor}); err != nil {
-				return classify("recover rotated keys", err)
-			}
-			b, wk, rwk = nb, nwk, nrwk
-			break
+	// Key rotations after the recovery wrap was made left the newer keys in
+	// the successors: walk them forward (SPEC §3) and republish both wraps
+	// of the newest bundle.
+	keys, err := r.Keys(ctx)
+	if err != nil {
+		return classify("recover: fetch keys", err)
+	}
+	if nb := b.Follow(successorsOf(keys)); nb.Current().Gen > b.Current().Gen {
+		nwk, nrwk, _, err := wrapAll(dk, &rk, nb)
+		if err != nil {
+			return err
 		}
+		if err := r.PutKeys(ctx, protocol.KeysRequest{AuthKey: dk.Auth[:], WrappedKey: nwk, RecoveryWrappedKey: nrwk}); err != nil {
+			return classify("recover rotated keys", err)
+		}
+		b.Wipe()
+		b, wk, rwk = nb, nwk, nrwk
 	}
 	a := accountRow{ServerURL: in.ServerURL, Pin: in.Pin, Username: username, UserID: resp.UserID,
 		SessionID: resp.SessionID, KDF: kdf, WrappedKey: wk, RecoveryWrappedKey: rwk,
@@ -326,16 +326,62 @@ func (c *Core) ChangePassword(ctx context.Context, oldPassword, newPassword []by
 	return nil
 }
 
-// NewRecoveryKey is not offered by API version 1: no endpoint replaces the
-// recovery auth key, so a new key could not authorize a reset.
+// NewRecoveryKey replaces the account's recovery key (PUT
+// /account/recovery) and returns the new one, to be shown once; the old
+// key stops working. This device keeps the new recovery wrap (SPEC §8), so
+// its encrypted backups open with the new key too.
 func (c *Core) NewRecoveryKey(ctx context.Context, password []byte) (string, error) {
 	dk, b, _, err := c.checkPassword(password)
 	if err != nil {
 		return "", fmt.Errorf("new recovery key: %w", err)
 	}
-	dk.Wipe()
-	b.Wipe()
-	return "", fmt.Errorf("new recovery key: %w", ErrUnsupported)
+	defer dk.Wipe()
+	defer b.Wipe()
+	r, err := c.client()
+	if err != nil {
+		return "", err
+	}
+	// Wrap the newest bundle: another device may have rotated since this
+	// one last synced.
+	keys, err := r.Keys(ctx)
+	if err != nil {
+		return "", classify("new recovery key", err)
+	}
+	if nb := b.Follow(successorsOf(keys)); nb.Current().Gen > b.Current().Gen {
+		defer nb.Wipe()
+		b = nb
+	}
+	rk, err := cryptobox.NewRecoveryKey()
+	if err != nil {
+		return "", err
+	}
+	defer rk.Wipe()
+	rwkKey, err := rk.WrapKey()
+	if err != nil {
+		return "", err
+	}
+	defer clear(rwkKey[:])
+	rwk, err := cryptobox.WrapBundle(rwkKey, b, cryptobox.PurposeRecovery)
+	if err != nil {
+		return "", err
+	}
+	rauth, err := rk.AuthKey()
+	if err != nil {
+		return "", err
+	}
+	defer clear(rauth[:])
+	err = r.SetRecovery(ctx, protocol.RecoveryKeyRequest{AuthKey: dk.Auth[:], RecoveryWrappedKey: rwk, RecoveryAuthKey: rauth[:]})
+	if isCode(err, protocol.CodeUnauthorized) {
+		return "", fmt.Errorf("new recovery key: %w", ErrWrongPassword)
+	}
+	if err != nil {
+		return "", classify("new recovery key", err)
+	}
+	if err := c.updateAccount(ctx, func(x *accountRow) error { x.RecoveryWrappedKey = rwk; return nil }); err != nil {
+		return "", fmt.Errorf("new recovery key: store recovery wrap: %w", err)
+	}
+	c.log.Info("recovery key replaced")
+	return rk.String(), nil
 }
 
 // Sessions lists the account's signed-in devices.
@@ -399,7 +445,10 @@ func (c *Core) DeleteAccount(ctx context.Context, password []byte) error {
 }
 
 // wipe deletes the vault files and the keyring entry and starts an empty
-// vault in their place.
+// vault in their place. Running syncs (auto-sync included) are cancelled
+// and waited for, and keyMu is held until the new vault is in place: a
+// sync still reading the old vault while it is closed would, on finishing,
+// make SQLite delete the new vault's write-ahead log.
 func (c *Core) wipe(ctx context.Context) error {
 	user, err := c.keyringUser()
 	if err != nil {
@@ -408,7 +457,24 @@ func (c *Core) wipe(ctx context.Context) error {
 	if err := c.cfg.Keyring.Delete(keyringService, user); err != nil {
 		return err
 	}
-	c.Lock()
+	c.cancelSyncs()
+	c.keyMu.Lock()
+	wasOpen := c.dropKeys()
+	err = c.replaceVault(ctx)
+	c.keyMu.Unlock()
+	if wasOpen {
+		c.events.publish(Event{Kind: EventLocked, Status: c.Status()})
+	}
+	if err != nil {
+		return err
+	}
+	c.events.publish(Event{Kind: EventNotesChanged, Status: c.Status()})
+	return nil
+}
+
+// replaceVault closes the vault, deletes its files and opens an empty one
+// at the same path. The caller holds keyMu for writing.
+func (c *Core) replaceVault(ctx context.Context) error {
 	path := c.v.Path()
 	if err := c.v.Close(); err != nil {
 		return err
@@ -426,6 +492,5 @@ func (c *Core) wipe(ctx context.Context) error {
 	c.v, c.acct, c.remote, c.engine = v, nil, nil, nil
 	c.status = SyncStatus{}
 	c.mu.Unlock()
-	c.events.publish(Event{Kind: EventNotesChanged, Status: c.Status()})
 	return nil
 }

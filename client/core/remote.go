@@ -26,6 +26,7 @@ type Remote interface {
 	RevokeOtherSessions(ctx context.Context) error
 	ChangePassword(ctx context.Context, req protocol.PasswordRequest) error
 	PutKeys(ctx context.Context, req protocol.KeysRequest) error
+	SetRecovery(ctx context.Context, req protocol.RecoveryKeyRequest) error
 	DeleteAccount(ctx context.Context, req protocol.DeleteAccountRequest) error
 }
 

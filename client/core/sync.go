@@ -196,53 +196,6 @@ func (c *Core) StartAutoSync(ctx context.Context, every time.Duration) {
 	}()
 }
 
-// RotateKey makes a new account key, publishes it (and the successor other
-// devices open with the old key), then re-seals every note under it as
-// pending writes. Resumable: the work left is the set of envelopes still
-// under an older generation; the app stays usable meanwhile.
-func (c *Core) RotateKey(ctx context.Context) error {
-	c.keyMu.RLock()
-	defer c.keyMu.RUnlock()
-	c.mu.RLock()
-	b, dk, a := c.bundle, c.derived, c.acct
-	c.mu.RUnlock()
-	if b == nil {
-		return ErrLocked
-	}
-	if dk == nil {
-		return fmt.Errorf("rotate key: %w", ErrPasswordNeeded)
-	}
-	if a.RecoveryWrappedKey == nil {
-		return fmt.Errorf("rotate key: %w", ErrRecoveryWrapUnknown)
-	}
-	nb, err := b.Rotate()
-	if err != nil {
-		return fmt.Errorf("rotate key: %w", err)
-	}
-	wk, err := cryptobox.WrapBundle(&dk.KEK, nb, cryptobox.PurposePassword)
-	if err != nil {
-		return err
-	}
-	cur := b.Current()
-	successor, err := cryptobox.WrapBundle(&cur.Key, nb, cryptobox.PurposeRotation)
-	if err != nil {
-		return err
-	}
-	r, err := c.client()
-	if err != nil {
-		return err
-	}
-	if err := r.PutKeys(ctx, protocol.KeysRequest{AuthKey: dk.Auth[:], WrappedKey: wk,
-		RecoveryWrappedKey: a.RecoveryWrappedKey, Successor: successor}); err != nil {
-		return classify("rotate key", err)
-	}
-	if err := c.adoptBundle(ctx, &protocol.KeysResponse{WrappedKey: wk}, nb); err != nil {
-		return err
-	}
-	c.log.Info("rotated account key", "gen", nb.Current().Gen)
-	return c.resumeRotation(ctx)
-}
-
 // resumeRotation re-seals, in small transactions, every live note still
 // under an older key generation than the current one: the rest of a
 // rotation interrupted by a crash, or notes another device wrote before it

@@ -167,14 +167,29 @@ func (c *Core) updateAccount(ctx context.Context, fn func(a *accountRow) error) 
 // Lock drops every decrypted note and key from memory. Running syncs are
 // cancelled first; their committed work stays.
 func (c *Core) Lock() {
+	c.cancelSyncs()
+	c.keyMu.Lock()
+	wasOpen := c.dropKeys()
+	c.keyMu.Unlock()
+	if wasOpen {
+		c.events.publish(Event{Kind: EventLocked, Status: c.Status()})
+	}
+}
+
+// cancelSyncs cancels every running sync (they then release keyMu).
+func (c *Core) cancelSyncs() {
 	c.mu.Lock()
 	for _, cancel := range c.cancels {
 		cancel()
 	}
 	c.mu.Unlock()
-	c.keyMu.Lock()
-	defer c.keyMu.Unlock()
+}
+
+// dropKeys wipes the keys and decrypted notes; the caller holds keyMu for
+// writing. It reports whether they were open.
+func (c *Core) dropKeys() bool {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	wasOpen := c.bundle != nil
 	if c.bundle != nil {
 		c.bundle.Wipe()
@@ -185,10 +200,7 @@ func (c *Core) Lock() {
 	c.bundle, c.derived, c.engine = nil, nil, nil
 	c.notes = map[string]*entry{}
 	c.index.Clear()
-	c.mu.Unlock()
-	if wasOpen {
-		c.events.publish(Event{Kind: EventLocked, Status: c.Status()})
-	}
+	return wasOpen
 }
 
 // open installs the bundle, decrypts every note into memory and prepares

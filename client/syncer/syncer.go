@@ -145,35 +145,29 @@ func (e *Engine) open(ctx context.Context, c protocol.Change) (*note.Note, error
 	return n, err
 }
 
-// adoptSuccessor fetches GET /account/keys and opens the successor bundle
-// with any key this device holds (SPEC §3).
+// adoptSuccessor fetches GET /account/keys and walks the rotation
+// successors forward from the bundle this device holds, however many
+// rotations it missed (SPEC §3).
 func (e *Engine) adoptSuccessor(ctx context.Context) error {
 	keys, err := e.cfg.Remote.Keys(ctx)
 	if err != nil {
 		return fmt.Errorf("fetch account keys: %w", err)
 	}
-	if len(keys.Successor) == 0 {
-		return ErrUnknownKey
+	succ := keys.Successors
+	if len(succ) == 0 && len(keys.Successor) > 0 {
+		succ = [][]byte{keys.Successor} // a server that keeps only the newest
 	}
-	if e.cfg.Codec.Bundle() == nil {
+	cur := e.cfg.Codec.Bundle()
+	if cur == nil {
 		return ErrLocked
 	}
-	for _, ak := range e.cfg.Codec.Bundle() {
-		b, err := cryptobox.UnwrapBundle(&ak.Key, keys.Successor, cryptobox.PurposeRotation)
-		if err != nil {
-			continue
-		}
-		if b.Current().Gen <= e.cfg.Codec.Bundle().Current().Gen {
-			return ErrUnknownKey
-		}
-		if e.cfg.Rotated == nil {
-			return ErrUnknownKey
-		}
-		if err := e.cfg.Rotated(ctx, keys, b); err != nil {
-			return fmt.Errorf("adopt rotated key: %w", err)
-		}
-		e.cfg.Logger.Info("adopted rotated account key", "gen", b.Current().Gen)
-		return nil
+	b := cur.Follow(succ)
+	if b.Current().Gen <= cur.Current().Gen || e.cfg.Rotated == nil {
+		return ErrUnknownKey
 	}
-	return ErrUnknownKey
+	if err := e.cfg.Rotated(ctx, keys, b); err != nil {
+		return fmt.Errorf("adopt rotated key: %w", err)
+	}
+	e.cfg.Logger.Info("adopted rotated account key", "gen", b.Current().Gen)
+	return nil
 }

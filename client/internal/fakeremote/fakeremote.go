@@ -32,13 +32,14 @@ type Server struct {
 }
 
 type user struct {
-	id, name      string
-	auth, rauth   []byte
-	kdf           protocol.KDF
-	wk, rwk, succ []byte
-	notes         map[string]*rec
-	seq           uint64
-	manifest      protocol.Manifest
+	id, name    string
+	auth, rauth []byte
+	kdf         protocol.KDF
+	wk, rwk     []byte
+	succs       [][]byte // every rotation successor, oldest first
+	notes       map[string]*rec
+	seq         uint64
+	manifest    protocol.Manifest
 }
 
 type rec struct {
@@ -334,17 +335,26 @@ func (c *Conn) ChangePassword(ctx context.Context, req protocol.PasswordRequest)
 	return nil
 }
 
-// Keys returns the wrapped bundle and successor.
+// Keys returns the wrapped bundle and every successor.
 func (c *Conn) Keys(ctx context.Context) (*protocol.KeysResponse, error) {
 	u, err := c.authed()
 	if err != nil {
 		return nil, err
 	}
 	defer c.s.mu.Unlock()
-	return &protocol.KeysResponse{KDF: u.kdf, WrappedKey: u.wk, Successor: u.succ}, nil
+	resp := &protocol.KeysResponse{KDF: u.kdf, WrappedKey: u.wk}
+	for _, s := range u.succs {
+		resp.Successors = append(resp.Successors, bytes.Clone(s))
+	}
+	if n := len(u.succs); n > 0 {
+		resp.Successor = bytes.Clone(u.succs[n-1])
+	}
+	return resp, nil
 }
 
-// PutKeys publishes a rotated bundle.
+// PutKeys publishes a rotated bundle: a recovery wrap replaces the old one
+// only when sent; a successor is appended (the newest
+// protocol.MaxSuccessors are kept).
 func (c *Conn) PutKeys(ctx context.Context, req protocol.KeysRequest) error {
 	u, err := c.authed()
 	if err != nil {
@@ -354,7 +364,30 @@ func (c *Conn) PutKeys(ctx context.Context, req protocol.KeysRequest) error {
 	if !bytes.Equal(u.auth, req.AuthKey) {
 		return errUnauthorized
 	}
-	u.wk, u.rwk, u.succ = bytes.Clone(req.WrappedKey), bytes.Clone(req.RecoveryWrappedKey), bytes.Clone(req.Successor)
+	u.wk = bytes.Clone(req.WrappedKey)
+	if req.RecoveryWrappedKey != nil {
+		u.rwk = bytes.Clone(req.RecoveryWrappedKey)
+	}
+	if req.Successor != nil {
+		u.succs = append(u.succs, bytes.Clone(req.Successor))
+		if n := len(u.succs); n > protocol.MaxSuccessors {
+			u.succs = u.succs[n-protocol.MaxSuccessors:]
+		}
+	}
+	return nil
+}
+
+// SetRecovery replaces the recovery key; the old one stops working.
+func (c *Conn) SetRecovery(ctx context.Context, req protocol.RecoveryKeyRequest) error {
+	u, err := c.authed()
+	if err != nil {
+		return err
+	}
+	defer c.s.mu.Unlock()
+	if !bytes.Equal(u.auth, req.AuthKey) {
+		return errUnauthorized
+	}
+	u.rauth, u.rwk = bytes.Clone(req.RecoveryAuthKey), bytes.Clone(req.RecoveryWrappedKey)
 	return nil
 }
 

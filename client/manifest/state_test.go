@@ -174,3 +174,43 @@ func TestNextAndRemember(t *testing.T) {
 		t.Fatalf("pull after a lost refused answer = %v, memory %+v", err, stale.mem)
 	}
 }
+
+// TestRekeyAndRestore: a state rebuilt from its stored hashes, or moved to
+// another key generation and back, digests exactly as one built from blobs.
+func TestRekeyAndRestore(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	b1, err := cryptobox.NewBundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2, err := b1.Rotate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d1, _ := DigesterFor(b2, b1.Current().Gen)
+	d2, _ := DigesterFor(b2, b2.Current().Gen)
+	st := NewState(d1, b1.Current().Gen)
+	var stored []HashedNote
+	for i := range 20 {
+		id := newID(rng)
+		if err := st.Apply(id, uint64(i+1), i%5 == 0, map[bool][]byte{true: nil, false: newBlob(rng)}[i%5 == 0]); err != nil {
+			t.Fatal(err)
+		}
+		n, _ := st.Get(id)
+		stored = append(stored, n)
+	}
+	restored := NewState(d1, b1.Current().Gen)
+	if err := restored.Restore(stored); err != nil || restored.Digest() != st.Digest() || restored.Count() != st.Count() {
+		t.Fatalf("Restore: %v; digest equal %t", err, restored.Digest() == st.Digest())
+	}
+	moved := st.Clone()
+	if err := moved.Rekey(d2, b2.Current().Gen); err != nil || moved.Digest() == st.Digest() || moved.Generation() != b2.Current().Gen {
+		t.Fatalf("Rekey to generation 2: %v; digest changed %t", err, moved.Digest() != st.Digest())
+	}
+	if err := moved.Rekey(d1, b1.Current().Gen); err != nil || moved.Digest() != st.Digest() {
+		t.Fatalf("Rekey back: %v; digest equal %t", err, moved.Digest() == st.Digest())
+	}
+	if err := restored.Restore(append(stored, stored[0])); err == nil {
+		t.Error("Restore with a duplicated id succeeded")
+	}
+}

@@ -13,14 +13,35 @@ import (
 	"cipherleaf.dev/shared/protocol"
 )
 
-// pull reads the change feed since the cursor to its end, page by page
-// (the next page in flight while one is opened), decrypting every new blob
-// and applying every change to a copy of the manifest view, then verifies
-// the manifest of the last page (SPEC §10.6). Only then are the pages
-// applied to the vault, one transaction per page with the cursor and the
-// server view, the last one with the manifest memory. A detection leaves
-// the vault untouched.
+// errNeedKeys stops a pull that met a key generation this device lacks:
+// fetching the keys writes to the vault, so it happens outside the pull's
+// transaction, and the pull starts again.
+var errNeedKeys = errors.New("pull needs the account keys")
+
+// pull reads the change feed since the cursor and applies it, verified,
+// retrying once after fetching the account keys when a key rotation needs it.
 func (e *Engine) pull(ctx context.Context, rep *Report) error {
+	e.adopted = false
+	for {
+		err := e.pullOnce(ctx, rep)
+		if !errors.Is(err, errNeedKeys) || e.adopted {
+			return err
+		}
+		if err := e.adoptSuccessor(ctx); err != nil {
+			return fmt.Errorf("pull changes: %w", err)
+		}
+		e.adopted = true
+	}
+}
+
+// pullOnce reads the change feed since the cursor to its end and applies it
+// in one vault transaction that commits only if the manifest of the last
+// page verifies (SPEC §10.6). A producer fetches pages (the next one in
+// flight), decrypts every new blob and counts every change in a copy of
+// the manifest view; the transaction resolves each page against the local
+// rows as it arrives, then waits for the verdict. A detection rolls it all
+// back: the vault is untouched.
+func (e *Engine) pullOnce(ctx context.Context, rep *Report) error {
 	v, err := e.loadView(ctx)
 	if err != nil {
 		return err
@@ -36,19 +57,72 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	st := v.st.Clone()
-	since := cursor
+	pages := make(chan pulledPage, 2)
+	var verdict struct {
+		m   protocol.Manifest
+		err error
+	}
+	go func() {
+		defer close(pages)
+		verdict.m, verdict.err = e.produce(ctx, cursor, st, pages)
+	}()
+	var mem manifest.Memory
+	var p manifest.Payload
+	var ups []Update
+	pulled := 0
+	err = e.cfg.Vault.Update(ctx, func(tx *vault.Tx) error {
+		for pg := range pages {
+			u, err := e.applyPage(tx, pg, rep)
+			if err != nil {
+				cancel()
+				for range pages { // let the producer end
+				}
+				return err
+			}
+			ups = append(ups, u...)
+			pulled += len(pg.ts)
+		}
+		if verdict.err != nil {
+			return verdict.err
+		}
+		var err error
+		p, err = e.verify(v, st, verdict.m)
+		if err != nil {
+			return fmt.Errorf("pull changes: %w", err)
+		}
+		mem = manifest.Remember(v.mem, v.device, verdict.m, p)
+		blob, err := mem.MarshalBinary()
+		if err != nil {
+			return err
+		}
+		if err := tx.SetManifestMemory(blob); err != nil {
+			return err
+		}
+		tx.AfterCommit(func() { e.cfg.OnUpdate(ups) })
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	rep.Pulled += pulled
+	v.st, v.mem, v.cur, v.curP = st, mem, verdict.m, p
+	return nil
+}
+
+// produce fetches, checks, decrypts and counts the feed from since to its
+// end, sending each page on out, and returns the last page's manifest.
+func (e *Engine) produce(ctx context.Context, since uint64, st *manifest.State, out chan<- pulledPage) (protocol.Manifest, error) {
+	cursor := since
 	next := e.fetch(ctx, since)
-	var pages []pulledPage
-	var m protocol.Manifest
 	done := 0
 	for {
 		f := <-next
 		if f.err != nil {
-			return fmt.Errorf("pull changes: %w", f.err)
+			return protocol.Manifest{}, fmt.Errorf("pull changes: %w", f.err)
 		}
 		page := f.page
 		if err := checkPage(*page); err != nil {
-			return err
+			return protocol.Manifest{}, err
 		}
 		// Fetch the next page while this one is decrypted.
 		more := page.More && len(page.Changes) > 0
@@ -57,50 +131,42 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 		}
 		ts, err := e.openPage(ctx, page.Changes)
 		if err != nil {
-			return err
+			return protocol.Manifest{}, err
 		}
-		for _, c := range page.Changes {
+		ids := make([]string, len(page.Changes))
+		for i, c := range page.Changes {
 			if err := st.Apply(c.ID, c.Rev, c.Deleted, c.Blob); err != nil {
-				return fmt.Errorf("pull changes: %w", err)
+				return protocol.Manifest{}, fmt.Errorf("pull changes: %w", err)
 			}
+			ids[i] = c.ID
 		}
 		cursor = max(cursor, page.Next)
-		pages = append(pages, pulledPage{ts: ts, cursor: cursor})
+		pg := pulledPage{ts: ts, cursor: cursor, server: make([]vault.ServerNote, 0, len(ids))}
+		for _, id := range ids {
+			n, _ := st.Get(id)
+			pg.server = append(pg.server, vault.ServerNote{ID: id, Rev: n.Rev, Deleted: n.Deleted, BlobHash: n.Hash})
+		}
+		select {
+		case out <- pg:
+		case <-ctx.Done():
+			return protocol.Manifest{}, ctx.Err()
+		}
 		done += len(page.Changes)
 		e.cfg.Progress(done, 0)
 		if !more {
 			if page.Manifest != nil {
-				m = *page.Manifest
+				return *page.Manifest, nil
 			}
-			break
+			return protocol.Manifest{}, nil
 		}
 	}
-	p, err := e.verify(ctx, v, st, m)
-	if err != nil {
-		return fmt.Errorf("pull changes: %w", err)
-	}
-	mem := manifest.Remember(v.mem, v.device, m, p)
-	memBlob, err := mem.MarshalBinary()
-	if err != nil {
-		return err
-	}
-	for i, pg := range pages {
-		var last []byte
-		if i == len(pages)-1 {
-			last = memBlob
-		}
-		if err := e.applyPage(ctx, pg, st, last, rep); err != nil {
-			return err
-		}
-	}
-	v.st, v.mem, v.cur, v.curP = st, mem, m, p
-	return nil
 }
 
 // pulledPage is a page opened and counted, waiting for the verdict.
 type pulledPage struct {
 	ts     []theirs
-	cursor uint64 // the cursor once it is applied
+	server []vault.ServerNote // the view's state of its notes
+	cursor uint64             // the cursor once it is applied
 }
 
 type fetched struct {
@@ -118,53 +184,40 @@ func (e *Engine) fetch(ctx context.Context, since uint64) <-chan fetched {
 	return ch
 }
 
-// applyPage applies a verified page with its cursor and the server view of
-// its notes in one transaction; memBlob, when set, is stored with it.
-func (e *Engine) applyPage(ctx context.Context, pg pulledPage, st *manifest.State, memBlob []byte, rep *Report) error {
-	var ups []Update
-	err := e.cfg.Vault.Update(ctx, func(tx *vault.Tx) error {
-		rows, err := loadRows(tx, pg.ts)
-		if err != nil {
-			return err
-		}
-		ids := make([]string, len(pg.ts))
-		for i, t := range pg.ts {
-			ids[i] = t.c.ID
-			local, exists, err := rows.get(tx, t.c.ID)
-			if err != nil {
-				return err
-			}
-			u, err := e.resolve(tx, local, exists, t, rep)
-			if err != nil {
-				return err
-			}
-			ups = append(ups, u...)
-		}
-		if err := putServerNotes(tx, st, ids); err != nil {
-			return err
-		}
-		cur, err := tx.Cursor()
-		if err != nil {
-			return err
-		}
-		if pg.cursor > cur {
-			if err := tx.SetCursor(pg.cursor); err != nil {
-				return err
-			}
-		}
-		if memBlob != nil {
-			if err := tx.SetManifestMemory(memBlob); err != nil {
-				return err
-			}
-		}
-		tx.AfterCommit(func() { e.cfg.OnUpdate(ups) })
-		return nil
-	})
+// applyPage resolves a page against the local rows inside the pull's
+// transaction and records its cursor and server view.
+func (e *Engine) applyPage(tx *vault.Tx, pg pulledPage, rep *Report) ([]Update, error) {
+	rows, err := loadRows(tx, pg.ts)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	rep.Pulled += len(pg.ts)
-	return nil
+	var ups []Update
+	for _, t := range pg.ts {
+		local, exists, err := rows.get(tx, t.c.ID)
+		if err != nil {
+			return nil, err
+		}
+		u, err := e.resolve(tx, local, exists, t, rep)
+		if err != nil {
+			return nil, err
+		}
+		ups = append(ups, u...)
+	}
+	for _, n := range pg.server {
+		if err := tx.PutServerNote(n); err != nil {
+			return nil, err
+		}
+	}
+	cur, err := tx.Cursor()
+	if err != nil {
+		return nil, err
+	}
+	if pg.cursor > cur {
+		if err := tx.SetCursor(pg.cursor); err != nil {
+			return nil, err
+		}
+	}
+	return ups, nil
 }
 
 // checkPage refuses a malformed change. A change at or below the cursor is
@@ -271,15 +324,10 @@ func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change, kno
 	for i, err := range errs {
 		switch {
 		case err == nil || errors.Is(err, ErrNewerFormat):
+		case errors.Is(err, cryptobox.ErrUnknownGeneration) && e.adopted:
+			return nil, fmt.Errorf("open note %s: %w", changes[i].ID, ErrUnknownKey)
 		case errors.Is(err, cryptobox.ErrUnknownGeneration):
-			n, err := e.open(ctx, changes[i])
-			if errors.Is(err, ErrTampered) {
-				return nil, manifest.Detect(ErrTampered, err.Error())
-			}
-			if err != nil && !errors.Is(err, ErrNewerFormat) {
-				return nil, err
-			}
-			ts[i].n = n
+			return nil, errNeedKeys
 		case errors.Is(err, ErrTampered):
 			return nil, manifest.Detect(ErrTampered, err.Error())
 		default:

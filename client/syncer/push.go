@@ -22,11 +22,13 @@ type sentBatch struct {
 }
 
 // push sends the pending queue as atomic batches, each carrying the manifest
-// that follows the previous one (SPEC §10.5): the view is the one verified
-// by the pull just before. A refused batch (a note or the manifest moved on)
-// ends the push with nothing applied; the next round pulls, merges and
-// tries again. A lost answer leaves the write among the pending ones of the
-// memory, which the next verified manifest settles.
+// that follows the previous one (SPEC §10.5), starting from the view
+// verified by the pull just before. The next batch is built on the state the
+// previous one will make and is in flight while that one's answer is
+// recorded: if the previous one is refused, so is it (its base version never
+// comes). A refused batch ends the push with nothing of it applied; the next
+// round pulls, merges and tries again. A lost answer leaves the write among
+// the pending ones of the memory, which the next verified manifest settles.
 func (e *Engine) push(ctx context.Context, rep *Report) error {
 	var rows []vault.Note
 	if err := e.cfg.Vault.View(ctx, func(tx *vault.Tx) error {
@@ -43,19 +45,100 @@ func (e *Engine) push(ctx context.Context, rep *Report) error {
 	if v == nil {
 		return fmt.Errorf("push changes: no verified manifest view")
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	total, done := len(rows), 0
+	spec := *v // the view once every batch sent so far is applied
+	var inflight <-chan sent
+	settle := func() (bool, error) {
+		if inflight == nil {
+			return true, nil
+		}
+		r := <-inflight
+		inflight = nil
+		applied, err := e.settle(ctx, v, r, rep)
+		if err == nil && applied {
+			done += len(r.sb.sent) + len(r.sb.localOnly)
+			e.cfg.Progress(done, total)
+		}
+		return applied, err
+	}
 	for len(rows) > 0 {
 		n := min(len(rows), e.cfg.BatchSize)
 		sb := build(rows[:n])
 		rows = rows[n:]
-		applied, err := e.pushBatch(ctx, v, sb, rep)
-		if err != nil || !applied {
+		var next <-chan sent
+		if len(sb.ops) > 0 {
+			st, w, err := e.nextWrite(&spec, sb.ops)
+			if err != nil {
+				return err
+			}
+			// Remember the write before sending it: a lost answer must not
+			// make our own manifest look like a fork on the next pull.
+			pending := v.mem.WithPending(w.Head())
+			if err := e.saveMemory(ctx, pending); err != nil {
+				return err
+			}
+			v.mem = pending
+			next = e.send(ctx, sb, spec.cur.Version, st, w)
+			spec.st, spec.cur, spec.curP = st, w.Manifest, w.Payload
+		} else {
+			ch := make(chan sent, 1)
+			ch <- sent{sb: sb}
+			next = ch
+		}
+		if applied, err := settle(); err != nil || !applied {
 			return err
 		}
-		done += n
-		e.cfg.Progress(done, total)
+		inflight = next
 	}
-	return nil
+	_, err := settle()
+	return err
+}
+
+// sent is one batch with the server's answer.
+type sent struct {
+	sb   sentBatch
+	st   *manifest.State // the view once it is applied; nil: no ops
+	w    manifest.Write
+	resp *protocol.BatchResponse
+	err  error
+}
+
+// send posts one atomic batch in the background.
+func (e *Engine) send(ctx context.Context, sb sentBatch, base uint64, st *manifest.State, w manifest.Write) <-chan sent {
+	ch := make(chan sent, 1)
+	go func() {
+		resp, err := e.cfg.Remote.Batch(ctx, protocol.BatchRequest{Ops: sb.ops,
+			Manifest: &protocol.PutManifestRequest{BaseVersion: base, Blob: w.Manifest.Blob}})
+		ch <- sent{sb: sb, st: st, w: w, resp: resp, err: err}
+	}()
+	return ch
+}
+
+// settle checks a batch's answer and records it if applied.
+func (e *Engine) settle(ctx context.Context, v *view, r sent, rep *Report) (bool, error) {
+	if r.st == nil {
+		return true, e.applyBatch(ctx, v, r.sb, nil, nil, manifest.Write{}, rep)
+	}
+	if r.err != nil {
+		return false, fmt.Errorf("push changes: %w", r.err)
+	}
+	if !r.resp.Applied {
+		// The write stays pending: this answer may come from a retry of a
+		// request that was applied. The next verified manifest settles it.
+		e.cfg.Logger.Debug("atomic batch refused", "ops", len(r.sb.ops), "version", r.w.Manifest.Version)
+		return false, nil
+	}
+	if len(r.resp.Results) != len(r.sb.ops) {
+		return false, fmt.Errorf("push changes: %d results for %d operations: %w", len(r.resp.Results), len(r.sb.ops), ErrBadResponse)
+	}
+	for i, res := range r.resp.Results {
+		if res.ID != r.sb.ops[i].ID || res.Status != protocol.StatusOK || res.Rev != r.sb.ops[i].BaseRev+1 {
+			return false, fmt.Errorf("push changes: result %d of an applied batch: %w", i, ErrBadResponse)
+		}
+	}
+	return true, e.applyBatch(ctx, v, r.sb, r.resp.Results, r.st, r.w, rep)
 }
 
 // build turns queued rows into batch operations.
@@ -74,45 +157,6 @@ func build(rows []vault.Note) sentBatch {
 		}
 	}
 	return sb
-}
-
-// pushBatch writes one batch with the next manifest and reports whether the
-// server applied it.
-func (e *Engine) pushBatch(ctx context.Context, v *view, sb sentBatch, rep *Report) (bool, error) {
-	if len(sb.ops) == 0 {
-		return true, e.applyBatch(ctx, v, sb, nil, nil, manifest.Write{}, rep)
-	}
-	st, w, err := e.nextWrite(v, sb.ops)
-	if err != nil {
-		return false, err
-	}
-	// Remember the write before sending it: a lost answer must not make our
-	// own manifest look like a fork on the next pull.
-	pending := v.mem.WithPending(w.Head())
-	if err := e.saveMemory(ctx, pending); err != nil {
-		return false, err
-	}
-	v.mem = pending
-	resp, err := e.cfg.Remote.Batch(ctx, protocol.BatchRequest{Ops: sb.ops,
-		Manifest: &protocol.PutManifestRequest{BaseVersion: v.cur.Version, Blob: w.Manifest.Blob}})
-	if err != nil {
-		return false, fmt.Errorf("push changes: %w", err)
-	}
-	if !resp.Applied {
-		// The write stays pending: this answer may come from a retry of a
-		// request that was applied. The next verified manifest settles it.
-		e.cfg.Logger.Debug("atomic batch refused", "ops", len(sb.ops), "base", v.cur.Version)
-		return false, nil
-	}
-	if len(resp.Results) != len(sb.ops) {
-		return false, fmt.Errorf("push changes: %d results for %d operations: %w", len(resp.Results), len(sb.ops), ErrBadResponse)
-	}
-	for i, res := range resp.Results {
-		if res.ID != sb.ops[i].ID || res.Status != protocol.StatusOK || res.Rev != sb.ops[i].BaseRev+1 {
-			return false, fmt.Errorf("push changes: result %d of an applied batch: %w", i, ErrBadResponse)
-		}
-	}
-	return true, e.applyBatch(ctx, v, sb, resp.Results, st, w, rep)
 }
 
 // nextWrite returns the view once every op is applied and the manifest
@@ -150,12 +194,19 @@ func (e *Engine) nextWrite(v *view, ops []protocol.BatchOp) (*manifest.State, ma
 }
 
 // applyBatch records an applied batch in one transaction: the pushed rows,
-// the server view of their notes and the new manifest memory.
+// the server view of their notes and the new manifest memory (which keeps
+// the pending writes of later batches still in flight).
 func (e *Engine) applyBatch(ctx context.Context, v *view, sb sentBatch, results []protocol.BatchResult, st *manifest.State, w manifest.Write, rep *Report) error {
 	var memBlob []byte
+	mem := w.Mem
 	if st != nil {
+		for _, q := range v.mem.Pending {
+			if q.Version > mem.HighestVersion {
+				mem = mem.WithPending(q)
+			}
+		}
 		var err error
-		if memBlob, err = w.Mem.MarshalBinary(); err != nil {
+		if memBlob, err = mem.MarshalBinary(); err != nil {
 			return err
 		}
 	}
@@ -213,7 +264,7 @@ func (e *Engine) applyBatch(ctx context.Context, v *view, sb sentBatch, results 
 		return err
 	}
 	if st != nil {
-		v.st, v.mem, v.cur, v.curP = st, w.Mem, w.Manifest, w.Payload
+		v.st, v.mem, v.cur, v.curP = st, mem, w.Manifest, w.Payload
 	}
 	return nil
 }

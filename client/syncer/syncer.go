@@ -2,7 +2,6 @@ package syncer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -56,6 +55,7 @@ type Engine struct {
 	// Owned by the running Sync.
 	view      *view                          // nil: read it from the vault
 	digesters map[uint32]*cryptobox.Digester // made during this Sync
+	adopted   bool                           // this pull already fetched the keys
 }
 
 // New returns an engine.
@@ -126,23 +126,6 @@ func (e *Engine) Sync(ctx context.Context) (rep Report, err error) {
 	}
 	e.cfg.Logger.Debug("sync done", "pushed", rep.Pushed, "pulled", rep.Pulled, "merged", rep.Merged, "conflicts", rep.Conflicts)
 	return rep, nil
-}
-
-// open decrypts a server change, fetching the key successor once when the
-// generation is unknown.
-func (e *Engine) open(ctx context.Context, c protocol.Change) (*note.Note, error) {
-	n, err := e.cfg.Codec.Open(c.ID, c.Rev, c.Blob)
-	if !errors.Is(err, cryptobox.ErrUnknownGeneration) {
-		return n, err
-	}
-	if err := e.adoptSuccessor(ctx); err != nil {
-		return nil, err
-	}
-	n, err = e.cfg.Codec.Open(c.ID, c.Rev, c.Blob)
-	if errors.Is(err, cryptobox.ErrUnknownGeneration) {
-		return nil, fmt.Errorf("open note %s: %w", c.ID, ErrUnknownKey)
-	}
-	return n, err
 }
 
 // adoptSuccessor fetches GET /account/keys and walks the rotation

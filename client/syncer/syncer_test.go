@@ -246,3 +246,60 @@ func TestMergeFields(t *testing.T) {
 		})
 	}
 }
+
+// lossy applies the next batch on the server but loses its answer: as an
+// error (a timeout) or as "not applied" (the answer to an automatic retry).
+type lossy struct {
+	Remote
+	mode string // "error", "refused" or "" once used
+}
+
+func (r *lossy) Batch(ctx context.Context, req protocol.BatchRequest) (*protocol.BatchResponse, error) {
+	resp, err := r.Remote.Batch(ctx, req)
+	switch r.mode {
+	case "error":
+		r.mode = ""
+		return nil, errors.New("connection reset after the request was sent")
+	case "refused":
+		r.mode = ""
+		return &protocol.BatchResponse{Results: resp.Results, Applied: false}, err
+	}
+	return resp, err
+}
+
+// TestLostAnswerIsNoFork: a write the server applied but whose answer was
+// lost stays a pending write of the manifest memory, so the next pull sees
+// this device's own head without alarm, and the note is not written twice.
+func TestLostAnswerIsNoFork(t *testing.T) {
+	for _, mode := range []string{"error", "refused"} {
+		t.Run(mode, func(t *testing.T) {
+			srv, uid, b := newServer(t)
+			l := &lossy{}
+			a := newSide(t, srv, uid, b, func(r Remote) Remote { l.Remote = r; return l })
+			c := newSide(t, srv, uid, b, nil)
+			a.put(t, id1, "first")
+			if _, err := a.e.Sync(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			a.put(t, id1, "second")
+			l.mode = mode
+			_, err := a.e.Sync(context.Background())
+			if mode == "error" && err == nil {
+				t.Fatal("Sync with a lost answer = nil, want the transport error")
+			}
+			if _, err := a.e.Sync(context.Background()); err != nil {
+				t.Fatalf("Sync after a lost answer = %v, want no alarm", err)
+			}
+			if _, err := c.e.Sync(context.Background()); err != nil {
+				t.Fatalf("other device: %v", err)
+			}
+			if n, _ := a.v.PendingCount(context.Background()); n != 0 {
+				t.Errorf("%d writes still pending", n)
+			}
+			rev, _, _, _ := srv.Note("user1", id1)
+			if rev != 2 || c.notes[id1].Body != "second" {
+				t.Errorf("server rev %d, other device sees %v; want rev 2 (no second write), body second", rev, c.notes[id1])
+			}
+		})
+	}
+}

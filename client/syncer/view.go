@@ -116,9 +116,9 @@ func (e *Engine) wipeDigesters() {
 // verify runs the §10.6 checks on the manifest of a completed pull against
 // st (the view with every pulled change applied). A manifest sealed under
 // another key generation re-digests st under it; one under a generation this
-// device lacks fetches the keys first.
-func (e *Engine) verify(ctx context.Context, v *view, st *manifest.State, m protocol.Manifest) (manifest.Payload, error) {
-	for range 4 {
+// device lacks is errNeedKeys (fetch the keys, pull again).
+func (e *Engine) verify(v *view, st *manifest.State, m protocol.Manifest) (manifest.Payload, error) {
+	for range 2 {
 		b := e.cfg.Codec.Bundle()
 		if b == nil {
 			return manifest.Payload{}, ErrLocked
@@ -138,13 +138,10 @@ func (e *Engine) verify(ctx context.Context, v *view, st *manifest.State, m prot
 				return manifest.Payload{}, err
 			}
 		case errors.Is(err, cryptobox.ErrUnknownGeneration):
-			err := e.adoptSuccessor(ctx)
-			if errors.Is(err, ErrUnknownKey) {
+			if e.adopted {
 				return manifest.Payload{}, manifest.Detect(manifest.ErrTamperedManifest, "sealed under a key generation the account never published")
 			}
-			if err != nil {
-				return manifest.Payload{}, err
-			}
+			return manifest.Payload{}, errNeedKeys
 		default:
 			return p, err
 		}

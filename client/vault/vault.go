@@ -8,12 +8,26 @@ import (
 	"net/url"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mattn/go-sqlite3"
 )
 
 // FileName is the vault's file name inside a profile folder.
 const FileName = "vault.db"
+
+// The vault's connections checkpoint the write-ahead log themselves only
+// past autoCheckpointPages (about 40 MiB); an Update that leaves more than
+// bgCheckpointBytes in it starts a passive checkpoint in the background, so
+// a large transaction (the first pull of an account) does not pay for
+// copying its pages to the main file before it returns.
+const (
+	driverName          = "sqlite3_cipherleaf"
+	autoCheckpointPages = 10000
+	bgCheckpointBytes   = 4 << 20
+)
+
+var registerDriver sync.Once
 
 // Vault is an open vault file. It is safe for concurrent use; write
 // transactions are serialized.
@@ -24,6 +38,9 @@ type Vault struct {
 
 	smu   sync.Mutex
 	stmts map[string]*sql.Stmt // prepared once per vault, reused by every Tx
+
+	ckpt atomic.Bool    // a background checkpoint is running
+	bg   sync.WaitGroup // background checkpoints, waited for by Close
 }
 
 // prepared returns the vault-wide prepared statement for query.
@@ -60,7 +77,13 @@ func Open(ctx context.Context, path string) (*Vault, error) {
 	q.Set("_foreign_keys", "on")
 	q.Set("_busy_timeout", "10000")
 	q.Set("_synchronous", "NORMAL")
-	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	registerDriver.Do(func() {
+		sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+			_, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", autoCheckpointPages), nil)
+			return err
+		}})
+	})
+	db, err := sql.Open(driverName, "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open vault: %w", err)
 	}
@@ -89,6 +112,7 @@ func (v *Vault) Path() string { return v.path }
 
 // Close closes the database.
 func (v *Vault) Close() error {
+	v.bg.Wait()
 	v.smu.Lock()
 	for _, s := range v.stmts {
 		s.Close()
@@ -127,10 +151,28 @@ func (v *Vault) Update(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit vault transaction: %w", err)
 	}
+	v.maybeCheckpoint()
 	for _, f := range tx.after {
 		f()
 	}
 	return nil
+}
+
+// maybeCheckpoint starts a passive checkpoint in the background when the
+// write-ahead log has grown past bgCheckpointBytes (one at a time).
+func (v *Vault) maybeCheckpoint() {
+	if fi, err := os.Stat(v.path + "-wal"); err != nil || fi.Size() < bgCheckpointBytes {
+		return
+	}
+	if !v.ckpt.CompareAndSwap(false, true) {
+		return
+	}
+	v.bg.Add(1)
+	go func() {
+		defer v.bg.Done()
+		defer v.ckpt.Store(false)
+		v.db.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+	}()
 }
 
 // View runs fn in one read transaction (a consistent snapshot).

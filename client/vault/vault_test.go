@@ -154,3 +154,78 @@ func TestNewID(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+func TestServerNotesMemoryAndDeviceID(t *testing.T) {
+	v, path := openTemp(t)
+	ctx := context.Background()
+	var dev string
+	n := ServerNote{ID: "11111111-1111-4111-8111-111111111111", Rev: 3, BlobHash: [32]byte{1, 2, 3}}
+	err := v.Update(ctx, func(tx *Tx) error {
+		var err error
+		if dev, err = tx.DeviceID(); err != nil {
+			return err
+		}
+		if m, err := tx.ManifestMemory(); err != nil || m != nil {
+			t.Errorf("ManifestMemory of a new vault = %q, %v; want nil", m, err)
+		}
+		if err := tx.PutServerNote(n); err != nil {
+			return err
+		}
+		n.Rev, n.Deleted = 4, true
+		if err := tx.PutServerNote(n); err != nil {
+			return err
+		}
+		return tx.SetManifestMemory([]byte(`{"x":1}`))
+	})
+	if err != nil || len(dev) != 36 {
+		t.Fatalf("Update: %v, device id %q", err, dev)
+	}
+	v.Close()
+	v2, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v2.Close()
+	v2.View(ctx, func(tx *Tx) error {
+		got, err := tx.ServerNotes()
+		if err != nil || len(got) != 1 || got[0] != n {
+			t.Errorf("ServerNotes = %+v, %v; want [%+v]", got, err, n)
+		}
+		if d, _ := tx.DeviceID(); d != dev {
+			t.Errorf("DeviceID after reopen = %q, want %q", d, dev)
+		}
+		if m, _ := tx.ManifestMemory(); string(m) != `{"x":1}` {
+			t.Errorf("ManifestMemory = %q", m)
+		}
+		return nil
+	})
+}
+
+// TestMigration2ResetsCursor: a version 1 vault reads the feed again to
+// build the server view.
+func TestMigration2ResetsCursor(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	ctx := context.Background()
+	v, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.db.Exec("DROP TABLE server_notes")
+	v.db.Exec("PRAGMA user_version = 1")
+	v.Update(ctx, func(tx *Tx) error { return tx.SetCursor(42) })
+	v.Close()
+	v, err = Open(ctx, path)
+	if err != nil {
+		t.Fatalf("migrate a version 1 vault: %v", err)
+	}
+	defer v.Close()
+	v.View(ctx, func(tx *Tx) error {
+		if c, _ := tx.Cursor(); c != 0 {
+			t.Errorf("cursor after migration 2 = %d, want 0", c)
+		}
+		if _, err := tx.ServerNotes(); err != nil {
+			t.Errorf("ServerNotes: %v", err)
+		}
+		return nil
+	})
+}

@@ -3,6 +3,8 @@ package core_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -44,7 +46,17 @@ var (
 // like a fork.
 func BenchmarkOneEdit10k(b *testing.B) {
 	f := fixture(b)
-	editorOnce.Do(func() { editorDir = copyDir(b, f.full) })
+	editorOnce.Do(func() {
+		// Outlives this run (b.TempDir would not): -count reuses it.
+		dir, err := os.MkdirTemp("", "cipherleaf-bench")
+		if err == nil {
+			editorDir = filepath.Join(dir, "editor")
+			err = os.CopyFS(editorDir, os.DirFS(f.full))
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	})
 	cr := &countingRemote{}
 	c, err := core.Open(core.Config{ProfileDir: editorDir, Policy: cryptobox.DefaultPolicy, NewParams: floorParams,
 		DeviceName: "bench", APITimeout: 30 * time.Second,

@@ -21,6 +21,9 @@ func Words(err error) string {
 	if IsTamperDetection(err) {
 		return detectionWords(err)
 	}
+	if w, ok := retryWords(err); ok {
+		return w
+	}
 	for _, w := range sentinelWords {
 		if errors.Is(err, w.err) {
 			return w.words
@@ -99,6 +102,17 @@ var sentinelWords = [...]sentinel{
 	{context.Canceled, "Cancelled."},
 }
 
+// retryWords tells how long to wait when the server asked for it (a 429's
+// Retry-After), also when the retries then ended on a network failure.
+func retryWords(err error) (string, bool) {
+	var ra interface{ RetryAfter() time.Duration }
+	if !errors.As(err, &ra) || ra.RetryAfter() <= 0 {
+		return "", false
+	}
+	secs := max(1, int(ra.RetryAfter().Round(time.Second)/time.Second))
+	return fmt.Sprintf("The server is busy. Try again in %d s.", secs), true
+}
+
 func apiWords(err error, ae *protocol.APIError) string {
 	switch ae.Code {
 	case protocol.CodeInvalidUsername:
@@ -118,10 +132,6 @@ func apiWords(err error, ae *protocol.APIError) string {
 	case protocol.CodeQuotaExceeded:
 		return "Your storage on the server is full. Delete some notes or ask the administrator for more space."
 	case protocol.CodeRateLimited:
-		var ra interface{ RetryAfter() time.Duration }
-		if errors.As(err, &ra) && ra.RetryAfter() > 0 {
-			return fmt.Sprintf("The server is busy. Try again in %d s.", int(ra.RetryAfter().Round(time.Second)/time.Second))
-		}
 		return "The server is busy. Try again in a minute."
 	case protocol.CodeInternal:
 		return "The server had a problem. Try again later; your notes are safe on this device."

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"cipherleaf.dev/client/apiclient"
 	"cipherleaf.dev/client/core"
@@ -21,6 +22,8 @@ func TestWords(t *testing.T) {
 		want string // a fragment of the sentence
 	}{
 		{"wrong password", fmt.Errorf("unlock: %w", core.ErrWrongPassword), "Wrong password"},
+		{"unreachable after a 429", fmt.Errorf("sync: %w: %w", core.ErrOffline, waitErr(7e9)), "Try again in 7 s"},
+		{"429 without Retry-After", &protocol.APIError{Status: 429, Code: protocol.CodeRateLimited}, "Try again in a minute"},
 		{"unreachable", fmt.Errorf("sync: %w: %w", core.ErrOffline, apiclient.ErrUnreachable), "can't be reached"},
 		{"certificate changed", core.ErrCertificateChanged, "certificate has changed"},
 		{"session expired", core.ErrSessionExpired, "Sign in again"},
@@ -66,3 +69,9 @@ func TestWords(t *testing.T) {
 		t.Error("Words(nil) is not empty")
 	}
 }
+
+// waitErr is an error that says how long to wait, like the API client's.
+type waitErr time.Duration
+
+func (w waitErr) Error() string             { return "rate limited" }
+func (w waitErr) RetryAfter() time.Duration { return time.Duration(w) }

@@ -106,6 +106,28 @@ func (a *app) passwd(ctx context.Context, args []string) error {
 	return nil
 }
 
+func (a *app) newRecoveryKey(ctx context.Context, args []string) error {
+	if _, err := positional(newFlagSet("recovery-key"), args, 0, ""); err != nil {
+		return err
+	}
+	pw, err := a.password()
+	if err != nil {
+		return err
+	}
+	defer clear(pw)
+	if err := a.unlockWith(pw); err != nil {
+		return err
+	}
+	rk, err := a.api.NewRecoveryKey(ctx, pw)
+	if err != nil {
+		return fmt.Errorf("new recovery key: %w", err)
+	}
+	fmt.Fprintln(a.stderr, recoveryWarning)
+	fmt.Fprintln(a.stdout, rk)
+	fmt.Fprintln(a.stderr, "The previous recovery key no longer works.")
+	return nil
+}
+
 func (a *app) rotateKey(ctx context.Context, args []string) error {
 	if _, err := positional(newFlagSet("rotate-key"), args, 0, ""); err != nil {
 		return err

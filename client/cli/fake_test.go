@@ -175,12 +175,14 @@ func (f *fakeCore) Search(q string) []core.NoteInfo {
 	return out
 }
 
-func (f *fakeCore) Conflicts() []core.NoteInfo                             { return nil }
-func (f *fakeCore) ResolveConflict(string, *note.Note) error               { return errors.New("not in the CLI") }
-func (f *fakeCore) Status() core.SyncStatus                                { return core.SyncStatus{Pending: f.pending} }
-func (f *fakeCore) StartAutoSync(context.Context, time.Duration)           {}
-func (f *fakeCore) Subscribe(func(core.Event)) (cancel func())             { return func() {} }
-func (f *fakeCore) NewRecoveryKey(context.Context, []byte) (string, error) { return "", nil }
+func (f *fakeCore) Conflicts() []core.NoteInfo                   { return nil }
+func (f *fakeCore) ResolveConflict(string, *note.Note) error     { return errors.New("not in the CLI") }
+func (f *fakeCore) Status() core.SyncStatus                      { return core.SyncStatus{Pending: f.pending} }
+func (f *fakeCore) StartAutoSync(context.Context, time.Duration) {}
+func (f *fakeCore) Subscribe(func(core.Event)) (cancel func())   { return func() {} }
+func (f *fakeCore) NewRecoveryKey(_ context.Context, pw []byte) (string, error) {
+	return "AAAAA-BBBBB", f.call("NewRecoveryKey %s", pw)
+}
 
 func (f *fakeCore) Sync(context.Context) (core.SyncReport, error) {
 	return f.report, f.call("Sync")

@@ -148,6 +148,10 @@ func TestCommands(t *testing.T) {
 			wantCalls: []string{"Unlock pw", "ChangePassword pw npw"}},
 		{name: "passwd wrong old", args: []string{"passwd"}, env: map[string]string{EnvPassword: "x", EnvNewPassword: "npw"},
 			fails: true, wantErr: core.Words(core.ErrWrongPassword), wantCalls: []string{"Unlock x"}},
+		{name: "recovery-key", args: []string{"recovery-key"}, env: pwEnv, wantOut: "AAAAA-BBBBB\n", wantErr: "no longer works",
+			wantCalls: []string{"Unlock pw", "NewRecoveryKey pw"}},
+		{name: "recovery-key wrong password", args: []string{"recovery-key"}, env: map[string]string{EnvPassword: "x"},
+			fails: true, wantErr: core.Words(core.ErrWrongPassword), wantCalls: []string{"Unlock x"}},
 		{name: "rotate-key", args: []string{"rotate-key"}, env: pwEnv, wantErr: "rotated", wantCalls: []string{"Unlock pw", "RotateKey"}},
 		{name: "sessions", args: []string{"sessions"}, env: pwEnv,
 			setup: func(f *fakeCore) {
@@ -267,7 +271,7 @@ func TestHelp(t *testing.T) {
 		if opened != "" {
 			t.Errorf("%v opened the profile %q", args, opened)
 		}
-		for _, cmd := range []string{"register", "login", "new", "list", "show", "edit", "rm", "search", "sync", "passwd", "recover", "rotate-key", "sessions", "logout", "export", "import"} {
+		for _, cmd := range []string{"register", "login", "new", "list", "show", "edit", "rm", "search", "sync", "passwd", "recover", "recovery-key", "rotate-key", "sessions", "logout", "export", "import"} {
 			if !strings.Contains(out, "\n  "+cmd+" ") {
 				t.Errorf("%v: help does not list %q", args, cmd)
 			}

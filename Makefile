@@ -21,7 +21,11 @@ all: build
 
 ## setup: install missing Debian packages (apt-get as root), else print what to install
 setup:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+	@if ! command -v dpkg >/dev/null; then \
+	  echo "setup: not a Debian system, nothing checked. Needed: Go 1.26, a C compiler (cgo), pkg-config,"; \
+	  echo "  OpenGL and X11 development headers on Linux (see https://docs.fyne.io/started/), Xvfb for screenshots."; \
+	  exit 0; fi; \
+	missing=""; for p in $(DEB_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then echo "setup: all system packages present"; exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

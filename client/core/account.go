@@ -242,7 +242,8 @@ func (c *Core) Recover(ctx context.Context, in RecoverInput) error {
 		if err != nil {
 			return err
 		}
-		if err := r.PutKeys(ctx, protocol.KeysRequest{AuthKey: dk.Auth[:], WrappedKey: nwk, RecoveryWrappedKey: nrwk}); err != nil {
+		g := nb.Current().Gen // a re-wrap of the current generation (SPEC §7.2)
+		if err := r.PutKeys(ctx, protocol.KeysRequest{AuthKey: dk.Auth[:], WrappedKey: nwk, RecoveryWrappedKey: nrwk, BaseGeneration: g, Generation: g}); err != nil {
 			return classify("recover rotated keys", err)
 		}
 		b.Wipe()

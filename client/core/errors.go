@@ -25,6 +25,7 @@ var (
 	ErrBadBackup          = errors.New("not a Cipherleaf backup, or damaged")
 	ErrNewerBackup        = errors.New("this backup needs a newer Cipherleaf")
 	ErrClosed             = errors.New("core is closed")
+	ErrKeyChanged         = errors.New("other devices kept changing the account key at the same time")
 
 	// ErrLocked: the vault is locked (no keys in memory).
 	ErrLocked = syncer.ErrLocked

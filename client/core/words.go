@@ -92,6 +92,7 @@ var sentinelWords = [...]sentinel{
 	{ErrNewerBackup, "This backup needs a newer Cipherleaf."},
 	{ErrBadBackup, "That file is not a Cipherleaf backup, or it is damaged."},
 	{ErrPasswordNeeded, "Unlock with your password (not the remembered device) to do this."},
+	{ErrKeyChanged, "Another device changed the account key at the same time. Try again in a moment."},
 	{ErrRecoveryWrapUnknown, "Do this on the device where the account was created or recovered."},
 	{ErrUnsupported, "This server does not support that yet."},
 	{protocol.ErrInvalidUsername, "Usernames are 3 to 64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit."},

@@ -82,7 +82,8 @@ func (a *api) handleGetKeys(c echo.Context) error {
 }
 
 // handlePutKeys answers PUT /account/keys: a rotated key bundle (SPEC §3).
-// Without a recovery wrap the stored one is kept; a successor is appended.
+// Without a recovery wrap the stored one is kept; a successor is appended
+// only if the request rotates from the current generation (SPEC §7.2).
 func (a *api) handlePutKeys(c echo.Context) error {
 	var req protocol.KeysRequest
 	if err := decode(c, &req); err != nil {
@@ -92,6 +93,7 @@ func (a *api) handlePutKeys(c echo.Context) error {
 		checkWrappedKey("wrapped_key", req.WrappedKey, false),
 		checkWrappedKey("recovery_wrapped_key", req.RecoveryWrappedKey, true),
 		checkWrappedKey("successor", req.Successor, true),
+		checkGenerations(req),
 	); err != nil {
 		return err
 	}
@@ -99,7 +101,8 @@ func (a *api) handlePutKeys(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	upd := store.KeyUpdate{WrappedKey: req.WrappedKey, RecoveryWrappedKey: req.RecoveryWrappedKey, AddSuccessor: req.Successor}
+	upd := store.KeyUpdate{WrappedKey: req.WrappedKey, RecoveryWrappedKey: req.RecoveryWrappedKey, AddSuccessor: req.Successor,
+		BaseGeneration: req.BaseGeneration, Generation: req.Generation}
 	if _, err := a.Store.UpdateKeys(c.Request().Context(), u.ID, upd, false, "", nil); err != nil {
 		return err
 	}
@@ -152,4 +155,24 @@ func (a *api) handleDeleteAccount(c echo.Context) error {
 	}
 	a.audit(c, evAccountDelete, true, slog.String("user", u.Username), slog.String("user_id", u.UID))
 	return c.NoContent(http.StatusNoContent)
+}
+
+// checkGenerations enforces SPEC §7.2: a successor needs generation =
+// base_generation + 1, a re-wrap generation = base_generation, and a
+// request without generations may not add a successor.
+func checkGenerations(req protocol.KeysRequest) error {
+	base, gen := req.BaseGeneration, req.Generation
+	switch {
+	case base == 0 && gen == 0:
+		if req.Successor != nil {
+			return badRequest("successor needs base_generation and generation")
+		}
+	case base == 0 || gen == 0:
+		return badRequest("base_generation and generation go together")
+	case req.Successor != nil && uint64(gen) != uint64(base)+1:
+		return badRequest("a rotation's generation must be base_generation + 1")
+	case req.Successor == nil && gen != base:
+		return badRequest("without a successor generation must be base_generation")
+	}
+	return nil
 }

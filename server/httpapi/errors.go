@@ -70,6 +70,8 @@ func errorResponse(err error) (status int, body any) {
 	case errors.As(err, &mconflict):
 		return http.StatusConflict, protocol.ManifestConflict{
 			Error: "the manifest changed on the server since your base version", Code: protocol.CodeConflict, Current: mconflict.Current}
+	case errors.Is(err, store.ErrKeyConflict):
+		return eb(http.StatusConflict, protocol.CodeConflict, "the account key changed on the server since your base generation")
 	case errors.Is(err, protocol.ErrInvalidUsername):
 		return eb(http.StatusBadRequest, protocol.CodeInvalidUsername, protocol.ErrInvalidUsername.Error())
 	case errors.Is(err, errBadRequest):

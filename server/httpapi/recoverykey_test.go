@@ -123,12 +123,12 @@ func TestKeysSuccessors(t *testing.T) {
 	if k := getKeys(); k.Successor != nil || k.Successors != nil {
 		t.Fatalf("keys of a new account = %+v, want no successor", k)
 	}
-	if r := en.do("PUT", "/api/v1/account/keys", a.AccessToken, protocol.KeysRequest{AuthKey: key(9), WrappedKey: wrapped(20), Successor: wrapped(21)}); r.status != 401 {
+	if r := en.do("PUT", "/api/v1/account/keys", a.AccessToken, protocol.KeysRequest{AuthKey: key(9), WrappedKey: wrapped(20), Successor: wrapped(21), BaseGeneration: 1, Generation: 2}); r.status != 401 {
 		t.Errorf("PUT /account/keys with a wrong auth key = %d, want 401", r.status)
 	}
 	for i, req := range []protocol.KeysRequest{
-		{AuthKey: key(1), WrappedKey: wrapped(20), Successor: wrapped(21)},
-		{AuthKey: key(1), WrappedKey: wrapped(22), Successor: wrapped(23)},
+		{AuthKey: key(1), WrappedKey: wrapped(20), Successor: wrapped(21), BaseGeneration: 1, Generation: 2},
+		{AuthKey: key(1), WrappedKey: wrapped(22), Successor: wrapped(23), BaseGeneration: 2, Generation: 3},
 		{AuthKey: key(1), WrappedKey: wrapped(24)}, // a re-wrap without rotation adds no successor
 	} {
 		if r := en.do("PUT", "/api/v1/account/keys", a.AccessToken, req); r.status != 204 {

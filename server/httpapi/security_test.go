@@ -171,7 +171,7 @@ func TestChangePassword(t *testing.T) {
 	if r := en.login("alice", key(8)); r.status != 200 {
 		t.Errorf("login with new key = %d", r.status)
 	}
-	put := protocol.KeysRequest{AuthKey: key(8), WrappedKey: wrapped(10), RecoveryWrappedKey: wrapped(11), Successor: wrapped(12)}
+	put := protocol.KeysRequest{AuthKey: key(8), WrappedKey: wrapped(10), RecoveryWrappedKey: wrapped(11), Successor: wrapped(12), BaseGeneration: 1, Generation: 2}
 	if r := en.do("PUT", "/api/v1/account/keys", a.AccessToken, put); r.status != 204 {
 		t.Fatalf("put keys = %d %s", r.status, r.body)
 	}

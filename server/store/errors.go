@@ -13,6 +13,9 @@ var (
 	ErrConflict      = errors.New("base revision is not current")
 	ErrQuotaExceeded = errors.New("storage quota exceeded")
 	ErrRefreshReused = errors.New("refresh token reused")
+	// ErrKeyConflict: a key update's base generation is not the account's
+	// current one (SPEC §3).
+	ErrKeyConflict = errors.New("base key generation is not current")
 )
 
 // ConflictError reports a stale note write and carries the current state.

@@ -120,3 +120,76 @@ func TestMigrateKeepsSuccessor(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateKeysGenerationRace: concurrent rotations from the same base
+// generation, as from devices rotating at once: exactly one wins, the
+// others get ErrKeyConflict and write nothing (SPEC §3).
+func TestUpdateKeysGenerationRace(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u, _ := newUser(t, s, "alice")
+	const n = 8
+	start := make(chan struct{})
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			<-start
+			upd := KeyUpdate{WrappedKey: fmt.Appendf(nil, "wk%d", i), AddSuccessor: fmt.Appendf(nil, "s%d", i), BaseGeneration: 1, Generation: 2}
+			_, err := s.UpdateKeys(ctx, u.ID, upd, false, "", nil)
+			errs <- err
+		}()
+	}
+	close(start)
+	wins := 0
+	for range n {
+		switch err := <-errs; {
+		case err == nil:
+			wins++
+		case !errors.Is(err, ErrKeyConflict):
+			t.Errorf("UpdateKeys = %v, want nil or ErrKeyConflict", err)
+		}
+	}
+	if wins != 1 {
+		t.Fatalf("%d of %d concurrent rotations from generation 1 won, want exactly 1", wins, n)
+	}
+	succ, err := s.Successors(ctx, u.ID)
+	if err != nil || len(succ) != 1 {
+		t.Fatalf("Successors = %q, %v; want exactly the winner's", succ, err)
+	}
+	got, err := s.UserByID(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "wk" + string(succ[0][1:]); string(got.WrappedKey) != want {
+		t.Errorf("wrapped key = %q, want the winner's %q", got.WrappedKey, want)
+	}
+	if g, err := s.KeyGeneration(ctx, u.ID); err != nil || g != 2 {
+		t.Errorf("KeyGeneration = %d, %v; want 2", g, err)
+	}
+}
+
+// TestUpdateKeysGenerationUnknown: an account from before key generations
+// were kept accepts the first stated generation and checks from then on.
+func TestUpdateKeysGenerationUnknown(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u, _ := newUser(t, s, "alice")
+	if _, err := s.w.ExecContext(ctx, `UPDATE users SET key_generation = NULL WHERE id = ?`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if g, err := s.KeyGeneration(ctx, u.ID); err != nil || g != 0 {
+		t.Fatalf("KeyGeneration(legacy) = %d, %v; want 0 (unknown)", g, err)
+	}
+	if _, err := s.UpdateKeys(ctx, u.ID, KeyUpdate{WrappedKey: []byte("wk5"), AddSuccessor: []byte("s5"), BaseGeneration: 4, Generation: 5}, false, "", nil); err != nil {
+		t.Fatalf("first rotation of a legacy account = %v, want nil", err)
+	}
+	if _, err := s.UpdateKeys(ctx, u.ID, KeyUpdate{WrappedKey: []byte("x"), AddSuccessor: []byte("x"), BaseGeneration: 4, Generation: 5}, false, "", nil); !errors.Is(err, ErrKeyConflict) {
+		t.Errorf("second rotation from 4 = %v, want ErrKeyConflict", err)
+	}
+	if _, err := s.UpdateKeys(ctx, 9999, KeyUpdate{WrappedKey: []byte("x"), BaseGeneration: 1, Generation: 1}, false, "", nil); !errors.Is(err, ErrNotFound) {
+		t.Errorf("UpdateKeys(unknown user, generation) = %v, want ErrNotFound", err)
+	}
+	if g, _ := s.KeyGeneration(ctx, u.ID); g != 5 {
+		t.Errorf("KeyGeneration = %d, want 5", g)
+	}
+}

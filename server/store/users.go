@@ -88,8 +88,8 @@ func (s *Store) CreateUser(ctx context.Context, u *User, sess *Session) error {
 		return fmt.Errorf("begin create user: %w", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `INSERT INTO users (uid, username, auth_hash, recovery_hash, kdf, wrapped_key, recovery_wrapped_key, created)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	res, err := tx.ExecContext(ctx, `INSERT INTO users (uid, username, auth_hash, recovery_hash, kdf, wrapped_key, recovery_wrapped_key, created, key_generation)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)`,
 		u.UID, u.Username, u.AuthHash, u.RecoveryHash, kdf, u.WrappedKey, u.RecoveryWrappedKey, now.UnixNano())
 	if err != nil {
 		if isUniqueViolation(err) {
@@ -217,6 +217,12 @@ type KeyUpdate struct {
 	// AddSuccessor is appended to the kept successors; the oldest beyond
 	// protocol.MaxSuccessors are dropped.
 	AddSuccessor []byte
+	// Generation, when not 0, makes the update a compare-and-swap on the
+	// account's current key generation (SPEC §3): it is applied only if
+	// the current one is BaseGeneration (or not yet known), and Generation
+	// becomes current; otherwise UpdateKeys returns ErrKeyConflict and
+	// writes nothing.
+	BaseGeneration, Generation uint32
 }
 
 // UpdateKeys applies k to user id. If endSessions, every session of the
@@ -228,6 +234,26 @@ func (s *Store) UpdateKeys(ctx context.Context, id int64, k KeyUpdate, endSessio
 		return nil, fmt.Errorf("begin update keys: %w", err)
 	}
 	defer tx.Rollback()
+	if k.Generation != 0 {
+		// The writer runs one transaction at a time (BEGIN IMMEDIATE), so
+		// this check and every write below are atomic.
+		res, err := tx.ExecContext(ctx, `UPDATE users SET key_generation = ?
+			WHERE id = ? AND (key_generation IS NULL OR key_generation = ?)`, k.Generation, id, k.BaseGeneration)
+		if err != nil {
+			return nil, fmt.Errorf("update key generation: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var one int
+			err := tx.QueryRowContext(ctx, `SELECT 1 FROM users WHERE id = ?`, id).Scan(&one)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil, ErrNotFound
+			}
+			if err != nil {
+				return nil, fmt.Errorf("update key generation: %w", err)
+			}
+			return nil, ErrKeyConflict
+		}
+	}
 	set := []string{}
 	args := []any{}
 	if k.AuthHash != nil {
@@ -328,6 +354,20 @@ func addSuccessor(ctx context.Context, tx *sql.Tx, id int64, blob []byte) error 
 
 func isForeignKeyViolation(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "FOREIGN KEY constraint failed")
+}
+
+// KeyGeneration returns user id's current key generation, 0 when not yet
+// known (SPEC §7.2).
+func (s *Store) KeyGeneration(ctx context.Context, id int64) (uint32, error) {
+	var g sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT key_generation FROM users WHERE id = ?`, id).Scan(&g)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read key generation: %w", err)
+	}
+	return uint32(g.Int64), nil
 }
 
 // Successors returns user id's key rotation successors, oldest first (nil

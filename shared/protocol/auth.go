@@ -102,6 +102,13 @@ type KeysRequest struct {
 	WrappedKey         []byte `json:"wrapped_key"`
 	RecoveryWrappedKey []byte `json:"recovery_wrapped_key,omitempty"`
 	Successor          []byte `json:"successor,omitempty"`
+	// BaseGeneration is the account's current key generation as the device
+	// knows it; the server answers CodeConflict unless it is current
+	// (SPEC §3, §7.2). 0 means not sent.
+	BaseGeneration uint32 `json:"base_generation,omitempty"`
+	// Generation is the current generation of the bundle in WrappedKey:
+	// BaseGeneration+1 with a Successor, BaseGeneration without one.
+	Generation uint32 `json:"generation,omitempty"`
 }
 
 // RecoveryKeyRequest replaces the recovery key (PUT /account/recovery):

@@ -32,6 +32,7 @@ var samples = []any{
 	&PasswordRequest{AuthKey: key, NewAuthKey: key, KDF: kdf, WrappedKey: blob, RecoveryWrappedKey: blob},
 	&KeysResponse{KDF: kdf, WrappedKey: blob, Successor: blob, Successors: [][]byte{blob, blob}},
 	&KeysRequest{AuthKey: key, WrappedKey: blob, RecoveryWrappedKey: blob, Successor: blob},
+	&KeysRequest{AuthKey: key, WrappedKey: blob, Successor: blob, BaseGeneration: 7, Generation: 8},
 	&RecoveryKeyRequest{AuthKey: key, RecoveryWrappedKey: blob, RecoveryAuthKey: key},
 	&DeleteAccountRequest{AuthKey: key},
 	&SessionsResponse{Sessions: []Session{{ID: id, DeviceName: "d", Created: now, LastSeen: now, Current: true}}},
@@ -81,6 +82,8 @@ func TestJSONWireNames(t *testing.T) {
 		{ErrorBody{Error: "no", Code: CodeUnauthorized}, `{"error":"no","code":"unauthorized"}`},
 		{KeysResponse{KDF: KDF{}, WrappedKey: nil}, `{"kdf":{"alg":"","v":0,"t":0,"m":0,"p":0,"salt":null},"wrapped_key":null}`},
 		{KeysRequest{AuthKey: []byte{1}, WrappedKey: []byte{2}}, `{"auth_key":"AQ==","wrapped_key":"Ag=="}`},
+		{KeysRequest{AuthKey: []byte{1}, WrappedKey: []byte{2}, Successor: []byte{3}, BaseGeneration: 4, Generation: 5},
+			`{"auth_key":"AQ==","wrapped_key":"Ag==","successor":"Aw==","base_generation":4,"generation":5}`},
 		{RecoveryKeyRequest{AuthKey: []byte{1}, RecoveryWrappedKey: []byte{2}, RecoveryAuthKey: []byte{3}}, `{"auth_key":"AQ==","recovery_wrapped_key":"Ag==","recovery_auth_key":"Aw=="}`},
 	}
 	for _, tt := range tests {

@@ -29,6 +29,9 @@ type Server struct {
 	// tamper, when set, may rewrite each change served by Changes or
 	// carried in a conflict result.
 	tamper func(*protocol.Change)
+	// beforePutKeys, when set, runs at the start of every PutKeys, before
+	// the server looks at the request (no lock held).
+	beforePutKeys func(protocol.KeysRequest)
 }
 
 type user struct {
@@ -37,6 +40,7 @@ type user struct {
 	kdf         protocol.KDF
 	wk, rwk     []byte
 	succs       [][]byte // every rotation successor, oldest first
+	gen         uint32   // current key generation (SPEC §7.2)
 	notes       map[string]*rec
 	seq         uint64
 	manifest    protocol.Manifest
@@ -56,6 +60,34 @@ func New() *Server {
 
 // SetDown makes every call fail as unreachable (true) or work again.
 func (s *Server) SetDown(down bool) { s.mu.Lock(); s.down = down; s.mu.Unlock() }
+
+// SetBeforePutKeys installs f to run at the start of every PutKeys (nil:
+// none), so a test can let another device rotate "at the same time".
+func (s *Server) SetBeforePutKeys(f func(protocol.KeysRequest)) {
+	s.mu.Lock()
+	s.beforePutKeys = f
+	s.mu.Unlock()
+}
+
+// KeyGeneration returns the current key generation of username's account.
+func (s *Server) KeyGeneration(username string) uint32 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u := s.users[username]; u != nil {
+		return u.gen
+	}
+	return 0
+}
+
+// Successors returns the rotation successors username's account keeps, oldest first.
+func (s *Server) Successors(username string) [][]byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u := s.users[username]; u != nil {
+		return slices.Clone(u.succs)
+	}
+	return nil
+}
 
 // SetTamper installs f to rewrite served changes (nil: none).
 func (s *Server) SetTamper(f func(*protocol.Change)) { s.mu.Lock(); s.tamper = f; s.mu.Unlock() }
@@ -200,7 +232,7 @@ func (c *Conn) Register(ctx context.Context, req protocol.RegisterRequest) (*pro
 		return nil, &protocol.APIError{Status: 409, Code: protocol.CodeUsernameTaken}
 	}
 	u := &user{id: newID(), name: req.Username, auth: bytes.Clone(req.AuthKey), rauth: bytes.Clone(req.RecoveryAuthKey), kdf: req.KDF,
-		wk: bytes.Clone(req.WrappedKey), rwk: bytes.Clone(req.RecoveryWrappedKey), notes: map[string]*rec{}}
+		wk: bytes.Clone(req.WrappedKey), rwk: bytes.Clone(req.RecoveryWrappedKey), notes: map[string]*rec{}, gen: 1}
 	c.s.users[req.Username] = u
 	r := c.session(u)
 	c.s.mu.Unlock()
@@ -354,15 +386,36 @@ func (c *Conn) Keys(ctx context.Context) (*protocol.KeysResponse, error) {
 
 // PutKeys publishes a rotated bundle: a recovery wrap replaces the old one
 // only when sent; a successor is appended (the newest
-// protocol.MaxSuccessors are kept).
+// protocol.MaxSuccessors are kept). Like the server it checks the key
+// generations (SPEC §7.2): a stale base is a conflict and writes nothing.
 func (c *Conn) PutKeys(ctx context.Context, req protocol.KeysRequest) error {
+	c.s.mu.Lock()
+	hook := c.s.beforePutKeys
+	c.s.mu.Unlock()
+	if hook != nil {
+		hook(req)
+	}
 	u, err := c.authed()
 	if err != nil {
 		return err
 	}
 	defer c.s.mu.Unlock()
+	base, gen := req.BaseGeneration, req.Generation
+	switch {
+	case base == 0 && gen == 0 && req.Successor == nil:
+	case base == 0 || gen == 0,
+		req.Successor != nil && uint64(gen) != uint64(base)+1,
+		req.Successor == nil && gen != base:
+		return &protocol.APIError{Status: 400, Code: protocol.CodeBadRequest}
+	}
 	if !bytes.Equal(u.auth, req.AuthKey) {
 		return errUnauthorized
+	}
+	if gen != 0 {
+		if u.gen != base {
+			return &protocol.APIError{Status: 409, Code: protocol.CodeConflict, Msg: "the account key changed on the server since your base generation"}
+		}
+		u.gen = gen
 	}
 	u.wk = bytes.Clone(req.WrappedKey)
 	if req.RecoveryWrappedKey != nil {

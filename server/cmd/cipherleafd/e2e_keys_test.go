@@ -30,8 +30,8 @@ func TestE2ERecoveryKeyAndSuccessors(t *testing.T) {
 		t.Fatalf("PUT /account/recovery = %d %s, want 204", st, b)
 	}
 	for i, req := range []protocol.KeysRequest{
-		{AuthKey: repeat(1, 32), WrappedKey: repeat(10, 77), Successor: repeat(11, 77)},
-		{AuthKey: repeat(1, 32), WrappedKey: repeat(12, 80), Successor: repeat(13, 113)},
+		{AuthKey: repeat(1, 32), WrappedKey: repeat(10, 77), Successor: repeat(11, 77), BaseGeneration: 1, Generation: 2},
+		{AuthKey: repeat(1, 32), WrappedKey: repeat(12, 80), Successor: repeat(13, 113), BaseGeneration: 2, Generation: 3},
 	} {
 		if st, b := d.call("PUT", "/api/v1/account/keys", tok, req, nil); st != 204 {
 			t.Fatalf("rotation %d: PUT /account/keys = %d %s", i+1, st, b)

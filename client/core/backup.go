@@ -33,7 +33,11 @@ type backupFile struct {
 	RecoveryWrappedKey []byte       `json:"recovery_wrapped_key,omitempty"`
 	IndexGen           uint32       `json:"index_gen"`
 	Index              []byte       `json:"index"`
-	Notes              []backupNote `json:"notes"`
+	// Successors carry a reader from an older bundle in a wrap (the
+	// recovery wrap is not redone by rotations) to the exporting device's
+	// bundle: Wrap(B[i].key, B[i-1:], "rotation"), oldest first (SPEC §9).
+	Successors [][]byte     `json:"successors,omitempty"`
+	Notes      []backupNote `json:"notes"`
 }
 
 type backupNote struct {
@@ -85,6 +89,9 @@ func (c *Core) ExportEncrypted(path string) error {
 	if f.Index, err = cryptobox.Wrap(&cur.Key, idx, cryptobox.PurposeBackup); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
+	if f.Successors, err = successorChain(b); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
 	body, err := json.Marshal(f)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
@@ -97,6 +104,47 @@ func (c *Core) ExportEncrypted(path string) error {
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil
+}
+
+// successorChain returns the rotation chain from b's oldest key to b
+// (SPEC §9): for each key but the current one, b from the next newer key
+// on, wrapped under it; oldest first. Nil for a one-key bundle.
+func successorChain(b cryptobox.Bundle) ([][]byte, error) {
+	var out [][]byte
+	for i := len(b) - 1; i >= 1; i-- {
+		s, err := cryptobox.WrapBundle(&b[i].Key, b[i-1:], cryptobox.PurposeRotation)
+		if err != nil {
+			return nil, fmt.Errorf("wrap successor of generation %d: %w", b[i].Gen, err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// followBackupChain walks the file's successors forward from b (SPEC §9).
+// Every successor must open with a key of the bundle reached: one that
+// does not was altered. It returns the newest bundle and wipes b if that
+// is another one.
+func followBackupChain(b cryptobox.Bundle, successors [][]byte) (cryptobox.Bundle, error) {
+	nb := b.Follow(successors)
+	if nb.Current().Gen != b.Current().Gen {
+		b.Wipe()
+	}
+	for i, s := range successors {
+		opened := false
+		for j := range nb {
+			if sb, err := cryptobox.UnwrapBundle(&nb[j].Key, s, cryptobox.PurposeRotation); err == nil {
+				sb.Wipe()
+				opened = true
+				break
+			}
+		}
+		if !opened {
+			nb.Wipe()
+			return nil, fmt.Errorf("read backup: successor %d does not open: %w", i, ErrTampered)
+		}
+	}
+	return nb, nil
 }
 
 func cmpString(a, b string) int {
@@ -139,8 +187,15 @@ func (c *Core) readBackup(r io.Reader, password []byte) ([]*note.Note, error) {
 	if err != nil {
 		return nil, err
 	}
+	if b, err = followBackupChain(b, f.Successors); err != nil {
+		return nil, err
+	}
 	defer b.Wipe()
 	ak, ok := b.Lookup(f.IndexGen)
+	if !ok && len(f.Successors) > 0 {
+		// The exporter's chain always reaches index_gen: one was dropped.
+		return nil, fmt.Errorf("read backup: key generation %d not reached: %w", f.IndexGen, ErrTampered)
+	}
 	if !ok {
 		return nil, ErrBadBackup
 	}

@@ -12,6 +12,7 @@ import (
 func FuzzReadBackup(f *testing.F) {
 	f.Add([]byte(backupHeader + `{"v":1}`))
 	f.Add([]byte(backupHeader + `{"v":1,"kdf":{"alg":"argon2id","v":19,"t":1,"m":8,"p":1,"salt":"AAAAAAAAAAAAAAAAAAAAAA=="},"wrapped_key":"AQ==","notes":[]}`))
+	f.Add([]byte(backupHeader + `{"v":1,"kdf":{"alg":"argon2id","v":19,"t":1,"m":8,"p":1,"salt":"AAAAAAAAAAAAAAAAAAAAAA=="},"wrapped_key":"AQ==","index_gen":2,"successors":["AQ==",""],"notes":[]}`))
 	f.Add([]byte("CIPHERLEAF-BACKUP 2\n{}"))
 	f.Add([]byte("garbage"))
 	c := &Core{cfg: Config{Policy: cryptobox.InsecureTestPolicy}}

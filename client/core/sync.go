@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"cipherleaf.dev/client/merge"
+	"cipherleaf.dev/client/search"
 	"cipherleaf.dev/client/syncer"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/cryptobox"
+	"cipherleaf.dev/shared/note"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -49,6 +51,9 @@ func (c *Core) syncEngine() (*syncer.Engine, error) {
 		Rotated:  c.adoptBundle,
 		Merge:    merge.Note,
 		OnUpdate: c.applyUpdates,
+		Prepare: func(id string, n *note.Note) search.Prepared {
+			return search.Prepare(doc(id, n))
+		},
 		Progress: func(done, total int) {
 			c.setStatus(func(s *SyncStatus) { s.Done, s.Total = done, total })
 		},
@@ -58,11 +63,13 @@ func (c *Core) syncEngine() (*syncer.Engine, error) {
 	return c.engine, nil
 }
 
-// applyUpdates mirrors committed sync results into memory.
+// applyUpdates mirrors committed sync results into memory. Notes the
+// syncer prepared while decrypting go into the search index in one batch.
 func (c *Core) applyUpdates(ups []syncer.Update) {
 	if len(ups) == 0 {
 		return
 	}
+	batch := make([]search.Prepared, 0, len(ups))
 	c.mu.Lock()
 	changed := false
 	for _, u := range ups {
@@ -73,14 +80,21 @@ func (c *Core) applyUpdates(ups []syncer.Update) {
 			}
 		case u.Note == nil:
 			delete(c.notes, u.ID)
+			c.index.PutPrepared(batch...) // in order: a later delete wins
+			batch = batch[:0]
 			c.index.Delete(u.ID)
 			changed = true
 		default:
 			c.notes[u.ID] = &entry{n: u.Note, pending: u.Pending}
-			c.index.Put(doc(u.ID, u.Note))
+			if u.Prepared != nil {
+				batch = append(batch, *u.Prepared)
+			} else {
+				batch = append(batch, search.Prepare(doc(u.ID, u.Note)))
+			}
 			changed = true
 		}
 	}
+	c.index.PutPrepared(batch...)
 	s := c.status
 	c.mu.Unlock()
 	if changed {

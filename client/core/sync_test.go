@@ -327,3 +327,46 @@ func TestLockDuringSync(t *testing.T) {
 		t.Error("after the interrupted sync the device differs from a")
 	}
 }
+
+// TestDetectionLeavesSearchUntouched: a pull whose notes decrypt (and are
+// prepared for the search index) but whose feed fails verification must
+// leave the index as it was; the same notes are found once a pull verifies.
+func TestDetectionLeavesSearchUntouched(t *testing.T) {
+	srv, a, b, id := pair(t, "original")
+	victim := create(t, a, "victim", "kept")
+	mustSync(t, a)
+	mustSync(t, b)
+	edit(t, a, id, func(n *note.Note) { n.Body = "zzunverified words" })
+	edit(t, a, victim, func(n *note.Note) { n.Body = "changed" })
+	create(t, a, "zznew note", "zzfresh")
+	mustSync(t, a)
+	// The victim's change is served as a deletion: every blob still
+	// decrypts, but the manifest no longer adds up.
+	srv.SetTamper(func(c *protocol.Change) {
+		if c.ID == victim {
+			c.Blob, c.Deleted = nil, true
+		}
+	})
+	if _, err := b.Sync(context.Background()); !core.IsTamperDetection(err) {
+		t.Fatalf("Sync = %v, want a detection", err)
+	}
+	for _, q := range []string{"zzunverified", "words", "zznew", "zzfresh", "changed"} {
+		if got := b.Search(q); len(got) != 0 {
+			t.Errorf("after a detection, Search(%q) = %+v, want none", q, got)
+		}
+	}
+	if got := b.Search("original"); len(got) != 1 || got[0].ID != id {
+		t.Errorf("after a detection, Search(original) = %+v, want the note as it was", got)
+	}
+	srv.SetTamper(nil)
+	mustSync(t, b)
+	if got := b.Search("zzunverified"); len(got) != 1 || got[0].ID != id {
+		t.Errorf("after a verified pull, Search(zzunverified) = %+v, want [%s]", got, id)
+	}
+	if got := b.Search("zzfresh"); len(got) != 1 {
+		t.Errorf("after a verified pull, Search(zzfresh) = %+v, want one note", got)
+	}
+	if got := b.Search("original"); len(got) != 0 {
+		t.Errorf("after a verified pull, Search(original) = %+v, want none", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 
@@ -148,6 +149,16 @@ func TestE2EHonestControl(t *testing.T) {
 	if len(snapshot(t, devs[0])) == 0 {
 		t.Fatal("no notes left: the random edits did nothing useful")
 	}
+}
+
+// searchIDs returns the ids Search finds for q, sorted.
+func searchIDs(c *core.Core, q string) []string {
+	var ids []string
+	for _, ni := range c.Search(q) {
+		ids = append(ids, ni.ID)
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // errAnyDetection in a row accepts any detection kind.
@@ -296,6 +307,10 @@ func TestE2ETamperDetected(t *testing.T) {
 			r := newAttackRig(t, p, fmt.Sprintf("victim%d", n))
 			tc.attack(t, r)
 			before := snapshot(t, r.b)
+			found := map[string][]string{}
+			for _, q := range []string{"v3", "n6", "n7", "body"} {
+				found[q] = searchIDs(r.b, q)
+			}
 			_, err := r.b.Sync(context.Background())
 			p.Script()
 			switch {
@@ -318,6 +333,14 @@ func TestE2ETamperDetected(t *testing.T) {
 			}
 			if got := snapshot(t, r.b); !maps.Equal(got, before) {
 				t.Fatalf("vault changed by a detected attack:\nbefore %v\nafter  %v", before, got)
+			}
+			// What the attacked pull fetched (n2 v3, n6, the fork's n7) may
+			// have been decrypted and prepared for the index, but never
+			// verified: search must find what it found before.
+			for q, want := range found {
+				if got := searchIDs(r.b, q); !slices.Equal(got, want) {
+					t.Fatalf("Search(%q) = %q after a detected attack, want %q as before", q, got, want)
+				}
 			}
 			t.Logf("detected: %v — %s", err, core.Words(err))
 			if !tc.recovers {

@@ -1,8 +1,6 @@
 package search
 
 import (
-	"slices"
-	"strings"
 	"sync"
 	"time"
 )
@@ -41,10 +39,9 @@ type Index struct {
 	terms terms
 	post  [][]uint32 // term id → slot<<fieldBits | fields, by slot
 
-	// Scratch for Put, guarded by mu.
-	tk      tokenizer
-	seq     []uint32
-	stamp   []uint32 // term id → slot+1 of the last note that touched it
+	// Scratch, guarded by mu.
+	ids     []uint32 // term id of each word of the Prepared being put
+	stamp   []uint32 // term id → slot+1 of the last note that touched it (compaction)
 	fields  []uint8  // term id → fields it was found in for that note
 	touched []uint32
 }
@@ -76,46 +73,13 @@ func (ix *Index) reset() {
 	ix.stamp, ix.fields = nil, nil
 }
 
-// Put indexes d, replacing any document with the same ID.
+// Put indexes d, replacing any document with the same ID. It is
+// PutPrepared(Prepare(d)).
 func (ix *Index) Put(d Doc) {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	ix.kill(d.ID)
-	s := slot{id: d.ID, modified: d.Modified, alive: true}
-	s.title = ix.sequence(d.Title)
-	s.body = ix.sequence(d.Body)
-	for _, tag := range d.Tags {
-		seq := ix.sequence(tag)
-		if len(seq) == 0 {
-			continue
-		}
-		s.tags = append(s.tags, seq)
-		parts := make([]string, len(seq))
-		for i, id := range seq {
-			parts[i] = ix.terms.words[id]
-		}
-		id := ix.intern([]byte(tagPrefix + strings.Join(parts, " ")))
-		s.tagTerms = append(s.tagTerms, id)
-	}
-	n := uint32(len(ix.slots))
-	ix.slots = append(ix.slots, s)
-	ix.byID[d.ID] = n
-	ix.post1(n)
-	ix.compactIfSparse()
+	ix.PutPrepared(Prepare(d))
 }
 
-// sequence returns the term ids of the words of text.
-func (ix *Index) sequence(text string) []uint32 {
-	seq := ix.seq[:0]
-	ix.tk.each(text, func(w []byte) { seq = append(seq, ix.intern(w)) })
-	ix.seq = seq
-	if len(seq) == 0 {
-		return nil
-	}
-	return slices.Clone(seq)
-}
-
-func (ix *Index) intern(w []byte) uint32 {
+func (ix *Index) intern(w string) uint32 {
 	id, added := ix.terms.intern(w)
 	if added {
 		ix.post = append(ix.post, nil)

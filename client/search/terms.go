@@ -25,11 +25,10 @@ func (t *terms) lookup(w string) (uint32, bool) {
 }
 
 // intern returns the id of w, adding it if it is new.
-func (t *terms) intern(w []byte) (id uint32, added bool) {
-	if id, ok := t.ids[string(w)]; ok {
+func (t *terms) intern(s string) (id uint32, added bool) {
+	if id, ok := t.ids[s]; ok {
 		return id, false
 	}
-	s := string(w)
 	id = uint32(len(t.words))
 	t.words = append(t.words, s)
 	t.ids[s] = id

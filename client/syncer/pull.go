@@ -302,7 +302,9 @@ func (rc *rowCache) get(tx *vault.Tx, id string) (vault.Note, bool, error) {
 	return n, ok, nil
 }
 
-// decryptPage opens every new blob of a page, in parallel for large pages.
+// decryptPage opens every new blob of a page, in parallel for large pages,
+// and prepares each note for the search index (Config.Prepare) while its
+// text is at hand: the index only sees it after the pull commits.
 func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change, known []bool) ([]theirs, error) {
 	ts := make([]theirs, len(changes))
 	errs := make([]error, len(changes))
@@ -316,6 +318,10 @@ func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change, kno
 				ts[i].c = changes[i]
 				if !changes[i].Deleted && !known[i] {
 					ts[i].n, errs[i] = e.cfg.Codec.Open(changes[i].ID, changes[i].Rev, changes[i].Blob)
+					if ts[i].n != nil && e.cfg.Prepare != nil {
+						p := e.cfg.Prepare(changes[i].ID, ts[i].n)
+						ts[i].prep = &p
+					}
 				}
 			}
 		}()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"cipherleaf.dev/client/manifest"
+	"cipherleaf.dev/client/search"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
@@ -13,10 +14,12 @@ import (
 )
 
 // theirs is a server change with its decrypted note (nil when deleted or
-// when it needs a newer Cipherleaf).
+// when it needs a newer Cipherleaf) and, with Config.Prepare, the note
+// prepared for the search index.
 type theirs struct {
-	c protocol.Change
-	n *note.Note
+	c    protocol.Change
+	n    *note.Note
+	prep *search.Prepared
 }
 
 // resolve applies the server's current state t of a note to its local row
@@ -70,7 +73,7 @@ func (e *Engine) resolve(tx *vault.Tx, local vault.Note, exists bool, t theirs, 
 				return nil, err
 			}
 		}
-		return []Update{{ID: c.ID, Note: t.n}}, nil
+		return []Update{{ID: c.ID, Note: t.n, Prepared: t.prep}}, nil
 	}
 	if !exists || local.Op == vault.OpNone || local.Op == vault.OpDelete {
 		// In sync here, or our delete meets their edit/delete: the edit wins.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"cipherleaf.dev/client/search"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
@@ -20,6 +21,10 @@ type Update struct {
 	Note    *note.Note
 	Pending bool
 	Keep    bool // content unchanged: only Pending changed
+	// Prepared is Config.Prepare of Note, made when the note was
+	// decrypted; nil when there is none (no Prepare, or a note made here
+	// by a merge or a conflicted copy).
+	Prepared *search.Prepared
 }
 
 // Config wires an Engine.
@@ -30,9 +35,13 @@ type Config struct {
 	// Rotated is called when a note uses a generation the bundle lacks and
 	// the server's successor (opened with a key this device holds) provides
 	// it: the owner stores keys.WrappedKey, swaps in b, and returns.
-	Rotated   func(ctx context.Context, keys *protocol.KeysResponse, b cryptobox.Bundle) error
-	Merge     MergeFunc              // nil: MergeFields
-	OnUpdate  func([]Update)         // runs after commit, in commit order
+	Rotated  func(ctx context.Context, keys *protocol.KeysResponse, b cryptobox.Bundle) error
+	Merge    MergeFunc      // nil: MergeFields
+	OnUpdate func([]Update) // runs after commit, in commit order
+	// Prepare, if set, folds a decrypted note for the search index as soon
+	// as it is decrypted, off the transaction; its result travels in
+	// Update.Prepared and is dropped if the pull is not verified.
+	Prepare   func(id string, n *note.Note) search.Prepared
 	Progress  func(done, total int)  // optional
 	Now       func() time.Time       // for conflicted copies
 	Logger    *slog.Logger           // ids and counts only

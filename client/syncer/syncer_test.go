@@ -208,7 +208,7 @@ func TestUnknownGenerationAdoptsSuccessor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.conn.PutKeys(context.Background(), protocol.KeysRequest{AuthKey: []byte("auth"), WrappedKey: []byte("w"), Successor: succ}); err != nil {
+	if err := a.conn.PutKeys(context.Background(), protocol.KeysRequest{AuthKey: []byte("auth"), WrappedKey: []byte("w"), Successor: succ, BaseGeneration: b.Current().Gen, Generation: nb.Current().Gen}); err != nil {
 		t.Fatal(err)
 	}
 	a2 := newSide(t, srv, uid, nb, nil)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"flag"
-	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -27,23 +26,7 @@ var serverBin string
 func TestMain(m *testing.M) {
 	flag.Parse()
 	keyring.MockInit()
-	os.Exit(runTests(m))
-}
-
-func runTests(m *testing.M) int {
-	if !testing.Short() {
-		dir, err := os.MkdirTemp("", "cipherleafd-bin")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer os.RemoveAll(dir)
-		if serverBin, err = testserver.Build(dir); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-	}
-	return m.Run()
+	os.Exit(testserver.RunTests(m, &serverBin))
 }
 
 // tinyParams are fast, insecure KDF parameters for tests.

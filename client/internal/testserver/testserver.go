@@ -187,3 +187,22 @@ func (s *Server) Files() []string {
 	})
 	return out
 }
+
+// RunTests is a TestMain body: unless -short, it builds cipherleafd into a
+// temporary folder and stores its path in *bin (left "" under -short, where
+// tests needing the server skip), runs m, and removes the build.
+func RunTests(m *testing.M, bin *string) int {
+	if !testing.Short() {
+		dir, err := os.MkdirTemp("", "cipherleafd-bin")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		if *bin, err = Build(dir); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
+	return m.Run()
+}

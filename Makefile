@@ -92,7 +92,9 @@ stop-server:
 ## package: Linux bundle of the desktop app with `fyne package`
 package: setup
 	@command -v fyne >/dev/null || $(GO) install fyne.io/tools/cmd/fyne@v1.7.4
-	cd client/cmd/cipherleaf && fyne package --os linux --release
+	@# fyne bumps Build in FyneApp.toml on every run; keep the committed file as it is.
+	cd client/cmd/cipherleaf && cp FyneApp.toml FyneApp.toml.keep && \
+	  { fyne package --os linux --release; rc=$$?; mv FyneApp.toml.keep FyneApp.toml; exit $$rc; }
 	@mkdir -p $(BIN) && mv client/cmd/cipherleaf/*.tar.xz $(BIN)/ && ls -l $(BIN)/*.tar.xz
 
 ## screenshots: run the real app under Xvfb against a local server, PNGs into assets/screenshots/

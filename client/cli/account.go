@@ -86,14 +86,11 @@ func (a *app) passwd(ctx context.Context, args []string) error {
 	if _, err := positional(newFlagSet("passwd"), args, 0, ""); err != nil {
 		return err
 	}
-	old, err := a.password()
+	old, err := a.unlockWithPassword()
 	if err != nil {
 		return err
 	}
 	defer clear(old)
-	if err := a.unlockWith(old); err != nil {
-		return err
-	}
 	pw, err := a.newPassword(EnvNewPassword, "New password")
 	if err != nil {
 		return err
@@ -110,14 +107,11 @@ func (a *app) newRecoveryKey(ctx context.Context, args []string) error {
 	if _, err := positional(newFlagSet("recovery-key"), args, 0, ""); err != nil {
 		return err
 	}
-	pw, err := a.password()
+	pw, err := a.unlockWithPassword()
 	if err != nil {
 		return err
 	}
 	defer clear(pw)
-	if err := a.unlockWith(pw); err != nil {
-		return err
-	}
 	rk, err := a.api.NewRecoveryKey(ctx, pw)
 	if err != nil {
 		return fmt.Errorf("new recovery key: %w", err)

@@ -40,14 +40,11 @@ func (a *app) importBackup(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	pw, err := a.password()
+	pw, err := a.unlockWithPassword()
 	if err != nil {
 		return err
 	}
 	defer clear(pw)
-	if err := a.unlockWith(pw); err != nil {
-		return err
-	}
 	n, err := a.api.Import(pos[0], pw)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)

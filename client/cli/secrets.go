@@ -62,12 +62,23 @@ func (a *app) unlock() error {
 			return nil
 		}
 	}
+	pw, err := a.unlockWithPassword()
+	clear(pw)
+	return err
+}
+
+// unlockWithPassword reads the password and opens the vault with it, for
+// commands that need the password again afterwards; the caller clears it.
+func (a *app) unlockWithPassword() ([]byte, error) {
 	pw, err := a.password()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer clear(pw)
-	return a.unlockWith(pw)
+	if err := a.unlockWith(pw); err != nil {
+		clear(pw)
+		return nil, err
+	}
+	return pw, nil
 }
 
 // unlockWith opens the vault with pw.

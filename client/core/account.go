@@ -42,11 +42,8 @@ func (c *Core) Register(ctx context.Context, in RegisterInput) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("register: %w", err)
 	}
-	r, err := c.cfg.Dial(c.remoteConfig(in.ServerURL, in.Pin, Tokens{}))
+	r, err := c.dialChecked(ctx, "register", in.ServerURL, in.Pin)
 	if err != nil {
-		return "", fmt.Errorf("register: %w", err)
-	}
-	if err := checkHealth(ctx, r); err != nil {
 		return "", err
 	}
 	dk, kdf, err := c.freshKeys(in.Password)
@@ -138,11 +135,8 @@ func (c *Core) Login(ctx context.Context, in LoginInput) error {
 	if err := c.checkProfileFor(in.ServerURL, username); err != nil {
 		return err
 	}
-	r, err := c.cfg.Dial(c.remoteConfig(in.ServerURL, in.Pin, Tokens{}))
+	r, err := c.dialChecked(ctx, "log in", in.ServerURL, in.Pin)
 	if err != nil {
-		return fmt.Errorf("log in: %w", err)
-	}
-	if err := checkHealth(ctx, r); err != nil {
 		return err
 	}
 	kdf, err := r.Params(ctx, username)

@@ -19,14 +19,23 @@ func (c *Core) ProbeServer(ctx context.Context, serverURL string) (ServerInfo, e
 	if public {
 		pin = ""
 	}
-	r, err := c.cfg.Dial(c.remoteConfig(serverURL, pin, Tokens{}))
-	if err != nil {
-		return ServerInfo{}, fmt.Errorf("probe server: %w", err)
-	}
-	if err := checkHealth(ctx, r); err != nil {
+	if _, err := c.dialChecked(ctx, "probe server", serverURL, pin); err != nil {
 		return ServerInfo{}, err
 	}
 	return ServerInfo{URL: serverURL, Fingerprint: fp, PublicTrusted: public}, nil
+}
+
+// dialChecked connects to a server without tokens and checks that it speaks
+// this client's API version.
+func (c *Core) dialChecked(ctx context.Context, op, serverURL, pin string) (Remote, error) {
+	r, err := c.cfg.Dial(c.remoteConfig(serverURL, pin, Tokens{}))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if err := checkHealth(ctx, r); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 func checkHealth(ctx context.Context, r Remote) error {

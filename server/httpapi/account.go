@@ -48,6 +48,9 @@ func (a *api) handleChangePassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := a.checkSecondFactor(c, u, req.SecondFactor); err != nil {
+		return err
+	}
 	h, err := a.hashKey(req.NewAuthKey)
 	if err != nil {
 		return err
@@ -148,6 +151,9 @@ func (a *api) handleDeleteAccount(c echo.Context) error {
 	}
 	u, err := a.proveKey(c, evAccountDelete, req.AuthKey)
 	if err != nil {
+		return err
+	}
+	if err := a.checkSecondFactor(c, u, req.SecondFactor); err != nil {
 		return err
 	}
 	if err := a.Store.DeleteUser(c.Request().Context(), u.ID); err != nil {

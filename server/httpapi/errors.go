@@ -24,6 +24,11 @@ var (
 	errTooLarge           = errors.New("request too large")
 	errRateLimited        = errors.New("too many attempts; wait and try again")
 	errMethodNotAllowed   = errors.New("method not allowed")
+	// Two-factor sign-in (SPEC §7.5).
+	errTwoFactorRequired  = errors.New("this account uses two-factor sign-in: enter a code from your authenticator app or a recovery code")
+	errTwoFactorInvalid   = errors.New("that two-factor code is wrong, already used or expired")
+	errTwoFactorEnrolment = errors.New("this server requires two-factor sign-in: turn it on first")
+	errTwoFactorOn        = errors.New("two-factor sign-in is already on for this account")
 )
 
 // clientError is a sentinel with more precise words for the client. Words
@@ -80,6 +85,14 @@ func errorResponse(err error) (status int, body any) {
 		return eb(http.StatusUnauthorized, protocol.CodeUnauthorized, errUnauthorized.Error())
 	case errors.Is(err, errAccountDisabled):
 		return eb(http.StatusForbidden, protocol.CodeAccountDisabled, errAccountDisabled.Error())
+	case errors.Is(err, errTwoFactorRequired):
+		return eb(http.StatusForbidden, protocol.CodeTwoFactorRequired, errTwoFactorRequired.Error())
+	case errors.Is(err, errTwoFactorInvalid):
+		return eb(http.StatusForbidden, protocol.CodeTwoFactorInvalid, errTwoFactorInvalid.Error())
+	case errors.Is(err, errTwoFactorEnrolment):
+		return eb(http.StatusForbidden, protocol.CodeTwoFactorEnrolment, errTwoFactorEnrolment.Error())
+	case errors.Is(err, errTwoFactorOn):
+		return eb(http.StatusConflict, protocol.CodeConflict, errTwoFactorOn.Error())
 	case errors.Is(err, errRegistrationClosed):
 		return eb(http.StatusForbidden, protocol.CodeRegistrationClosed, errRegistrationClosed.Error())
 	case errors.Is(err, store.ErrNotFound):

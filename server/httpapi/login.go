@@ -59,6 +59,11 @@ func (a *api) handleLogin(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if tf, err := a.Store.TwoFactor(c.Request().Context(), u.ID); err != nil {
+		return err
+	} else if tf.Enabled() {
+		return a.challengeLogin(c, u, req.DeviceName)
+	}
 	sess, refresh, err := a.newSession(req.DeviceName)
 	if err != nil {
 		return err

@@ -62,6 +62,9 @@ func (a *api) handleRecover(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := a.checkSecondFactor(c, u, req.SecondFactor); err != nil {
+		return err
+	}
 	h, err := a.hashKey(req.NewAuthKey)
 	if err != nil {
 		return err

@@ -31,8 +31,15 @@ type Config struct {
 	IPLimit      ratelimit.Config
 	UserLimit    ratelimit.Config
 	TrustProxy   bool // take the client IP from X-Forwarded-For (behind a proxy)
-	Now          func() time.Time
-	Rand         io.Reader
+	// Two-factor sign-in (SPEC §7.5): keys derived from the data folder's
+	// secret (random when nil: tests only), code attempt limits
+	// (DefaultCodeLimit when zero) and --require-2fa.
+	TOTPSealKey      []byte
+	RecoveryCodeKey  []byte
+	CodeLimit        ratelimit.Config
+	RequireTwoFactor bool
+	Now              func() time.Time
+	Rand             io.Reader
 }
 
 // api is the state shared by the handlers.
@@ -41,6 +48,7 @@ type api struct {
 	ipLim     *ratelimit.Limiter
 	userLim   *ratelimit.Limiter
 	dummyHash []byte // bcrypt of random bytes, compared when a user is unknown
+	tf        *twoFactor
 }
 
 // New returns the HTTP handler of the whole server.
@@ -71,6 +79,9 @@ func New(cfg Config) (*echo.Echo, error) {
 		return nil, fmt.Errorf("make dummy hash: %w", err)
 	}
 	a.dummyHash = h
+	if a.tf, err = newTwoFactor(&a.Config); err != nil {
+		return nil, err
+	}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

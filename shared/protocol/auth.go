@@ -42,6 +42,8 @@ type LoginResponse struct {
 	SessionID    string `json:"session_id"`
 	WrappedKey   []byte `json:"wrapped_key"`
 	KDF          KDF    `json:"kdf"`
+	// TwoFactor replaces every other field when the account has 2FA on.
+	TwoFactor *TwoFactorChallenge `json:"two_factor,omitempty"`
 }
 
 // RefreshRequest trades a refresh token for a new token pair.
@@ -70,6 +72,7 @@ type RecoverRequest struct {
 	WrappedKey         []byte `json:"wrapped_key"`
 	RecoveryWrappedKey []byte `json:"recovery_wrapped_key,omitempty"`
 	DeviceName         string `json:"device_name"`
+	SecondFactor              // when the account has 2FA on (SPEC §7.5)
 }
 
 // PasswordRequest changes the password of the signed-in account.
@@ -79,6 +82,7 @@ type PasswordRequest struct {
 	KDF                KDF    `json:"kdf"`
 	WrappedKey         []byte `json:"wrapped_key"`
 	RecoveryWrappedKey []byte `json:"recovery_wrapped_key,omitempty"`
+	SecondFactor              // when the account has 2FA on (SPEC §7.5)
 }
 
 // KeysResponse answers GET /account/keys.
@@ -121,7 +125,8 @@ type RecoveryKeyRequest struct {
 
 // DeleteAccountRequest deletes the signed-in account and all its data.
 type DeleteAccountRequest struct {
-	AuthKey []byte `json:"auth_key"`
+	AuthKey      []byte `json:"auth_key"`
+	SecondFactor        // when the account has 2FA on (SPEC §7.5)
 }
 
 // Session describes one signed-in device.

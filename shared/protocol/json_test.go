@@ -48,6 +48,15 @@ var samples = []any{
 	&Manifest{Version: 3, Blob: blob},
 	&PutManifestRequest{BaseVersion: 3, Blob: blob},
 	&ManifestConflict{Error: "conflict", Code: CodeConflict, Current: Manifest{Version: 4, Blob: blob}},
+	&LoginResponse{TwoFactor: &TwoFactorChallenge{Challenge: "c", ExpiresIn: 300}},
+	&TwoFactorLoginRequest{Challenge: "c", SecondFactor: SecondFactor{TOTPCode: "123456"}},
+	&TwoFactorStatus{Enabled: true, Pending: true, RecoveryCodesLeft: 9, Required: true},
+	&TwoFactorEnrolRequest{AuthKey: key},
+	&TwoFactorEnrolResponse{Secret: "ABC", URI: "otpauth://totp/x"},
+	&TwoFactorConfirmRequest{TOTPCode: "123456"},
+	&TwoFactorConfirmResponse{RecoveryCodes: []string{"abcde-fghij"}},
+	&TwoFactorDisableRequest{AuthKey: key, SecondFactor: SecondFactor{RecoveryCode: "abcde-fghij"}},
+	&DeleteAccountRequest{AuthKey: key, SecondFactor: SecondFactor{TOTPCode: "123456"}},
 }
 
 func newLike(v any) any { return reflect.New(reflect.TypeOf(v).Elem()).Interface() }
@@ -85,6 +94,12 @@ func TestJSONWireNames(t *testing.T) {
 		{KeysRequest{AuthKey: []byte{1}, WrappedKey: []byte{2}, Successor: []byte{3}, BaseGeneration: 4, Generation: 5},
 			`{"auth_key":"AQ==","wrapped_key":"Ag==","successor":"Aw==","base_generation":4,"generation":5}`},
 		{RecoveryKeyRequest{AuthKey: []byte{1}, RecoveryWrappedKey: []byte{2}, RecoveryAuthKey: []byte{3}}, `{"auth_key":"AQ==","recovery_wrapped_key":"Ag==","recovery_auth_key":"Aw=="}`},
+		{DeleteAccountRequest{AuthKey: []byte{1}}, `{"auth_key":"AQ=="}`},
+		{DeleteAccountRequest{AuthKey: []byte{1}, SecondFactor: SecondFactor{TOTPCode: "012345"}}, `{"auth_key":"AQ==","totp_code":"012345"}`},
+		{TwoFactorLoginRequest{Challenge: "c", SecondFactor: SecondFactor{RecoveryCode: "r"}}, `{"challenge":"c","recovery_code":"r"}`},
+		{LoginResponse{TwoFactor: &TwoFactorChallenge{Challenge: "c", ExpiresIn: 300}},
+			`{"access_token":"","refresh_token":"","expires_in":0,"user_id":"","session_id":"","wrapped_key":null,"kdf":{"alg":"","v":0,"t":0,"m":0,"p":0,"salt":null},"two_factor":{"challenge":"c","expires_in":300}}`},
+		{TwoFactorStatus{}, `{"enabled":false,"pending":false,"recovery_codes_left":0,"required":false}`},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%T", tt.v), func(t *testing.T) {

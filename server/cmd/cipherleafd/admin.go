@@ -52,7 +52,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	if len(pos) == 0 {
-		return fmt.Errorf("%w: user list|disable NAME|enable NAME|delete NAME", errUsage)
+		return fmt.Errorf("%w: user list|disable NAME|enable NAME|delete NAME|reset-2fa NAME", errUsage)
 	}
 	verb, rest := pos[0], pos[1:]
 	wantArgs := 1
@@ -88,6 +88,12 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 			return fmt.Errorf("%s %q: %w", verb, rest[0], err)
 		}
 		fmt.Fprintf(stdout, "%sd %s\n", verb, rest[0])
+		return nil
+	case "reset-2fa":
+		if err := st.ResetTwoFactorByName(ctx, rest[0]); err != nil {
+			return fmt.Errorf("reset two-factor sign-in of %q: %w", rest[0], err)
+		}
+		fmt.Fprintf(stdout, "two-factor sign-in turned off for %s\n", rest[0])
 		return nil
 	case "delete":
 		if err := st.DeleteUserByName(ctx, rest[0]); err != nil {

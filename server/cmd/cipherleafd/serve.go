@@ -52,6 +52,8 @@ type serveConfig struct {
 	lockBase     time.Duration
 	lockMax      time.Duration
 	cpuProfile   string
+	require2FA   bool
+	clockFile    string // test builds only (clock_testhooks.go)
 }
 
 func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
@@ -80,6 +82,8 @@ func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
 	fs.IntVar(&c.lockAfter, "lockout-after", 5, "failed attempts before a lockout (0: never)")
 	fs.DurationVar(&c.lockBase, "lockout-base", time.Second, "first lockout; doubles with each further failure")
 	fs.DurationVar(&c.lockMax, "lockout-max", 15*time.Minute, "longest lockout")
+	fs.BoolVar(&c.require2FA, "require-2fa", false, "accounts must turn on two-factor sign-in before they get a full session")
+	addClockFlags(fs, c)
 	fs.StringVar(&c.cpuProfile, "cpu-profile", "", "write a Go CPU profile of the whole run to this file (diagnostics)")
 	return c, fs
 }
@@ -203,6 +207,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		IPLimit:      limit(c.ipRate, c.ipBurst),
 		UserLimit:    limit(c.userRate, c.userBurst),
 		TrustProxy:   c.trustProxy,
+		// Two-factor sign-in (SPEC §7.5): wrong codes lock out like logins.
+		TOTPSealKey:      sec.Derive("cipherleaf/totp"),
+		RecoveryCodeKey:  sec.Derive("cipherleaf/recovery-codes"),
+		CodeLimit:        ratelimit.Config{Rate: 1, Burst: 10, MaxFailures: max(c.lockAfter, 1), BaseLockout: c.lockBase, MaxLockout: c.lockMax},
+		RequireTwoFactor: c.require2FA,
+		Now:              c.clock(),
 	})
 	if err != nil {
 		return err

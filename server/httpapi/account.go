@@ -17,15 +17,26 @@ func (a *api) proveKey(c echo.Context, event string, key []byte) (*store.User, e
 	if err := checkAuthKey("auth_key", key); err != nil {
 		return nil, err
 	}
-	u, err := a.Store.UserByID(c.Request().Context(), p.UserID)
+	ctx := c.Request().Context()
+	u, err := a.Store.UserByID(ctx, p.UserID)
 	if err != nil {
 		return nil, err
 	}
-	if !a.keyMatches(u.AuthHash, key) {
-		a.Metrics.LoginsFailed.Inc()
+	// Limited and locked out like a login: a stolen access token must not
+	// buy unlimited guesses at the auth key.
+	if err := a.allowSignIn(c, u.Username); err != nil {
+		return nil, err
+	}
+	ok, err := a.keyMatches(ctx, u.AuthHash, key)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		a.signInFailed(c, u.Username)
 		a.audit(c, event, false, slog.String("user", u.Username), slog.String("session", p.SID))
 		return nil, errUnauthorized
 	}
+	a.signInSucceeded(c, u.Username)
 	return u, nil
 }
 
@@ -51,7 +62,7 @@ func (a *api) handleChangePassword(c echo.Context) error {
 	if err := a.checkSecondFactor(c, u, req.SecondFactor); err != nil {
 		return err
 	}
-	h, err := a.hashKey(req.NewAuthKey)
+	h, err := a.hashKey(c.Request().Context(), req.NewAuthKey)
 	if err != nil {
 		return err
 	}
@@ -130,7 +141,7 @@ func (a *api) handleSetRecovery(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h, err := a.hashKey(req.RecoveryAuthKey)
+	h, err := a.hashKey(c.Request().Context(), req.RecoveryAuthKey)
 	if err != nil {
 		return err
 	}

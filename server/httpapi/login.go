@@ -27,8 +27,12 @@ func (a *api) checkCredentials(c echo.Context, event, username string, key []byt
 			hash = u.RecoveryHash
 		}
 	}
-	if !a.keyMatches(hash, key) {
-		a.failed(c, username)
+	ok, err := a.keyMatches(c.Request().Context(), hash, key)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		a.signInFailed(c, username)
 		a.audit(c, event, false, slog.String("user", username))
 		return nil, errUnauthorized
 	}
@@ -36,7 +40,8 @@ func (a *api) checkCredentials(c echo.Context, event, username string, key []byt
 		a.audit(c, event, false, slog.String("user", username), slog.String("reason", "disabled"))
 		return nil, errAccountDisabled
 	}
-	a.succeeded(c, username)
+	a.signInSucceeded(c, username)
+	a.rehashIfStale(c.Request().Context(), u.ID, recovery, hash, key)
 	return u, nil
 }
 
@@ -52,7 +57,7 @@ func (a *api) handleLogin(c echo.Context) error {
 	if err := firstError(checkUsername(req.Username), checkAuthKey("auth_key", req.AuthKey), checkDeviceName(req.DeviceName)); err != nil {
 		return err
 	}
-	if err := a.allowUser(req.Username); err != nil {
+	if err := a.allowSignIn(c, req.Username); err != nil {
 		return err
 	}
 	u, err := a.checkCredentials(c, evLogin, req.Username, req.AuthKey, false)

@@ -25,7 +25,7 @@ func (a *api) handlePutManifest(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	if err := a.checkBlob("blob", req.Blob); err != nil {
+	if err := firstError(a.checkBlob("blob", req.Blob), checkCounter("base_version", req.BaseVersion)); err != nil {
 		return err
 	}
 	v, err := a.Store.PutManifest(c.Request().Context(), who(c).UserID, req.BaseVersion, req.Blob)

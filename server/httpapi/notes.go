@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bufio"
 	"encoding/json"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -87,10 +88,19 @@ func queryUint(c echo.Context, name string, def uint64) (uint64, error) {
 		return def, nil
 	}
 	v, err := strconv.ParseUint(s, 10, 64)
-	if err != nil {
-		return 0, badRequest(name + " must be a non-negative integer")
+	if err != nil || v > math.MaxInt64 {
+		return 0, badRequest(name + " must be an integer from 0 to 2^63-1")
 	}
 	return v, nil
+}
+
+// checkCounter refuses a revision or version from a body that SQLite
+// cannot hold (sequences, revisions and versions stay below 2^63).
+func checkCounter(name string, v uint64) error {
+	if v > math.MaxInt64 {
+		return badRequest(name + " must be below 2^63")
+	}
+	return nil
 }
 
 // handlePutNote answers PUT /notes/{id}.
@@ -103,7 +113,7 @@ func (a *api) handlePutNote(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	if err := a.checkBlob("blob", req.Blob); err != nil {
+	if err := firstError(a.checkBlob("blob", req.Blob), checkCounter("base_rev", req.BaseRev)); err != nil {
 		return err
 	}
 	rev, seq, err := a.Store.WriteNote(c.Request().Context(), who(c).UserID, a.Quota, &store.Write{ID: id, BaseRev: req.BaseRev, Blob: req.Blob})
@@ -148,7 +158,7 @@ func (a *api) handleBatch(c echo.Context) error {
 	writes := make([]store.Write, len(req.Ops))
 	in := 0
 	for i, op := range req.Ops {
-		if err := checkNoteID(op.ID); err != nil {
+		if err := firstError(checkNoteID(op.ID), checkCounter("base_rev", op.BaseRev)); err != nil {
 			return err
 		}
 		switch op.Op {
@@ -168,7 +178,7 @@ func (a *api) handleBatch(c echo.Context) error {
 	}
 	var man *store.ManifestWrite
 	if req.Manifest != nil {
-		if err := a.checkBlob("manifest blob", req.Manifest.Blob); err != nil {
+		if err := firstError(a.checkBlob("manifest blob", req.Manifest.Blob), checkCounter("base_version", req.Manifest.BaseVersion)); err != nil {
 			return err
 		}
 		man = &store.ManifestWrite{BaseVersion: req.Manifest.BaseVersion, Blob: req.Manifest.Blob}

@@ -46,9 +46,6 @@ func (a *api) handleParams(c echo.Context) error {
 	if err := checkUsername(req.Username); err != nil {
 		return err
 	}
-	if err := a.allowUser(req.Username); err != nil {
-		return err
-	}
 	u, err := a.Store.UserByName(c.Request().Context(), req.Username)
 	switch {
 	case errors.Is(err, store.ErrNotFound):

@@ -23,7 +23,7 @@ func (a *api) handleRecovery(c echo.Context) error {
 	if err := firstError(checkUsername(req.Username), checkAuthKey("recovery_auth_key", req.RecoveryAuthKey)); err != nil {
 		return err
 	}
-	if err := a.allowUser(req.Username); err != nil {
+	if err := a.allowSignIn(c, req.Username); err != nil {
 		return err
 	}
 	u, err := a.checkCredentials(c, evRecovery, req.Username, req.RecoveryAuthKey, true)
@@ -55,7 +55,7 @@ func (a *api) handleRecover(c echo.Context) error {
 	); err != nil {
 		return err
 	}
-	if err := a.allowUser(req.Username); err != nil {
+	if err := a.allowSignIn(c, req.Username); err != nil {
 		return err
 	}
 	u, err := a.checkCredentials(c, evRecover, req.Username, req.RecoveryAuthKey, true)
@@ -65,7 +65,7 @@ func (a *api) handleRecover(c echo.Context) error {
 	if err := a.checkSecondFactor(c, u, req.SecondFactor); err != nil {
 		return err
 	}
-	h, err := a.hashKey(req.NewAuthKey)
+	h, err := a.hashKey(c.Request().Context(), req.NewAuthKey)
 	if err != nil {
 		return err
 	}

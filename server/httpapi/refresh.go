@@ -25,7 +25,7 @@ func (a *api) handleRefresh(c echo.Context) error {
 		return err
 	}
 	if b, err := base64.RawURLEncoding.DecodeString(req.RefreshToken); err != nil || len(b) != tokens.RefreshSize {
-		a.failed(c, "")
+		a.signInFailed(c, "")
 		return errUnauthorized
 	}
 	newTok, newHash, err := tokens.NewRefresh(a.Rand)
@@ -36,11 +36,11 @@ func (a *api) handleRefresh(c echo.Context) error {
 	sess, err := a.Store.RotateRefresh(ctx, tokens.HashRefresh(req.RefreshToken), newHash)
 	switch {
 	case errors.Is(err, store.ErrRefreshReused):
-		a.failed(c, "")
+		a.signInFailed(c, "")
 		a.audit(c, evRefreshReuse, false, slog.String("session", sess.ID), slog.Int64("uid_internal", sess.UserID))
 		return errUnauthorized
 	case errors.Is(err, store.ErrNotFound):
-		a.failed(c, "")
+		a.signInFailed(c, "")
 		a.audit(c, evRefresh, false)
 		return errUnauthorized
 	case err != nil:

@@ -41,14 +41,14 @@ func (a *api) handleRegister(c echo.Context) error {
 	if err := checkRegister(&req); err != nil {
 		return err
 	}
-	if err := a.allowUser(req.Username); err != nil {
+	if err := a.allowSignIn(c, req.Username); err != nil {
 		return err
 	}
-	authHash, err := a.hashKey(req.AuthKey)
+	authHash, err := a.hashKey(c.Request().Context(), req.AuthKey)
 	if err != nil {
 		return err
 	}
-	recHash, err := a.hashKey(req.RecoveryAuthKey)
+	recHash, err := a.hashKey(c.Request().Context(), req.RecoveryAuthKey)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,9 @@ func (a *api) routes(e *echo.Echo) {
 	e.Use(securityHeaders, a.observe, a.recoverPanics)
 
 	e.GET("/healthz", a.handleHealth)
-	e.GET("/metrics", echo.WrapHandler(a.Metrics.Handler()))
+	if a.MetricsToken != "" {
+		e.GET("/metrics", echo.WrapHandler(a.Metrics.Handler()), a.requireMetricsToken)
+	}
 
 	v1 := e.Group(protocol.PathPrefix, a.limitBody)
 	v1.POST("/auth/params", a.handleParams)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"runtime"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -18,19 +20,28 @@ import (
 
 // Config holds the dependencies and limits of the API.
 type Config struct {
-	Store        *store.Store
-	Access       *tokens.Access
-	ParamsKey    []byte // HMAC key for the fake KDF salts of unknown users
-	Logger       *slog.Logger
-	Metrics      *metrics.Metrics
-	Registration bool // accept new accounts
-	BcryptCost   int
-	MaxBody      int64 // bytes of a request body
-	MaxBlob      int   // bytes of one note or manifest blob
-	Quota        int64 // stored blob bytes per user; 0 means no limit
-	IPLimit      ratelimit.Config
-	UserLimit    ratelimit.Config
-	TrustProxy   bool // take the client IP from X-Forwarded-For (behind a proxy)
+	Store         *store.Store
+	Access        *tokens.Access
+	ParamsKey     []byte // HMAC key for the fake KDF salts of unknown users
+	Logger        *slog.Logger
+	Metrics       *metrics.Metrics
+	Registration  bool // accept new accounts
+	BcryptCost    int
+	MaxBody       int64            // bytes of a request body
+	MaxBlob       int              // bytes of one note or manifest blob
+	Quota         int64            // stored blob bytes per user; 0 means no limit
+	IPLimit       ratelimit.Config // per source, over every unauthenticated auth request
+	UserLimit     ratelimit.Config // per (account, source): rate and lockout of sign-ins
+	AccountLimit  ratelimit.Config // per account across sources: lockout of unknown sources (SPEC §7.6)
+	KnownSource   time.Duration    // how long a successful sign-in keeps its source known; 30 days if 0
+	BcryptWorkers int              // concurrent bcrypt runs; cores-1 (at least 1) if 0
+	BcryptWait    time.Duration    // longest wait for a bcrypt slot before a 429; 1s if 0
+	// TrustedProxies are the peers whose X-Forwarded-For is believed
+	// (walked from the right, skipping trusted hops); nobody else's is.
+	TrustedProxies []*net.IPNet
+	// MetricsToken, when set, serves GET /metrics to requests bearing it;
+	// when empty the API serves no /metrics (see --metrics-addr).
+	MetricsToken string
 	// Two-factor sign-in (SPEC §7.5): keys derived from the data folder's
 	// secret (random when nil: tests only), code attempt limits
 	// (DefaultCodeLimit when zero) and --require-2fa.
@@ -45,10 +56,15 @@ type Config struct {
 // api is the state shared by the handlers.
 type api struct {
 	Config
-	ipLim     *ratelimit.Limiter
-	userLim   *ratelimit.Limiter
-	dummyHash []byte // bcrypt of random bytes, compared when a user is unknown
-	tf        *twoFactor
+	ipLim  *ratelimit.Limiter
+	signIn *ratelimit.SignIn
+	bcrypt *bcryptPool
+	// routeLabels and methodLabels are the paths and methods of the
+	// routes, the only values metrics labels take besides "unmatched" and
+	// "other". Written once in New.
+	routeLabels, methodLabels map[string]struct{}
+	dummyHash                 []byte // bcrypt of random bytes, compared when a user is unknown
+	tf                        *twoFactor
 }
 
 // New returns the HTTP handler of the whole server.
@@ -68,8 +84,25 @@ func New(cfg Config) (*echo.Echo, error) {
 	if cfg.BcryptCost == 0 {
 		cfg.BcryptCost = bcrypt.DefaultCost
 	}
-	cfg.IPLimit.Now, cfg.UserLimit.Now = cfg.Now, cfg.Now
-	a := &api{Config: cfg, ipLim: ratelimit.New(cfg.IPLimit), userLim: ratelimit.New(cfg.UserLimit)}
+	if cfg.KnownSource == 0 {
+		cfg.KnownSource = 30 * 24 * time.Hour
+	}
+	if cfg.BcryptWorkers <= 0 {
+		cfg.BcryptWorkers = max(1, runtime.NumCPU()-1)
+	}
+	cfg.BcryptWorkers = min(cfg.BcryptWorkers, runtime.NumCPU())
+	if cfg.BcryptWait <= 0 {
+		cfg.BcryptWait = time.Second
+	}
+	cfg.IPLimit.Now = cfg.Now
+	a := &api{
+		Config: cfg,
+		ipLim:  ratelimit.New(cfg.IPLimit),
+		signIn: ratelimit.NewSignIn(ratelimit.SignInConfig{
+			PerSource: cfg.UserLimit, Account: cfg.AccountLimit, KnownFor: cfg.KnownSource, Now: cfg.Now,
+		}),
+		bcrypt: newBcryptPool(cfg.BcryptWorkers, cfg.BcryptWait),
+	}
 	var junk [32]byte
 	if _, err := io.ReadFull(cfg.Rand, junk[:]); err != nil {
 		return nil, fmt.Errorf("make dummy hash: %w", err)
@@ -86,11 +119,20 @@ func New(cfg Config) (*echo.Echo, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = a.handleError
-	if cfg.TrustProxy {
-		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	if len(cfg.TrustedProxies) > 0 {
+		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, n := range cfg.TrustedProxies {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
 	} else {
 		e.IPExtractor = echo.ExtractIPDirect()
 	}
 	a.routes(e)
+	a.routeLabels, a.methodLabels = map[string]struct{}{}, map[string]struct{}{}
+	for _, r := range e.Routes() {
+		a.routeLabels[r.Path] = struct{}{}
+		a.methodLabels[r.Method] = struct{}{}
+	}
 	return e, nil
 }

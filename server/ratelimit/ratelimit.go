@@ -44,6 +44,10 @@ func New(cfg Config) *Limiter {
 }
 
 func (l *Limiter) get(key string, now time.Time) *entry {
+	l.calls++
+	if l.calls%1024 == 0 {
+		l.sweep(now)
+	}
 	e := l.m[key]
 	if e == nil {
 		e = &entry{lim: rate.NewLimiter(l.cfg.Rate, l.cfg.Burst)}
@@ -59,10 +63,6 @@ func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
 	now := l.cfg.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.calls++
-	if l.calls%1024 == 0 {
-		l.sweep(now)
-	}
 	e := l.get(key, now)
 	if now.Before(e.lockedUntil) {
 		return false, e.lockedUntil.Sub(now)
@@ -76,6 +76,19 @@ func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
 		return false, d
 	}
 	return true, 0
+}
+
+// Locked reports whether key is locked out now, and for how long, without
+// taking a request from its bucket.
+func (l *Limiter) Locked(key string) (locked bool, retryAfter time.Duration) {
+	now := l.cfg.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e := l.m[key]
+	if e == nil || !now.Before(e.lockedUntil) {
+		return false, 0
+	}
+	return true, e.lockedUntil.Sub(now)
 }
 
 // Fail records a failed attempt (wrong credentials) for key; enough of

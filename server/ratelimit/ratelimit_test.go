@@ -70,3 +70,43 @@ func TestSweep(t *testing.T) {
 		t.Errorf("Len after sweep = %d, want 1", n)
 	}
 }
+
+func TestSignInPerSource(t *testing.T) {
+	c := &clock{t: time.Unix(1000, 0)}
+	lock := Config{Rate: 100, Burst: 100, MaxFailures: 3, BaseLockout: time.Minute, MaxLockout: time.Hour}
+	s := NewSignIn(SignInConfig{PerSource: lock, Account: Config{MaxFailures: 10, BaseLockout: time.Minute, MaxLockout: time.Hour},
+		KnownFor: 24 * time.Hour, Now: c.now})
+	s.Succeed("alice", "10.0.0.1") // the owner's usual source
+	for i := 0; i < 3; i++ {
+		s.Fail("alice", "6.6.6.6")
+	}
+	tests := []struct {
+		name, account, source string
+		want                  bool
+	}{
+		{"attacker's pair locked", "alice", "6.6.6.6", false},
+		{"owner from a new source", "alice", "10.0.0.2", true},
+		{"attacker at another account", "bob", "6.6.6.6", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if ok, _ := s.Allow(tt.account, tt.source); ok != tt.want {
+				t.Errorf("Allow(%q, %q) = %v, want %v", tt.account, tt.source, ok, tt.want)
+			}
+		})
+	}
+	// Many sources together lock the account for unknown sources only.
+	for i := 0; i < 10; i++ {
+		s.Fail("alice", "7.7.7."+string(rune('0'+i)))
+	}
+	if ok, retry := s.Allow("alice", "10.0.0.3"); ok || retry <= 0 {
+		t.Errorf("Allow(unknown source) during account lockout = %v, %v; want refused", ok, retry)
+	}
+	if ok, _ := s.Allow("alice", "10.0.0.1"); !ok {
+		t.Errorf("Allow(known source) during account lockout refused")
+	}
+	c.t = c.t.Add(25 * time.Hour)
+	if s.Known("alice", "10.0.0.1") {
+		t.Errorf("source still known after KnownFor")
+	}
+}

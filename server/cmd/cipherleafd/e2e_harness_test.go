@@ -52,6 +52,7 @@ type daemon struct {
 	data        string
 	base        string // https://127.0.0.1:PORT
 	fingerprint string
+	metrics     string // http://ADDR of --metrics-addr, if set
 	client      *http.Client
 	stderr      *syncBuffer
 	done        chan struct{}
@@ -131,6 +132,9 @@ func start(t *testing.T, data string, args ...string) *daemon {
 			}
 			if fp, ok := strings.CutPrefix(l, "fingerprint: "); ok {
 				d.fingerprint = fp
+			}
+			if addr, ok := strings.CutPrefix(l, "metrics on "); ok {
+				d.metrics = addr
 			}
 			if addr, ok := strings.CutPrefix(l, "listening on "); ok {
 				d.base = addr

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"strconv"
 	"strings"
 )
@@ -71,5 +72,38 @@ func (s *sizeValue) Set(v string) error {
 		return fmt.Errorf("not a size: %q", v)
 	}
 	*s = sizeValue(n * mult)
+	return nil
+}
+
+// cidrList is a repeatable flag of CIDRs (a bare IP means just that IP);
+// one value may also list several, comma-separated.
+type cidrList []*net.IPNet
+
+func (l *cidrList) String() string {
+	s := make([]string, len(*l))
+	for i, n := range *l {
+		s[i] = n.String()
+	}
+	return strings.Join(s, ",")
+}
+
+func (l *cidrList) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		p = strings.TrimSpace(p)
+		if !strings.Contains(p, "/") {
+			if ip := net.ParseIP(p); ip != nil {
+				bits := 128
+				if ip.To4() != nil {
+					bits = 32
+				}
+				p = fmt.Sprintf("%s/%d", p, bits)
+			}
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			return fmt.Errorf("not a CIDR: %q", p)
+		}
+		*l = append(*l, n)
+	}
 	return nil
 }

@@ -28,32 +28,39 @@ import (
 
 // serveConfig is everything "serve" reads from flags and environment.
 type serveConfig struct {
-	data         string
-	addr         string
-	tlsCert      string
-	tlsKey       string
-	insecureHTTP bool
-	trustProxy   bool
-	registration string
-	bcryptCost   int
-	accessTTL    time.Duration
-	maxBody      sizeValue
-	maxBlob      sizeValue
-	quota        sizeValue
-	memLimit     sizeValue
-	gcPercent    int
-	logFormat    string
-	logLevel     string
-	ipRate       float64
-	ipBurst      int
-	userRate     float64
-	userBurst    int
-	lockAfter    int
-	lockBase     time.Duration
-	lockMax      time.Duration
-	cpuProfile   string
-	require2FA   bool
-	clockFile    string // test builds only (clock_testhooks.go)
+	data          string
+	addr          string
+	tlsCert       string
+	tlsKey        string
+	insecureHTTP  bool
+	trustProxy    bool
+	trusted       cidrList
+	tlsMin        string
+	metricsAddr   string
+	metricsToken  string
+	registration  string
+	bcryptCost    int
+	accessTTL     time.Duration
+	maxBody       sizeValue
+	maxBlob       sizeValue
+	quota         sizeValue
+	memLimit      sizeValue
+	gcPercent     int
+	logFormat     string
+	logLevel      string
+	ipRate        float64
+	ipBurst       int
+	userRate      float64
+	userBurst     int
+	lockAfter     int
+	acctLockAfter int
+	bcryptWorkers int
+	bcryptWait    time.Duration
+	lockBase      time.Duration
+	lockMax       time.Duration
+	cpuProfile    string
+	require2FA    bool
+	clockFile     string // test builds only (clock_testhooks.go)
 }
 
 func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
@@ -64,7 +71,11 @@ func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "PEM certificate (chain) instead of the self-signed one")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "PEM key of --tls-cert")
 	fs.BoolVar(&c.insecureHTTP, "insecure-http", false, "serve plain HTTP, only behind a TLS-terminating proxy")
-	fs.BoolVar(&c.trustProxy, "trust-proxy", false, "take client IPs from X-Forwarded-For (set only behind a proxy)")
+	fs.BoolVar(&c.trustProxy, "trust-proxy", false, "removed: use --trusted-proxy CIDR")
+	fs.Var(&c.trusted, "trusted-proxy", "CIDR of a reverse proxy whose X-Forwarded-For is believed (repeatable, or comma-separated)")
+	fs.StringVar(&c.tlsMin, "tls-min", "", "lowest TLS version, 1.2 or 1.3 (default 1.3 with the self-signed certificate, 1.2 with --tls-cert)")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve Prometheus /metrics in plain HTTP on this address (off if empty; keep it private)")
+	fs.StringVar(&c.metricsToken, "metrics-token", "", "serve /metrics on the API address to requests with this bearer token (off if empty)")
 	fs.StringVar(&c.registration, "registration", "open", "open or closed to new accounts")
 	fs.IntVar(&c.bcryptCost, "bcrypt-cost", 12, "bcrypt cost for stored auth keys (4-31)")
 	fs.DurationVar(&c.accessTTL, "access-ttl", 10*time.Minute, "lifetime of access tokens")
@@ -77,9 +88,12 @@ func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.Float64Var(&c.ipRate, "auth-ip-rate", 2, "auth requests per second per client IP (sustained)")
 	fs.IntVar(&c.ipBurst, "auth-ip-burst", 30, "auth requests per client IP in a burst")
-	fs.Float64Var(&c.userRate, "auth-user-rate", 0.2, "auth requests per second per username (sustained)")
-	fs.IntVar(&c.userBurst, "auth-user-burst", 10, "auth requests per username in a burst")
-	fs.IntVar(&c.lockAfter, "lockout-after", 5, "failed attempts before a lockout (0: never)")
+	fs.Float64Var(&c.userRate, "auth-user-rate", 0.2, "sign-ins per second per (username, client IP) (sustained)")
+	fs.IntVar(&c.userBurst, "auth-user-burst", 10, "sign-ins per (username, client IP) in a burst")
+	fs.IntVar(&c.lockAfter, "lockout-after", 5, "failed sign-ins of one (username, client IP) before its lockout (0: never)")
+	fs.IntVar(&c.acctLockAfter, "account-lockout-after", 100, "failed sign-ins of a username from all IPs before IPs it never signed in from are locked out (0: never)")
+	fs.IntVar(&c.bcryptWorkers, "bcrypt-workers", 0, "bcrypt hashes run at once (0: cores-1, at least 1; never more than the cores)")
+	fs.DurationVar(&c.bcryptWait, "bcrypt-wait", time.Second, "longest wait for a bcrypt slot before answering 429")
 	fs.DurationVar(&c.lockBase, "lockout-base", time.Second, "first lockout; doubles with each further failure")
 	fs.DurationVar(&c.lockMax, "lockout-max", 15*time.Minute, "longest lockout")
 	fs.BoolVar(&c.require2FA, "require-2fa", false, "accounts must turn on two-factor sign-in before they get a full session")
@@ -100,6 +114,12 @@ func (c *serveConfig) check() error {
 		return fmt.Errorf("%w: --tls-cert and --tls-key go together", errUsage)
 	case c.insecureHTTP && c.tlsCert != "":
 		return fmt.Errorf("%w: --insecure-http and --tls-cert exclude each other", errUsage)
+	case c.trustProxy:
+		return fmt.Errorf("%w: --trust-proxy is gone: list your proxies with --trusted-proxy CIDR", errUsage)
+	case c.tlsMin != "" && c.tlsMin != "1.2" && c.tlsMin != "1.3":
+		return fmt.Errorf("%w: --tls-min must be 1.2 or 1.3", errUsage)
+	case c.metricsToken != "" && len(c.metricsToken) < 16:
+		return fmt.Errorf("%w: --metrics-token needs at least 16 characters", errUsage)
 	case c.maxBlob <= 0 || c.maxBody <= 0 || c.maxBlob > c.maxBody:
 		return fmt.Errorf("%w: need 0 < --max-blob <= --max-body", errUsage)
 	}
@@ -187,26 +207,41 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 		fmt.Fprintf(stdout, "fingerprint: %s\n", tlsid.Fingerprint(cert.Certificate[0]))
-		tlsConf = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+		min := c.tlsMin
+		if min == "" {
+			// Every client of the self-signed mode is ours; a proxy in
+			// front of a real certificate may need 1.2.
+			min = map[bool]string{true: "1.2", false: "1.3"}[c.tlsCert != ""]
+		}
+		v, err := tlsid.ParseVersion(min)
+		if err != nil {
+			return fmt.Errorf("%w: %w", errUsage, err)
+		}
+		tlsConf = tlsid.ServerConfig(cert, v)
 	}
 
 	limit := func(r float64, b int) ratelimit.Config {
 		return ratelimit.Config{Rate: rate.Limit(r), Burst: b, MaxFailures: c.lockAfter, BaseLockout: c.lockBase, MaxLockout: c.lockMax}
 	}
+	mets := metrics.New()
 	handler, err := httpapi.New(httpapi.Config{
-		Store:        st,
-		Access:       tokens.NewAccess(sec.Derive("cipherleaf/jwt-hs256"), c.accessTTL, nil),
-		ParamsKey:    sec.Derive("cipherleaf/params"),
-		Logger:       log,
-		Metrics:      metrics.New(),
-		Registration: c.registration == "open",
-		BcryptCost:   c.bcryptCost,
-		MaxBody:      int64(c.maxBody),
-		MaxBlob:      int(c.maxBlob),
-		Quota:        int64(c.quota),
-		IPLimit:      limit(c.ipRate, c.ipBurst),
-		UserLimit:    limit(c.userRate, c.userBurst),
-		TrustProxy:   c.trustProxy,
+		Store:          st,
+		Access:         tokens.NewAccess(sec.Derive("cipherleaf/jwt-hs256"), c.accessTTL, nil),
+		ParamsKey:      sec.Derive("cipherleaf/params"),
+		Logger:         log,
+		Metrics:        mets,
+		Registration:   c.registration == "open",
+		BcryptCost:     c.bcryptCost,
+		MaxBody:        int64(c.maxBody),
+		MaxBlob:        int(c.maxBlob),
+		Quota:          int64(c.quota),
+		IPLimit:        limit(c.ipRate, c.ipBurst),
+		UserLimit:      limit(c.userRate, c.userBurst),
+		AccountLimit:   ratelimit.Config{MaxFailures: c.acctLockAfter, BaseLockout: c.lockBase, MaxLockout: c.lockMax},
+		BcryptWorkers:  c.bcryptWorkers,
+		BcryptWait:     c.bcryptWait,
+		TrustedProxies: c.trusted,
+		MetricsToken:   c.metricsToken,
 		// Two-factor sign-in (SPEC §7.5): wrong codes lock out like logins.
 		TOTPSealKey:      sec.Derive("cipherleaf/totp"),
 		RecoveryCodeKey:  sec.Derive("cipherleaf/recovery-codes"),
@@ -227,6 +262,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	errc := make(chan error, 2)
+	if c.metricsAddr != "" {
+		msrv, err := serveMetrics(c.metricsAddr, mets, log, stdout, errc)
+		if err != nil {
+			return err
+		}
+		defer msrv.Close()
+	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -239,7 +282,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fmt.Fprintf(stdout, "listening on %s://%s\n", scheme, ln.Addr())
 	log.Info("serving", "addr", ln.Addr().String(), "data", c.data, "registration", c.registration)
 
-	errc := make(chan error, 1)
 	go func() {
 		if tlsConf != nil {
 			errc <- srv.ServeTLS(ln, "", "")

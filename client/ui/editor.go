@@ -27,8 +27,8 @@ type editor struct {
 	title, tags, body *entry
 	preview           *widget.RichText
 	previewOn         bool
-	previewBt         *widget.Button
-	deleteBt          *widget.Button
+	previewBt         *keyButton
+	deleteBt          *keyButton
 	conflictBar       *fyne.Container
 	conflictText      *widget.Label
 	bodyStack         *fyne.Container
@@ -38,10 +38,11 @@ type editor struct {
 	emptyText         *widget.Label
 	content           *fyne.Container
 
-	onEdited  func()              // something was typed
-	onNew     func()              // "New note" in the empty state
-	onDelete  func()              // delete button
-	onResolve func(copyID string) // "Resolve…" on a conflicted copy
+	onEdited  func()               // something was typed
+	onNew     func()               // "New note" in the empty state
+	onDelete  func()               // delete button
+	onResolve func(copyID string)  // "Resolve…" on a conflicted copy
+	focus     func(fyne.Focusable) // the window's canvas Focus
 }
 
 func newEditor(api core.API, sc *shortcuts, now func() time.Time, saver *autosaver) *editor {
@@ -56,14 +57,18 @@ func newEditor(api core.API, sc *shortcuts, now func() time.Time, saver *autosav
 	for _, w := range []*entry{e.title, e.tags, e.body} {
 		w.OnChanged = func(string) { e.edited() }
 	}
+	// Enter in the title or the tags goes on to the body.
+	e.title.OnSubmitted = func(string) { e.focusBody() }
+	e.tags.OnSubmitted = func(string) { e.focusBody() }
+	e.body.onShortcut = e.formatShortcut
 
 	e.preview = widget.NewRichText()
 	e.preview.Wrapping = fyne.TextWrapWord
 	e.previewBox = container.NewVScroll(container.NewPadded(e.preview))
 	e.previewBox.Hide()
-	e.previewBt = widget.NewButtonWithIcon("Preview", theme.VisibilityIcon(), e.togglePreview)
+	e.previewBt = newKeyButton(sc, "Preview", theme.VisibilityIcon(), e.togglePreview)
 	e.previewBt.Importance = widget.LowImportance
-	e.deleteBt = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() {
+	e.deleteBt = newKeyButton(sc, "Delete", theme.DeleteIcon(), func() {
 		if e.onDelete != nil {
 			e.onDelete()
 		}
@@ -81,12 +86,10 @@ func newEditor(api core.API, sc *shortcuts, now func() time.Time, saver *autosav
 	e.conflictBar.Hide()
 
 	e.bodyStack = container.NewStack(e.body, e.previewBox)
-	header := container.NewVBox(
-		e.conflictBar,
-		container.NewBorder(nil, nil, nil, container.NewHBox(e.previewBt, e.deleteBt), e.title),
-		e.tags,
-	)
-	e.form = container.NewPadded(container.NewBorder(header, nil, nil, nil, e.bodyStack))
+	actions := container.NewHBox(e.previewBt, e.deleteBt)
+	// The objects are listed in Tab order: title, tags, body, then the
+	// note's actions; editorLayout places the actions beside the title.
+	e.form = container.NewPadded(container.New(editorLayout{}, e.conflictBar, e.title, e.tags, e.bodyStack, actions))
 
 	e.emptyText = widget.NewLabel("Select a note, or start a new one.")
 	e.emptyText.Alignment = fyne.TextAlignCenter
@@ -100,7 +103,7 @@ func newEditor(api core.API, sc *shortcuts, now func() time.Time, saver *autosav
 		container.NewCenter(widget.NewIcon(leafIcon())),
 		e.emptyText,
 		container.NewCenter(newBt),
-		caption("Ctrl+N new · Ctrl+F search · Ctrl+S sync · Ctrl+L lock"),
+		caption("Ctrl+N new · Ctrl+P open · Ctrl+F search · F1 all shortcuts"),
 		layout.NewSpacer())
 	for _, o := range e.empty.(*fyne.Container).Objects {
 		if l, ok := o.(*widget.Label); ok {
@@ -227,4 +230,17 @@ func (e *editor) togglePreview() {
 	e.body.Show()
 	e.previewBt.SetText("Preview")
 	e.previewBt.SetIcon(theme.VisibilityIcon())
+}
+
+// focusBody puts the cursor in the body (or, in preview, on the preview
+// button so that Enter returns to editing).
+func (e *editor) focusBody() {
+	if e.focus == nil {
+		return
+	}
+	if e.previewOn {
+		e.focus(e.previewBt)
+		return
+	}
+	e.focus(e.body)
 }

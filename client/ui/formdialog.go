@@ -15,8 +15,8 @@ type formDialog struct {
 	errText *widget.Label
 	hint    *widget.Label
 	spinner *widget.Activity
-	ok      *widget.Button
-	cancel  *widget.Button
+	ok      *keyButton
+	cancel  *keyButton
 	check   func() string // "" when the form may be sent, else why not
 	busy    bool
 }
@@ -28,8 +28,12 @@ func (u *UI) showForm(title, confirm string, danger bool, content fyne.CanvasObj
 	f := &formDialog{errText: errorLabel(), hint: caption(""), spinner: widget.NewActivity(), check: check}
 	f.hint.Wrapping = fyne.TextWrapWord
 	f.spinner.Hide()
-	f.cancel = widget.NewButton("Cancel", func() { f.d.Hide() })
-	f.ok = widget.NewButton(confirm, func() {
+	f.cancel = newKeyButton(u.sc, "Cancel", nil, func() {
+		if !f.busy {
+			f.d.Hide()
+		}
+	})
+	f.ok = newKeyButton(u.sc, confirm, nil, func() {
 		if f.busy || (f.check != nil && f.check() != "") {
 			return
 		}
@@ -57,6 +61,8 @@ func (u *UI) showForm(title, confirm string, danger bool, content fyne.CanvasObj
 	body := container.NewVBox(content, f.hint, f.errText, container.NewCenter(f.spinner))
 	f.d = dialog.NewCustomWithoutButtons(title, withMinSize(440, 0, body), u.win)
 	f.d.SetButtons([]fyne.CanvasObject{f.cancel, f.ok})
+	m := u.trackModal(f.d, f.ok.OnTapped)
+	m.dismiss = f.cancel.OnTapped // not while the work runs
 	f.recheck()
 	f.d.Show()
 	return f

@@ -241,12 +241,23 @@ func (h *harness) visit(fn func(fyne.CanvasObject)) {
 	}
 }
 
+// asButton is o's button, for plain and key-aware buttons.
+func asButton(o fyne.CanvasObject) *widget.Button {
+	switch b := o.(type) {
+	case *widget.Button:
+		return b
+	case *keyButton:
+		return &b.Button
+	}
+	return nil
+}
+
 // button finds the visible button with this text, failing the test if none.
 func (h *harness) button(text string) *widget.Button {
 	h.t.Helper()
 	var found *widget.Button
 	h.visit(func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Text == text {
+		if b := asButton(o); b != nil && b.Text == text {
 			found = b
 		}
 	})
@@ -276,9 +287,9 @@ func (h *harness) texts() []string {
 			if x.Text != "" {
 				out = append(out, x.Text)
 			}
-		case *widget.Button:
-			if x.Text != "" {
-				out = append(out, "["+x.Text+"]")
+		case *widget.Button, *keyButton:
+			if b := asButton(x); b.Text != "" {
+				out = append(out, "["+b.Text+"]")
 			}
 		}
 	})

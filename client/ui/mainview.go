@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -52,6 +51,9 @@ func (u *UI) newMainView() *mainView {
 	m.editor.onNew = m.newNote
 	m.editor.onDelete = m.confirmDelete
 	m.editor.onResolve = m.showResolve
+	m.editor.focus = u.win.Canvas().Focus
+	m.list.focus = u.win.Canvas().Focus
+	m.list.onEnter = m.editor.focusBody
 
 	m.newBt = widget.NewButtonWithIcon("New note", theme.ContentAddIcon(), m.newNote)
 	m.syncBt = widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), m.syncNow)
@@ -110,6 +112,30 @@ func (m *mainView) bindShortcuts() {
 	sc.set(scSync, m.syncNow)
 	sc.set(scDelete, m.confirmDelete)
 	sc.set(scDeleteAlt, m.confirmDelete)
+	sc.set(scSwitcher, m.quickSwitch)
+	sc.set(scLink, m.linkNote)
+	sc.set(scPreview, m.editor.togglePreview)
+}
+
+// quickSwitch opens a note picked by fuzzy title (Ctrl+P).
+func (m *mainView) quickSwitch() {
+	m.u.touch()
+	m.u.showSwitcher("Open a note", "Type part of a title", func(n core.NoteInfo) {
+		m.list.search.SetText("")
+		m.open(n.ID)
+		m.editor.focusBody()
+	})
+}
+
+// linkNote inserts a [[title]] link to a picked note at the cursor (Ctrl+K).
+func (m *mainView) linkNote() {
+	m.u.touch()
+	if m.editor.id == "" || m.editor.previewOn {
+		return
+	}
+	m.u.showSwitcher("Link to a note", "Type part of a title", func(n core.NoteInfo) {
+		m.editor.insertLink(displayTitle(n.Title))
+	})
 }
 
 // setCenter replaces the centre (list and editor) with o, or restores it
@@ -119,7 +145,7 @@ func (m *mainView) setCenter(o fyne.CanvasObject) {
 		o = m.split
 		m.bindShortcuts()
 	} else {
-		for _, s := range []fyne.Shortcut{scNew, scDelete, scDeleteAlt, scSearch} {
+		for _, s := range []fyne.Shortcut{scNew, scDelete, scDeleteAlt, scSearch, scSwitcher, scLink, scPreview} {
 			m.u.sc.set(s, nil)
 		}
 	}
@@ -170,17 +196,8 @@ func (m *mainView) confirmDelete() {
 		return
 	}
 	title := displayTitle(m.editor.title.Text)
-	d := dialog.NewConfirm("Delete this note?",
-		"“"+title+"” will be deleted on all your devices.",
-		func(ok bool) {
-			if ok {
-				m.deleteNote(id)
-			}
-		}, m.u.win)
-	d.SetConfirmText("Delete")
-	d.SetDismissText("Cancel")
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	m.u.confirm("Delete this note?", "“"+title+"” will be deleted on all your devices.", "Delete", true,
+		func() { m.deleteNote(id) })
 }
 
 func (m *mainView) deleteNote(id string) {

@@ -63,13 +63,15 @@ type noteList struct {
 	search   *entry
 	banner   *fyne.Container
 	bannerBt *widget.Button
-	list     *widget.List
+	list     *keyList
 	empty    *widget.Label
 	content  fyne.CanvasObject
 
-	onOpen    func(id string)     // a row was chosen
-	onResolve func(copyID string) // the conflict banner was tapped
-	onTouch   func()              // any activity
+	onOpen    func(id string)      // a row was chosen
+	onResolve func(copyID string)  // the conflict banner was tapped
+	onTouch   func()               // any activity
+	onEnter   func()               // Enter on a row or in search: go to the editor
+	focus     func(fyne.Focusable) // the window's canvas Focus
 }
 
 func newNoteList(api core.API, sc *shortcuts, now func() time.Time) *noteList {
@@ -83,7 +85,9 @@ func newNoteList(api core.API, sc *shortcuts, now func() time.Time) *noteList {
 		l.refresh()
 	}
 
-	l.list = widget.NewList(
+	l.search.onKey = l.searchKey
+
+	l.list = newKeyList(
 		func() int { return len(l.model.items) },
 		func() fyne.CanvasObject { return newNoteRow() },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -91,6 +95,7 @@ func newNoteList(api core.API, sc *shortcuts, now func() time.Time) *noteList {
 				o.(*noteRow).set(l.model.items[i], l.now())
 			}
 		})
+	l.list.onKey = l.listKey
 	l.list.OnSelected = func(i widget.ListItemID) {
 		l.touch()
 		if i < len(l.model.items) {
@@ -113,7 +118,10 @@ func newNoteList(api core.API, sc *shortcuts, now func() time.Time) *noteList {
 	l.empty.Importance = widget.LowImportance
 
 	top := container.NewVBox(container.NewPadded(l.search), l.banner)
-	l.content = container.NewBorder(top, nil, nil, nil, container.NewStack(l.list, container.NewVBox(l.empty, layout.NewSpacer())))
+	// Built by hand so that the search field comes before the list in
+	// the Tab order (NewBorder puts the centre first).
+	l.content = container.New(layout.NewBorderLayout(top, nil, nil, nil), top,
+		container.NewStack(l.list.framed(), container.NewVBox(l.empty, layout.NewSpacer())))
 	l.model.Reload()
 	l.refresh()
 	return l
@@ -156,6 +164,84 @@ func (l *noteList) refresh() {
 	}
 	l.list.Refresh()
 	l.selectID(l.selected)
+}
+
+// searchKey handles the search field's keys: Down enters the results,
+// Enter opens the selected (or first) result in the editor, Esc clears
+// the search.
+func (l *noteList) searchKey(ev *fyne.KeyEvent) bool {
+	switch ev.Name {
+	case fyne.KeyDown:
+		if len(l.model.items) == 0 {
+			return true
+		}
+		l.focusList()
+		if l.model.Index(l.selected) < 0 {
+			l.list.Select(0)
+		}
+		return true
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if len(l.model.items) == 0 {
+			return true
+		}
+		if l.model.Index(l.selected) < 0 {
+			l.list.Select(0)
+		}
+		if l.onEnter != nil {
+			l.onEnter()
+		}
+		return true
+	case fyne.KeyEscape:
+		if l.search.Text == "" {
+			return false
+		}
+		l.search.SetText("")
+		return true
+	}
+	return false
+}
+
+// listKey handles the list's keys: Up and Down open the note above or
+// below, Enter goes to the editor, Esc back to search.
+func (l *noteList) listKey(ev *fyne.KeyEvent) bool {
+	l.touch()
+	i := l.model.Index(l.selected)
+	switch ev.Name {
+	case fyne.KeyDown:
+		if i+1 < len(l.model.items) {
+			l.list.Select(i + 1)
+		}
+	case fyne.KeyUp:
+		if i > 0 {
+			l.list.Select(i - 1)
+		} else if i < 0 && len(l.model.items) > 0 {
+			l.list.Select(0)
+		}
+	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace:
+		if i < 0 && len(l.model.items) > 0 {
+			l.list.Select(0)
+		}
+		if l.onEnter != nil {
+			l.onEnter()
+		}
+	case fyne.KeyEscape:
+		l.focusSearch()
+	default:
+		return false
+	}
+	return true
+}
+
+func (l *noteList) focusList() {
+	if l.focus != nil {
+		l.focus(l.list)
+	}
+}
+
+func (l *noteList) focusSearch() {
+	if l.focus != nil {
+		l.focus(l.search)
+	}
 }
 
 // selectID highlights note id without reopening it.

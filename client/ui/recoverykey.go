@@ -104,7 +104,7 @@ func (u *UI) newRecoveryKeyView(key string, first bool, then func()) *recoveryKe
 			v.saved.SetText("Saved to " + w.URI().Path())
 		}, u.win)
 		d.SetFileName("cipherleaf-recovery-key.txt")
-		d.Show()
+		u.fileDialog(d)
 	})
 	v.done = widget.NewButton("Continue", then)
 	v.done.Importance = widget.HighImportance

@@ -241,10 +241,7 @@ func (v *settingsView) showSessions(list []protocol.Session) {
 
 func (v *settingsView) revoke(id, name string) {
 	u := v.u
-	dialog.ShowConfirm("Sign out “"+name+"”?", "That device will have to sign in again with the password.", func(ok bool) {
-		if !ok {
-			return
-		}
+	u.confirm("Sign out “"+name+"”?", "That device will have to sign in again with the password.", "Sign out", true, func() {
 		u.background(func() func() {
 			ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 			defer cancel()
@@ -256,15 +253,12 @@ func (v *settingsView) revoke(id, name string) {
 				v.loadSessions()
 			}
 		})
-	}, u.win)
+	})
 }
 
 func (v *settingsView) revokeOthers() {
 	u := v.u
-	dialog.ShowConfirm("Sign out all other devices?", "Every other device will have to sign in again with the password. This device stays signed in.", func(ok bool) {
-		if !ok {
-			return
-		}
+	u.confirm("Sign out all other devices?", "Every other device will have to sign in again with the password. This device stays signed in.", "Sign out", true, func() {
 		u.background(func() func() {
 			ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 			defer cancel()
@@ -276,7 +270,7 @@ func (v *settingsView) revokeOthers() {
 				v.loadSessions()
 			}
 		})
-	}, u.win)
+	})
 }
 
 // changePassword asks for the old and a new password.
@@ -307,7 +301,7 @@ func (v *settingsView) changePassword() {
 		defer cancel()
 		return u.api.ChangePassword(ctx, []byte(old.Text), []byte(pw.Text))
 	}, func() {
-		dialog.ShowInformation("Password changed", "Use the new password from now on, on every device.", u.win)
+		u.inform("Password changed", "Use the new password from now on, on every device.")
 	})
 	for _, e := range []*entry{old, pw, again} {
 		e.OnChanged = func(string) {
@@ -357,7 +351,7 @@ func (v *settingsView) exportEncrypted() {
 		v.exportEncryptedTo(path)
 	}, u.win)
 	d.SetFileName("cipherleaf-backup-" + u.now().Format("2006-01-02") + ".cipherleaf")
-	d.Show()
+	u.fileDialog(d)
 }
 
 func (v *settingsView) exportEncryptedTo(path string) {
@@ -369,7 +363,7 @@ func (v *settingsView) exportEncryptedTo(path string) {
 				u.showError("Couldn't export the backup", err)
 				return
 			}
-			dialog.ShowInformation("Backup saved", "Saved to "+path+".\nIt opens with your password or your recovery key.", u.win)
+			u.inform("Backup saved", "Saved to "+path+".\nIt opens with your password or your recovery key.")
 		}
 	})
 }
@@ -378,18 +372,14 @@ func (v *settingsView) exportEncryptedTo(path string) {
 func (v *settingsView) exportMarkdown() {
 	u := v.u
 	warn := paragraph("Your notes will be written as plain, unencrypted text files. Anyone who can read that folder — other users, backups, cloud sync — can read your notes.")
-	d := dialog.NewCustomConfirm("Export unencrypted notes?", "Export anyway", "Cancel", withMinSize(420, 0, warn), func(ok bool) {
-		if !ok {
-			return
-		}
-		dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+	u.confirmWith("Export unencrypted notes?", withMinSize(420, 0, warn), "Export anyway", true, func() {
+		u.fileDialog(dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 			if err != nil || dir == nil {
 				return
 			}
 			v.exportMarkdownTo(dir.Path())
-		}, u.win)
-	}, u.win)
-	d.Show()
+		}, u.win))
+	})
 }
 
 func (v *settingsView) exportMarkdownTo(dir string) {
@@ -401,7 +391,7 @@ func (v *settingsView) exportMarkdownTo(dir string) {
 				u.showError("Couldn't export the notes", err)
 				return
 			}
-			dialog.ShowInformation("Notes exported", "Unencrypted Markdown files are in "+dir+".", u.win)
+			u.inform("Notes exported", "Unencrypted Markdown files are in "+dir+".")
 		}
 	})
 }
@@ -409,14 +399,14 @@ func (v *settingsView) exportMarkdownTo(dir string) {
 // importBackup asks for a backup file, then its password.
 func (v *settingsView) importBackup() {
 	u := v.u
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+	u.fileDialog(dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			return
 		}
 		path := r.URI().Path()
 		_ = r.Close()
 		v.importFrom(path)
-	}, u.win)
+	}, u.win))
 }
 
 // importFrom asks for the backup's password and imports it.
@@ -446,7 +436,7 @@ func (v *settingsView) importFrom(path string) {
 			if n == 1 {
 				msg = "1 note imported."
 			}
-			dialog.ShowInformation("Backup imported", msg, u.win)
+			u.inform("Backup imported", msg)
 		})
 	pw.OnChanged = func(string) { f.recheck() }
 }

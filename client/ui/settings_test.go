@@ -31,7 +31,7 @@ func TestSettingsShowsAccountAndDevices(t *testing.T) {
 	h.mustShow("Last active Wednesday")
 
 	h.tap("Sign out")
-	h.tap("Yes")
+	h.tap("Sign out")
 	if api.called("RevokeSession") != 1 {
 		t.Fatal("session not revoked")
 	}

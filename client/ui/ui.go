@@ -95,7 +95,11 @@ func New(a fyne.App, api core.API, opts Options) *UI {
 	}
 	u.win.Resize(size)
 	u.sc.install(u.win.Canvas())
-	u.win.Canvas().SetOnTypedKey(func(*fyne.KeyEvent) { u.touch() })
+	u.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		u.touch()
+		u.sc.key(ev)
+	})
+	u.sc.onKey = u.screenKey
 	u.idle = newIdleLock(u.now, u.tick, func() { u.do(u.autoLock) })
 	u.unsub = api.Subscribe(func(ev core.Event) { u.do(func() { u.onEvent(ev) }) })
 	u.win.SetCloseIntercept(func() {
@@ -138,7 +142,17 @@ func (u *UI) resetShortcuts() *shortcuts {
 	for k := range u.sc.actions {
 		delete(u.sc.actions, k)
 	}
+	u.sc.set(scHelp, u.showHelp)
 	return u.sc
+}
+
+// screenKey handles the keys every screen answers when no dialog is open.
+func (u *UI) screenKey(ev *fyne.KeyEvent) bool {
+	if ev.Name == fyne.KeyF1 {
+		u.showHelp()
+		return true
+	}
+	return false
 }
 
 // background runs work off the UI thread; the function it returns (if any)

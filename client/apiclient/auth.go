@@ -65,6 +65,12 @@ func (c *Client) login(ctx context.Context, path string, req any) (*protocol.Log
 	if err := c.do(ctx, call{method: http.MethodPost, path: path, body: req, out: &out, once: true}); err != nil {
 		return nil, err
 	}
+	if out.TwoFactor != nil && path == "/auth/login" {
+		if out.TwoFactor.Challenge == "" {
+			return nil, fmt.Errorf("%w: empty two-factor challenge", ErrBadResponse)
+		}
+		return &out, nil // no tokens until the challenge is answered (SPEC §7.5)
+	}
 	if out.AccessToken == "" || out.RefreshToken == "" {
 		return nil, fmt.Errorf("%w: no tokens in answer", ErrBadResponse)
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/shared/protocol"
 )
 
 // recoveryWarning is printed (to stderr) with the recovery key.
@@ -36,7 +37,8 @@ func (a *app) register(ctx context.Context, args []string) error {
 }
 
 func (a *app) login(ctx context.Context, args []string) error {
-	s, err := parseServer("login", args)
+	var tf codeFlags
+	s, err := parseServer("login", args, tf.add)
 	if err != nil {
 		return err
 	}
@@ -49,14 +51,16 @@ func (a *app) login(ctx context.Context, args []string) error {
 		return err
 	}
 	defer clear(pw)
-	if err := a.api.Login(ctx, core.LoginInput{ServerURL: s.server, Pin: pin, Username: s.user, Password: pw}); err != nil {
+	in := core.LoginInput{ServerURL: s.server, Pin: pin, Username: s.user, Password: pw, SecondFactor: tf.factor(a.getenv)}
+	if err := a.withCode(&in.SecondFactor, func() error { return a.api.Login(ctx, in) }); err != nil {
 		return fmt.Errorf("log in: %w", err)
 	}
 	return nil
 }
 
 func (a *app) recover(ctx context.Context, args []string) error {
-	s, err := parseServer("recover", args)
+	var tf codeFlags
+	s, err := parseServer("recover", args, tf.add)
 	if err != nil {
 		return err
 	}
@@ -74,8 +78,9 @@ func (a *app) recover(ctx context.Context, args []string) error {
 		return err
 	}
 	defer clear(pw)
-	in := core.RecoverInput{ServerURL: s.server, Pin: pin, Username: s.user, RecoveryKey: string(rk), NewPassword: pw}
-	if err := a.api.Recover(ctx, in); err != nil {
+	in := core.RecoverInput{ServerURL: s.server, Pin: pin, Username: s.user, RecoveryKey: string(rk), NewPassword: pw,
+		SecondFactor: tf.factor(a.getenv)}
+	if err := a.withCode(&in.SecondFactor, func() error { return a.api.Recover(ctx, in) }); err != nil {
 		return fmt.Errorf("recover: %w", err)
 	}
 	fmt.Fprintln(a.stderr, "Password changed. Every other device must sign in again.")
@@ -83,7 +88,10 @@ func (a *app) recover(ctx context.Context, args []string) error {
 }
 
 func (a *app) passwd(ctx context.Context, args []string) error {
-	if _, err := positional(newFlagSet("passwd"), args, 0, ""); err != nil {
+	fs := newFlagSet("passwd")
+	var tf codeFlags
+	tf.add(fs)
+	if _, err := positional(fs, args, 0, ""); err != nil {
 		return err
 	}
 	old, err := a.unlockWithPassword()
@@ -96,7 +104,14 @@ func (a *app) passwd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer clear(pw)
-	if err := a.api.ChangePassword(ctx, old, pw); err != nil {
+	f := tf.factor(a.getenv)
+	change := func() error { return a.api.ChangePassword(ctx, old, pw) }
+	if cp, ok := a.api.(interface {
+		ChangePasswordCode(ctx context.Context, old, new []byte, f protocol.SecondFactor) error
+	}); ok {
+		change = func() error { return cp.ChangePasswordCode(ctx, old, pw, f) }
+	}
+	if err := a.withCode(&f, change); err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
 	fmt.Fprintln(a.stderr, "Password changed. Every other device must sign in again.")

@@ -17,6 +17,7 @@ const (
 	EnvPassword    = "CIPHERLEAF_PASSWORD"     // the account password
 	EnvNewPassword = "CIPHERLEAF_NEW_PASSWORD" // passwd and recover
 	EnvRecoveryKey = "CIPHERLEAF_RECOVERY_KEY" // recover
+	EnvTOTPCode    = "CIPHERLEAF_TOTP_CODE"    // login, recover, passwd, 2fa disable: the two-factor code
 )
 
 // app is one invocation: its streams, environment and the opened core.
@@ -43,8 +44,8 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"register":     {args: "--server URL --user NAME [--pin sha256:HEX]", help: "create an account and sign this device in; prints the recovery key once", run: (*app).register},
-		"login":        {args: "--server URL --user NAME [--pin sha256:HEX]", help: "sign this device in to an existing account", run: (*app).login},
-		"recover":      {args: "--server URL --user NAME [--pin sha256:HEX]", help: "set a new password with the recovery key (" + EnvRecoveryKey + ", " + EnvNewPassword + ")", run: (*app).recover},
+		"login":        {args: "--server URL --user NAME [--pin sha256:HEX] [--code N | --recovery-code C]", help: "sign this device in to an existing account (two-factor code from --code or " + EnvTOTPCode + ")", run: (*app).login},
+		"recover":      {args: "--server URL --user NAME [--pin sha256:HEX] [--code N | --recovery-code C]", help: "set a new password with the recovery key (" + EnvRecoveryKey + ", " + EnvNewPassword + ")", run: (*app).recover},
 		"new":          {args: "[--title T]", help: "create a note with the body read from stdin; prints its id", run: (*app).newNote},
 		"list":         {help: "one note a line: ID<TAB>TITLE<TAB>MODIFIED", run: (*app).list},
 		"show":         {args: "ID", help: "print a note's body", run: (*app).show},
@@ -52,13 +53,14 @@ func commands() map[string]command {
 		"rm":           {args: "ID", help: "delete a note", run: (*app).rm},
 		"search":       {args: "QUERY", help: "notes matching QUERY, formatted like list", run: (*app).search},
 		"sync":         {help: "push local changes and pull the server's", run: (*app).sync},
-		"passwd":       {help: "change the password (new one from " + EnvNewPassword + " or a prompt)", run: (*app).passwd},
+		"passwd":       {args: "[--code N | --recovery-code C]", help: "change the password (new one from " + EnvNewPassword + " or a prompt)", run: (*app).passwd},
 		"recovery-key": {help: "make a new recovery key (the old one stops working); prints it once", run: (*app).newRecoveryKey},
 		"rotate-key":   {help: "re-encrypt every note under a new account key", run: (*app).rotateKey},
 		"sessions":     {args: "[--revoke ID | --revoke-others]", help: "list (or sign out) the account's devices", run: (*app).sessions},
 		"logout":       {args: "[--force]", help: "sign out and forget the account on this device", run: (*app).logout},
 		"export":       {args: "--out PATH [--plain]", help: "encrypted backup, or with --plain an UNENCRYPTED Markdown folder", run: (*app).export},
 		"import":       {args: "PATH", help: "import notes from an encrypted backup", run: (*app).importBackup},
+		"2fa":          {args: "enable | confirm CODE | disable [--code N | --recovery-code C] | status", help: "two-factor sign-in: enable prints the otpauth:// URI and secret, confirm prints the ten recovery codes", run: (*app).twoFactor},
 		"help":         {help: "show this help", noCore: true, run: (*app).help},
 	}
 }

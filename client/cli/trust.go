@@ -18,10 +18,13 @@ func (s *serverFlags) add(fs *flag.FlagSet) {
 }
 
 // parseServer parses the server flags of command name.
-func parseServer(name string, args []string) (serverFlags, error) {
+func parseServer(name string, args []string, more ...func(*flag.FlagSet)) (serverFlags, error) {
 	var s serverFlags
 	fs := newFlagSet(name)
 	s.add(fs)
+	for _, add := range more {
+		add(fs)
+	}
 	if _, err := positional(fs, args, 0, ""); err != nil {
 		return s, err
 	}

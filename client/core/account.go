@@ -151,6 +151,9 @@ func (c *Core) Login(ctx context.Context, in LoginInput) error {
 	if isCode(err, protocol.CodeUnauthorized) {
 		return ErrWrongPassword
 	}
+	if err == nil && resp.TwoFactor != nil {
+		resp, err = answerChallenge(ctx, r, resp.TwoFactor, in.SecondFactor)
+	}
 	if err != nil {
 		return classify("log in", err)
 	}
@@ -220,7 +223,8 @@ func (c *Core) Recover(ctx context.Context, in RecoverInput) error {
 		return err
 	}
 	resp, err := r.Recover(ctx, protocol.RecoverRequest{Username: username, RecoveryAuthKey: rauth[:],
-		NewAuthKey: dk.Auth[:], KDF: kdf, WrappedKey: wk, RecoveryWrappedKey: rwk, DeviceName: c.cfg.DeviceName})
+		NewAuthKey: dk.Auth[:], KDF: kdf, WrappedKey: wk, RecoveryWrappedKey: rwk, DeviceName: c.cfg.DeviceName,
+		SecondFactor: in.SecondFactor})
 	if err != nil {
 		return classify("recover", err)
 	}
@@ -282,6 +286,12 @@ func (c *Core) checkPassword(password []byte) (*cryptobox.DerivedKeys, cryptobox
 // ChangePassword re-wraps the bundle under a new password (O(1): no note
 // is re-encrypted). The server signs every other device out.
 func (c *Core) ChangePassword(ctx context.Context, oldPassword, newPassword []byte) error {
+	return c.ChangePasswordCode(ctx, oldPassword, newPassword, protocol.SecondFactor{})
+}
+
+// ChangePasswordCode is ChangePassword with the code an account with 2FA
+// on needs (SPEC §7.5).
+func (c *Core) ChangePasswordCode(ctx context.Context, oldPassword, newPassword []byte, f protocol.SecondFactor) error {
 	old, b, _, err := c.checkPassword(oldPassword)
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
@@ -300,7 +310,7 @@ func (c *Core) ChangePassword(ctx context.Context, oldPassword, newPassword []by
 	if err != nil {
 		return err
 	}
-	err = r.ChangePassword(ctx, protocol.PasswordRequest{AuthKey: old.Auth[:], NewAuthKey: dk.Auth[:], KDF: kdf, WrappedKey: wk})
+	err = r.ChangePassword(ctx, protocol.PasswordRequest{AuthKey: old.Auth[:], NewAuthKey: dk.Auth[:], KDF: kdf, WrappedKey: wk, SecondFactor: f})
 	if isCode(err, protocol.CodeUnauthorized) {
 		return fmt.Errorf("change password: %w", ErrWrongPassword)
 	}
@@ -423,6 +433,12 @@ func (c *Core) Logout(ctx context.Context) error {
 // DeleteAccount deletes the account and all its notes on the server, then
 // forgets it here.
 func (c *Core) DeleteAccount(ctx context.Context, password []byte) error {
+	return c.DeleteAccountCode(ctx, password, protocol.SecondFactor{})
+}
+
+// DeleteAccountCode is DeleteAccount with the code an account with 2FA on
+// needs (SPEC §7.5).
+func (c *Core) DeleteAccountCode(ctx context.Context, password []byte, f protocol.SecondFactor) error {
 	dk, b, _, err := c.checkPassword(password)
 	if err != nil {
 		return fmt.Errorf("delete account: %w", err)
@@ -433,7 +449,7 @@ func (c *Core) DeleteAccount(ctx context.Context, password []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := r.DeleteAccount(ctx, protocol.DeleteAccountRequest{AuthKey: dk.Auth[:]}); err != nil {
+	if err := r.DeleteAccount(ctx, protocol.DeleteAccountRequest{AuthKey: dk.Auth[:], SecondFactor: f}); err != nil {
 		return classify("delete account", err)
 	}
 	return c.wipe(ctx)

@@ -78,6 +78,8 @@ type RegisterInput struct {
 	Pin       string // "sha256:<hex>" or "" when PublicTrusted
 	Username  string
 	Password  []byte
+	// SecondFactor is the code for an account with 2FA on (SPEC §7.5).
+	SecondFactor protocol.SecondFactor
 }
 
 // LoginInput signs this device in to an existing account.
@@ -86,6 +88,8 @@ type LoginInput struct {
 	Pin       string
 	Username  string
 	Password  []byte
+	// SecondFactor is the code for an account with 2FA on (SPEC §7.5).
+	SecondFactor protocol.SecondFactor
 }
 
 // RecoverInput resets a forgotten password with the recovery key.
@@ -95,6 +99,8 @@ type RecoverInput struct {
 	Username    string
 	RecoveryKey string
 	NewPassword []byte
+	// SecondFactor is the code for an account with 2FA on (SPEC §7.5).
+	SecondFactor protocol.SecondFactor
 }
 
 // AccountInfo describes the profile's account.

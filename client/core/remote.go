@@ -28,6 +28,7 @@ type Remote interface {
 	PutKeys(ctx context.Context, req protocol.KeysRequest) error
 	SetRecovery(ctx context.Context, req protocol.RecoveryKeyRequest) error
 	DeleteAccount(ctx context.Context, req protocol.DeleteAccountRequest) error
+	twoFactorRemote
 }
 
 var _ Remote = (*apiclient.Client)(nil)
@@ -58,6 +59,8 @@ func classify(op string, err error) error {
 		sentinel = ErrSessionExpired
 	case errors.Is(err, apiclient.ErrBadResponse):
 		sentinel = ErrBadResponse
+	case twoFactorSentinel(err) != nil:
+		sentinel = twoFactorSentinel(err)
 	}
 	if sentinel != nil && !errors.Is(err, sentinel) {
 		return fmt.Errorf("%s: %w: %w", op, sentinel, err)

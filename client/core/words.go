@@ -69,6 +69,9 @@ type sentinel struct {
 var sentinelWords = [...]sentinel{
 	{ErrWrongPassword, "Wrong password."},
 	{ErrWrongRecoveryKey, "That recovery key does not belong to this account."},
+	{ErrTwoFactorRequired, "This account uses two-factor sign-in: enter the 6-digit code from your authenticator app, or one of your recovery codes."},
+	{ErrTwoFactorInvalid, "That two-factor code is wrong or was already used. Wait for the next code and try again, or use a recovery code."},
+	{ErrTwoFactorEnrolment, "This server requires two-factor sign-in: turn it on in Settings → Two-factor first."},
 	{cryptobox.ErrRecoveryKeyMistyped, "That recovery key is mistyped: check every group of five characters."},
 	{ErrCertificateChanged, "The server's certificate has changed. This can mean someone is intercepting the connection. Nothing was sent. Compare the new fingerprint with your server's administrator before trusting it."},
 	{ErrUntrustedServer, "The server's certificate is not trusted. Check its fingerprint and pin it."},

@@ -2,20 +2,94 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
+	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"cipherleaf.dev/shared/protocol"
 )
 
-// limitBody refuses a request whose declared length is over MaxBody at
-// once, without reading it, and caps the bytes read from any other body
-// (chunked ones included) so a huge upload fails after MaxBody bytes.
+// Body limits per route (SPEC §7.6): unauthenticated routes take at most
+// AuthBody bytes, routes carrying one blob its base64 plus a little JSON,
+// anything else MaxBody. A declared Content-Length over the limit is
+// refused before a byte is read; any other body (chunked included) is
+// wrapped so that whatever decoder reads it fails after the limit, so
+// memory per request stays bounded by it.
+
+// blobRoutes carry one blob (plus small fields).
+var blobRoutes = map[string]bool{
+	protocol.PathPrefix + "/notes/:id": true,
+	protocol.PathPrefix + "/manifest":  true,
+}
+
+// unauthenticated reports whether route is one of the sign-in routes
+// anyone may call.
+func unauthenticated(route string) bool {
+	rest, ok := strings.CutPrefix(route, protocol.PathPrefix+"/auth/")
+	return ok && rest != "logout"
+}
+
+// bodyLimit is the largest body route accepts.
+func (a *api) bodyLimit(route string) int64 {
+	switch {
+	case unauthenticated(route):
+		return a.AuthBody
+	case blobRoutes[route]:
+		return min(a.MaxBody, int64(a.MaxBlob+2)/3*4+1024)
+	}
+	return a.MaxBody
+}
+
+// limitBody applies the route's body limit and, on unauthenticated
+// routes, the per-source cap on requests in flight.
 func (a *api) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		route := c.Path()
+		if unauthenticated(route) {
+			release, err := a.inflight.acquire(source(c))
+			if err != nil {
+				return err
+			}
+			defer release()
+		}
+		limit := a.bodyLimit(route)
 		req := c.Request()
-		if req.ContentLength > a.MaxBody {
+		if req.ContentLength > limit {
+			// Not reading the body: close the connection after the answer
+			// rather than drain what the client still sends.
+			c.Response().Header().Set(echo.HeaderConnection, "close")
 			return tooLarge("request body too large")
 		}
-		req.Body = http.MaxBytesReader(c.Response().Writer, req.Body, a.MaxBody)
+		req.Body = http.MaxBytesReader(c.Response().Writer, req.Body, limit)
 		return next(c)
 	}
+}
+
+// inflight counts the unauthenticated requests in flight per source.
+type inflight struct {
+	max int
+	mu  sync.Mutex
+	n   map[string]int
+}
+
+func newInflight(max int) *inflight { return &inflight{max: max, n: make(map[string]int)} }
+
+// acquire takes a slot for src, or refuses as rate limited when src has
+// max requests in flight; release gives it back.
+func (f *inflight) acquire(src string) (release func(), err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.max > 0 && f.n[src] >= f.max {
+		return nil, &rateLimitedError{retry: time.Second}
+	}
+	f.n[src]++
+	return func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.n[src]--; f.n[src] <= 0 {
+			delete(f.n, src)
+		}
+	}, nil
 }

@@ -28,6 +28,8 @@ type Config struct {
 	Registration  bool // accept new accounts
 	BcryptCost    int
 	MaxBody       int64            // bytes of a request body
+	AuthBody      int64            // bytes of an unauthenticated request's body; 8 KiB if 0
+	AuthInflight  int              // unauthenticated requests in flight per source; 8 if 0, -1 for no cap
 	MaxBlob       int              // bytes of one note or manifest blob
 	Quota         int64            // stored blob bytes per user; 0 means no limit
 	IPLimit       ratelimit.Config // per source, over every unauthenticated auth request
@@ -56,9 +58,10 @@ type Config struct {
 // api is the state shared by the handlers.
 type api struct {
 	Config
-	ipLim  *ratelimit.Limiter
-	signIn *ratelimit.SignIn
-	bcrypt *bcryptPool
+	ipLim    *ratelimit.Limiter
+	signIn   *ratelimit.SignIn
+	bcrypt   *bcryptPool
+	inflight *inflight
 	// routeLabels and methodLabels are the paths and methods of the
 	// routes, the only values metrics labels take besides "unmatched" and
 	// "other". Written once in New.
@@ -84,6 +87,12 @@ func New(cfg Config) (*echo.Echo, error) {
 	if cfg.BcryptCost == 0 {
 		cfg.BcryptCost = bcrypt.DefaultCost
 	}
+	if cfg.AuthBody <= 0 {
+		cfg.AuthBody = 8 << 10
+	}
+	if cfg.AuthInflight == 0 {
+		cfg.AuthInflight = 8
+	}
 	if cfg.KnownSource == 0 {
 		cfg.KnownSource = 30 * 24 * time.Hour
 	}
@@ -101,7 +110,8 @@ func New(cfg Config) (*echo.Echo, error) {
 		signIn: ratelimit.NewSignIn(ratelimit.SignInConfig{
 			PerSource: cfg.UserLimit, Account: cfg.AccountLimit, KnownFor: cfg.KnownSource, Now: cfg.Now,
 		}),
-		bcrypt: newBcryptPool(cfg.BcryptWorkers, cfg.BcryptWait),
+		bcrypt:   newBcryptPool(cfg.BcryptWorkers, cfg.BcryptWait),
+		inflight: newInflight(cfg.AuthInflight),
 	}
 	var junk [32]byte
 	if _, err := io.ReadFull(cfg.Rand, junk[:]); err != nil {

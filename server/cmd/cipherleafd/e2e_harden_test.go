@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/tls"
 	"database/sql"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -364,4 +366,97 @@ func TestE2ECountersValidated(t *testing.T) {
 			}
 		})
 	}
+}
+
+// rawConn is a TLS connection to d from ip, for requests whose body the
+// test sends (or withholds) by hand.
+func (d *daemon) rawConn(ip string) *tls.Conn {
+	d.t.Helper()
+	tc := pinnedClient(d.fingerprint).Transport.(*http.Transport).TLSClientConfig
+	addr := strings.TrimPrefix(d.base, "https://")
+	conn, err := tls.DialWithDialer(&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}, "tcp", addr, tc)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	d.t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
+// TestE2EBodyLimits: unauthenticated routes take a few KiB, refused from
+// Content-Length before the body is sent; bodies without a length are cut
+// at the limit; one source gets a bounded number of unauthenticated
+// requests in flight.
+func TestE2EBodyLimits(t *testing.T) {
+	d := start(t, filepath.Join(t.TempDir(), "data"), "--max-auth-body", "4KiB", "--max-blob", "1KiB", "--auth-inflight-per-ip", "4")
+	lr := d.register("alice")
+	t.Run("declared length refused before reading", func(t *testing.T) {
+		conn := d.rawConn("127.0.0.1")
+		fmt.Fprintf(conn, "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", 32<<20)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("no answer without the body: %v", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 413 {
+			t.Errorf("32 MiB declared on /auth/login = %d, want 413", resp.StatusCode)
+		}
+	})
+	p := d.from("127.0.0.1")
+	for _, tt := range []struct {
+		name, method, path, token string
+		size                      int
+		want                      int
+	}{
+		{"login over auth limit", "POST", "/api/v1/auth/login", "", 5 << 10, 413},
+		{"params over auth limit", "POST", "/api/v1/auth/params", "", 64 << 10, 413},
+		{"register over auth limit", "POST", "/api/v1/auth/register", "", 1 << 20, 413},
+		{"note over blob limit", "PUT", "/api/v1/notes/" + noteID(1), lr.AccessToken, 4 << 10, 413},
+		{"note within blob limit", "PUT", "/api/v1/notes/" + noteID(1), lr.AccessToken, 900, 200},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			body := []byte(`{"base_rev":0,"username":"` + strings.Repeat("a", tt.size) + `"}`)
+			if tt.want == 200 {
+				b, _ := json.Marshal(protocol.PutNoteRequest{Blob: repeat(1, tt.size)})
+				body = b
+			}
+			// Chunked (no Content-Length): the limit must hold while reading.
+			req, _ := http.NewRequest(tt.method, d.base+tt.path, io.MultiReader(bytes.NewReader(body)))
+			req.Header.Set("Content-Type", "application/json")
+			if tt.token != "" {
+				req.Header.Set("Authorization", "Bearer "+tt.token)
+			}
+			resp, err := p.cl.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if req.ContentLength != 0 || resp.StatusCode != tt.want {
+				t.Errorf("%s %s with a chunked %d-byte body = %d, want %d", tt.method, tt.path, len(body), resp.StatusCode, tt.want)
+			}
+		})
+	}
+	t.Run("unauthenticated requests in flight per source", func(t *testing.T) {
+		// Four slow logins hold their slots: headers sent, body withheld.
+		for i := 0; i < 4; i++ {
+			conn := d.rawConn("127.0.0.7")
+			fmt.Fprintf(conn, "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+		}
+		slow := d.from("127.0.0.7")
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			resp, _ := slow.req("POST", "/api/v1/auth/params", "", protocol.ParamsRequest{Username: "alice"}, nil)
+			if resp.StatusCode == 429 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("a fifth unauthenticated request from the slow source = %d, want 429", resp.StatusCode)
+			}
+		}
+		if resp, _ := d.from("127.0.0.8").req("POST", "/api/v1/auth/params", "", protocol.ParamsRequest{Username: "alice"}, nil); resp.StatusCode != 200 {
+			t.Errorf("params from another source while one is at its cap = %d, want 200", resp.StatusCode)
+		}
+		if resp, _ := slow.req("GET", "/api/v1/notes", lr.AccessToken, nil, nil); resp.StatusCode != 200 {
+			t.Errorf("authenticated request from the capped source = %d, want 200", resp.StatusCode)
+		}
+	})
 }

@@ -42,6 +42,8 @@ type serveConfig struct {
 	bcryptCost    int
 	accessTTL     time.Duration
 	maxBody       sizeValue
+	authBody      sizeValue
+	authInflight  int
 	maxBlob       sizeValue
 	quota         sizeValue
 	memLimit      sizeValue
@@ -64,7 +66,7 @@ type serveConfig struct {
 }
 
 func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
-	c := &serveConfig{maxBody: 32 << 20, maxBlob: 4 << 20, quota: 1 << 30, memLimit: 64 << 20}
+	c := &serveConfig{maxBody: 32 << 20, authBody: 8 << 10, maxBlob: 4 << 20, quota: 1 << 30, memLimit: 64 << 20}
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&c.data, "data", "", "data folder (created on first start)")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8443", "address to listen on (port 0 picks a free one)")
@@ -80,6 +82,8 @@ func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
 	fs.IntVar(&c.bcryptCost, "bcrypt-cost", 12, "bcrypt cost for stored auth keys (4-31)")
 	fs.DurationVar(&c.accessTTL, "access-ttl", 10*time.Minute, "lifetime of access tokens")
 	fs.Var(&c.maxBody, "max-body", "largest request body (bytes, or with KiB/MiB/GiB)")
+	fs.Var(&c.authBody, "max-auth-body", "largest body of an unauthenticated request (sign-in routes)")
+	fs.IntVar(&c.authInflight, "auth-inflight-per-ip", 8, "unauthenticated requests in flight per client IP (0: no cap)")
 	fs.Var(&c.maxBlob, "max-blob", "largest note or manifest blob")
 	fs.Var(&c.quota, "quota", "stored blob bytes per user (0: unlimited)")
 	fs.Var(&c.memLimit, "mem-limit", "soft memory limit of the Go runtime (0: none; GOMEMLIMIT wins)")
@@ -120,6 +124,8 @@ func (c *serveConfig) check() error {
 		return fmt.Errorf("%w: --tls-min must be 1.2 or 1.3", errUsage)
 	case c.metricsToken != "" && len(c.metricsToken) < 16:
 		return fmt.Errorf("%w: --metrics-token needs at least 16 characters", errUsage)
+	case c.authBody < 1024 || c.authInflight < 0:
+		return fmt.Errorf("%w: need --max-auth-body >= 1KiB and --auth-inflight-per-ip >= 0", errUsage)
 	case c.maxBlob <= 0 || c.maxBody <= 0 || c.maxBlob > c.maxBody:
 		return fmt.Errorf("%w: need 0 < --max-blob <= --max-body", errUsage)
 	}
@@ -233,6 +239,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Registration:   c.registration == "open",
 		BcryptCost:     c.bcryptCost,
 		MaxBody:        int64(c.maxBody),
+		AuthBody:       int64(c.authBody),
+		AuthInflight:   map[bool]int{true: -1, false: c.authInflight}[c.authInflight == 0],
 		MaxBlob:        int(c.maxBlob),
 		Quota:          int64(c.quota),
 		IPLimit:        limit(c.ipRate, c.ipBurst),

@@ -172,27 +172,41 @@ func TestQuota(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
-	if _, _, err := s.WriteNote(ctx, u.ID, 10, &Write{ID: id1, Blob: make([]byte, 8)}); err != nil {
+	// Two rows and 10 blob bytes (SPEC §7.6: each row costs RowOverhead).
+	q := int64(2*RowOverhead + 10)
+	if _, _, err := s.WriteNote(ctx, u.ID, q, &Write{ID: id1, Blob: make([]byte, 8)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.WriteNote(ctx, u.ID, 10, &Write{ID: id2, Blob: make([]byte, 3)}); !errors.Is(err, ErrQuotaExceeded) {
+	if _, _, err := s.WriteNote(ctx, u.ID, q, &Write{ID: id2, Blob: make([]byte, 3)}); !errors.Is(err, ErrQuotaExceeded) {
 		t.Fatalf("WriteNote over quota = %v, want ErrQuotaExceeded", err)
 	}
 	// Shrinking is allowed, and frees space.
-	if _, _, err := s.WriteNote(ctx, u.ID, 10, &Write{ID: id1, BaseRev: 1, Blob: make([]byte, 2)}); err != nil {
+	if _, _, err := s.WriteNote(ctx, u.ID, q, &Write{ID: id1, BaseRev: 1, Blob: make([]byte, 2)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.WriteNote(ctx, u.ID, 10, &Write{ID: id2, Blob: make([]byte, 8)}); err != nil {
+	if _, _, err := s.WriteNote(ctx, u.ID, q, &Write{ID: id2, Blob: make([]byte, 8)}); err != nil {
 		t.Errorf("WriteNote after shrink = %v", err)
 	}
 	// A batch over quota writes nothing.
-	_, err := s.Batch(ctx, u.ID, 10, []Write{{ID: "33333333-3333-4333-8333-333333333333", Blob: []byte("x")}}, nil)
+	_, err := s.Batch(ctx, u.ID, q, []Write{{ID: "33333333-3333-4333-8333-333333333333", Blob: []byte("x")}}, nil)
 	if !errors.Is(err, ErrQuotaExceeded) {
 		t.Fatalf("Batch over quota = %v", err)
 	}
 	pg, _ := s.Changes(ctx, u.ID, 0, 100, 1<<20)
 	if len(pg.Changes) != 2 {
 		t.Errorf("after refused batch %d notes, want 2", len(pg.Changes))
+	}
+	// A tombstone keeps its row's cost: deleting frees the blob bytes
+	// only, so creating and deleting notes cannot store rows for free.
+	if _, _, err := s.WriteNote(ctx, u.ID, q, &Write{ID: id2, BaseRev: 1, Delete: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.WriteNote(ctx, u.ID, q, &Write{ID: "33333333-3333-4333-8333-333333333333", Blob: []byte{}}); !errors.Is(err, ErrQuotaExceeded) {
+		t.Errorf("a third row next to a tombstone = %v, want ErrQuotaExceeded", err)
+	}
+	us, err := s.ListUsers(ctx)
+	if err != nil || len(us) != 1 || us[0].UsedBytes != 2*RowOverhead+2 || us[0].Notes != 1 || us[0].Tomb != 1 {
+		t.Errorf("ListUsers = %+v, %v; want 1 note, 1 tombstone, %d bytes", us, err, 2*RowOverhead+2)
 	}
 }
 

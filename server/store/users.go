@@ -31,7 +31,8 @@ type UserSummary struct {
 	Username  string
 	UID       string
 	Disabled  bool
-	Notes     int64
+	Notes     int64 // live notes
+	Tomb      int64 // tombstones (deleted notes still in the change feed)
 	UsedBytes int64
 	Sessions  int64
 	Created   time.Time
@@ -131,6 +132,7 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 func (s *Store) ListUsers(ctx context.Context) ([]UserSummary, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT username, uid, disabled, used_bytes, created,
 		(SELECT count(*) FROM notes n WHERE n.user_id = u.id AND n.blob IS NOT NULL),
+		(SELECT count(*) FROM notes n WHERE n.user_id = u.id AND n.blob IS NULL),
 		(SELECT count(*) FROM sessions s WHERE s.user_id = u.id)
 		FROM users u ORDER BY username`)
 	if err != nil {
@@ -141,7 +143,7 @@ func (s *Store) ListUsers(ctx context.Context) ([]UserSummary, error) {
 	for rows.Next() {
 		var us UserSummary
 		var created int64
-		if err := rows.Scan(&us.Username, &us.UID, &us.Disabled, &us.UsedBytes, &created, &us.Notes, &us.Sessions); err != nil {
+		if err := rows.Scan(&us.Username, &us.UID, &us.Disabled, &us.UsedBytes, &created, &us.Notes, &us.Tomb, &us.Sessions); err != nil {
 			return nil, fmt.Errorf("list users: %w", err)
 		}
 		us.Created = time.Unix(0, created).UTC()

@@ -17,6 +17,11 @@ type Write struct {
 	Delete  bool
 }
 
+// RowOverhead is what the quota charges for each stored note row on top
+// of its blob, tombstones included (SPEC §7.6): ids, revision, sequence and
+// index entries. The migration 0006 uses the same number.
+const RowOverhead = 128
+
 // applied is the outcome of one Write inside a transaction.
 type applied struct {
 	rev, seq uint64
@@ -105,6 +110,9 @@ func (wt *writeTx) apply(ctx context.Context, userID, quota int64, w *Write) (ap
 		a.delta = int64(len(w.Blob))
 	}
 	a.delta -= curLen.Int64
+	if !exists {
+		a.delta += RowOverhead
+	}
 	if a.delta > 0 && quota > 0 && u.used+a.delta > quota {
 		return a, ErrQuotaExceeded
 	}

@@ -74,13 +74,15 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 			return err
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "USERNAME\tID\tSTATE\tNOTES\tBYTES\tSESSIONS\tCREATED")
+		// BYTES is what the quota counts: blobs plus a per-row overhead,
+		// tombstones included (SPEC §7.6).
+		fmt.Fprintln(tw, "USERNAME\tID\tSTATE\tNOTES\tDELETED\tBYTES\tSESSIONS\tCREATED")
 		for _, u := range us {
 			state := "enabled"
 			if u.Disabled {
 				state = "disabled"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", u.Username, u.UID, state, u.Notes, u.UsedBytes, u.Sessions, u.Created.Format("2006-01-02"))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", u.Username, u.UID, state, u.Notes, u.Tomb, u.UsedBytes, u.Sessions, u.Created.Format("2006-01-02"))
 		}
 		return tw.Flush()
 	case "disable", "enable":

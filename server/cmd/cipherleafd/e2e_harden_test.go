@@ -460,3 +460,44 @@ func TestE2EBodyLimits(t *testing.T) {
 		}
 	})
 }
+
+// TestE2EQuotaCountsRows: deleted notes (tombstones) and each row's
+// overhead count against the quota, and `user list` shows the same bytes.
+func TestE2EQuotaCountsRows(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	d := start(t, data, "--quota", "2000")
+	lr := d.register("mallory")
+	p := d.from("127.0.0.1")
+	rows := 0
+	for i := 1; i <= 100; i++ {
+		var wr protocol.WriteResponse
+		resp, b := p.req("PUT", "/api/v1/notes/"+noteID(i), lr.AccessToken, protocol.PutNoteRequest{Blob: []byte("x")}, &wr)
+		if resp.StatusCode == 413 {
+			break
+		}
+		if resp.StatusCode != 200 {
+			t.Fatalf("put #%d = %d %s", i, resp.StatusCode, b)
+		}
+		if resp, b := p.req("DELETE", fmt.Sprintf("/api/v1/notes/%s?base_rev=%d", noteID(i), wr.Rev), lr.AccessToken, nil, nil); resp.StatusCode != 200 {
+			t.Fatalf("delete #%d = %d %s", i, resp.StatusCode, b)
+		}
+		rows++
+	}
+	if want := 2000 / 128; rows != want {
+		t.Errorf("rows stored (as tombstones) under a 2000-byte quota = %d, want %d", rows, want)
+	}
+	out, err := exec.Command(binary, "user", "list", "--data", data).CombinedOutput()
+	if err != nil {
+		t.Fatalf("user list: %v\n%s", err, out)
+	}
+	var line []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(l); len(f) > 0 && f[0] == "mallory" {
+			line = f
+		}
+	}
+	// USERNAME ID STATE NOTES DELETED BYTES ...
+	if want := []string{"0", fmt.Sprint(rows), fmt.Sprint(rows * 128)}; len(line) < 6 || strings.Join(line[3:6], " ") != strings.Join(want, " ") {
+		t.Errorf("user list for mallory = %q, want NOTES DELETED BYTES = %v\n%s", line, want, out)
+	}
+}

@@ -1,0 +1,33 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestBackupPrivateAndWhole(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "copy.db")
+	if err := s.Backup(ctx, out); err != nil {
+		t.Fatal(err)
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil || len(ents) != 1 || ents[0].Name() != "copy.db" {
+		t.Fatalf("backup folder = %v, %v; want only copy.db (no temporary file left)", ents, err)
+	}
+	fi, err := os.Stat(out)
+	if err != nil || fi.Mode().Perm() != 0o600 || fi.Size() == 0 {
+		t.Errorf("backup = %v, %v; want a non-empty 0600 file", fi, err)
+	}
+	if err := s.Backup(ctx, out); !errors.Is(err, os.ErrExist) {
+		t.Errorf("Backup over an existing file = %v, want ErrExist", err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("refused backup left %d files", len(ents))
+	}
+}

@@ -29,7 +29,7 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	}
 	// A connection of its own: the read pool is query-only, and the writer
 	// must stay free for the server's writes.
-	db, err := sql.Open("sqlite3", dsn(s.path, false))
+	db, err := sql.Open("sqlite3", dsn(s.path, false, s.durability))
 	if err != nil {
 		return fmt.Errorf("back up to %s: %w", path, err)
 	}

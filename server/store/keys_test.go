@@ -87,7 +87,7 @@ func TestSuccessorsKeepNewest(t *testing.T) {
 // TestMigrateKeepsSuccessor: a database of schema 1 keeps its one successor.
 func TestMigrateKeepsSuccessor(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "db.sqlite")
-	db, err := sql.Open("sqlite3", dsn(path, false))
+	db, err := sql.Open("sqlite3", dsn(path, false, DurablePowerLoss))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,8 +100,17 @@ func pinnedClient(fp string) *http.Client {
 // and waits until /healthz answers.
 func start(t *testing.T, data string, args ...string) *daemon {
 	t.Helper()
+	return startEnv(t, nil, data, args...)
+}
+
+// startEnv is start with env added to the daemon's environment.
+func startEnv(t *testing.T, env []string, data string, args ...string) *daemon {
+	t.Helper()
 	all := append([]string{"serve", "--data", data, "--addr", "127.0.0.1:0", "--bcrypt-cost", "4"}, args...)
 	cmd := exec.Command(binary, all...)
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	dieWithParent(cmd)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -63,6 +63,7 @@ type serveConfig struct {
 	cpuProfile    string
 	require2FA    bool
 	clockFile     string // test builds only (clock_testhooks.go)
+	durability    string
 }
 
 func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
@@ -102,6 +103,7 @@ func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
 	fs.DurationVar(&c.lockMax, "lockout-max", 15*time.Minute, "longest lockout")
 	fs.BoolVar(&c.require2FA, "require-2fa", false, "accounts must turn on two-factor sign-in before they get a full session")
 	addClockFlags(fs, c)
+	fs.StringVar(&c.durability, "durability", "power", "power: every acknowledged write is fsynced (survives a power loss); process: survives only a process crash, faster on slow disks")
 	fs.StringVar(&c.cpuProfile, "cpu-profile", "", "write a Go CPU profile of the whole run to this file (diagnostics)")
 	return c, fs
 }
@@ -128,6 +130,9 @@ func (c *serveConfig) check() error {
 		return fmt.Errorf("%w: need --max-auth-body >= 1KiB and --auth-inflight-per-ip >= 0", errUsage)
 	case c.maxBlob <= 0 || c.maxBody <= 0 || c.maxBlob > c.maxBody:
 		return fmt.Errorf("%w: need 0 < --max-blob <= --max-body", errUsage)
+	}
+	if _, err := store.ParseDurability(c.durability); err != nil {
+		return fmt.Errorf("%w: --durability must be power or process", errUsage)
 	}
 	return nil
 }
@@ -191,7 +196,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, dir.db(), store.Options{})
+	durability, _ := store.ParseDurability(c.durability) // checked by c.check
+	st, err := store.Open(ctx, dir.db(), store.Options{Durability: durability})
 	if err != nil {
 		return err
 	}
@@ -288,7 +294,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		log.Warn("serving plain HTTP: only safe behind a TLS-terminating proxy")
 	}
 	fmt.Fprintf(stdout, "listening on %s://%s\n", scheme, ln.Addr())
-	log.Info("serving", "addr", ln.Addr().String(), "data", c.data, "registration", c.registration)
+	log.Info("serving", "addr", ln.Addr().String(), "data", c.data, "registration", c.registration, "durability", durability.String())
 
 	go func() {
 		if tlsConf != nil {

@@ -141,11 +141,7 @@ func (a *api) handleSetRecovery(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h, err := a.hashKey(c.Request().Context(), req.RecoveryAuthKey)
-	if err != nil {
-		return err
-	}
-	upd := store.KeyUpdate{RecoveryHash: h, RecoveryWrappedKey: req.RecoveryWrappedKey}
+	upd := store.KeyUpdate{RecoveryHash: recoveryHash(req.RecoveryAuthKey), RecoveryWrappedKey: req.RecoveryWrappedKey}
 	if _, err := a.Store.UpdateKeys(c.Request().Context(), u.ID, upd, false, "", nil); err != nil {
 		return err
 	}

@@ -13,7 +13,8 @@ import (
 
 // checkCredentials finds username and compares key with the stored hash
 // (the recovery hash if recovery). Unknown user and wrong key both give
-// errUnauthorized after one bcrypt compare; a disabled account gives
+// errUnauthorized after one bcrypt compare (recoveryKeyMatches keeps that
+// for either form of recovery hash); a disabled account gives
 // errAccountDisabled, but only to a caller who proved the key.
 func (a *api) checkCredentials(c echo.Context, event, username string, key []byte, recovery bool) (*store.User, error) {
 	u, err := a.Store.UserByName(c.Request().Context(), username)
@@ -27,7 +28,11 @@ func (a *api) checkCredentials(c echo.Context, event, username string, key []byt
 			hash = u.RecoveryHash
 		}
 	}
-	ok, err := a.keyMatches(c.Request().Context(), hash, key)
+	match := a.keyMatches
+	if recovery {
+		match = a.recoveryKeyMatches
+	}
+	ok, err := match(c.Request().Context(), hash, key)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +46,11 @@ func (a *api) checkCredentials(c echo.Context, event, username string, key []byt
 		return nil, errAccountDisabled
 	}
 	a.signInSucceeded(c, username)
-	a.rehashIfStale(c.Request().Context(), u.ID, recovery, hash, key)
+	if recovery {
+		a.upgradeRecoveryHash(c.Request().Context(), u.ID, hash, key)
+	} else {
+		a.rehashIfStale(c.Request().Context(), u.ID, false, hash, key)
+	}
 	return u, nil
 }
 

@@ -18,7 +18,7 @@ type User struct {
 	UID                string // public UUID (JWT subject, user_id on the wire)
 	Username           string
 	AuthHash           []byte // bcrypt of the auth key
-	RecoveryHash       []byte // bcrypt of the recovery auth key
+	RecoveryHash       []byte // "sha256:" + SHA-256 of the recovery auth key, or bcrypt of it (older accounts); see httpapi/recoveryhash.go
 	KDF                protocol.KDF
 	WrappedKey         []byte
 	RecoveryWrappedKey []byte

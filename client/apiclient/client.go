@@ -28,12 +28,16 @@ const (
 
 // Config configures a Client.
 type Config struct {
-	BaseURL  string        // https://host:port (no /api/v1)
-	Pin      string        // "sha256:<lowercase hex>" of the leaf cert DER; "" = verify with system roots
-	Timeout  time.Duration // per request; 0 = 30s
-	Retries  int           // on network errors, 5xx and 429; 0 = 3, negative = none
-	Tokens   Tokens        // initial tokens (may be empty)
-	OnTokens func(Tokens)  // called after each successful login/refresh so the caller can persist them
+	BaseURL string        // https://host:port (no /api/v1)
+	Pin     string        // "sha256:<lowercase hex>" of the leaf cert DER; "" = verify with system roots
+	Timeout time.Duration // per request; 0 = 30s
+	Retries int           // on network errors, 5xx and 429; 0 = 3, negative = none
+	Tokens  Tokens        // initial tokens (may be empty)
+	// OnTokens is called after each successful login or refresh, in the
+	// order the tokens changed, so the caller can persist them. It must
+	// not wait for anything that may wait on this client (a sync): hand
+	// the tokens off and return.
+	OnTokens func(Tokens)
 }
 
 // Tokens are the credentials of one session.
@@ -44,6 +48,7 @@ type Client struct {
 	http     *resty.Client
 	base     string // scheme://host[:port], no trailing slash
 	onTokens func(Tokens)
+	timeout  time.Duration // per request attempt
 	opts     options
 	tokens   tokenState
 }
@@ -90,7 +95,7 @@ func newClient(cfg Config, o options) (*Client, error) {
 	case retries < 0:
 		retries = 0
 	}
-	c := &Client{base: base, onTokens: cfg.OnTokens, opts: o}
+	c := &Client{base: base, onTokens: cfg.OnTokens, timeout: timeout, opts: o}
 	c.tokens.init(cfg.Tokens)
 	c.http = resty.New().
 		SetLogger(discardLogger{}).

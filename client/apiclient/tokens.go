@@ -11,21 +11,35 @@ import (
 )
 
 // tokenState holds the session's tokens. gen counts token changes so that
-// concurrent 401s on the same access token trigger a single refresh: whoever
-// holds sem refreshes, the others find gen moved on and just retry.
+// concurrent 401s on the same access token trigger a single refresh: the
+// first starts it (flight), the others wait for that one, and a 401 seen
+// on an access token older than the current one just retries.
+//
+// Refresh tokens are single use, and presenting a spent one makes the
+// server revoke the session (reuse detection). So a refresh runs on its own
+// goroutine with its own deadline, detached from the caller who started
+// it: a caller that gives up (a cancelled sync, a closed app) never cuts a
+// refresh off after the server rotated the token but before the new pair
+// was installed, and no later refresh can present the spent one.
 type tokenState struct {
-	mu   sync.Mutex // guards tok, gen, dead
-	tok  Tokens
-	gen  uint64
-	dead bool // the refresh token was refused; only a new login helps
+	mu     sync.Mutex // guards tok, gen, dead, flight; never held across I/O
+	tok    Tokens
+	gen    uint64
+	dead   bool           // the refresh token was refused; only a new login helps
+	flight *refreshFlight // the refresh in progress; nil if none
 
-	sem chan struct{} // one refresh at a time
+	// saveMu orders the OnTokens calls as the tokens changed: it is taken
+	// under mu and released after OnTokens returns (order: mu, then saveMu).
+	saveMu sync.Mutex
 }
 
-func (s *tokenState) init(t Tokens) {
-	s.tok = t
-	s.sem = make(chan struct{}, 1)
+// refreshFlight is one refresh; done closes when err is set.
+type refreshFlight struct {
+	done chan struct{}
+	err  error
 }
+
+func (s *tokenState) init(t Tokens) { s.tok = t }
 
 // snapshot returns the current access token and its generation.
 func (s *tokenState) snapshot() (string, uint64) {
@@ -41,17 +55,24 @@ func (c *Client) Tokens() Tokens {
 	return c.tokens.tok
 }
 
-// setTokens installs the tokens of a login response and tells OnTokens.
-func (c *Client) setTokens(r *protocol.LoginResponse) {
-	c.tokens.mu.Lock()
-	c.tokens.tok = Tokens{Access: r.AccessToken, Refresh: r.RefreshToken, SessionID: r.SessionID, UserID: r.UserID}
+// install makes t the current tokens and tells OnTokens, in the order the
+// tokens changed. The caller holds c.tokens.mu; install releases it.
+func (c *Client) install(t Tokens) {
+	c.tokens.tok = t
 	c.tokens.gen++
 	c.tokens.dead = false
-	t := c.tokens.tok
+	c.tokens.saveMu.Lock()
 	c.tokens.mu.Unlock()
+	defer c.tokens.saveMu.Unlock()
 	if c.onTokens != nil {
 		c.onTokens(t)
 	}
+}
+
+// setTokens installs the tokens of a login response and tells OnTokens.
+func (c *Client) setTokens(r *protocol.LoginResponse) {
+	c.tokens.mu.Lock()
+	c.install(Tokens{Access: r.AccessToken, Refresh: r.RefreshToken, SessionID: r.SessionID, UserID: r.UserID})
 }
 
 // clearTokens forgets the session (after logout).
@@ -63,48 +84,85 @@ func (c *Client) clearTokens() {
 	c.tokens.dead = true
 }
 
-// refresh trades the refresh token for a new pair unless the tokens already
-// changed since generation seen (another goroutine refreshed). Refresh
-// tokens are single use and presenting a spent one revokes the session, so
-// a refused refresh marks the state dead instead of trying again.
+// refresh makes sure the tokens moved on from generation seen: it returns
+// at once if they already did (another caller refreshed), else it joins the
+// refresh in flight or starts one, and waits for it or for ctx. A refused
+// refresh marks the state dead instead of trying again.
 func (c *Client) refresh(ctx context.Context, seen uint64) error {
+	c.tokens.mu.Lock()
+	switch {
+	case c.tokens.gen != seen:
+		c.tokens.mu.Unlock()
+		return nil
+	case c.tokens.dead || c.tokens.tok.Refresh == "":
+		c.tokens.mu.Unlock()
+		return ErrSessionExpired
+	}
+	f := c.tokens.flight
+	if f == nil {
+		f = &refreshFlight{done: make(chan struct{})}
+		c.tokens.flight = f
+		go c.runRefresh(f, seen, c.tokens.tok.Refresh)
+	}
+	c.tokens.mu.Unlock()
 	select {
-	case c.tokens.sem <- struct{}{}:
+	case <-f.done:
+		return f.err
 	case <-ctx.Done():
 		return fmt.Errorf("refresh session: %w", ctx.Err())
 	}
-	defer func() { <-c.tokens.sem }()
+}
 
-	c.tokens.mu.Lock()
-	gen, dead, rt := c.tokens.gen, c.tokens.dead, c.tokens.tok.Refresh
-	c.tokens.mu.Unlock()
-	switch {
-	case gen != seen:
-		return nil
-	case dead || rt == "":
-		return ErrSessionExpired
-	}
-
+// runRefresh trades refresh token rt (of generation seen) for a new pair,
+// bounded by its own deadline, and ends flight f.
+func (c *Client) runRefresh(f *refreshFlight, seen uint64, rt string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*c.timeout)
+	defer cancel()
 	var out protocol.LoginResponse
 	err := c.do(ctx, call{
 		method: http.MethodPost, path: "/auth/refresh",
 		body: protocol.RefreshRequest{RefreshToken: rt}, out: &out, once: true,
 	})
 	var ae *protocol.APIError
-	if errors.As(err, &ae) && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden) {
-		c.tokens.mu.Lock()
-		if c.tokens.gen == seen {
-			c.tokens.dead = true
-		}
+	switch {
+	case errors.As(err, &ae) && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden):
+		err = ErrSessionExpired
+	case err != nil:
+		err = fmt.Errorf("refresh session: %w", err)
+	case out.AccessToken == "" || out.RefreshToken == "":
+		err = fmt.Errorf("refresh session: %w: no tokens in answer", ErrBadResponse)
+	}
+	c.tokens.mu.Lock()
+	c.tokens.flight = nil
+	f.err = err
+	defer close(f.done) // after OnTokens: a waiter returns with the pair handed off
+	switch {
+	case c.tokens.gen != seen: // a login replaced the session meanwhile
 		c.tokens.mu.Unlock()
-		return ErrSessionExpired
+	case errors.Is(err, ErrSessionExpired):
+		c.tokens.dead = true
+		c.tokens.mu.Unlock()
+	case err != nil:
+		c.tokens.mu.Unlock()
+	default:
+		c.install(Tokens{Access: out.AccessToken, Refresh: out.RefreshToken, SessionID: out.SessionID, UserID: out.UserID})
 	}
-	if err != nil {
-		return fmt.Errorf("refresh session: %w", err)
+}
+
+// WaitRefresh waits for a refresh in flight to end, or for ctx. A program
+// that exits while one is in flight loses the new pair its old refresh
+// token was traded for; Close paths call this first.
+func (c *Client) WaitRefresh(ctx context.Context) {
+	c.tokens.mu.Lock()
+	f := c.tokens.flight
+	c.tokens.mu.Unlock()
+	if f == nil {
+		return
 	}
-	if out.AccessToken == "" || out.RefreshToken == "" {
-		return fmt.Errorf("refresh session: %w: no tokens in answer", ErrBadResponse)
+	select {
+	case <-f.done:
+	case <-ctx.Done():
 	}
-	c.setTokens(&out)
-	return nil
+	c.tokens.saveMu.Lock() // OnTokens of that refresh has returned
+	c.tokens.saveMu.Unlock()
 }

@@ -1,4 +1,4 @@
-// Package cli is cipherleaf-cli: a thin command line over core.API.
+// Package cli is cipherleaf-cli: a thin command line over Core.
 //
 // Run parses the arguments, opens the profile through an injected
 // constructor, performs one command and returns. Everything it needs from the

@@ -97,7 +97,7 @@ func (d *device) run(stdin string, args ...string) (string, string, error) {
 	a := &app{
 		getenv: func(k string) string { return d.env[k] },
 		stdin:  strings.NewReader(stdin), stdout: &out, stderr: &errb,
-		open: func(dir string) (core.API, error) {
+		open: func(dir string) (Core, error) {
 			return core.Open(core.Config{ProfileDir: dir, Policy: cryptobox.InsecureTestPolicy,
 				NewParams: floorParams, Keyring: keystore.OS{}, DeviceName: "e2e " + filepath.Base(dir)})
 		},

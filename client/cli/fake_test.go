@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"cipherleaf.dev/client/core"
 	"cipherleaf.dev/shared/note"
 	"cipherleaf.dev/shared/protocol"
 )
 
-// fakeCore is a core.API in memory that records what the CLI asked of it.
+// fakeCore is a Core in memory that records what the CLI asked of it.
 type fakeCore struct {
 	account    bool
 	locked     bool
@@ -30,7 +29,7 @@ type fakeCore struct {
 	closed     bool
 }
 
-var _ core.API = (*fakeCore)(nil)
+var _ Core = (*fakeCore)(nil)
 
 func newFake() *fakeCore {
 	return &fakeCore{account: true, locked: true, password: "pw", notes: map[string]*note.Note{}, fail: map[string]error{}}
@@ -50,10 +49,9 @@ func (f *fakeCore) needUnlocked() error {
 	return nil
 }
 
-func (f *fakeCore) HasAccount() bool          { return f.account }
-func (f *fakeCore) Account() core.AccountInfo { return core.AccountInfo{} }
-func (f *fakeCore) Locked() bool              { return f.locked }
-func (f *fakeCore) Close() error              { f.closed = true; return nil }
+func (f *fakeCore) HasAccount() bool { return f.account }
+func (f *fakeCore) Locked() bool     { return f.locked }
+func (f *fakeCore) Close() error     { f.closed = true; return nil }
 
 func (f *fakeCore) ProbeServer(_ context.Context, url string) (core.ServerInfo, error) {
 	if err := f.call("ProbeServer %s", url); err != nil {
@@ -110,9 +108,7 @@ func (f *fakeCore) UnlockWithDevice() error {
 	return nil
 }
 
-func (f *fakeCore) RememberDevice(on bool) error { f.remembered = on; return nil }
-func (f *fakeCore) DeviceRemembered() bool       { return f.remembered }
-func (f *fakeCore) Lock()                        { f.locked = true }
+func (f *fakeCore) DeviceRemembered() bool { return f.remembered }
 
 func (f *fakeCore) List() []core.NoteInfo {
 	f.call("List")
@@ -175,11 +171,7 @@ func (f *fakeCore) Search(q string) []core.NoteInfo {
 	return out
 }
 
-func (f *fakeCore) Conflicts() []core.NoteInfo                   { return nil }
-func (f *fakeCore) ResolveConflict(string, *note.Note) error     { return errors.New("not in the CLI") }
-func (f *fakeCore) Status() core.SyncStatus                      { return core.SyncStatus{Pending: f.pending} }
-func (f *fakeCore) StartAutoSync(context.Context, time.Duration) {}
-func (f *fakeCore) Subscribe(func(core.Event)) (cancel func())   { return func() {} }
+func (f *fakeCore) Status() core.SyncStatus { return core.SyncStatus{Pending: f.pending} }
 func (f *fakeCore) NewRecoveryKey(_ context.Context, pw []byte) (string, error) {
 	return "AAAAA-BBBBB", f.call("NewRecoveryKey %s", pw)
 }
@@ -203,11 +195,8 @@ func (f *fakeCore) RevokeSession(_ context.Context, id string) error {
 }
 func (f *fakeCore) RevokeOtherSessions(context.Context) error { return f.call("RevokeOtherSessions") }
 func (f *fakeCore) Logout(context.Context) error              { return f.call("Logout") }
-func (f *fakeCore) DeleteAccount(context.Context, []byte) error {
-	return f.call("DeleteAccount")
-}
-func (f *fakeCore) ExportEncrypted(path string) error { return f.call("ExportEncrypted %s", path) }
-func (f *fakeCore) ExportMarkdown(dir string) error   { return f.call("ExportMarkdown %s", dir) }
+func (f *fakeCore) ExportEncrypted(path string) error         { return f.call("ExportEncrypted %s", path) }
+func (f *fakeCore) ExportMarkdown(dir string) error           { return f.call("ExportMarkdown %s", dir) }
 func (f *fakeCore) Import(path string, pw []byte) (int, error) {
 	return 3, f.call("Import %s %s", path, pw)
 }

@@ -8,8 +8,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-
-	"cipherleaf.dev/client/core"
 )
 
 // Environment variables read through getenv.
@@ -27,9 +25,9 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 	term   terminal // nil when there is no one to ask
-	open   func(profileDir string) (core.API, error)
+	open   func(profileDir string) (Core, error)
 
-	api core.API // opened by dispatch for commands that need it
+	api Core // opened by dispatch for commands that need it
 }
 
 // command is one subcommand.
@@ -69,7 +67,7 @@ func commands() map[string]command {
 // name). open builds the core for a profile folder. On failure it writes one
 // line to stderr and returns the error; IsUsage tells command-line mistakes.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader,
-	stdout, stderr io.Writer, open func(profileDir string) (core.API, error)) error {
+	stdout, stderr io.Writer, open func(profileDir string) (Core, error)) error {
 	a := &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, open: open, term: openTerminal(stdin, stderr)}
 	return a.main(ctx, args)
 }

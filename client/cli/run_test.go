@@ -28,7 +28,7 @@ func run(t *testing.T, f *fakeCore, env map[string]string, stdin string, term te
 	a := &app{
 		getenv: func(k string) string { return env[k] },
 		stdin:  strings.NewReader(stdin), stdout: &out, stderr: &errb, term: term,
-		open: func(dir string) (core.API, error) { opened = dir; return f, nil },
+		open: func(dir string) (Core, error) { opened = dir; return f, nil },
 	}
 	err := a.main(context.Background(), args)
 	return out.String(), errb.String(), err, opened
@@ -284,7 +284,7 @@ func TestRunWithoutTerminal(t *testing.T) {
 	var out, errb bytes.Buffer
 	f := newFake()
 	err := Run(context.Background(), []string{"--profile", "/prof", "list"}, func(string) string { return "" }, strings.NewReader(""), &out, &errb,
-		func(string) (core.API, error) { return f, nil })
+		func(string) (Core, error) { return f, nil })
 	if err == nil || !strings.Contains(errb.String(), EnvPassword) {
 		t.Fatalf("Run(list) without password: err = %v, stderr %q", err, errb.String())
 	}

@@ -4,8 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"time"
 
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/cryptobox"
@@ -417,15 +416,24 @@ func (c *Core) RevokeOtherSessions(ctx context.Context) error {
 	return classify("revoke sessions", r.RevokeOtherSessions(ctx))
 }
 
-// Logout revokes this session and forgets the account on this device:
-// the vault file and the keyring entry are deleted.
+// logoutTimeout bounds the server call of Logout: signing out of this
+// device never waits long for a server that does not answer.
+const logoutTimeout = 5 * time.Second
+
+// Logout revokes this session and forgets the account on this device (the
+// vault is emptied and the keyring entry deleted). It works offline and
+// with a session the server already ended: the revocation is then skipped
+// (the session ends by itself when its tokens expire) and only logged.
 func (c *Core) Logout(ctx context.Context) error {
-	r, err := c.client()
-	if err != nil {
-		return err
+	if !c.HasAccount() {
+		return ErrNoAccount
 	}
-	if err := r.Logout(ctx); err != nil && !errors.Is(classify("", err), ErrSessionExpired) && !isCode(err, protocol.CodeUnauthorized) {
-		return classify("log out", err)
+	if r, err := c.client(); err == nil {
+		sctx, cancel := context.WithTimeout(ctx, logoutTimeout)
+		if err := r.Logout(sctx); err != nil {
+			c.log.Warn("server not told of the logout", "err", classify("log out", err))
+		}
+		cancel()
 	}
 	return c.wipe(ctx)
 }
@@ -455,53 +463,36 @@ func (c *Core) DeleteAccountCode(ctx context.Context, password []byte, f protoco
 	return c.wipe(ctx)
 }
 
-// wipe deletes the vault files and the keyring entry and starts an empty
-// vault in their place. Running syncs (auto-sync included) are cancelled
-// and waited for, and keyMu is held until the new vault is in place: a
-// sync still reading the old vault while it is closed would, on finishing,
-// make SQLite delete the new vault's write-ahead log.
+// wipe forgets the account: the keys and notes leave memory, running syncs
+// are cancelled and waited for (so none commits into the emptied vault),
+// then the vault's rows are cleared in one transaction and the keyring
+// entry deleted. No file is deleted: a connection of the old handle cannot
+// take a new vault's write-ahead log with it.
 func (c *Core) wipe(ctx context.Context) error {
+	c.resetMu.Lock()
+	defer c.resetMu.Unlock()
 	user, err := c.keyringUser()
 	if err != nil {
 		return err
 	}
-	if err := c.cfg.Keyring.Delete(keyringService, user); err != nil {
-		return err
-	}
-	c.cancelSyncs()
-	c.keyMu.Lock()
 	wasOpen := c.dropKeys()
-	err = c.replaceVault(ctx)
-	c.keyMu.Unlock()
+	c.mu.Lock()
+	c.acct, c.remote, c.engine = nil, nil, nil
+	c.status = SyncStatus{}
+	c.mu.Unlock()
+	c.cancelSyncs()
 	if wasOpen {
 		c.events.publish(Event{Kind: EventLocked, Status: c.Status()})
 	}
-	if err != nil {
-		return err
+	if err := c.keyMu.waitIdle(ctx); err != nil {
+		return fmt.Errorf("forget account: wait for sync: %w", err)
+	}
+	if err := c.v.Reset(ctx); err != nil {
+		return fmt.Errorf("forget account: %w", err)
+	}
+	if err := c.cfg.Keyring.Delete(keyringService, user); err != nil {
+		return fmt.Errorf("forget account: %w", err)
 	}
 	c.events.publish(Event{Kind: EventNotesChanged, Status: c.Status()})
-	return nil
-}
-
-// replaceVault closes the vault, deletes its files and opens an empty one
-// at the same path. The caller holds keyMu for writing.
-func (c *Core) replaceVault(ctx context.Context) error {
-	path := c.v.Path()
-	if err := c.v.Close(); err != nil {
-		return err
-	}
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("delete vault: %w", err)
-		}
-	}
-	v, err := vault.Open(ctx, filepath.Clean(path))
-	if err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.v, c.acct, c.remote, c.engine = v, nil, nil, nil
-	c.status = SyncStatus{}
-	c.mu.Unlock()
 	return nil
 }

@@ -17,8 +17,6 @@ import (
 	"cipherleaf.dev/shared/cryptobox"
 )
 
-var _ API = (*Core)(nil)
-
 type accountRow = vault.Account
 
 // Config configures a Core. Zero values get the production defaults.
@@ -41,7 +39,13 @@ type Config struct {
 	// Debounce is the delay between an edit and the auto-sync it triggers;
 	// 0: one second.
 	Debounce time.Duration
+	// AfterFunc schedules the auto-sync loop's timers; nil: time.AfterFunc.
+	// Tests pass a fake to run the loop without waiting.
+	AfterFunc func(d time.Duration, f func()) Timer
 }
+
+// Timer is a timer made by Config.AfterFunc; *time.Timer is one.
+type Timer interface{ Stop() bool }
 
 // Core is the client engine of one profile. Safe for concurrent use.
 type Core struct {
@@ -49,12 +53,14 @@ type Core struct {
 	log *slog.Logger
 	v   *vault.Vault
 
-	// keyMu keeps the keys from being wiped while a sync, a write or an
-	// export uses them: those hold it for reading, Lock for writing (after
-	// cancelling running syncs).
-	keyMu   sync.RWMutex
+	// keyMu counts the users of the keys; dropping them never waits (see
+	// keyGuard and the package doc's lock design).
+	keyMu   keyGuard
 	cancels map[int]context.CancelFunc // running syncs, guarded by mu
 	nextCan int
+
+	resetMu sync.Mutex // one Logout, DeleteAccount or Close at a time
+	tokens  tokenSaver
 
 	mu      sync.RWMutex
 	acct    *accountRow // nil without an account
@@ -95,6 +101,9 @@ func Open(cfg Config) (*Core, error) {
 	if cfg.Probe == nil {
 		cfg.Probe = probeAPI
 	}
+	if cfg.AfterFunc == nil {
+		cfg.AfterFunc = func(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
+	}
 	if cfg.Debounce == 0 {
 		cfg.Debounce = time.Second
 	}
@@ -120,6 +129,7 @@ func Open(cfg Config) (*Core, error) {
 		kick:    make(chan struct{}, 1),
 		done:    make(chan struct{}),
 	}
+	c.tokens.v, c.tokens.log = v, c.log
 	a, err := v.Account(ctx)
 	switch {
 	case err == nil:
@@ -135,12 +145,32 @@ func Open(cfg Config) (*Core, error) {
 	return c, nil
 }
 
+// closeGrace bounds how long Close waits for running syncs to stop and for
+// a token refresh in flight to answer, so that a front end exits promptly
+// even when the server never answers.
+const closeGrace = time.Second
+
 // Close locks the vault and closes it. Queued edits stay in the vault.
+// Running syncs are cancelled; every write they committed stays.
 func (c *Core) Close() error {
 	var err error
 	c.once.Do(func() {
 		close(c.done)
 		c.Lock()
+		ctx, cancel := context.WithTimeout(context.Background(), closeGrace)
+		defer cancel()
+		c.resetMu.Lock()
+		defer c.resetMu.Unlock()
+		if err := c.keyMu.waitIdle(ctx); err != nil {
+			c.log.Warn("closing with a sync still stopping", "err", err)
+		}
+		c.mu.RLock()
+		r := c.remote
+		c.mu.RUnlock()
+		if w, ok := r.(interface{ WaitRefresh(context.Context) }); ok {
+			w.WaitRefresh(ctx) // a refreshed pair not saved would be spent
+		}
+		c.tokens.flush()
 		c.events.close()
 		err = c.v.Close()
 	})

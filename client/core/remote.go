@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"cipherleaf.dev/client/apiclient"
 	"cipherleaf.dev/client/syncer"
@@ -40,6 +39,9 @@ type RemoteConfig = apiclient.Config
 type Tokens = apiclient.Tokens
 
 func dialAPI(rc RemoteConfig) (Remote, error) { return apiclient.New(rc) }
+
+// errOtherSession drops tokens of a session this profile no longer holds.
+var errOtherSession = errors.New("tokens of another session")
 
 // classify adds the core's sentinel to errors from the API client so that
 // callers and Words need to know only this package.
@@ -81,23 +83,7 @@ func (c *Core) remoteConfig(url, pin string, t Tokens) RemoteConfig {
 		Timeout:  c.cfg.APITimeout,
 		Retries:  c.cfg.APIRetries,
 		Tokens:   t,
-		OnTokens: c.saveTokens,
-	}
-}
-
-// saveTokens persists refreshed tokens (called by the API client).
-func (c *Core) saveTokens(t Tokens) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	err := c.v.UpdateAccount(ctx, func(a *accountRow) error {
-		a.AccessToken, a.RefreshToken = t.Access, t.Refresh
-		if t.SessionID != "" {
-			a.SessionID = t.SessionID
-		}
-		return nil
-	})
-	if err != nil {
-		c.log.Debug("tokens not saved yet", "err", err)
+		OnTokens: c.tokens.save,
 	}
 }
 

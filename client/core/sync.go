@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"cipherleaf.dev/client/merge"
@@ -71,6 +72,10 @@ func (c *Core) applyUpdates(ups []syncer.Update) {
 	}
 	batch := make([]search.Prepared, 0, len(ups))
 	c.mu.Lock()
+	if c.bundle == nil { // a sync committing after Lock: memory stays empty
+		c.mu.Unlock()
+		return
+	}
 	changed := false
 	for _, u := range ups {
 		switch {
@@ -139,6 +144,10 @@ func (c *Core) Sync(ctx context.Context) (SyncReport, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	c.mu.Lock()
+	if c.bundle == nil { // locked or logged out since syncEngine
+		c.mu.Unlock()
+		return SyncReport{}, ErrLocked
+	}
 	key := c.nextCan
 	c.nextCan++
 	c.cancels[key] = cancel
@@ -178,21 +187,42 @@ func (c *Core) Sync(ctx context.Context) (SyncReport, error) {
 }
 
 // StartAutoSync syncs every interval and shortly (Config.Debounce) after
-// each edit, until ctx ends or the core is closed.
+// each edit, until ctx ends or the core is closed. Its timers come from
+// Config.AfterFunc, so tests drive it without waiting. One sync runs at a
+// time; a timer that fires meanwhile is remembered and runs after it.
 func (c *Core) StartAutoSync(ctx context.Context, every time.Duration) {
+	fire := make(chan struct{}, 1)
+	poke := func() {
+		select {
+		case fire <- struct{}{}:
+		default:
+		}
+	}
 	go func() {
-		tick := time.NewTicker(every)
-		defer tick.Stop()
-		debounce := time.NewTimer(time.Hour)
-		debounce.Stop()
-		run := func() {
-			if c.Locked() || !c.HasAccount() {
-				return
-			}
-			if _, err := c.Sync(ctx); err != nil {
-				c.log.Debug("auto-sync failed", "err", err)
+		var (
+			tmu     sync.Mutex // guards tick and stopped against the timer's goroutine
+			tick    Timer
+			stopped bool
+			arm     func()
+		)
+		arm = func() {
+			tmu.Lock()
+			defer tmu.Unlock()
+			if !stopped {
+				tick = c.cfg.AfterFunc(every, func() { poke(); arm() })
 			}
 		}
+		arm()
+		var debounce Timer
+		defer func() {
+			tmu.Lock()
+			stopped = true
+			tick.Stop()
+			tmu.Unlock()
+			if debounce != nil {
+				debounce.Stop()
+			}
+		}()
 		for {
 			select {
 			case <-ctx.Done():
@@ -200,11 +230,17 @@ func (c *Core) StartAutoSync(ctx context.Context, every time.Duration) {
 			case <-c.done:
 				return
 			case <-c.kick:
-				debounce.Reset(c.cfg.Debounce)
-			case <-debounce.C:
-				run()
-			case <-tick.C:
-				run()
+				if debounce != nil {
+					debounce.Stop()
+				}
+				debounce = c.cfg.AfterFunc(c.cfg.Debounce, poke)
+			case <-fire:
+				if c.Locked() || !c.HasAccount() {
+					continue
+				}
+				if _, err := c.Sync(ctx); err != nil {
+					c.log.Debug("auto-sync failed", "err", err)
+				}
 			}
 		}
 	}()

@@ -117,6 +117,8 @@ func (c *Core) RememberDevice(on bool) error {
 		}
 		return c.updateAccount(ctx, func(a *accountRow) error { a.DeviceWrappedKey = nil; return nil })
 	}
+	c.keyMu.RLock()
+	defer c.keyMu.RUnlock()
 	c.mu.RLock()
 	b := c.bundle
 	c.mu.RUnlock()
@@ -165,18 +167,16 @@ func (c *Core) updateAccount(ctx context.Context, fn func(a *accountRow) error) 
 }
 
 // Lock drops every decrypted note and key from memory. Running syncs are
-// cancelled first; their committed work stays.
+// cancelled; their committed work stays. It never waits for them: a key a
+// running sync still uses is wiped when that sync lets go (keyGuard).
 func (c *Core) Lock() {
 	c.cancelSyncs()
-	c.keyMu.Lock()
-	wasOpen := c.dropKeys()
-	c.keyMu.Unlock()
-	if wasOpen {
+	if c.dropKeys() {
 		c.events.publish(Event{Kind: EventLocked, Status: c.Status()})
 	}
 }
 
-// cancelSyncs cancels every running sync (they then release keyMu).
+// cancelSyncs cancels every running sync.
 func (c *Core) cancelSyncs() {
 	c.mu.Lock()
 	for _, cancel := range c.cancels {
@@ -185,22 +185,24 @@ func (c *Core) cancelSyncs() {
 	c.mu.Unlock()
 }
 
-// dropKeys wipes the keys and decrypted notes; the caller holds keyMu for
-// writing. It reports whether they were open.
+// dropKeys takes the keys and decrypted notes out of the Core and has the
+// keys wiped as soon as no one uses them. It reports whether they were open.
 func (c *Core) dropKeys() bool {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	wasOpen := c.bundle != nil
-	if c.bundle != nil {
-		c.bundle.Wipe()
-	}
-	if c.derived != nil {
-		c.derived.Wipe()
-	}
+	b, dk := c.bundle, c.derived
 	c.bundle, c.derived, c.engine = nil, nil, nil
 	c.notes = map[string]*entry{}
 	c.index.Clear()
-	return wasOpen
+	c.mu.Unlock()
+	c.keyMu.wipe(func() {
+		if b != nil {
+			b.Wipe()
+		}
+		if dk != nil {
+			dk.Wipe()
+		}
+	})
+	return b != nil
 }
 
 // open installs the bundle, decrypts every note into memory and prepares
@@ -238,15 +240,16 @@ func (c *Core) open(ctx context.Context, a accountRow, b cryptobox.Bundle, dk *c
 		}
 		notes[r.ID] = &entry{n: decoded[i], pending: r.Op != vault.OpNone}
 	}
-	c.keyMu.Lock()
-	defer c.keyMu.Unlock()
 	c.mu.Lock()
-	if c.bundle != nil && &c.bundle[0] != &b[0] {
-		c.bundle.Wipe()
+	if old := c.bundle; old != nil && &old[0] != &b[0] {
+		c.keyMu.wipe(old.Wipe)
 	}
 	c.index.Clear()
 	for id, e := range notes {
 		c.index.Put(doc(id, e.n))
+	}
+	if old := c.derived; old != nil && old != dk {
+		c.keyMu.wipe(old.Wipe)
 	}
 	c.bundle, c.derived, c.notes = b, dk, notes
 	c.acct = &a

@@ -35,12 +35,14 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 }
 
 // pullOnce reads the change feed since the cursor to its end and applies it
-// in one vault transaction that commits only if the manifest of the last
-// page verifies (SPEC §10.6). A producer fetches pages (the next one in
-// flight), decrypts every new blob and counts every change in a copy of
-// the manifest view; the transaction resolves each page against the local
-// rows as it arrives, then waits for the verdict. A detection rolls it all
-// back: the vault is untouched.
+// in one vault transaction, only if the manifest of the last page verifies
+// (SPEC §10.6). A producer fetches pages (the next one in flight), decrypts
+// every new blob and counts every change in a copy of the manifest view;
+// this goroutine gathers the pages and the verdict. Only then, with every
+// network call finished, does the transaction open: no vault lock is ever
+// held across network I/O, so a token refresh that persists new tokens
+// during the fetch never waits for this pull (see package core's lock
+// design). A detection leaves the vault untouched.
 func (e *Engine) pullOnce(ctx context.Context, rep *Report) error {
 	v, err := e.loadView(ctx)
 	if err != nil {
@@ -66,34 +68,33 @@ func (e *Engine) pullOnce(ctx context.Context, rep *Report) error {
 		defer close(pages)
 		verdict.m, verdict.err = e.produce(ctx, cursor, st, pages)
 	}()
-	var mem manifest.Memory
-	var p manifest.Payload
+	var got []pulledPage
+	for pg := range pages {
+		got = append(got, pg)
+	}
+	if verdict.err != nil {
+		return verdict.err
+	}
+	p, err := e.verify(v, st, verdict.m)
+	if err != nil {
+		return fmt.Errorf("pull changes: %w", err)
+	}
+	mem := manifest.Remember(v.mem, v.device, verdict.m, p)
+	blob, err := mem.MarshalBinary()
+	if err != nil {
+		return err
+	}
 	var ups []Update
 	pulled := 0
 	err = e.cfg.Vault.Update(ctx, func(tx *vault.Tx) error {
-		for pg := range pages {
+		ups, pulled = ups[:0], 0
+		for _, pg := range got {
 			u, err := e.applyPage(tx, pg, rep)
 			if err != nil {
-				cancel()
-				for range pages { // let the producer end
-				}
 				return err
 			}
 			ups = append(ups, u...)
 			pulled += len(pg.ts)
-		}
-		if verdict.err != nil {
-			return verdict.err
-		}
-		var err error
-		p, err = e.verify(v, st, verdict.m)
-		if err != nil {
-			return fmt.Errorf("pull changes: %w", err)
-		}
-		mem = manifest.Remember(v.mem, v.device, verdict.m, p)
-		blob, err := mem.MarshalBinary()
-		if err != nil {
-			return err
 		}
 		if err := tx.SetManifestMemory(blob); err != nil {
 			return err

@@ -1,6 +1,6 @@
 // Package ui is the Cipherleaf desktop interface built with Fyne.
 //
-// It talks only to core.API: no crypto, SQL or HTTP of its own. Widgets hold
+// It talks only to Core: no crypto, SQL or HTTP of its own. Widgets hold
 // no business logic; the small models beside them (listModel, autosaver,
 // idleLock, describeStatus, passwordStrength, …) are plain Go and unit
 // tested without rendering. Work that may take time (key derivation, network

@@ -9,14 +9,13 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"cipherleaf.dev/client/core"
 	"cipherleaf.dev/shared/note"
 )
 
 // editor is the right-hand pane: title, tags and the markdown body with a
 // rendered preview. Edits go to an autosaver; typing never waits for a save.
 type editor struct {
-	api   core.API
+	api   Notes
 	now   func() time.Time
 	saver *autosaver
 
@@ -45,7 +44,7 @@ type editor struct {
 	focus     func(fyne.Focusable) // the window's canvas Focus
 }
 
-func newEditor(api core.API, sc *shortcuts, now func() time.Time, saver *autosaver) *editor {
+func newEditor(api Notes, sc *shortcuts, now func() time.Time, saver *autosaver) *editor {
 	e := &editor{api: api, now: now, saver: saver}
 	e.title = newEntry(sc)
 	e.title.SetPlaceHolder("Title")

@@ -17,7 +17,7 @@ import (
 // errFakeWrongPassword is what the real core returns for a bad password.
 var errFakeWrongPassword = core.ErrWrongPassword
 
-// fakeAPI is an in-memory core.API for fast UI tests. Its methods are safe
+// fakeAPI is an in-memory Core for fast UI tests. Its methods are safe
 // from any goroutine; subscribers are called outside its lock.
 type fakeAPI struct {
 	mu         sync.Mutex
@@ -116,7 +116,6 @@ func (f *fakeAPI) Account() core.AccountInfo {
 	return f.acct
 }
 func (f *fakeAPI) Locked() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.locked }
-func (f *fakeAPI) Close() error { return nil }
 
 func (f *fakeAPI) ProbeServer(_ context.Context, url string) (core.ServerInfo, error) {
 	f.mu.Lock()
@@ -388,8 +387,6 @@ func (f *fakeAPI) NewRecoveryKey(_ context.Context, pw []byte) (string, error) {
 	return f.recovery, nil
 }
 
-func (f *fakeAPI) RotateKey(context.Context) error { return nil }
-
 func (f *fakeAPI) Sessions(context.Context) ([]protocol.Session, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -471,4 +468,4 @@ func (f *fakeAPI) Import(string, []byte) (int, error) {
 	return 3, f.record("Import")
 }
 
-var _ core.API = (*fakeAPI)(nil)
+var _ Core = (*fakeAPI)(nil)

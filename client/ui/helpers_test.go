@@ -103,7 +103,7 @@ func (c *fakeClock) pendingTimers() int {
 // goroutine, and the race detector agrees.
 type harness struct {
 	t     *testing.T
-	api   core.API
+	api   Core
 	fake  *fakeAPI // api, when it is the fake
 	clock *fakeClock
 	app   fyne.App
@@ -154,7 +154,7 @@ func (h *harness) drain() bool {
 	}
 }
 
-func newHarness(t *testing.T, api core.API, opts Options) *harness {
+func newHarness(t *testing.T, api Core, opts Options) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	clock := newFakeClock()

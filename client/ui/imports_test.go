@@ -8,7 +8,7 @@ import (
 
 // TestNoAppOrBackendImports keeps the package headless-testable and thin:
 // no fyne app (only cmd/cipherleaf creates it) and no crypto, SQL or HTTP
-// of its own — everything goes through core.API.
+// of its own — everything goes through Core.
 func TestNoAppOrBackendImports(t *testing.T) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 // listModel is the note list's state: the search query and the rows it
 // selects. It has no widgets and is tested on its own.
 type listModel struct {
-	api   core.API
+	api   Notes
 	query string
 	items []core.NoteInfo
 }
@@ -74,7 +74,7 @@ type noteList struct {
 	focus     func(fyne.Focusable) // the window's canvas Focus
 }
 
-func newNoteList(api core.API, sc *shortcuts, now func() time.Time) *noteList {
+func newNoteList(api Notes, sc *shortcuts, now func() time.Time) *noteList {
 	l := &noteList{model: listModel{api: api}, now: now}
 	l.search = newEntry(sc)
 	l.search.SetPlaceHolder("Search notes")

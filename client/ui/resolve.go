@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"cipherleaf.dev/client/core"
 	"cipherleaf.dev/shared/note"
 )
 
@@ -22,7 +21,7 @@ type resolveModel struct {
 }
 
 // loadResolve reads both versions of the conflicted copy copyID.
-func loadResolve(api core.API, copyID string) (*resolveModel, error) {
+func loadResolve(api Notes, copyID string) (*resolveModel, error) {
 	cp, err := api.Get(copyID)
 	if err != nil {
 		return nil, err

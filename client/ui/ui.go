@@ -46,7 +46,7 @@ const defaultAutoLockMinutes = 10
 // UI is the Cipherleaf window and the screens it shows.
 type UI struct {
 	app  fyne.App
-	api  core.API
+	api  Core
 	opts Options
 	win  fyne.Window
 	now  func() time.Time
@@ -70,7 +70,7 @@ type UI struct {
 }
 
 // New builds the UI for api in app a. Call Show to open the window.
-func New(a fyne.App, api core.API, opts Options) *UI {
+func New(a fyne.App, api Core, opts Options) *UI {
 	u := &UI{app: a, api: api, opts: opts, now: opts.Now, tick: realAfterFunc, sc: newShortcuts(),
 		do: fyne.Do, doAndWait: fyne.DoAndWait}
 	if u.now == nil {

@@ -8,15 +8,28 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"cipherleaf.dev/client/cli"
 	"cipherleaf.dev/client/core"
 )
 
+// exitGrace is how long the command may take to stop after SIGINT or
+// SIGTERM: the command is cancelled at once and the profile closes (its
+// committed writes are in the vault); past this the process exits anyway,
+// which SQLite's journal makes safe.
+const exitGrace = 1800 * time.Millisecond
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		cancel()
+		time.AfterFunc(exitGrace, func() { os.Exit(1) })
+	}()
 	err := cli.Run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr, open)
-	stop()
 	switch {
 	case err == nil:
 	case cli.IsUsage(err):
@@ -27,7 +40,7 @@ func main() {
 }
 
 // open builds the real core for a profile folder.
-func open(dir string) (core.API, error) {
+func open(dir string) (cli.Core, error) {
 	host, _ := os.Hostname()
 	return core.Open(core.Config{ProfileDir: dir, DeviceName: "cipherleaf-cli on " + host})
 }

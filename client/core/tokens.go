@@ -1,0 +1,91 @@
+package core
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"cipherleaf.dev/client/vault"
+)
+
+// tokenSaver persists refreshed tokens on its own goroutine. The API client
+// calls save from the refresh that produced them; save only hands them off,
+// so a refresh never waits for the vault, and the vault is never waited for
+// by anything holding a lock of the API client. Only the newest pair is
+// written (an older one is spent anyway).
+type tokenSaver struct {
+	v   *vault.Vault
+	log *slog.Logger
+
+	mu      sync.Mutex // guards next, running, idle
+	next    *Tokens    // newest pair not yet written
+	running bool
+	idle    chan struct{} // closed when the writer stops; nil if no one waits
+}
+
+// save queues t for writing and returns at once.
+func (s *tokenSaver) save(t Tokens) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.next = &t
+	if !s.running {
+		s.running = true
+		go s.run()
+	}
+}
+
+func (s *tokenSaver) run() {
+	for {
+		s.mu.Lock()
+		t := s.next
+		s.next = nil
+		if t == nil {
+			s.running = false
+			if s.idle != nil {
+				close(s.idle)
+				s.idle = nil
+			}
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Unlock()
+		s.write(*t)
+	}
+}
+
+// write stores t in the account row of its session. Tokens of another
+// session (a refresh of a session that a sign-in or a logout replaced since)
+// are dropped.
+func (s *tokenSaver) write(t Tokens) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := s.v.UpdateAccount(ctx, func(a *accountRow) error {
+		if t.SessionID != "" && a.SessionID != "" && t.SessionID != a.SessionID {
+			return errOtherSession
+		}
+		a.AccessToken, a.RefreshToken = t.Access, t.Refresh
+		if t.SessionID != "" {
+			a.SessionID = t.SessionID
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Debug("tokens not saved", "err", err)
+	}
+}
+
+// flush waits until every queued pair is written (Close calls it).
+func (s *tokenSaver) flush() {
+	s.mu.Lock()
+	if !s.running {
+		s.mu.Unlock()
+		return
+	}
+	if s.idle == nil {
+		s.idle = make(chan struct{})
+	}
+	ch := s.idle
+	s.mu.Unlock()
+	<-ch
+}

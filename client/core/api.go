@@ -1,6 +1,10 @@
 package core
 
-import "time"
+import (
+	"time"
+
+	"cipherleaf.dev/shared/protocol"
+)
 
 // ServerInfo is what ProbeServer learns before the user trusts a server.
 type ServerInfo struct {

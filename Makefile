@@ -65,6 +65,7 @@ bench: setup build
 	cd client && $(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 	cd server && $(GO) test -run '^$$' -bench . -benchmem ./...
 	cd server && $(GO) run ./cmd/cipherleaf-load --server $(BIN)/cipherleafd
+	cd server && $(GO) run ./cmd/cipherleaf-load --server $(BIN)/cipherleafd --hostile
 
 ## run: build, start a local cipherleafd (data in .run/, git-ignored) and open the app pointed at it
 run: build

@@ -39,6 +39,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	clients := fs.Int("clients", 64, "concurrent writing clients")
 	dur := fs.Duration("duration", 5*time.Second, "length of the concurrent-write phase")
 	asJSON := fs.Bool("json", false, "print results as JSON")
+	hostile := fs.Bool("hostile", false, "instead: honest users' write latency idle and under each flood of issue 11 (SPEC §7.6)")
+	hcfg := hostileConfig{}
+	fs.IntVar(&hcfg.honest, "honest", 4, "hostile mode: honest writers")
+	fs.IntVar(&hcfg.flooders, "flooders", 32, "hostile mode: concurrent attackers per flood")
+	fs.DurationVar(&hcfg.phase, "phase", 3*time.Second, "hostile mode: length of each measured phase")
+	fs.StringVar(&hcfg.bcryptArg, "bcrypt-cost", "12", "hostile mode: --bcrypt-cost of the attacked server")
 	var serverArgs multiFlag
 	fs.Var(&serverArgs, "server-arg", "extra argument for cipherleafd serve (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -57,6 +63,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("build cipherleafd: %w", err)
 		}
 	}
+	var results []result
+	add := func(name string, v float64, unit, goal string, met bool) {
+		results = append(results, result{name, v, unit, goal, met})
+	}
+	if *hostile {
+		hcfg.blobSize = *blobSize
+		if err := runHostile(ctx, *bin, filepath.Join(dir, "data"), hcfg, add, stderr); err != nil {
+			return err
+		}
+		return printResults(stdout, *asJSON, "cipherleafd under hostile floods over loopback TLS", results)
+	}
 	data := filepath.Join(dir, "data")
 	srv, err := startServer(*bin, data, append([]string{"--bcrypt-cost", "4"}, serverArgs...), stderr)
 	if err != nil {
@@ -67,10 +84,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	hc := srv.client(*clients + 4)
 	if err := waitHealthy(ctx, hc, srv.base); err != nil {
 		return err
-	}
-	var results []result
-	add := func(name string, v float64, unit, goal string, met bool) {
-		results = append(results, result{name, v, unit, goal, met})
 	}
 	rss, _, err := srv.memory()
 	if err != nil {
@@ -150,12 +163,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	add("server peak RSS, whole run (VmHWM)", mb(hwm), "MB", "<= 40 MB", mb(hwm) <= 40)
 
-	if *asJSON {
+	return printResults(stdout, *asJSON, "cipherleafd over loopback TLS", results)
+}
+
+// printResults prints results as JSON or as a table under title.
+func printResults(stdout io.Writer, asJSON bool, title string, results []result) error {
+	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(map[string]any{"cores": runtime.NumCPU(), "results": results})
 	}
-	fmt.Fprintf(stdout, "cipherleafd over loopback TLS, %d cores (server and load generator share them)\n", runtime.NumCPU())
+	fmt.Fprintf(stdout, "%s, %d cores (server and load generator share them)\n", title, runtime.NumCPU())
 	for _, r := range results {
 		mark := "met"
 		if !r.Met {
@@ -164,7 +182,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if r.Goal == "" {
 			mark = ""
 		}
-		fmt.Fprintf(stdout, "  %-42s %10.3f %-8s goal %-10s %s\n", r.Name, r.Value, r.Unit, r.Goal, mark)
+		fmt.Fprintf(stdout, "  %-56s %10.3f %-8s goal %-10s %s\n", r.Name, r.Value, r.Unit, r.Goal, mark)
 	}
 	return nil
 }

@@ -9,13 +9,23 @@ BIN := $(CURDIR)/bin
 RUNDIR := $(CURDIR)/.run
 ADDR ?= 127.0.0.1:8443
 
-# Debian packages of ../shared/ENVIRONMENT.md: cgo (sqlite, GL), X headers for
-# Fyne, Xvfb for screenshots, xz for `fyne package`.
+# Debian/Ubuntu packages `make setup` installs (checked on a bare Debian 12):
+#   ca-certificates     the Go module proxy over HTTPS
+#   gcc libc6-dev       cgo: mattn/go-sqlite3 and go-gl. Without a C compiler Go
+#                       turns cgo off silently and the app fails to build with
+#                       "go-gl/gl/v2.1/gl: build constraints exclude all Go files"
+#   pkg-config          go-gl asks `pkg-config gl` for its flags
+#   libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev
+#   libxxf86vm-dev      OpenGL and X11 headers that Fyne's GLFW driver compiles against
+#   xvfb xauth          a virtual screen for `make run` without a display and for
+#                       screenshots (xvfb-run needs xauth)
+#   xz-utils            `fyne package` writes a .tar.xz
+# Other systems (Fedora, Arch, macOS, Windows): see "Prerequisites" in README.md.
 DEB_PACKAGES := ca-certificates gcc libc6-dev pkg-config \
   libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev \
   xvfb xauth xz-utils
 
-.PHONY: all setup build test test-short lint vet fmt-check bench run stop-server package screenshots clean
+.PHONY: all setup build test test-short lint vet vet-cross fmt-check bench run check-run stop-server package screenshots clean
 
 all: build
 
@@ -43,21 +53,58 @@ build: setup
 	cd server && $(GO) build -o $(BIN)/cipherleafd ./cmd/cipherleafd
 	cd client && $(GO) build -o $(BIN)/cipherleaf-cli ./cmd/cipherleaf-cli
 	cd client && $(GO) build -o $(BIN)/cipherleaf ./cmd/cipherleaf
+	cd client && $(GO) build -o $(BIN)/healthz ./scripts/healthz
 
-## lint: go vet + gofmt (+ staticcheck when installed)
-lint: vet fmt-check
+## lint: go vet (for Linux, and for Windows and macOS), gofmt (+ staticcheck when installed)
+lint: vet vet-cross fmt-check
 	@if command -v staticcheck >/dev/null; then for m in $(MODULES); do (cd $$m && staticcheck ./...) || exit 1; done; \
 	else echo "lint: staticcheck not installed, skipped (go install honnef.co/go/tools/cmd/staticcheck@latest)"; fi
 
 vet:
 	@for m in $(MODULES); do echo "vet $$m"; (cd $$m && $(GO) vet ./...) || exit 1; done
 
+# vet-cross: `go vet` with GOOS=windows and GOOS=darwin over every package
+# that builds without cgo, test files included. It is also the build-tag
+# audit: a Linux-only syscall (Pdeathsig, Kill, /proc) outside a file tagged
+# for Linux fails to compile here. Skipped, as they need cgo: packages that
+# import Fyne's app (OpenGL) or client/vault (go-sqlite3's connection API),
+# listed on each run. `make test-windows` vets those for Windows with mingw.
+CGO_ONLY := fyne.io/fyne/v2/app cipherleaf.dev/client/vault
+vet-cross:
+	@for os in windows darwin; do for m in $(MODULES); do \
+	  list=$$(cd $$m && GOOS=$$os GOARCH=amd64 CGO_ENABLED=0 $(GO) list -e \
+	    -f '{{.ImportPath}} {{.ImportPath}} {{join .Deps " "}}' ./...) || exit 1; \
+	  pkgs=""; skip=""; while read -r p deps; do case " $$deps " in \
+	    $(foreach c,$(CGO_ONLY),*" $(c) "*|) "") skip="$$skip $${p#cipherleaf.dev/}";; *) pkgs="$$pkgs $$p";; esac; \
+	  done <<< "$$list"; \
+	  echo "vet GOOS=$$os $$m$${skip:+ (needs cgo, skipped:$$skip)}"; \
+	  (cd $$m && GOOS=$$os GOARCH=amd64 CGO_ENABLED=0 $(GO) vet $$pkgs) || exit 1; done; done
+
 fmt-check:
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 ## test: vet, gofmt, unit tests (race detector on), fuzz seeds, end-to-end (real cipherleafd over TLS), GUI tests (fyne test driver)
+# cipherleafd is built once for the run and handed to every test package as
+# $$CIPHERLEAFD_BIN. The tests run with TMPDIR set to a fresh folder; the run
+# fails if anything is left in it, or if the repository's `git status`
+# (ignored files included) differs from before. The folder is removed anyway.
 test: setup lint
-	@for m in $(MODULES); do echo "== test $$m"; (cd $$m && GOWORK=off $(GO) test -race -count=1 -timeout 15m ./...) || exit 1; done
+	@run=$$(mktemp -d "$${TMPDIR:-/tmp}/cipherleaf-test.XXXXXX") || exit 1; \
+	trap 'rm -rf "$$run"' EXIT; mkdir "$$run/tmp" "$$run/bin"; \
+	before=$$(git status --porcelain --ignored 2>/dev/null); \
+	echo "== build cipherleafd once for this run"; \
+	(cd server && GOWORK=off $(GO) build -o "$$run/bin/cipherleafd" ./cmd/cipherleafd) || exit 1; \
+	rc=0; for m in $(MODULES); do echo "== test $$m"; \
+	  (cd $$m && TMPDIR="$$run/tmp" CIPHERLEAFD_BIN="$$run/bin/cipherleafd" GOWORK=off \
+	    $(GO) test -race -count=1 -timeout 15m ./...) || { rc=1; break; }; done; \
+	left=$$(cd "$$run/tmp" && find . -mindepth 1 -maxdepth 2 | head -20); \
+	if [ -n "$$left" ]; then echo "test: FAIL: the tests left files in their temp dir:"; echo "$$left"; rc=1; fi; \
+	if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  after=$$(git status --porcelain --ignored); \
+	  if [ "$$before" != "$$after" ]; then echo "test: FAIL: the tests changed the repository (git status):"; \
+	    diff <(echo "$$before") <(echo "$$after"); rc=1; fi; \
+	else echo "test: not a git checkout, repository check skipped"; fi; \
+	[ $$rc = 0 ] && echo "test: ok, nothing left behind"; exit $$rc
 
 ## bench: benchmarks of crypto, search, merge, client core and the server load generator
 bench: setup build
@@ -68,27 +115,22 @@ bench: setup build
 	cd server && $(GO) run ./cmd/cipherleaf-load --server $(BIN)/cipherleafd --hostile
 
 ## run: build, start a local cipherleafd (data in .run/, git-ignored) and open the app pointed at it
+# Without a display the app runs on a virtual screen (Xvfb); client/scripts/run.sh
+# prints how to see it and how to stop it.
 run: build
-	@mkdir -p $(RUNDIR)
-	@if ! (echo > /dev/tcp/$(subst :,/,$(ADDR))) 2>/dev/null; then \
-	  echo "starting cipherleafd on $(ADDR) (data: $(RUNDIR)/server, log: $(RUNDIR)/server.log)"; \
-	  nohup $(BIN)/cipherleafd serve --data $(RUNDIR)/server --addr $(ADDR) >$(RUNDIR)/server.log 2>&1 & \
-	  echo $$! > $(RUNDIR)/server.pid; \
-	  for i in $$(seq 50); do (echo > /dev/tcp/$(subst :,/,$(ADDR))) 2>/dev/null && break; sleep 0.1; done; \
-	fi
-	@fp=$$($(BIN)/cipherleafd fingerprint --data $(RUNDIR)/server); \
-	case "$${LANG:-C}" in C|C.*|POSIX) export LANG=en_US.UTF-8;; esac; \
-	echo "server https://$(ADDR) $$fp"; \
-	if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
-	  echo "no display: running the app under Xvfb"; \
-	  xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/cipherleaf --profile $(RUNDIR)/profile --server https://$(ADDR) --pin "$${fp#fingerprint: }"; \
-	else \
-	  $(BIN)/cipherleaf --profile $(RUNDIR)/profile --server https://$(ADDR) --pin "$${fp#fingerprint: }"; \
-	fi
+	@cd client && $(GO) build -o $(BIN)/healthz ./scripts/healthz
+	@bash client/scripts/run.sh $(BIN) $(RUNDIR) $(ADDR)
+
+## check-run: what a newcomer sees from a headless `make run` on a first start,
+# checked: the no-display hint, no error or warning from the app's start and
+# quit, no TLS handshake error in the server's log (client/scripts/check-run.sh)
+check-run: build
+	@bash client/scripts/check-run.sh $(BIN)
 
 ## stop-server: stop the server `make run` started
 stop-server:
-	@if [ -f $(RUNDIR)/server.pid ]; then kill $$(cat $(RUNDIR)/server.pid) 2>/dev/null || true; rm -f $(RUNDIR)/server.pid; fi
+	@if [ -f $(RUNDIR)/server.pid ]; then kill $$(cat $(RUNDIR)/server.pid) 2>/dev/null && echo "cipherleafd stopped"; \
+	  rm -f $(RUNDIR)/server.pid; else echo "no server started by make run"; fi
 
 ## package: Linux bundle of the desktop app with `fyne package`
 package: setup

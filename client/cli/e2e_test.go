@@ -14,6 +14,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/client/internal/testserver"
 	"cipherleaf.dev/client/keystore"
 	"cipherleaf.dev/shared/cryptobox"
 )
@@ -25,28 +26,11 @@ func floorParams() (cryptobox.Params, error) {
 	return p, err
 }
 
-// startServer builds and starts the real cipherleafd on a loopback port and
+// startServer starts the real cipherleafd on a loopback port and
 // returns its URL and certificate fingerprint.
 func startServer(t *testing.T) (url, fingerprint string) {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "cipherleafd")
-	// On its own module first (as CI does), else within the workspace.
-	var out []byte
-	for _, gowork := range []string{"GOWORK=off", ""} {
-		build := exec.Command("go", "build", "-o", bin, "./cmd/cipherleafd")
-		build.Dir = filepath.Join("..", "..", "server")
-		build.Env = os.Environ()
-		if gowork != "" {
-			build.Env = append(build.Env, gowork)
-		}
-		var err error
-		if out, err = build.CombinedOutput(); err == nil {
-			break
-		}
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("build cipherleafd: %v\n%s", err, out)
-	}
+	bin := testserver.Binary(t)
 	cmd := exec.Command(bin, "serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--bcrypt-cost", "4")
 	dieWithParent(cmd)
 	stdout, err := cmd.StdoutPipe()

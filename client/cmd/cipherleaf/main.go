@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"path/filepath"
 
@@ -21,10 +22,12 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/client/internal/fynelog"
 	"cipherleaf.dev/client/ui"
 )
 
 func main() {
+	log.SetOutput(fynelog.New(os.Stderr))
 	if err := run(os.Args[1:], os.Getenv, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "cipherleaf:", err)
 		os.Exit(1)

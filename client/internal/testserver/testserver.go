@@ -22,6 +22,11 @@ import (
 	"cipherleaf.dev/client/apiclient"
 )
 
+// EnvBinary names the environment variable through which `make test` hands
+// every test package the one cipherleafd it built for the run, so no package
+// compiles its own copy. Unset (a plain `go test`), the tests build it.
+const EnvBinary = "CIPHERLEAFD_BIN"
+
 // Build compiles cipherleafd into dir and returns the binary's path.
 func Build(dir string) (string, error) {
 	_, file, _, ok := runtime.Caller(0)
@@ -188,21 +193,54 @@ func (s *Server) Files() []string {
 	return out
 }
 
-// RunTests is a TestMain body: unless -short, it builds cipherleafd into a
-// temporary folder and stores its path in *bin (left "" under -short, where
-// tests needing the server skip), runs m, and removes the build.
+// RunTests is a TestMain body: unless -short, it finds cipherleafd (the
+// binary named by $CIPHERLEAFD_BIN, else one built into a temporary folder)
+// and stores its path in *bin (left "" under -short, where tests needing
+// the server skip), runs m, and removes what it built.
 func RunTests(m *testing.M, bin *string) int {
 	if !testing.Short() {
-		dir, err := os.MkdirTemp("", "cipherleafd-bin")
+		path, cleanup, err := find()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		defer os.RemoveAll(dir)
-		if *bin, err = Build(dir); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
+		defer cleanup()
+		*bin = path
 	}
 	return m.Run()
+}
+
+// Binary returns the cipherleafd for one test: $CIPHERLEAFD_BIN, else one
+// built into the test's temporary folder.
+func Binary(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv(EnvBinary); p != "" {
+		return p
+	}
+	p, err := Build(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// find returns $CIPHERLEAFD_BIN, or builds cipherleafd into a new temporary
+// folder that cleanup removes.
+func find() (path string, cleanup func(), err error) {
+	if p := os.Getenv(EnvBinary); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", nil, fmt.Errorf("%s: %w", EnvBinary, err)
+		}
+		return p, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "cipherleafd-bin")
+	if err != nil {
+		return "", nil, fmt.Errorf("create build folder: %w", err)
+	}
+	p, err := Build(dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	return p, func() { os.RemoveAll(dir) }, nil
 }

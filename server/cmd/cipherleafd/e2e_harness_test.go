@@ -23,26 +23,41 @@ import (
 	"cipherleaf.dev/shared/protocol"
 )
 
-// binary is the cipherleafd built once for the end-to-end tests.
+// envBinary names the cipherleafd that `make test` builds once per run and
+// hands to every test package (client/internal/testserver reads it too).
+const envBinary = "CIPHERLEAFD_BIN"
+
+// binary is the cipherleafd the end-to-end tests run: $CIPHERLEAFD_BIN, or
+// one built once for this test binary.
 var binary string
 
 func TestMain(m *testing.M) {
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	if binary = os.Getenv(envBinary); binary != "" {
+		if _, err := os.Stat(binary); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", envBinary, err)
+			return 1
+		}
+		return m.Run()
+	}
 	dir, err := os.MkdirTemp("", "cipherleafd-e2e")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return 1
 	}
+	defer os.RemoveAll(dir)
 	binary = filepath.Join(dir, "cipherleafd")
 	// Built from this package's folder so the server module's go.mod (with
 	// its replace of shared) is used, with or without the workspace.
 	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
-		os.Exit(1)
+		return 1
 	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	return m.Run()
 }
 
 // daemon is a running cipherleafd.

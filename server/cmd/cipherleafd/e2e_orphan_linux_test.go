@@ -18,6 +18,9 @@ import (
 
 // TestE2ENoOrphanServer: when the test process that started cipherleafd
 // is killed (SIGKILL, so no cleanup runs), the server dies with it.
+// The killed child leaves nothing behind either: it reuses this process's
+// binary instead of building one, and its TMPDIR (where its t.TempDir and
+// the server's data land) is a folder of this test, removed at its end.
 func TestE2ENoOrphanServer(t *testing.T) {
 	if os.Getenv("CIPHERLEAFD_ORPHAN_CHILD") == "1" {
 		d := start(t, filepath.Join(t.TempDir(), "data"))
@@ -25,7 +28,8 @@ func TestE2ENoOrphanServer(t *testing.T) {
 		select {} // until the parent kills this process
 	}
 	child := exec.Command(os.Args[0], "-test.run=^TestE2ENoOrphanServer$", "-test.v")
-	child.Env = append(os.Environ(), "CIPHERLEAFD_ORPHAN_CHILD=1")
+	tmp := t.TempDir()
+	child.Env = append(os.Environ(), "CIPHERLEAFD_ORPHAN_CHILD=1", envBinary+"="+binary, "TMPDIR="+tmp)
 	var stderr bytes.Buffer
 	child.Stderr = &stderr
 	out, err := child.StdoutPipe()

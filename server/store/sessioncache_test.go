@@ -5,15 +5,32 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 )
 
+// testClock is a settable clock for the server's store.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
 // TestSessionCacheRevocation: a cached session stops working as soon as
-// it is revoked, in this process or by another one on the same database.
+// it is revoked in this process, and within epochCheckEvery when another
+// process on the same database revokes it.
 func TestSessionCacheRevocation(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "db.sqlite")
-	server, err := Open(ctx, path, Options{})
+	clk := &testClock{t: time.Now()}
+	server, err := Open(ctx, path, Options{Now: clk.now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +60,6 @@ func TestSessionCacheRevocation(t *testing.T) {
 			_, err := server.UpdateKeys(ctx, u.ID, KeyUpdate{AuthHash: []byte("x")}, true, sess.ID, nil)
 			return err
 		}},
-		{"disabled by another process", func(string) error { return admin.SetDisabled(ctx, "alice", true) }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,31 +67,80 @@ func TestSessionCacheRevocation(t *testing.T) {
 			if err := tc.revoke(sid); err != nil {
 				t.Fatal(err)
 			}
+			// The clock has not moved: this process's revocations are
+			// seen at once.
 			if _, err := server.SessionAuth(ctx, sid); !errors.Is(err, ErrNotFound) {
 				t.Errorf("SessionAuth after %s = %v, want ErrNotFound", tc.name, err)
 			}
 		})
 	}
-	t.Run("deleted by another process", func(t *testing.T) {
-		admin.SetDisabled(ctx, "alice", false)
-		sid := extra("s-last")
-		if err := admin.DeleteUserByName(ctx, "alice"); err != nil {
+	// disabled reports whether sid's user reads as disabled
+	// (a disabled user's sessions are ended too, so ErrNotFound counts).
+	disabled := func(sid string) bool {
+		a, err := server.SessionAuth(ctx, sid)
+		if errors.Is(err, ErrNotFound) {
+			return true
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := server.SessionAuth(ctx, sid); !errors.Is(err, ErrNotFound) {
-			t.Errorf("SessionAuth after delete by admin = %v, want ErrNotFound", err)
-		}
-	})
-	t.Run("epoch file gone: no caching", func(t *testing.T) {
+		return a.Disabled
+	}
+	for _, tc := range []struct {
+		name   string
+		revoke func() error
+	}{
+		{"disabled by another process", func() error { return admin.SetDisabled(ctx, "alice", true) }},
+		{"deleted by another process", func() error { return admin.DeleteUserByName(ctx, "alice") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := admin.SetDisabled(ctx, "alice", false); err != nil {
+				t.Fatal(err)
+			}
+			clk.add(epochCheckEvery) // the re-enable is seen
+			sid := extra("s-" + tc.name)
+			if err := tc.revoke(); err != nil {
+				t.Fatal(err)
+			}
+			// Within epochCheckEvery the cached answer may still be given
+			// (no stat per request); once it has passed, never.
+			clk.add(epochCheckEvery - time.Millisecond)
+			before := disabled(sid)
+			clk.add(time.Millisecond)
+			if !disabled(sid) {
+				t.Errorf("SessionAuth %v after %s: still valid", epochCheckEvery, tc.name)
+			}
+			t.Logf("seen before %v had passed: %v", epochCheckEvery, before)
+		})
+	}
+	t.Run("epoch read at most once per interval", func(t *testing.T) {
 		u2, s2 := newUser(t, server, "bob")
 		server.SessionAuth(ctx, s2.ID)
-		os.Remove(path + "-auth-epoch")
-		// Delete behind the cache's back, straight in SQL.
-		if _, err := admin.w.Exec(`DELETE FROM sessions WHERE user_id = ?`, u2.ID); err != nil {
+		// Delete behind the cache's back, straight in SQL, with no epoch
+		// bump: only the cache can still answer.
+		if _, err := admin.w.Exec(`DELETE FROM sessions WHERE id = ?`, s2.ID); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := server.SessionAuth(ctx, s2.ID); err != nil {
+			t.Fatalf("SessionAuth within the interval = %v, want the cached answer", err)
+		}
+		// The epoch file gone: noticed at the next check, and from then
+		// on the cache is off.
+		os.Remove(path + "-auth-epoch")
+		clk.add(epochCheckEvery)
 		if _, err := server.SessionAuth(ctx, s2.ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("SessionAuth without epoch file = %v, want ErrNotFound (cache must be off)", err)
+		}
+		s3 := &Session{ID: "s-bob-2", UserID: u2.ID, RefreshHash: hash("s-bob-2")}
+		if err := server.CreateSession(ctx, s3); err != nil {
+			t.Fatal(err)
+		}
+		server.SessionAuth(ctx, s3.ID)
+		if _, err := admin.w.Exec(`DELETE FROM sessions WHERE id = ?`, s3.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := server.SessionAuth(ctx, s3.ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("SessionAuth without epoch file, same instant = %v, want ErrNotFound (cache must be off)", err)
 		}
 	})
 }

@@ -147,7 +147,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxIdleConns(opt.ReadConn)
 	r.SetConnMaxLifetime(0)
 	r.SetConnMaxIdleTime(0)
-	s := &Store{path: path, durability: opt.Durability, w: w, r: r, now: opt.Now, sessions: newSessionCache(path + "-auth-epoch"),
+	s := &Store{path: path, durability: opt.Durability, w: w, r: r, now: opt.Now, sessions: newSessionCache(path+"-auth-epoch", opt.Now),
 		writeq: make(chan writeReq), quit: make(chan struct{}), committerDone: make(chan struct{})}
 	if err := s.stmts.prepare(ctx, w, r); err != nil {
 		close(s.committerDone)

@@ -11,7 +11,8 @@ import (
 // The title is merged as a single line: if both sides changed it
 // differently the merge conflicts. The body is merged with Text. Tags are
 // merged as a set: a tag added on either side is kept, a tag removed on
-// either side is removed; ours' order comes first. ConflictOf is merged
+// either side is removed; ours' order comes first. Attachments merge the
+// same way, by id. ConflictOf is merged
 // like the title. Created is base's and Modified the later of the two
 // sides. Fields from newer writers that this version does not know are
 // carried over from ours.
@@ -41,6 +42,7 @@ func Note(base, ours, theirs *note.Note) (merged *note.Note, ok bool) {
 		return nil, false
 	}
 	m.Tags = tags(base.Tags, ours.Tags, theirs.Tags)
+	m.Attachments = attachments(base.Attachments, ours.Attachments, theirs.Attachments)
 	m.Created = base.Created
 	m.Modified = ours.Modified
 	if theirs.Modified.After(m.Modified) {

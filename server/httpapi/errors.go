@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"cipherleaf.dev/server/blob"
 	"cipherleaf.dev/server/store"
 	"cipherleaf.dev/server/tokens"
 	"cipherleaf.dev/shared/protocol"
@@ -75,6 +76,12 @@ func errorResponse(err error) (status int, body any) {
 	case errors.As(err, &mconflict):
 		return http.StatusConflict, protocol.ManifestConflict{
 			Error: "the manifest changed on the server since your base version", Code: protocol.CodeConflict, Current: mconflict.Current}
+	case isAttachmentConflict(err):
+		return eb(http.StatusConflict, protocol.CodeConflict, "the attachment upload is not where this request expected it")
+	case errors.Is(err, blob.ErrTooLong):
+		return eb(http.StatusRequestEntityTooLarge, protocol.CodeTooLarge, "more bytes than the attachment's declared size")
+	case errors.Is(err, blob.ErrNotFound):
+		return eb(http.StatusNotFound, protocol.CodeNotFound, "not found")
 	case errors.Is(err, store.ErrKeyConflict):
 		return eb(http.StatusConflict, protocol.CodeConflict, "the account key changed on the server since your base generation")
 	case errors.Is(err, protocol.ErrInvalidUsername):

@@ -44,4 +44,11 @@ func (a *api) routes(e *echo.Echo) {
 	authed.DELETE("/notes/:id", a.handleDeleteNote)
 	authed.GET("/manifest", a.handleGetManifest)
 	authed.PUT("/manifest", a.handlePutManifest)
+
+	// Attachments stream raw bytes: bound by the attachment limit, not MaxBody.
+	att := e.Group(protocol.PathPrefix+"/attachments", a.requireAuth)
+	att.POST("", a.handleDeclareAttachment, a.limitBody)
+	att.PATCH("/:id", a.handleUploadAttachment)
+	att.GET("/:id", a.handleGetAttachment)
+	att.DELETE("/:id", a.handleReleaseAttachment)
 }

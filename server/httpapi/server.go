@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/bcrypt"
 
+	"cipherleaf.dev/server/blob"
 	"cipherleaf.dev/server/metrics"
 	"cipherleaf.dev/server/ratelimit"
 	"cipherleaf.dev/server/store"
@@ -32,6 +33,8 @@ type Config struct {
 	AuthInflight  int              // unauthenticated requests in flight per source; 8 if 0, -1 for no cap
 	MaxBlob       int              // bytes of one note or manifest blob
 	Quota         int64            // stored blob bytes per user; 0 means no limit
+	Blobs         blob.Store       // attachment bytes (SPEC §7.7)
+	MaxAttachment int64            // largest attachment content; 0: protocol.MaxAttachmentSize
 	IPLimit       ratelimit.Config // per source, over every unauthenticated auth request
 	UserLimit     ratelimit.Config // per (account, source): rate and lockout of sign-ins
 	AccountLimit  ratelimit.Config // per account across sources: lockout of unknown sources (SPEC §7.6)

@@ -35,6 +35,8 @@ type Note struct {
 	Created    time.Time
 	Modified   time.Time
 	ConflictOf string // id of the note this is a conflicted copy of
+	// Attachments references the note's attached files (SPEC §11.3).
+	Attachments []Attachment
 
 	// extra keeps fields from newer writers so a rewrite preserves them.
 	extra map[string]json.RawMessage
@@ -48,9 +50,11 @@ type wire struct {
 	Created    time.Time `json:"created"`
 	Modified   time.Time `json:"modified"`
 	ConflictOf string    `json:"conflict_of,omitempty"`
+	// Attachments is omitted when empty, so notes without any keep their bytes.
+	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
-var known = map[string]bool{"v": true, "title": true, "body": true, "tags": true, "created": true, "modified": true, "conflict_of": true}
+var known = map[string]bool{"v": true, "title": true, "body": true, "tags": true, "created": true, "modified": true, "conflict_of": true, "attachments": true}
 
 // Validate checks the rules of SPEC §5.2: limits, non-empty tags, UTF-8
 // text and times that RFC 3339 can write in UTC.
@@ -74,6 +78,9 @@ func (n *Note) Validate() error {
 			return fmt.Errorf("tag not UTF-8: %w", ErrInvalid)
 		}
 	}
+	if err := validateAttachments(n.Attachments); err != nil {
+		return err
+	}
 	for _, t := range []time.Time{n.Created, n.Modified} {
 		if y := t.UTC().Year(); y < 0 || y > 9999 {
 			return fmt.Errorf("time %v outside years 0-9999: %w", t, ErrInvalid)
@@ -88,7 +95,7 @@ func (n *Note) Marshal() ([]byte, error) {
 		return nil, err
 	}
 	w := wire{V: Version, Title: n.Title, Body: n.Body, Tags: n.Tags,
-		Created: n.Created.UTC(), Modified: n.Modified.UTC(), ConflictOf: n.ConflictOf}
+		Created: n.Created.UTC(), Modified: n.Modified.UTC(), ConflictOf: n.ConflictOf, Attachments: n.Attachments}
 	if w.Tags == nil {
 		w.Tags = []string{}
 	}
@@ -136,6 +143,7 @@ func Unmarshal(data []byte) (*Note, error) {
 		{"created", &n.Created},
 		{"modified", &n.Modified},
 		{"conflict_of", &n.ConflictOf},
+		{"attachments", &n.Attachments},
 	}
 	for _, f := range fields {
 		raw, ok := m[f.name]
@@ -145,6 +153,9 @@ func Unmarshal(data []byte) (*Note, error) {
 		if err := json.Unmarshal(raw, f.dst); err != nil {
 			return nil, fmt.Errorf("decode note field %s: %w", f.name, ErrInvalid)
 		}
+	}
+	if len(n.Attachments) == 0 {
+		n.Attachments = nil // an empty list and none are the same
 	}
 	if err := n.Validate(); err != nil {
 		return nil, err

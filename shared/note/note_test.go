@@ -26,7 +26,7 @@ func equal(a, b *Note) bool {
 	if a.Title != b.Title || a.Body != b.Body || a.ConflictOf != b.ConflictOf ||
 		!a.Created.Equal(b.Created) || !a.Modified.Equal(b.Modified) ||
 		len(a.Tags) != len(b.Tags) || (len(a.Tags) > 0 && !slices.Equal(a.Tags, b.Tags)) ||
-		len(a.extra) != len(b.extra) {
+		len(a.extra) != len(b.extra) || !reflect.DeepEqual(a.Attachments, b.Attachments) {
 		return false
 	}
 	for k, v := range a.extra {
@@ -91,7 +91,7 @@ func TestMarshalWireFormat(t *testing.T) {
 
 func TestUnknownFieldsPreserved(t *testing.T) {
 	in := `{"v":1,"title":"t","body":"b","tags":[],"created":"2026-01-01T00:00:00Z","modified":"2026-01-01T00:00:00Z",` +
-		`"color":"#ff0","pinned":true,"attachments":[{"id":1,"name":"a.png"}],"Title":"not the title"}`
+		`"color":"#ff0","pinned":true,"stickers":[{"id":1,"name":"a.png"}],"Title":"not the title"}`
 	n, err := Unmarshal([]byte(in))
 	if err != nil {
 		t.Fatalf("Unmarshal(%s) error = %v", in, err)
@@ -109,7 +109,7 @@ func TestUnknownFieldsPreserved(t *testing.T) {
 		t.Fatal(err)
 	}
 	for k, want := range map[string]string{"color": `"#ff0"`, "pinned": `true`,
-		"attachments": `[{"id":1,"name":"a.png"}]`, "Title": `"not the title"`, "body": `"edited"`, "title": `"t"`} {
+		"stickers": `[{"id":1,"name":"a.png"}]`, "Title": `"not the title"`, "body": `"edited"`, "title": `"t"`} {
 		if !jsonEqual(m[k], []byte(want)) {
 			t.Errorf("Marshal() field %q = %s, want %s", k, m[k], want)
 		}
@@ -193,7 +193,8 @@ func FuzzUnmarshal(f *testing.F) {
 	for _, s := range []string{
 		`{"v":1,"title":"t","color":"#ff0","Title":"x","nested":{"a":[1,2,{"b":null}]}}`,
 		`{"v":2,"title":{"rich":true}}`, `{"v":1,"created":"0000-01-01T00:00:00+01:00"}`,
-		`{"v":1,"tags":null,"title":null}`, `{"v":1,"title":"a","title":"b"}`, `null`, `{"v":1`, ``,
+		`{"v":1,"tags":null,"title":null}`, `{"v":1,"attachments":[]}`, `{"v":1,"attachments":null}`,
+		`{"v":1,"attachments":[{"id":"0a1b2c3d-4e5f-4a6b-8c7d-000000000001","name":"a.png","type":"image/png","size":65537,"chunks":2,"sha256":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","key":"AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="}]}`, `{"v":1,"title":"a","title":"b"}`, `null`, `{"v":1`, ``,
 	} {
 		f.Add([]byte(s))
 	}

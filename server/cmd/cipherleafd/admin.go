@@ -126,6 +126,10 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 	if err := st.Backup(ctx, *out); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backed up to %s\n", *out)
+	n, err := backupAttachments(ctx, dataDir(*data), *out, *out+".attachments")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backed up to %s (and %d attachments to %s.attachments)\n", *out, n, *out)
 	return nil
 }

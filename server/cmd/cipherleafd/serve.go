@@ -64,6 +64,7 @@ type serveConfig struct {
 	require2FA    bool
 	clockFile     string // test builds only (clock_testhooks.go)
 	durability    string
+	att           attachmentFlags
 }
 
 func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
@@ -104,6 +105,7 @@ func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
 	fs.BoolVar(&c.require2FA, "require-2fa", false, "accounts must turn on two-factor sign-in before they get a full session")
 	addClockFlags(fs, c)
 	fs.StringVar(&c.durability, "durability", "power", "power: every acknowledged write is fsynced (survives a power loss); process: survives only a process crash, faster on slow disks")
+	c.att.register(fs)
 	fs.StringVar(&c.cpuProfile, "cpu-profile", "", "write a Go CPU profile of the whole run to this file (diagnostics)")
 	return c, fs
 }
@@ -128,6 +130,8 @@ func (c *serveConfig) check() error {
 		return fmt.Errorf("%w: --metrics-token needs at least 16 characters", errUsage)
 	case c.authBody < 1024 || c.authInflight < 0:
 		return fmt.Errorf("%w: need --max-auth-body >= 1KiB and --auth-inflight-per-ip >= 0", errUsage)
+	case c.att.check() != nil:
+		return c.att.check()
 	case c.maxBlob <= 0 || c.maxBody <= 0 || c.maxBlob > c.maxBody:
 		return fmt.Errorf("%w: need 0 < --max-blob <= --max-body", errUsage)
 	}
@@ -207,6 +211,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}()
 
+	blobs, stopAttachments, err := startAttachments(ctx, dir, st, c.att, log)
+	if err != nil {
+		return err
+	}
+	defer stopAttachments()
+
 	var tlsConf *tls.Config
 	if !c.insecureHTTP {
 		var cert tls.Certificate
@@ -249,6 +259,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		AuthInflight:   map[bool]int{true: -1, false: c.authInflight}[c.authInflight == 0],
 		MaxBlob:        int(c.maxBlob),
 		Quota:          int64(c.quota),
+		Blobs:          blobs,
+		MaxAttachment:  int64(c.att.max),
 		IPLimit:        limit(c.ipRate, c.ipBurst),
 		UserLimit:      limit(c.userRate, c.userBurst),
 		AccountLimit:   ratelimit.Config{MaxFailures: c.acctLockAfter, BaseLockout: c.lockBase, MaxLockout: c.lockMax},

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"cipherleaf.dev/server/blob"
+	"cipherleaf.dev/server/blob/fsblob"
+	"cipherleaf.dev/server/httpapi"
+	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/shared/protocol"
+)
+
+// attachmentFlags configure attachments (SPEC §7.7).
+type attachmentFlags struct {
+	max   sizeValue     // largest attachment content
+	grace time.Duration // how long a released or abandoned blob is kept
+	every time.Duration // how often the collector runs
+}
+
+func (f *attachmentFlags) register(fs *flag.FlagSet) {
+	f.max = protocol.MaxAttachmentSize
+	fs.Var(&f.max, "max-attachment", "largest attachment (bytes, or with KiB/MiB/GiB)")
+	fs.DurationVar(&f.grace, "attachment-grace", 24*time.Hour, "keep released or abandoned attachments this long")
+	fs.DurationVar(&f.every, "attachment-gc-every", 10*time.Minute, "how often released attachments are collected")
+}
+
+func (f *attachmentFlags) check() error {
+	switch {
+	case f.max <= 0 || f.max > protocol.MaxAttachmentFormat:
+		return fmt.Errorf("%w: --max-attachment must be 1 byte to 1 TiB", errUsage)
+	case f.grace < 0 || f.every <= 0:
+		return fmt.Errorf("%w: --attachment-grace and --attachment-gc-every must be positive", errUsage)
+	}
+	return nil
+}
+
+func (d dataDir) attachments() string { return filepath.Join(string(d), "attachments") }
+
+// startAttachments opens the blob store of the data folder and runs the
+// collector until ctx ends; stop waits for it.
+func startAttachments(ctx context.Context, d dataDir, st *store.Store, f attachmentFlags, log *slog.Logger) (bs blob.Store, stop func(), err error) {
+	fsb, err := fsblob.New(d.attachments())
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(f.every)
+		defer t.Stop()
+		for {
+			n, err := httpapi.CollectAttachments(ctx, st, fsb, time.Now(), f.grace)
+			if err != nil && ctx.Err() == nil {
+				log.Error("collect attachments", "err", err)
+			} else if n > 0 {
+				log.Info("collected attachments", "count", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return fsb, func() { cancel(); wg.Wait() }, nil
+}
+
+// backupAttachments copies the blob of every complete attachment the
+// backup database at dbPath lists into a blob store at dir. Blobs are
+// write-once, so a copy taken after the database snapshot is the snapshot's
+// blob; one collected meanwhile (released before the snapshot) is dropped
+// from the backup instead.
+func backupAttachments(ctx context.Context, d dataDir, dbPath, dir string) (int, error) {
+	src, err := fsblob.New(d.attachments())
+	if err != nil {
+		return 0, err
+	}
+	dst, err := fsblob.New(dir)
+	if err != nil {
+		return 0, err
+	}
+	list, err := store.CompleteAttachmentsIn(ctx, dbPath)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, a := range list {
+		obj, err := src.Open(ctx, a.BlobKey())
+		if err != nil {
+			if a.Released.IsZero() {
+				return n, fmt.Errorf("back up attachment %s: %w", a.ID, err)
+			}
+			if err := store.DropAttachmentIn(ctx, dbPath, a); err != nil {
+				return n, err
+			}
+			continue
+		}
+		_, err = dst.Append(ctx, a.BlobKey(), 0, io.LimitReader(obj, a.Size), a.Size)
+		obj.Close()
+		if err != nil {
+			return n, fmt.Errorf("back up attachment %s: %w", a.ID, err)
+		}
+		if err := dst.Commit(ctx, a.BlobKey()); err != nil {
+			return n, fmt.Errorf("back up attachment %s: %w", a.ID, err)
+		}
+		n++
+	}
+	return n, nil
+}

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"cipherleaf.dev/client/mdview"
 	"cipherleaf.dev/shared/note"
 )
 
@@ -24,7 +25,8 @@ type editor struct {
 	loading bool       // filling the entries: not an edit
 
 	title, tags, body *entry
-	preview           *widget.RichText
+	preview           *container.Scroll
+	handlers          mdview.Handlers // links, note links, task boxes
 	previewOn         bool
 	previewBt         *keyButton
 	deleteBt          *keyButton
@@ -61,9 +63,8 @@ func newEditor(api Notes, sc *shortcuts, now func() time.Time, saver *autosaver)
 	e.tags.OnSubmitted = func(string) { e.focusBody() }
 	e.body.onShortcut = e.formatShortcut
 
-	e.preview = widget.NewRichText()
-	e.preview.Wrapping = fyne.TextWrapWord
-	e.previewBox = container.NewVScroll(container.NewPadded(e.preview))
+	e.preview = container.NewVScroll(widget.NewLabel(""))
+	e.previewBox = e.preview
 	e.previewBox.Hide()
 	e.previewBt = newKeyButton(sc, "Preview", theme.VisibilityIcon(), e.togglePreview)
 	e.previewBt.Importance = widget.LowImportance
@@ -134,7 +135,7 @@ func (e *editor) show(id string, n *note.Note) {
 	e.body.SetText(n.Body)
 	e.loading = false
 	if e.previewOn {
-		e.preview.ParseMarkdown(n.Body)
+		e.renderPreview()
 	}
 	if n.ConflictOf != "" {
 		orig := "another note"
@@ -218,7 +219,7 @@ func (e *editor) reloadIfIdle() {
 func (e *editor) togglePreview() {
 	e.previewOn = !e.previewOn
 	if e.previewOn {
-		e.preview.ParseMarkdown(e.body.Text)
+		e.renderPreview()
 		e.body.Hide()
 		e.previewBox.Show()
 		e.previewBt.SetText("Edit")
@@ -242,4 +243,25 @@ func (e *editor) focusBody() {
 		return
 	}
 	e.focus(e.body)
+}
+
+// renderPreview draws the body's Markdown. A ticked task box rewrites the
+// body (an edit like any other, saved by the autosaver) and redraws.
+func (e *editor) renderPreview() {
+	h := e.handlers
+	h.SetSource = func(src string) {
+		e.body.SetText(src)
+		e.renderPreview()
+	}
+	offset := e.preview.Offset
+	e.preview.Content = container.NewPadded(mdview.Render(e.body.Text, h))
+	e.preview.Refresh()
+	e.preview.Offset = offset
+	e.preview.Refresh()
+}
+
+// setMonospace switches the body between the text and the monospace font.
+func (e *editor) setMonospace(on bool) {
+	e.body.TextStyle = fyne.TextStyle{Monospace: on}
+	e.body.Refresh()
 }

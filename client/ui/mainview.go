@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/client/mdview"
 	"cipherleaf.dev/shared/note"
 )
 
@@ -54,6 +56,12 @@ func (u *UI) newMainView() *mainView {
 	m.editor.focus = u.win.Canvas().Focus
 	m.list.focus = u.win.Canvas().Focus
 	m.list.onEnter = m.editor.focusBody
+	m.editor.handlers = mdview.Handlers{
+		OpenURL:  u.app.OpenURL,
+		OpenNote: m.openByTitle,
+		Notice:   func(msg string) { u.inform("Link not opened", msg) },
+	}
+	m.editor.setMonospace(u.app.Preferences().Bool(prefMonospace))
 
 	m.newBt = widget.NewButtonWithIcon("New note", theme.ContentAddIcon(), m.newNote)
 	m.syncBt = widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), m.syncNow)
@@ -115,6 +123,20 @@ func (m *mainView) bindShortcuts() {
 	sc.set(scSwitcher, m.quickSwitch)
 	sc.set(scLink, m.linkNote)
 	sc.set(scPreview, m.editor.togglePreview)
+}
+
+// openByTitle opens the note a [[title]] link names: the most recently
+// changed one with that title, ignoring case.
+func (m *mainView) openByTitle(title string) {
+	want := strings.ToLower(strings.TrimSpace(title))
+	for _, n := range m.u.api.List() {
+		if strings.ToLower(displayTitle(n.Title)) == want {
+			m.list.search.SetText("")
+			m.open(n.ID)
+			return
+		}
+	}
+	m.u.inform("No such note", "No note is called “"+title+"”. Check the spelling in the link, or create a note with that title.")
 }
 
 // quickSwitch opens a note picked by fuzzy title (Ctrl+P).

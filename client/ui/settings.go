@@ -114,10 +114,18 @@ func (m *mainView) showSettings() {
 				u.app.Preferences().SetString(prefTheme, themeValues[i])
 				applyTheme(u.app, themeValues[i])
 				m.list.list.Refresh()
+				if m.editor.previewOn {
+					m.editor.renderPreview() // code colours follow the theme
+				}
 			}
 		}
 	}
-	appearance := settingRow("Theme", container.NewHBox(v.themes))
+	mono := widget.NewCheck("Monospace font in the editor", func(on bool) {
+		u.app.Preferences().SetBool(prefMonospace, on)
+		m.editor.setMonospace(on)
+	})
+	mono.SetChecked(u.app.Preferences().Bool(prefMonospace))
+	appearance := container.NewVBox(settingRow("Theme", container.NewHBox(v.themes)), settingRow("Editor", mono))
 
 	// Devices.
 	v.sessions = container.NewVBox(caption("Loading…"))

@@ -37,8 +37,9 @@ type Options struct {
 
 // Preference keys.
 const (
-	prefAutoLock = "autolock_minutes"
-	prefTheme    = "theme"
+	prefAutoLock  = "autolock_minutes"
+	prefTheme     = "theme"
+	prefMonospace = "editor_monospace"
 )
 
 const defaultAutoLockMinutes = 10

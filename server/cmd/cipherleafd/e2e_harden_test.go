@@ -379,6 +379,8 @@ func (d *daemon) rawConn(ip string) *tls.Conn {
 		d.t.Fatal(err)
 	}
 	d.t.Cleanup(func() { conn.Close() })
+	// A server that waits for a withheld body fails the test, not hangs it.
+	conn.SetDeadline(time.Now().Add(15 * time.Second))
 	return conn
 }
 

@@ -101,3 +101,64 @@ func FuzzSizeValue(f *testing.F) {
 		}
 	})
 }
+
+func TestCIDRList(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // "" when refused
+	}{
+		{"10.0.0.0/8", "10.0.0.0/8"},
+		{"127.0.0.1", "127.0.0.1/32"},
+		{"::1", "::1/128"},
+		{"10.0.0.0/8, fd00::/8", "10.0.0.0/8,fd00::/8"},
+		{"10.0.0.1/8", "10.0.0.0/8"},
+		{"", ""},
+		{"proxy.example", ""},
+		{"10.0.0.0/33", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			var l cidrList
+			err := l.Set(tt.in)
+			if got := l.String(); (err != nil) != (tt.want == "") || (err == nil && got != tt.want) {
+				t.Errorf("Set(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestRunUsageHardening(t *testing.T) {
+	for _, args := range [][]string{
+		{"--trust-proxy"},
+		{"--tls-min", "1.1"},
+		{"--metrics-token", "short"},
+		{"--max-auth-body", "100"},
+		{"--trusted-proxy", "nonsense"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			all := append([]string{"serve", "--data", t.TempDir()}, args...)
+			if err := run(context.Background(), all, func(string) string { return "" }, &out, &errOut); !errors.Is(err, errUsage) {
+				t.Errorf("run(%q) = %v, want errUsage", all, err)
+			}
+		})
+	}
+}
+
+// FuzzCIDRList: a --trusted-proxy value either parses to networks that
+// print back and parse to the same networks, or is refused.
+func FuzzCIDRList(f *testing.F) {
+	for _, s := range []string{"10.0.0.0/8", "127.0.0.1", "::1", "10.0.0.0/8, fd00::/8", "", "x", "1.2.3.4/99"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var l cidrList
+		if err := l.Set(in); err != nil {
+			return
+		}
+		var again cidrList
+		if err := again.Set(l.String()); err != nil || again.String() != l.String() {
+			t.Fatalf("Set(%q) = %q; Set(String()) = %q, %v", in, l.String(), again.String(), err)
+		}
+	})
+}

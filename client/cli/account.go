@@ -84,6 +84,7 @@ func (a *app) recover(ctx context.Context, args []string) error {
 		return fmt.Errorf("recover: %w", err)
 	}
 	fmt.Fprintln(a.stderr, "Password changed. Every other device must sign in again.")
+	fmt.Fprintln(a.stderr, "If someone may know the old password, also run 'recovery-key' now: it replaces the account key and the recovery key, so nothing written from now on opens with the old password.")
 	return nil
 }
 
@@ -115,6 +116,7 @@ func (a *app) passwd(ctx context.Context, args []string) error {
 		return fmt.Errorf("change password: %w", err)
 	}
 	fmt.Fprintln(a.stderr, "Password changed. Every other device must sign in again.")
+	fmt.Fprintln(a.stderr, "If someone may know the old password, also run 'recovery-key' now: it replaces the account key and the recovery key, so nothing written from now on opens with the old password.")
 	return nil
 }
 
@@ -133,7 +135,7 @@ func (a *app) newRecoveryKey(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(a.stderr, recoveryWarning)
 	fmt.Fprintln(a.stdout, rk)
-	fmt.Fprintln(a.stderr, "The previous recovery key no longer works.")
+	fmt.Fprintln(a.stderr, "The account key was replaced too: the previous recovery key opens nothing written from now on. Every other device must sign in again with the password.")
 	return nil
 }
 

@@ -148,7 +148,7 @@ func TestCommands(t *testing.T) {
 			wantCalls: []string{"Unlock pw", "ChangePassword pw npw"}},
 		{name: "passwd wrong old", args: []string{"passwd"}, env: map[string]string{EnvPassword: "x", EnvNewPassword: "npw"},
 			fails: true, wantErr: core.Words(core.ErrWrongPassword), wantCalls: []string{"Unlock x"}},
-		{name: "recovery-key", args: []string{"recovery-key"}, env: pwEnv, wantOut: "AAAAA-BBBBB\n", wantErr: "no longer works",
+		{name: "recovery-key", args: []string{"recovery-key"}, env: pwEnv, wantOut: "AAAAA-BBBBB\n", wantErr: "opens nothing written from now on",
 			wantCalls: []string{"Unlock pw", "NewRecoveryKey pw"}},
 		{name: "recovery-key wrong password", args: []string{"recovery-key"}, env: map[string]string{EnvPassword: "x"},
 			fails: true, wantErr: core.Words(core.ErrWrongPassword), wantCalls: []string{"Unlock x"}},

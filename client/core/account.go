@@ -75,6 +75,9 @@ func (c *Core) Register(ctx context.Context, in RegisterInput) (string, error) {
 	if err := c.saveAccount(ctx, a, r); err != nil {
 		return "", err
 	}
+	if err := c.v.Update(ctx, func(tx *vault.Tx) error { return tx.SetRecoveryGen(b.Current().Gen) }); err != nil {
+		return "", fmt.Errorf("register: %w", err)
+	}
 	if err := c.open(ctx, a, b, dk); err != nil {
 		return "", err
 	}
@@ -142,6 +145,12 @@ func (c *Core) Login(ctx context.Context, in LoginInput) error {
 	if err != nil {
 		return classify("log in", err)
 	}
+	// Derive only with the parameters and salt pinned at this device's
+	// first sign-in; a new device relies on the floor (SPEC §3.1 L5).
+	pinned, isPinned := c.pinnedKDF(in.ServerURL, username)
+	if err := checkPinned(pinned, isPinned, *kdf); err != nil {
+		return fmt.Errorf("log in: %w", err)
+	}
 	dk, err := c.derive(in.Password, *kdf)
 	if err != nil {
 		return fmt.Errorf("log in: %w", err)
@@ -156,12 +165,21 @@ func (c *Core) Login(ctx context.Context, in LoginInput) error {
 	if err != nil {
 		return classify("log in", err)
 	}
+	if !sameKDF(resp.KDF, *kdf) {
+		return fmt.Errorf("log in: %w", ErrKDFChanged)
+	}
 	b, err := cryptobox.UnwrapBundle(&dk.KEK, resp.WrappedKey, cryptobox.PurposePassword)
 	if err != nil {
 		return fmt.Errorf("log in: %w", ErrWrongPassword)
 	}
+	if isPinned {
+		if err := c.checkFloor(ctx, b); err != nil {
+			b.Wipe()
+			return fmt.Errorf("log in: %w", err)
+		}
+	}
 	a := accountRow{ServerURL: in.ServerURL, Pin: in.Pin, Username: username, UserID: resp.UserID,
-		SessionID: resp.SessionID, KDF: resp.KDF, WrappedKey: resp.WrappedKey,
+		SessionID: resp.SessionID, KDF: *kdf, WrappedKey: resp.WrappedKey,
 		AccessToken: resp.AccessToken, RefreshToken: resp.RefreshToken}
 	if err := c.saveAccount(ctx, a, r); err != nil {
 		return err
@@ -204,6 +222,11 @@ func (c *Core) Recover(ctx context.Context, in RecoverInput) error {
 	if err != nil {
 		return classify("recover", err)
 	}
+	// The account keeps its parameters and salt for life (SPEC §3.1 L5).
+	pinned, isPinned := c.pinnedKDF(in.ServerURL, username)
+	if err := checkPinned(pinned, isPinned, rec.KDF); err != nil {
+		return fmt.Errorf("recover: %w", err)
+	}
 	rwkKey, err := rk.WrapKey()
 	if err != nil {
 		return err
@@ -213,7 +236,8 @@ func (c *Core) Recover(ctx context.Context, in RecoverInput) error {
 	if err != nil {
 		return fmt.Errorf("recover: %w", ErrWrongRecoveryKey)
 	}
-	dk, kdf, err := c.freshKeys(in.NewPassword)
+	kdf := rec.KDF
+	dk, err := c.derive(in.NewPassword, kdf)
 	if err != nil {
 		return fmt.Errorf("recover: %w", err)
 	}
@@ -246,11 +270,19 @@ func (c *Core) Recover(ctx context.Context, in RecoverInput) error {
 		b.Wipe()
 		b, wk, rwk = nb, nwk, nrwk
 	}
+	if isPinned {
+		if err := c.checkFloor(ctx, b); err != nil {
+			return fmt.Errorf("recover: %w", err)
+		}
+	}
 	a := accountRow{ServerURL: in.ServerURL, Pin: in.Pin, Username: username, UserID: resp.UserID,
 		SessionID: resp.SessionID, KDF: kdf, WrappedKey: wk, RecoveryWrappedKey: rwk,
 		AccessToken: resp.AccessToken, RefreshToken: resp.RefreshToken}
 	if err := c.saveAccount(ctx, a, r); err != nil {
 		return err
+	}
+	if err := c.v.Update(ctx, func(tx *vault.Tx) error { return tx.SetRecoveryGen(b.Current().Gen) }); err != nil {
+		return fmt.Errorf("recover: %w", err)
 	}
 	if err := c.open(ctx, a, b, dk); err != nil {
 		return err
@@ -279,11 +311,19 @@ func (c *Core) checkPassword(password []byte) (*cryptobox.DerivedKeys, cryptobox
 		dk.Wipe()
 		return nil, nil, accountRow{}, ErrWrongPassword
 	}
+	if err := c.checkFloor(context.Background(), b); err != nil {
+		dk.Wipe()
+		b.Wipe()
+		return nil, nil, accountRow{}, err
+	}
 	return dk, b, *a, nil
 }
 
 // ChangePassword re-wraps the bundle under a new password (O(1): no note
-// is re-encrypted). The server signs every other device out.
+// is re-encrypted). The server signs every other device out. It is not a
+// compromise remedy on its own (SPEC §3.1 L4): the old password still opens
+// the old wrap the server may keep, so front ends offer SecureAccount right
+// after it when the old password may be known.
 func (c *Core) ChangePassword(ctx context.Context, oldPassword, newPassword []byte) error {
 	return c.ChangePasswordCode(ctx, oldPassword, newPassword, protocol.SecondFactor{})
 }
@@ -291,13 +331,16 @@ func (c *Core) ChangePassword(ctx context.Context, oldPassword, newPassword []by
 // ChangePasswordCode is ChangePassword with the code an account with 2FA
 // on needs (SPEC §7.5).
 func (c *Core) ChangePasswordCode(ctx context.Context, oldPassword, newPassword []byte, f protocol.SecondFactor) error {
-	old, b, _, err := c.checkPassword(oldPassword)
+	old, b, a, err := c.checkPassword(oldPassword)
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
 	defer old.Wipe()
 	defer b.Wipe()
-	dk, kdf, err := c.freshKeys(newPassword)
+	// Same parameters and salt: they are pinned on every device for the
+	// account's life (SPEC §3.1 L5).
+	kdf := a.KDF
+	dk, err := c.derive(newPassword, kdf)
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
@@ -330,62 +373,17 @@ func (c *Core) ChangePasswordCode(ctx context.Context, oldPassword, newPassword 
 	return nil
 }
 
-// NewRecoveryKey replaces the account's recovery key (PUT
-// /account/recovery) and returns the new one, to be shown once; the old
-// key stops working. This device keeps the new recovery wrap (SPEC §8), so
-// its encrypted backups open with the new key too.
+// NewRecoveryKey replaces the account's recovery key and returns the new
+// one, to be shown once. It is a compromise remedy (SPEC §3.1 L4): it runs
+// SecureAccount, so the old recovery key, with every wrap the server kept,
+// opens nothing written afterwards, and every other device signs in again.
 func (c *Core) NewRecoveryKey(ctx context.Context, password []byte) (string, error) {
-	dk, b, _, err := c.checkPassword(password)
+	rk, err := c.SecureAccount(ctx, password)
 	if err != nil {
 		return "", fmt.Errorf("new recovery key: %w", err)
 	}
-	defer dk.Wipe()
-	defer b.Wipe()
-	r, err := c.client()
-	if err != nil {
-		return "", err
-	}
-	// Wrap the newest bundle: another device may have rotated since this
-	// one last synced.
-	keys, err := r.Keys(ctx)
-	if err != nil {
-		return "", classify("new recovery key", err)
-	}
-	if nb := b.Follow(successorsOf(keys)); nb.Current().Gen > b.Current().Gen {
-		defer nb.Wipe()
-		b = nb
-	}
-	rk, err := cryptobox.NewRecoveryKey()
-	if err != nil {
-		return "", err
-	}
-	defer rk.Wipe()
-	rwkKey, err := rk.WrapKey()
-	if err != nil {
-		return "", err
-	}
-	defer clear(rwkKey[:])
-	rwk, err := cryptobox.WrapBundle(rwkKey, b, cryptobox.PurposeRecovery)
-	if err != nil {
-		return "", err
-	}
-	rauth, err := rk.AuthKey()
-	if err != nil {
-		return "", err
-	}
-	defer clear(rauth[:])
-	err = r.SetRecovery(ctx, protocol.RecoveryKeyRequest{AuthKey: dk.Auth[:], RecoveryWrappedKey: rwk, RecoveryAuthKey: rauth[:]})
-	if isCode(err, protocol.CodeUnauthorized) {
-		return "", fmt.Errorf("new recovery key: %w", ErrWrongPassword)
-	}
-	if err != nil {
-		return "", classify("new recovery key", err)
-	}
-	if err := c.updateAccount(ctx, func(x *accountRow) error { x.RecoveryWrappedKey = rwk; return nil }); err != nil {
-		return "", fmt.Errorf("new recovery key: store recovery wrap: %w", err)
-	}
 	c.log.Info("recovery key replaced")
-	return rk.String(), nil
+	return rk, nil
 }
 
 // Sessions lists the account's signed-in devices.

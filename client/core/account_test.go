@@ -83,8 +83,9 @@ func TestRotateKey(t *testing.T) {
 	if err := a.RotateKey(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if rep := mustSync(t, a); rep.Pushed != 5 {
-		t.Errorf("after rotation pushed %d, want 5 re-sealed notes", rep.Pushed)
+	// RotateKey uploads the re-sealed notes itself (SPEC §3.1 L3).
+	if rep := mustSync(t, a); rep.Pushed != 0 {
+		t.Errorf("a sync after RotateKey pushed %d notes, want 0 (RotateKey uploads them)", rep.Pushed)
 	}
 	for _, id := range idsOf(a) {
 		_, blob, _, _ := srv.Note("gina", id)

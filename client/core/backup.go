@@ -63,15 +63,31 @@ func (c *Core) ExportEncrypted(path string) error {
 	c.keyMu.RLock()
 	defer c.keyMu.RUnlock()
 	c.mu.RLock()
-	b, a := c.bundle, c.acct
+	b, a, dk := c.bundle, c.acct, c.derived
 	c.mu.RUnlock()
 	if b == nil {
 		return ErrLocked
 	}
+	// Only wraps valid when written (SPEC §3.1 L7): the password wrap is
+	// made now under the KEK, the recovery wrap only if this device made it
+	// at the current generation, and no successor.
+	if dk == nil {
+		return fmt.Errorf("export: %w", ErrPasswordNeeded)
+	}
+	wk, err := cryptobox.WrapBundle(&dk.KEK, b, cryptobox.PurposePassword)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
 	f := backupFile{V: 1, Created: c.cfg.Now().UTC().Truncate(time.Second), Username: a.Username, UserID: a.UserID,
-		Server: a.ServerURL, KDF: a.KDF, WrappedKey: a.WrappedKey, RecoveryWrappedKey: a.RecoveryWrappedKey,
-		IndexGen: b.Current().Gen, Notes: []backupNote{}}
-	err := c.v.View(context.Background(), func(tx *vault.Tx) error {
+		Server: a.ServerURL, KDF: a.KDF, WrappedKey: wk, IndexGen: b.Current().Gen, Notes: []backupNote{}}
+	err = c.v.View(context.Background(), func(tx *vault.Tx) error {
+		rgen, err := tx.RecoveryGen()
+		if err != nil {
+			return err
+		}
+		if rgen == b.Current().Gen {
+			f.RecoveryWrappedKey = a.RecoveryWrappedKey
+		}
 		return tx.Notes(func(n vault.Note) error {
 			f.Notes = append(f.Notes, backupNote{ID: n.ID, Rev: n.Rev, Blob: n.Envelope})
 			return nil
@@ -89,9 +105,6 @@ func (c *Core) ExportEncrypted(path string) error {
 	if f.Index, err = cryptobox.Wrap(&cur.Key, idx, cryptobox.PurposeBackup); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	if f.Successors, err = successorChain(b); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
 	body, err := json.Marshal(f)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
@@ -104,21 +117,6 @@ func (c *Core) ExportEncrypted(path string) error {
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil
-}
-
-// successorChain returns the rotation chain from b's oldest key to b
-// (SPEC §9): for each key but the current one, b from the next newer key
-// on, wrapped under it; oldest first. Nil for a one-key bundle.
-func successorChain(b cryptobox.Bundle) ([][]byte, error) {
-	var out [][]byte
-	for i := len(b) - 1; i >= 1; i-- {
-		s, err := cryptobox.WrapBundle(&b[i].Key, b[i-1:], cryptobox.PurposeRotation)
-		if err != nil {
-			return nil, fmt.Errorf("wrap successor of generation %d: %w", b[i].Gen, err)
-		}
-		out = append(out, s)
-	}
-	return out, nil
 }
 
 // followBackupChain walks the file's successors forward from b (SPEC §9).

@@ -26,6 +26,12 @@ var (
 	ErrNewerBackup        = errors.New("this backup needs a newer Cipherleaf")
 	ErrClosed             = errors.New("core is closed")
 	ErrKeyChanged         = errors.New("other devices kept changing the account key at the same time")
+	// ErrKDFChanged: the server offered key derivation parameters or a salt
+	// other than the ones this device pinned for the account (SPEC §3.1 L5).
+	ErrKDFChanged = errors.New("the server changed the account's key derivation")
+	// ErrStaleKey: a wrapped key bundle older than the newest key this
+	// device adopted (SPEC §3.1 L2): refused, never used.
+	ErrStaleKey = errors.New("the server offered an outdated account key")
 
 	// ErrLocked: the vault is locked (no keys in memory).
 	ErrLocked = syncer.ErrLocked

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"crypto/subtle"
 	"fmt"
 
 	"cipherleaf.dev/shared/cryptobox"
@@ -42,4 +43,31 @@ func (c *Core) freshKeys(password []byte) (*cryptobox.DerivedKeys, protocol.KDF,
 	k := paramsToKDF(p)
 	dk, err := c.derive(password, k)
 	return dk, k, err
+}
+
+// sameKDF reports whether a and b are the same parameters and salt.
+func sameKDF(a, b protocol.KDF) bool {
+	return a.Alg == b.Alg && a.Version == b.Version && a.Time == b.Time && a.Memory == b.Memory &&
+		a.Threads == b.Threads && subtle.ConstantTimeCompare(a.Salt, b.Salt) == 1
+}
+
+// pinnedKDF returns the KDF parameters and salt this device pinned for the
+// account (url, username) at its first sign-in (SPEC §3.1 L5); false for an
+// account this device never signed in to.
+func (c *Core) pinnedKDF(url, username string) (protocol.KDF, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.acct == nil || c.acct.ServerURL != url || c.acct.Username != username {
+		return protocol.KDF{}, false
+	}
+	return c.acct.KDF, true
+}
+
+// checkPinned refuses parameters other than the pinned ones: this device
+// never changes them, so a change comes from the server.
+func checkPinned(pinned protocol.KDF, ok bool, got protocol.KDF) error {
+	if ok && !sameKDF(pinned, got) {
+		return ErrKDFChanged
+	}
+	return nil
 }

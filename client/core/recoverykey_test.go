@@ -52,8 +52,12 @@ func TestNewRecoveryKey(t *testing.T) {
 	if err := b.ExportEncrypted(backup); err != nil {
 		t.Fatal(err)
 	}
-	// A still holds the old recovery wrap; its rotation must not bring the
-	// old key back.
+	// The new recovery key is a remedy (SPEC §3.1 L4): A was signed out.
+	// Signed in again, A's rotation must not bring the old key back.
+	if _, err := a.Sync(ctx); !errors.Is(err, core.ErrSessionExpired) {
+		t.Fatalf("A's sync after B's remedy = %v, want %v", err, core.ErrSessionExpired)
+	}
+	login(t, a, srv, "nina", "pw")
 	if err := a.RotateKey(ctx); err != nil {
 		t.Fatalf("RotateKey after a new recovery key: %v", err)
 	}

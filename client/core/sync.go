@@ -3,17 +3,13 @@ package core
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 
 	"cipherleaf.dev/client/merge"
 	"cipherleaf.dev/client/search"
 	"cipherleaf.dev/client/syncer"
-	"cipherleaf.dev/client/vault"
-	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
-	"cipherleaf.dev/shared/protocol"
 )
 
 // Status returns the current sync state.
@@ -107,32 +103,6 @@ func (c *Core) applyUpdates(ups []syncer.Update) {
 	}
 }
 
-// adoptBundle installs a bundle another device rotated to (opened from the
-// server's successor) and stores the server's password-wrapped copy.
-func (c *Core) adoptBundle(ctx context.Context, keys *protocol.KeysResponse, b cryptobox.Bundle) error {
-	var dw []byte
-	if c.DeviceRemembered() {
-		if dkey, err := c.deviceKey(false); err == nil {
-			dw, _ = cryptobox.WrapBundle(dkey, b, cryptobox.PurposeDevice)
-			clear(dkey[:])
-		}
-	}
-	err := c.updateAccount(ctx, func(a *accountRow) error {
-		a.WrappedKey = keys.WrappedKey
-		if dw != nil {
-			a.DeviceWrappedKey = dw
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.bundle = b
-	c.mu.Unlock()
-	return nil
-}
-
 // Sync pushes local edits and pulls everything new; see package syncer.
 func (c *Core) Sync(ctx context.Context) (SyncReport, error) {
 	c.keyMu.RLock()
@@ -162,6 +132,9 @@ func (c *Core) Sync(ctx context.Context) (SyncReport, error) {
 	var rep syncer.Report
 	if err == nil {
 		rep, err = eng.Sync(ctx)
+	}
+	if err == nil {
+		err = c.maybePrune(ctx) // retire old generations once nothing uses them (SPEC §3.1 L3)
 	}
 	err = classify("sync", err)
 	pending, perr := c.v.PendingCount(context.Background())
@@ -260,28 +233,5 @@ func (c *Core) resumeRotation(ctx context.Context) error {
 	if locked {
 		return ErrLocked
 	}
-	cd := c.codec(userID)
-	for {
-		gen := cd.Bundle().Current().Gen
-		var n int
-		err := c.v.Update(ctx, func(tx *vault.Tx) error {
-			rows, err := tx.OldGeneration(gen, 500)
-			if err != nil {
-				return err
-			}
-			n = len(rows)
-			for _, row := range rows {
-				if err := syncer.StageReseal(tx, cd, row); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("re-seal notes: %w", err)
-		}
-		if n == 0 {
-			return nil
-		}
-	}
+	return syncer.ResealOld(ctx, c.v, c.codec(userID))
 }

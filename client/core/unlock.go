@@ -37,7 +37,12 @@ func (c *Core) Unlock(password []byte) error {
 		}
 		return fmt.Errorf("unlock: %w", err)
 	}
-	return c.open(context.Background(), *a, b, dk)
+	if err := c.open(context.Background(), *a, b, dk); err != nil {
+		dk.Wipe()
+		b.Wipe()
+		return err
+	}
+	return nil
 }
 
 // UnlockWithDevice opens the vault with the device key in the OS keyring.
@@ -208,6 +213,14 @@ func (c *Core) dropKeys() bool {
 // open installs the bundle, decrypts every note into memory and prepares
 // the sync engine.
 func (c *Core) open(ctx context.Context, a accountRow, b cryptobox.Bundle, dk *cryptobox.DerivedKeys) error {
+	// A wrap older than the newest key this device adopted is stale: a
+	// device never goes back to an older generation (SPEC §3.1 L2).
+	if err := c.checkFloor(ctx, b); err != nil {
+		return fmt.Errorf("unlock: %w", err)
+	}
+	if err := c.v.Update(ctx, func(tx *vault.Tx) error { return tx.SetKeyFloor(b.Current().Gen) }); err != nil {
+		return fmt.Errorf("unlock: %w", err)
+	}
 	cd := syncer.Codec{UserID: a.UserID, Bundle: func() cryptobox.Bundle { return b }}
 	notes := map[string]*entry{}
 	var rows []vault.Note

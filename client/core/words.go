@@ -96,6 +96,8 @@ var sentinelWords = [...]sentinel{
 	{ErrBadBackup, "That file is not a Cipherleaf backup, or it is damaged."},
 	{ErrPasswordNeeded, "Unlock with your password (not the remembered device) to do this."},
 	{ErrKeyChanged, "Another device changed the account key at the same time. Try again in a moment."},
+	{ErrKDFChanged, "The server changed how your password is checked, which your devices never do. Nothing was sent; do not sign in on this server until you know why."},
+	{ErrStaleKey, "The server offered an outdated key for your account, so this device refused it. Sign in again; if this repeats, the server is misbehaving."},
 	{ErrRecoveryWrapUnknown, "Do this on the device where the account was created or recovered."},
 	{ErrUnsupported, "This server does not support that yet."},
 	{protocol.ErrInvalidUsername, "Usernames are 3 to 64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit."},

@@ -61,6 +61,7 @@ func NextWrite(b cryptobox.Bundle, userID, deviceID string, current *protocol.Ma
 	newMem := Memory{
 		HighestVersion: p.Version, HighestHash: sha256.Sum256(blob),
 		LastWrite: &head, Digest: newDigest, Count: newCount,
+		HighestGen: b.Current().Gen, Heads: maps.Clone(p.Heads),
 	}
 	return Write{Manifest: protocol.Manifest{Version: p.Version, Blob: blob}, Payload: p, Mem: newMem}, nil
 }
@@ -76,6 +77,10 @@ func Remember(mem Memory, deviceID string, m protocol.Manifest, p Payload) Memor
 	out := Memory{
 		HighestVersion: m.Version, HighestHash: sha256.Sum256(m.Blob),
 		LastWrite: mem.LastWrite, Digest: p.Digest, Count: p.Count,
+		HighestGen: mem.HighestGen, Heads: maps.Clone(p.Heads),
+	}
+	if gen, err := BlobGeneration(m.Blob); err == nil {
+		out.HighestGen = gen
 	}
 	if h, ok := p.Heads[deviceID]; ok && (mem.LastWrite == nil || h != *mem.LastWrite) {
 		out.LastWrite = &h

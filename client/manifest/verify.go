@@ -44,6 +44,9 @@ func Verify(b cryptobox.Bundle, userID, deviceID string, mem Memory, st DigestVi
 	if p.Version != m.Version {
 		return Payload{}, detect(ErrTamperedManifest, fmt.Sprintf("payload version %d served as %d", p.Version, m.Version))
 	}
+	if gen := binary.BigEndian.Uint32(m.Blob[1:5]); gen < mem.HighestGen {
+		return Payload{}, detect(ErrTamperedManifest, fmt.Sprintf("version %d sealed under key generation %d after one under %d", m.Version, gen, mem.HighestGen))
+	}
 	if m.Version < mem.HighestVersion {
 		return Payload{}, detect(ErrManifestRollback, fmt.Sprintf("version %d after %d", m.Version, mem.HighestVersion))
 	}
@@ -54,6 +57,11 @@ func Verify(b cryptobox.Bundle, userID, deviceID string, mem Memory, st DigestVi
 		}
 		if m.Version == mem.HighestVersion+1 && p.Prev != hex.EncodeToString(mem.HighestHash[:]) {
 			return Payload{}, detect(ErrFork, fmt.Sprintf("version %d does not follow the version %d seen", m.Version, mem.HighestVersion))
+		}
+	}
+	if m.Version > mem.HighestVersion {
+		if err := checkHeadsForward(p, mem); err != nil {
+			return Payload{}, err
 		}
 	}
 	if err := checkOwnHead(p, deviceID, mem); err != nil {
@@ -96,4 +104,25 @@ func checkOwnHead(p Payload, deviceID string, mem Memory) error {
 		}
 	}
 	return detect(ErrFork, fmt.Sprintf("manifest %d says this device wrote version %d, which it did not", p.Version, h.Version))
+}
+
+// checkHeadsForward is the fork-join check of SPEC §10.6: a manifest newer
+// than the one remembered holds every remembered device's head at the same
+// write or a later one. Each device writes only on a branch that holds its
+// own last write, so a head that went back (or vanished) means this
+// manifest is on a branch that forked before the remembered one, however
+// many versions the server skipped.
+func checkHeadsForward(p Payload, mem Memory) error {
+	for id, was := range mem.Heads {
+		now, ok := p.Heads[id]
+		switch {
+		case !ok:
+			return detect(ErrFork, fmt.Sprintf("manifest %d forgot device %s's write of version %d", p.Version, id, was.Version))
+		case now.Version < was.Version:
+			return detect(ErrFork, fmt.Sprintf("manifest %d holds device %s at version %d, after %d was seen", p.Version, id, now.Version, was.Version))
+		case now.Version == was.Version && now.Prev != was.Prev:
+			return detect(ErrFork, fmt.Sprintf("manifest %d holds another write of device %s at version %d", p.Version, id, now.Version))
+		}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -69,4 +70,43 @@ func StageReseal(tx *vault.Tx, c Codec, row vault.Note) error {
 		return err
 	}
 	return tx.Queue(row.ID, vault.OpPut)
+}
+
+// ResealOld re-seals, in transactions of up to 500 notes, every live note
+// of the vault still under a generation older than the bundle's current one
+// (SPEC §3.1 L1): the rest of a rotation, notes another device wrote before
+// it learnt the new key, and pending writes sealed before this device
+// adopted a new key in the middle of a sync. A note under a generation the
+// bundle no longer holds is left for the pull to replace.
+func ResealOld(ctx context.Context, v *vault.Vault, c Codec) error {
+	for {
+		b := c.Bundle()
+		if b == nil {
+			return ErrLocked
+		}
+		gen := b.Current().Gen
+		staged := 0
+		err := v.Update(ctx, func(tx *vault.Tx) error {
+			rows, err := tx.OldGeneration(gen, 500)
+			if err != nil {
+				return err
+			}
+			for _, row := range rows {
+				if _, ok := b.Lookup(row.Gen); !ok {
+					continue
+				}
+				if err := StageReseal(tx, c, row); err != nil {
+					return err
+				}
+				staged++
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("re-seal notes: %w", err)
+		}
+		if staged == 0 {
+			return nil
+		}
+	}
 }

@@ -30,6 +30,11 @@ type sentBatch struct {
 // round pulls, merges and tries again. A lost answer leaves the write among
 // the pending ones of the memory, which the next verified manifest settles.
 func (e *Engine) push(ctx context.Context, rep *Report) error {
+	// Never upload an envelope under a retired generation: a pull of this
+	// sync may have adopted a newer key (SPEC §3.1 L1).
+	if err := ResealOld(ctx, e.cfg.Vault, e.cfg.Codec); err != nil {
+		return err
+	}
 	var rows []vault.Note
 	if err := e.cfg.Vault.View(ctx, func(tx *vault.Tx) error {
 		var err error

@@ -108,6 +108,7 @@ func (a *api) handlePutKeys(c echo.Context) error {
 		checkWrappedKey("recovery_wrapped_key", req.RecoveryWrappedKey, true),
 		checkWrappedKey("successor", req.Successor, true),
 		checkGenerations(req),
+		checkRecoveryAuth(req),
 	); err != nil {
 		return err
 	}
@@ -117,7 +118,12 @@ func (a *api) handlePutKeys(c echo.Context) error {
 	}
 	upd := store.KeyUpdate{WrappedKey: req.WrappedKey, RecoveryWrappedKey: req.RecoveryWrappedKey, AddSuccessor: req.Successor,
 		BaseGeneration: req.BaseGeneration, Generation: req.Generation}
-	if _, err := a.Store.UpdateKeys(c.Request().Context(), u.ID, upd, false, "", nil); err != nil {
+	if req.RecoveryAuthKey != nil {
+		if upd.RecoveryHash, err = a.hashKey(req.RecoveryAuthKey); err != nil {
+			return err
+		}
+	}
+	if _, err := a.Store.UpdateKeys(c.Request().Context(), u.ID, upd, req.RevokeSessions, who(c).SID, nil); err != nil {
 		return err
 	}
 	a.audit(c, evKeys, true, slog.String("user", u.Username), slog.String("session", who(c).SID))
@@ -184,8 +190,20 @@ func checkGenerations(req protocol.KeysRequest) error {
 		return badRequest("base_generation and generation go together")
 	case req.Successor != nil && uint64(gen) != uint64(base)+1:
 		return badRequest("a rotation's generation must be base_generation + 1")
-	case req.Successor == nil && gen != base:
-		return badRequest("without a successor generation must be base_generation")
+	case req.Successor == nil && gen != base && uint64(gen) != uint64(base)+1:
+		return badRequest("without a successor generation must be base_generation or base_generation + 1")
 	}
 	return nil
+}
+
+// checkRecoveryAuth: a new recovery auth key comes only with the recovery
+// wrap it belongs to (SPEC §7.2).
+func checkRecoveryAuth(req protocol.KeysRequest) error {
+	if req.RecoveryAuthKey == nil {
+		return nil
+	}
+	if req.RecoveryWrappedKey == nil {
+		return badRequest("recovery_auth_key needs recovery_wrapped_key")
+	}
+	return checkAuthKey("recovery_auth_key", req.RecoveryAuthKey)
 }

@@ -55,7 +55,9 @@ func TestPutKeysGeneration(t *testing.T) {
 		{"same generation with successor", rotate(2, 2, 30), 400, protocol.CodeBadRequest},
 		{"base only", protocol.KeysRequest{AuthKey: key(1), WrappedKey: wrapped(30), BaseGeneration: 2}, 400, protocol.CodeBadRequest},
 		{"generation only", protocol.KeysRequest{AuthKey: key(1), WrappedKey: wrapped(30), Generation: 3}, 400, protocol.CodeBadRequest},
-		{"re-wrap to another generation", protocol.KeysRequest{AuthKey: key(1), WrappedKey: wrapped(30), BaseGeneration: 2, Generation: 3}, 400, protocol.CodeBadRequest},
+		{"no successor, two generations ahead", protocol.KeysRequest{AuthKey: key(1), WrappedKey: wrapped(30), BaseGeneration: 2, Generation: 4}, 400, protocol.CodeBadRequest},
+		{"recovery auth key without its wrap", protocol.KeysRequest{AuthKey: key(1), WrappedKey: wrapped(30), RecoveryAuthKey: key(7), BaseGeneration: 2, Generation: 3}, 400, protocol.CodeBadRequest},
+		{"remedy from a stale base", protocol.KeysRequest{AuthKey: key(1), WrappedKey: wrapped(30), BaseGeneration: 1, Generation: 2}, 409, protocol.CodeConflict},
 		{"wrong auth key", protocol.KeysRequest{AuthKey: key(9), WrappedKey: wrapped(30), Successor: wrapped(31), BaseGeneration: 2, Generation: 3}, 401, protocol.CodeUnauthorized},
 	}
 	for _, tt := range tests {
@@ -91,6 +93,32 @@ func TestPutKeysGeneration(t *testing.T) {
 	}
 	if k, g := state(); g != 3 || len(k.Successors) != 2 || !bytes.Equal(k.Successor, wrapped(51)) {
 		t.Errorf("after rotation 2→3: generation %d, %d successors; want 3, 2 ending in the new one", g, len(k.Successors))
+	}
+	// A remedy rotation (SPEC §3.1 L4): no successor, a new recovery key and
+	// every other session ended, in one request.
+	var other protocol.LoginResponse
+	en.login("alice", key(1)).into(t, &other)
+	remedy := protocol.KeysRequest{AuthKey: key(1), WrappedKey: wrapped(60), RecoveryWrappedKey: wrapped(61),
+		RecoveryAuthKey: key(62), BaseGeneration: 3, Generation: 4, RevokeSessions: true}
+	if r := en.do("PUT", "/api/v1/account/keys", a.AccessToken, remedy); r.status != 204 {
+		t.Fatalf("remedy rotation 3→4 = %d %s, want 204", r.status, r.body)
+	}
+	if k, g := state(); g != 4 || len(k.Successors) != 2 || !bytes.Equal(k.WrappedKey, wrapped(60)) {
+		t.Errorf("after remedy 3→4: generation %d, %d successors; want 4, 2 (none added)", g, len(k.Successors))
+	}
+	if r := en.do("GET", "/api/v1/account/keys", other.AccessToken, nil); r.status != 401 {
+		t.Errorf("other session after the remedy = %d, want 401", r.status)
+	}
+	if r := en.do("GET", "/api/v1/account/keys", a.AccessToken, nil); r.status != 200 {
+		t.Errorf("remedying session after the remedy = %d, want 200", r.status)
+	}
+	for _, rk := range []struct {
+		key  []byte
+		want int
+	}{{key(62), 200}, {key(4), 401}} {
+		if r := en.do("POST", "/api/v1/auth/recovery", "", protocol.RecoveryRequest{Username: "alice", RecoveryAuthKey: rk.key}); r.status != rk.want {
+			t.Errorf("POST /auth/recovery with recovery auth key %x… = %d, want %d", rk.key[:1], r.status, rk.want)
+		}
 	}
 }
 

@@ -16,9 +16,9 @@ const (
 
 // KDF floor and ceiling (SPEC §2): a server refuses what a client would.
 const (
-	kdfMinTime, kdfMaxTime     = 2, 16
-	kdfMinMemory, kdfMaxMemory = 19456, 1048576
-	kdfMinThreads, kdfMaxThrds = 1, 16
+	kdfMinTime, kdfMaxTime     = 2, 4
+	kdfMinMemory, kdfMaxMemory = 19456, 262144
+	kdfMinThreads, kdfMaxThrds = 1, 8
 	kdfSaltSize                = 16
 )
 

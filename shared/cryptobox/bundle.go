@@ -2,6 +2,7 @@ package cryptobox
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -150,36 +151,98 @@ func UnwrapBundle(key *[KeySize]byte, wrapped []byte, purpose Purpose) (Bundle, 
 	return ParseBundle(raw)
 }
 
-// Follow walks key rotation successors forward from b (SPEC §3): each
-// successor is Wrap(AK_g, bundle_{g+1}, "rotation"), so a holder of any
-// older generation opens the next bundle, and from it the one after. It
-// returns the newest bundle reached, which is b itself when no successor
-// opens to a newer generation. Successors are expected oldest first; others
-// are found too, at the cost of another pass. b is never modified or wiped.
+// Follow walks key rotation successors forward from b by the rules of
+// SPEC §3.1 L2 and returns the newest bundle reached (b itself when none
+// qualifies). A successor is tried only with the current key AK_g, never a
+// retired one; it is taken only if its current generation is exactly g+1,
+// it holds AK_g with the same bytes, and every generation it shares with the
+// bundle has the same bytes; the result is the union of its keys and the
+// bundle's, newest first. Successors may come in any order. b is never
+// modified or wiped.
 //
-// A successor can only be made by a holder of AK_g (the AEAD refuses any
-// other), so a server can withhold successors but cannot forge one.
+// Why this is safe: only a holder of AK_g can make a successor that opens
+// with it, so a holder of a retired key cannot move the device, no
+// successor can jump generations (so rotation never runs out of them), and
+// none can take away or replace a key the device holds.
 func (b Bundle) Follow(successors [][]byte) Bundle {
 	cur, owned := b, false // owned: cur was made here, so it may be wiped
 	for progress := len(b) > 0; progress; {
 		progress = false
 		for _, s := range successors {
-			for i := range cur {
-				nb, err := UnwrapBundle(&cur[i].Key, s, PurposeRotation)
-				if err != nil {
-					continue
-				}
-				if nb.Current().Gen <= cur.Current().Gen {
-					nb.Wipe()
-					break
-				}
-				if owned {
-					cur.Wipe()
-				}
-				cur, owned, progress = nb, true, true
-				break
+			nb, ok := cur.successor(s)
+			if !ok {
+				continue
 			}
+			if owned {
+				cur.Wipe()
+			}
+			cur, owned, progress = nb, true, true
 		}
 	}
 	return cur
+}
+
+// successor opens s with the current key and returns the union bundle if s
+// is an acceptable successor (SPEC §3.1 L2).
+func (b Bundle) successor(s []byte) (Bundle, bool) {
+	nb, err := UnwrapBundle(&b[0].Key, s, PurposeRotation)
+	if err != nil {
+		return nil, false
+	}
+	defer nb.Wipe()
+	if uint64(nb[0].Gen) != uint64(b[0].Gen)+1 {
+		return nil, false
+	}
+	shares := false
+	for _, k := range nb {
+		mine, ok := b.Lookup(k.Gen)
+		if !ok {
+			continue
+		}
+		if subtle.ConstantTimeCompare(mine.Key[:], k.Key[:]) != 1 {
+			return nil, false
+		}
+		shares = shares || k.Gen == b[0].Gen
+	}
+	if !shares {
+		return nil, false
+	}
+	out := make(Bundle, 0, len(nb)+len(b))
+	i, j := 0, 0
+	for (i < len(nb) || j < len(b)) && len(out) < MaxBundleKeys {
+		switch {
+		case j == len(b) || (i < len(nb) && nb[i].Gen > b[j].Gen):
+			out = append(out, nb[i])
+			i++
+		case i == len(nb) || b[j].Gen > nb[i].Gen:
+			out = append(out, b[j])
+			j++
+		default: // same generation, same bytes
+			out = append(out, nb[i])
+			i, j = i+1, j+1
+		}
+	}
+	return out, true
+}
+
+// Prune returns a new bundle holding only the current key: every retired
+// generation dropped (SPEC §3.1 L3). b is unchanged.
+func (b Bundle) Prune() Bundle {
+	if len(b) == 0 {
+		return nil
+	}
+	return Bundle{b[0]}
+}
+
+// lookupForOpen returns the key of generation gen for opening a blob:
+// ErrUnknownGeneration for a generation newer than the current one (fetch
+// the keys), ErrRetiredGeneration for an older one the bundle dropped.
+func (b Bundle) lookupForOpen(gen uint32) (AccountKey, error) {
+	if k, ok := b.Lookup(gen); ok {
+		return k, nil
+	}
+	if len(b) > 0 && gen < b[0].Gen {
+		return AccountKey{}, ErrRetiredGeneration
+	}
+	return AccountKey{}, ErrUnknownGeneration
 }

@@ -16,6 +16,12 @@ var (
 	// generation this bundle does not hold (another device rotated the key).
 	ErrUnknownGeneration = errors.New("note sealed under an unknown account key generation")
 
+	// ErrRetiredGeneration means a blob is sealed under a generation older
+	// than the bundle's current one that the bundle no longer holds: it was
+	// retired and pruned (SPEC §3.1 L3), so the blob is refused, never
+	// answered by fetching the keys.
+	ErrRetiredGeneration = errors.New("sealed under a retired account key generation")
+
 	// ErrMalformedNote means an authenticated note has invalid padding.
 	ErrMalformedNote = errors.New("malformed note")
 

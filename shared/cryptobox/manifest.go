@@ -68,7 +68,8 @@ func sealManifestWithNonce(ak AccountKey, userID string, version uint64, payload
 }
 
 // OpenManifest authenticates blob as version `version` of userID's manifest.
-// Failures are ErrOpen, ErrUnsupportedVersion or ErrUnknownGeneration.
+// Failures are ErrOpen, ErrUnsupportedVersion, ErrUnknownGeneration (a
+// newer generation: fetch the keys) or ErrRetiredGeneration.
 func OpenManifest(b Bundle, userID string, version uint64, blob []byte) ([]byte, error) {
 	if len(blob) == 0 {
 		return nil, ErrOpen
@@ -80,9 +81,9 @@ func OpenManifest(b Bundle, userID string, version uint64, blob []byte) ([]byte,
 		return nil, ErrOpen
 	}
 	gen := binary.BigEndian.Uint32(blob[1:5])
-	ak, ok := b.Lookup(gen)
-	if !ok {
-		return nil, ErrUnknownGeneration
+	ak, err := b.lookupForOpen(gen)
+	if err != nil {
+		return nil, err
 	}
 	ad, err := manifestAD(gen, userID, version)
 	if err != nil {

@@ -132,15 +132,15 @@ func EnvelopeGeneration(env []byte) (uint32, error) {
 // OpenNote authenticates env as the blob of loc and returns its payload.
 // It fails with ErrOpen for any tampering or misplacement,
 // ErrUnsupportedVersion for a newer format, ErrUnknownGeneration when the
-// bundle lacks the key, and ErrMalformedNote for bad padding.
+// bundle lacks a newer key, ErrRetiredGeneration for a pruned older one, and ErrMalformedNote for bad padding.
 func OpenNote(b Bundle, loc Location, env []byte) ([]byte, error) {
 	gen, err := EnvelopeGeneration(env)
 	if err != nil {
 		return nil, err
 	}
-	ak, ok := b.Lookup(gen)
-	if !ok {
-		return nil, ErrUnknownGeneration
+	ak, err := b.lookupForOpen(gen)
+	if err != nil {
+		return nil, err
 	}
 	ad, err := noteAD(gen, loc)
 	if err != nil {

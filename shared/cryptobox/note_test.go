@@ -268,8 +268,8 @@ func TestRotationKeepsOldGenerations(t *testing.T) {
 		t.Errorf("OpenNote(gen-2 envelope, old bundle) error = %v, want %v", err, ErrUnknownGeneration)
 	}
 	b3 := b2.Without(1)
-	if _, err := OpenNote(b3, loc, old); !errors.Is(err, ErrUnknownGeneration) {
-		t.Errorf("OpenNote(gen-1 envelope, bundle without 1) error = %v, want %v", err, ErrUnknownGeneration)
+	if _, err := OpenNote(b3, loc, old); !errors.Is(err, ErrRetiredGeneration) {
+		t.Errorf("OpenNote(gen-1 envelope, bundle without 1) error = %v, want %v", err, ErrRetiredGeneration)
 	}
 	// The successor blob of SPEC §3: the old current key learns the new bundle.
 	succ, err := WrapBundle(&b1[0].Key, b2, PurposeRotation)

@@ -97,7 +97,7 @@ type KeysResponse struct {
 }
 
 // MaxSuccessors is how many successors the server keeps (the newest ones).
-const MaxSuccessors = 64
+const MaxSuccessors = 1024
 
 // KeysRequest publishes a rotated key bundle (PUT /account/keys). A nil
 // RecoveryWrappedKey keeps the server's; a nil Successor adds none.
@@ -111,8 +111,15 @@ type KeysRequest struct {
 	// (SPEC §3, §7.2). 0 means not sent.
 	BaseGeneration uint32 `json:"base_generation,omitempty"`
 	// Generation is the current generation of the bundle in WrappedKey:
-	// BaseGeneration+1 with a Successor, BaseGeneration without one.
+	// BaseGeneration+1 with a Successor; without one BaseGeneration (a
+	// re-wrap) or BaseGeneration+1 (a remedy rotation, SPEC §3.1 L4).
 	Generation uint32 `json:"generation,omitempty"`
+	// RecoveryAuthKey, only with RecoveryWrappedKey, replaces the recovery
+	// key's auth hash in the same transaction (a new recovery key).
+	RecoveryAuthKey []byte `json:"recovery_auth_key,omitempty"`
+	// RevokeSessions ends every other session of the account in the same
+	// transaction ("sign out everywhere and rotate").
+	RevokeSessions bool `json:"revoke_sessions,omitempty"`
 }
 
 // RecoveryKeyRequest replaces the recovery key (PUT /account/recovery):

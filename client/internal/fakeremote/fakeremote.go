@@ -384,8 +384,9 @@ func (c *Conn) Keys(ctx context.Context) (*protocol.KeysResponse, error) {
 	return resp, nil
 }
 
-// PutKeys publishes a rotated bundle: a recovery wrap replaces the old one
-// only when sent; a successor is appended (the newest
+// PutKeys publishes a rotated bundle: a recovery wrap (and recovery auth
+// key) replaces the old one only when sent, RevokeSessions ends the other
+// sessions (a remedy rotation, SPEC §3.1 L4); a successor is appended (the newest
 // protocol.MaxSuccessors are kept). Like the server it checks the key
 // generations (SPEC §7.2): a stale base is a conflict and writes nothing.
 func (c *Conn) PutKeys(ctx context.Context, req protocol.KeysRequest) error {
@@ -405,7 +406,8 @@ func (c *Conn) PutKeys(ctx context.Context, req protocol.KeysRequest) error {
 	case base == 0 && gen == 0 && req.Successor == nil:
 	case base == 0 || gen == 0,
 		req.Successor != nil && uint64(gen) != uint64(base)+1,
-		req.Successor == nil && gen != base:
+		req.Successor == nil && gen != base && uint64(gen) != uint64(base)+1,
+		req.RecoveryAuthKey != nil && req.RecoveryWrappedKey == nil:
 		return &protocol.APIError{Status: 400, Code: protocol.CodeBadRequest}
 	}
 	if !bytes.Equal(u.auth, req.AuthKey) {
@@ -420,6 +422,15 @@ func (c *Conn) PutKeys(ctx context.Context, req protocol.KeysRequest) error {
 	u.wk = bytes.Clone(req.WrappedKey)
 	if req.RecoveryWrappedKey != nil {
 		u.rwk = bytes.Clone(req.RecoveryWrappedKey)
+	}
+	if req.RecoveryAuthKey != nil {
+		u.rauth = bytes.Clone(req.RecoveryAuthKey)
+	}
+	if req.RevokeSessions {
+		c.mu.Lock()
+		sid := c.sid
+		c.mu.Unlock()
+		c.s.revokeAll(u, sid)
 	}
 	if req.Successor != nil {
 		u.succs = append(u.succs, bytes.Clone(req.Successor))

@@ -19,6 +19,11 @@ func decodeJSON(body []byte, out any) error {
 	if len(body) == 0 {
 		return fmt.Errorf("%w: empty body", ErrBadResponse)
 	}
+	// A page of changes in the shape the server writes skips reflection
+	// (protocol.DecodeFast); any other body, or any doubt, is encoding/json's.
+	if protocol.DecodeFast(body, out) {
+		return nil
+	}
 	if err := json.Unmarshal(body, out); err != nil {
 		return fmt.Errorf("%w: %v", ErrBadResponse, err)
 	}

@@ -37,10 +37,10 @@ const maxPresize = 1 << 20
 // unknown) to size the read buffer.
 //
 // The body is read whole, then the two hot request shapes (a note write
-// and a batch) go through fast decoders written for them (fastdecode.go);
-// everything else, and any input those decoders do not take exactly as
-// json.Marshal writes it, goes through encoding/json. The outcome is the
-// same either way (FuzzFastDecode compares them), only the time differs.
+// and a batch) go through protocol.DecodeFast, written for them;
+// everything else, and any input it does not take exactly as json.Marshal
+// writes it, goes through encoding/json. The outcome is the same either way
+// (FuzzDecodeFast and FuzzDecodeBody compare them), only the time differs.
 func decodeJSONSized(r io.Reader, size int64, v any) error {
 	var buf bytes.Buffer
 	if size > 0 {
@@ -54,15 +54,8 @@ func decodeJSONSized(r io.Reader, size int64, v any) error {
 		return badRequest("malformed JSON body")
 	}
 	b := buf.Bytes()
-	switch v := v.(type) {
-	case *protocol.PutNoteRequest:
-		if fastPutNote(b, v) {
-			return nil
-		}
-	case *protocol.BatchRequest:
-		if fastBatch(b, v) {
-			return nil
-		}
+	if protocol.DecodeFast(b, v) {
+		return nil
 	}
 	// Unmarshal takes exactly one value surrounded by white space, like a
 	// Decoder followed by a check for io.EOF.

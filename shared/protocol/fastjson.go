@@ -1,31 +1,44 @@
-package httpapi
+package protocol
 
-import (
-	"encoding/base64"
+import "encoding/base64"
 
-	"cipherleaf.dev/shared/protocol"
-)
-
-// Fast decoders for the two request shapes every sync sends: a note write
-// {"base_rev","blob"} and a batch {"ops":[…],"manifest"?}. encoding/json
-// spends most of a note write's handler time on reflection and on a
-// second scan of the body; these read the bytes once.
+// Fast decoders for the bodies every sync sends and receives: a note write
+// {"base_rev","blob"}, a batch {"ops":[…],"manifest"?} and a page of
+// changes {"changes":[…],"next","more","manifest"?}. encoding/json spends
+// most of their decoding time on reflection and on a second scan of the
+// body; these read the bytes once.
 //
-// They take only what json.Marshal writes: keys spelled exactly as the
-// json tags, each at most once; numbers as plain digits; strings of
-// printable ASCII without escapes (base64 and UUIDs are always that); null
-// only for a blob; no unknown member. For such input encoding/json's result is
-// known exactly (unquoting changes nothing, the exact-name match wins,
-// base64 goes through the same base64.StdEncoding.Decode). Anything else
-// makes them report false having changed nothing, and the caller decodes
-// with encoding/json, so every error and every odd corner (case-folded
-// keys, duplicates, escapes, nulls) keeps its encoding/json meaning.
-// FuzzFastDecode checks both give the same value or both fail.
+// They take only what json.Marshal (or a json.Encoder, which adds
+// newlines) writes: keys spelled exactly as the json tags, each at most
+// once; numbers as plain digits; true/false for booleans; strings of
+// printable ASCII without escapes (base64 and UUIDs are always that);
+// null only for a blob; no unknown member. For such input encoding/json's
+// result is known exactly (unquoting changes nothing, the exact-name match
+// wins, base64 goes through the same base64.StdEncoding.Decode). Anything
+// else makes them report false having changed nothing, and the caller
+// decodes with encoding/json, so every error and every odd corner
+// (case-folded keys, duplicates, escapes, nulls) keeps its encoding/json
+// meaning. FuzzDecodeFast checks both give the same value or both fail.
+
+// DecodeFast decodes b into v when v is a *PutNoteRequest, *BatchRequest
+// or *ChangesResponse and b is in the shape above, and reports whether it
+// did; on false v is unchanged and the caller uses encoding/json.
+func DecodeFast(b []byte, v any) bool {
+	switch v := v.(type) {
+	case *PutNoteRequest:
+		return fastPutNote(b, v)
+	case *BatchRequest:
+		return fastBatch(b, v)
+	case *ChangesResponse:
+		return fastChanges(b, v)
+	}
+	return false
+}
 
 // fastPutNote decodes b into v if b is in the shape above.
-func fastPutNote(b []byte, v *protocol.PutNoteRequest) bool {
+func fastPutNote(b []byte, v *PutNoteRequest) bool {
 	s := scanner{b: b}
-	var out protocol.PutNoteRequest
+	var out PutNoteRequest
 	var seen uint8
 	ok := s.object(func(key []byte) bool {
 		switch string(key) {
@@ -44,9 +57,9 @@ func fastPutNote(b []byte, v *protocol.PutNoteRequest) bool {
 }
 
 // fastBatch decodes b into v if b is in the shape above.
-func fastBatch(b []byte, v *protocol.BatchRequest) bool {
+func fastBatch(b []byte, v *BatchRequest) bool {
 	s := scanner{b: b}
-	var out protocol.BatchRequest
+	var out BatchRequest
 	var seen uint8
 	ok := s.object(func(key []byte) bool {
 		switch string(key) {
@@ -56,7 +69,7 @@ func fastBatch(b []byte, v *protocol.BatchRequest) bool {
 			if !s.once(&seen, 2) {
 				return false
 			}
-			m := &protocol.PutManifestRequest{}
+			m := &PutManifestRequest{}
 			out.Manifest = m
 			var mseen uint8
 			return s.object(func(key []byte) bool {
@@ -216,10 +229,10 @@ func (s *scanner) text(v *string) bool {
 		return false
 	}
 	switch string(src) { // the op names, without an allocation
-	case protocol.OpPut:
-		*v = protocol.OpPut
-	case protocol.OpDelete:
-		*v = protocol.OpDelete
+	case OpPut:
+		*v = OpPut
+	case OpDelete:
+		*v = OpDelete
 	default:
 		*v = string(src)
 	}
@@ -227,17 +240,17 @@ func (s *scanner) text(v *string) bool {
 }
 
 // ops reads the batch's array of operations.
-func (s *scanner) ops(v *[]protocol.BatchOp) bool {
+func (s *scanner) ops(v *[]BatchOp) bool {
 	if !s.next('[') {
 		return false
 	}
-	ops := make([]protocol.BatchOp, 0, 16)
+	ops := make([]BatchOp, 0, 16)
 	if s.next(']') {
 		*v = ops
 		return true
 	}
 	for {
-		var op protocol.BatchOp
+		var op BatchOp
 		var seen uint8
 		ok := s.object(func(key []byte) bool {
 			switch string(key) {
@@ -258,6 +271,103 @@ func (s *scanner) ops(v *[]protocol.BatchOp) bool {
 		ops = append(ops, op)
 		if s.next(']') {
 			*v = ops
+			return true
+		}
+		if !s.next(',') {
+			return false
+		}
+	}
+}
+
+// bool reads true or false.
+func (s *scanner) bool(v *bool) bool {
+	s.ws()
+	switch {
+	case len(s.b)-s.i >= 4 && string(s.b[s.i:s.i+4]) == "true":
+		s.i += 4
+		*v = true
+		return true
+	case len(s.b)-s.i >= 5 && string(s.b[s.i:s.i+5]) == "false":
+		s.i += 5
+		*v = false
+		return true
+	}
+	return false
+}
+
+// fastChanges decodes b into v if b is in the shape above.
+func fastChanges(b []byte, v *ChangesResponse) bool {
+	s := scanner{b: b}
+	var out ChangesResponse
+	var seen uint8
+	ok := s.object(func(key []byte) bool {
+		switch string(key) {
+		case "changes":
+			return s.once(&seen, 1) && s.changes(&out.Changes)
+		case "next":
+			return s.once(&seen, 2) && s.uint(&out.Next)
+		case "more":
+			return s.once(&seen, 4) && s.bool(&out.More)
+		case "manifest":
+			if !s.once(&seen, 8) {
+				return false
+			}
+			m := &Manifest{}
+			out.Manifest = m
+			var mseen uint8
+			return s.object(func(key []byte) bool {
+				switch string(key) {
+				case "version":
+					return s.once(&mseen, 1) && s.uint(&m.Version)
+				case "blob":
+					return s.once(&mseen, 2) && s.bytes(&m.Blob)
+				}
+				return false
+			})
+		}
+		return false
+	})
+	if !ok || !s.end() {
+		return false
+	}
+	*v = out
+	return true
+}
+
+// changes reads a page's array of changes.
+func (s *scanner) changes(v *[]Change) bool {
+	if !s.next('[') {
+		return false
+	}
+	out := make([]Change, 0, 64)
+	if s.next(']') {
+		*v = out
+		return true
+	}
+	for {
+		var ch Change
+		var seen uint8
+		ok := s.object(func(key []byte) bool {
+			switch string(key) {
+			case "id":
+				return s.once(&seen, 1) && s.text(&ch.ID)
+			case "rev":
+				return s.once(&seen, 2) && s.uint(&ch.Rev)
+			case "seq":
+				return s.once(&seen, 4) && s.uint(&ch.Seq)
+			case "blob":
+				return s.once(&seen, 8) && s.bytes(&ch.Blob)
+			case "deleted":
+				return s.once(&seen, 16) && s.bool(&ch.Deleted)
+			}
+			return false
+		})
+		if !ok {
+			return false
+		}
+		out = append(out, ch)
+		if s.next(']') {
+			*v = out
 			return true
 		}
 		if !s.next(',') {

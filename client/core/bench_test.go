@@ -12,10 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"cipherleaf.dev/client/apiclient"
 	"cipherleaf.dev/client/core"
 	"cipherleaf.dev/client/internal/testserver"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
+	"cipherleaf.dev/shared/protocol"
 )
 
 const benchNotes = 10000
@@ -93,11 +95,81 @@ func (k keepAlive) TempDir() string {
 }
 
 func benchDevice(b testing.TB, dir string) *core.Core {
-	c, err := core.Open(core.Config{ProfileDir: dir, Policy: cryptobox.DefaultPolicy, NewParams: floorParams, DeviceName: "bench", APITimeout: 30 * time.Second})
+	c, _ := benchDeviceRemote(b, dir)
+	return c
+}
+
+// benchDeviceRemote is benchDevice that also returns the remote the device
+// dials (set once it signs in), to time the server alone on the same
+// account.
+func benchDeviceRemote(b testing.TB, dir string) (*core.Core, *core.Remote) {
+	var remote core.Remote
+	c, err := core.Open(core.Config{ProfileDir: dir, Policy: cryptobox.DefaultPolicy, NewParams: floorParams, DeviceName: "bench", APITimeout: 30 * time.Second,
+		Dial: func(rc core.RemoteConfig) (core.Remote, error) {
+			r, err := apiclient.New(rc)
+			remote = r
+			return r, err
+		}})
 	if err != nil {
 		b.Fatal(err)
 	}
-	return c
+	return c, &remote
+}
+
+// serverPull pages the whole account down with the device's own remote
+// and nothing else: what the pull costs without the client's work
+// (decrypt, verify, vault, index). The remote's JSON decoding is counted.
+func serverPull(b *testing.B, r core.Remote) time.Duration {
+	start := time.Now()
+	since, n := uint64(0), 0
+	for {
+		p, err := r.Changes(context.Background(), since, protocol.DefaultPageLimit)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n += len(p.Changes)
+		since = p.Next
+		if !p.More {
+			break
+		}
+	}
+	d := time.Since(start)
+	if n != benchNotes {
+		b.Fatalf("server pull: %d changes, want %d", n, benchNotes)
+	}
+	return d
+}
+
+// envelopeSize is the size of the first blob r's account holds.
+func envelopeSize(b *testing.B, r core.Remote) int {
+	p, err := r.Changes(context.Background(), 0, 1)
+	if err != nil || len(p.Changes) == 0 {
+		b.Fatalf("first change: %+v, %v", p, err)
+	}
+	return len(p.Changes[0].Blob)
+}
+
+// serverPush writes benchNotes blobs of size bytes in batches of
+// protocol.MaxBatchOps with remote r, without a manifest: what the push
+// costs the server and the wire alone.
+func serverPush(b *testing.B, r core.Remote, size int) time.Duration {
+	blob := make([]byte, size)
+	var batches []protocol.BatchRequest
+	for i := 0; i < benchNotes; i += protocol.MaxBatchOps {
+		var req protocol.BatchRequest
+		for j := i; j < min(i+protocol.MaxBatchOps, benchNotes); j++ {
+			req.Ops = append(req.Ops, protocol.BatchOp{Op: protocol.OpPut, ID: fmt.Sprintf("22222222-0000-4000-8000-%012d", j), Blob: blob})
+		}
+		batches = append(batches, req)
+	}
+	start := time.Now()
+	for _, req := range batches {
+		resp, err := r.Batch(context.Background(), req)
+		if err != nil || !resp.Applied {
+			b.Fatalf("server push: %+v, %v", resp, err)
+		}
+	}
+	return time.Since(start)
 }
 
 func copyDir(b *testing.B, src string) string {
@@ -126,19 +198,27 @@ func copyDir(b *testing.B, src string) string {
 
 // BenchmarkPullFresh10k: a signed-in device with an empty vault pulls
 // 10,000 notes of 1 KiB, decrypts and indexes them (KDF excluded).
+//
+// client/server is the pull's time divided by the time of paging the same
+// 10,000 changes down with the same remote and nothing else, measured
+// right after it: the client's own overhead, which should stay small.
 func BenchmarkPullFresh10k(b *testing.B) {
 	f := fixture(b)
+	var client, server time.Duration
 	for b.Loop() {
 		b.StopTimer()
-		c := benchDevice(b, copyDir(b, f.fresh))
+		c, remote := benchDeviceRemote(b, copyDir(b, f.fresh))
 		if err := c.Unlock([]byte("pw")); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
+		start := time.Now()
 		if _, err := c.Sync(context.Background()); err != nil {
 			b.Fatal(err)
 		}
+		client += time.Since(start)
 		b.StopTimer()
+		server += serverPull(b, *remote)
 		if n := len(c.List()); n != benchNotes {
 			b.Fatalf("pulled %d notes, want %d", n, benchNotes)
 		}
@@ -148,18 +228,23 @@ func BenchmarkPullFresh10k(b *testing.B) {
 		c.Close()
 		b.StartTimer()
 	}
+	b.ReportMetric(float64(server.Milliseconds())/float64(b.N), "server-only-ms/op")
+	b.ReportMetric(float64(client)/float64(server), "client/server")
 }
 
 // BenchmarkPush10k: a device pushes 10,000 new notes of 1 KiB (the local
 // writes happen before the timer starts; they are reported separately).
+// client/server divides the push's time by the time the same remote takes
+// to write 10,000 blobs of the same size in the same batches without a
+// manifest, measured right after it.
 func BenchmarkPush10k(b *testing.B) {
 	f := fixture(b)
 	body := strings.Repeat("x", 1000)
-	var local time.Duration
+	var local, client, server time.Duration
 	for b.Loop() {
 		b.StopTimer()
 		f.nextUser++
-		c := benchDevice(b, b.TempDir())
+		c, remote := benchDeviceRemote(b, b.TempDir())
 		if _, err := c.Register(context.Background(), core.RegisterInput{ServerURL: f.srv.URL, Pin: f.srv.Fingerprint, Username: fmt.Sprintf("pusher%d", f.nextUser), Password: []byte("pw")}); err != nil {
 			b.Fatal(err)
 		}
@@ -171,15 +256,22 @@ func BenchmarkPush10k(b *testing.B) {
 		}
 		local += time.Since(start)
 		b.StartTimer()
+		start = time.Now()
 		rep, err := c.Sync(context.Background())
+		client += time.Since(start)
 		b.StopTimer()
 		if err != nil || rep.Pushed != benchNotes {
 			b.Fatalf("Sync = %+v, %v", rep, err)
 		}
+		// The same number of blobs, of the size the client sent, by the
+		// same remote in the same batch size, without a manifest.
+		server += serverPush(b, *remote, envelopeSize(b, *remote))
 		c.Close()
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(local.Milliseconds())/float64(b.N), "local-writes-ms/op")
+	b.ReportMetric(float64(server.Milliseconds())/float64(b.N), "server-only-ms/op")
+	b.ReportMetric(float64(client)/float64(server), "client/server")
 }
 
 // BenchmarkEditVisible: an edit on A, A's sync, B's sync; p50 of the whole.

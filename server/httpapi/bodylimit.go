@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +18,9 @@ import (
 // refused before a byte is read; any other body (chunked included) is
 // wrapped so that whatever decoder reads it fails after the limit, so
 // memory per request stays bounded by it.
+
+// smallBody is the size up to which a body skips the server-wide budget.
+const smallBody = 64 << 10
 
 // blobRoutes carry one blob (plus small fields).
 var blobRoutes = map[string]bool{
@@ -63,6 +67,33 @@ func (a *api) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 			return tooLarge("request body too large")
 		}
 		req.Body = http.MaxBytesReader(c.Response().Writer, req.Body, limit)
+		return next(c)
+	}
+}
+
+// reserveBody, after authentication, makes a body that may be large
+// share the server-wide budget, one such body per user at a time; small
+// ones (a note, a key change) never wait for it. Sign-in routes take only
+// small bodies, so no stranger can hold the budget.
+func (a *api) reserveBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		limit, n := a.bodyLimit(c.Path()), c.Request().ContentLength
+		if limit <= smallBody || (n >= 0 && n <= smallBody) {
+			return next(c)
+		}
+		if n < 0 {
+			n = limit
+		}
+		mine, err := a.largeBodies.acquire(strconv.FormatInt(who(c).UserID, 10))
+		if err != nil {
+			return err
+		}
+		defer mine()
+		release, err := a.budget.acquire(c.Request().Context(), n)
+		if err != nil {
+			return err
+		}
+		defer release()
 		return next(c)
 	}
 }

@@ -24,7 +24,7 @@ func (a *api) routes(e *echo.Echo) {
 	v1.POST("/auth/recover", a.handleRecover)
 	v1.POST("/auth/login/2fa", a.handleLoginTwoFactor)
 
-	authed := v1.Group("", a.requireAuth, a.requireEnrolled)
+	authed := v1.Group("", a.requireAuth, a.requireEnrolled, a.reserveBody)
 	authed.GET("/account/2fa", a.handleTwoFactorStatus)
 	authed.POST("/account/2fa/enrol", a.handleTwoFactorEnrol)
 	authed.POST("/account/2fa/confirm", a.handleTwoFactorConfirm)

@@ -30,6 +30,7 @@ type Config struct {
 	BcryptCost    int
 	MaxBody       int64            // bytes of a request body
 	AuthBody      int64            // bytes of an unauthenticated request's body; 8 KiB if 0
+	BodyBudget    int64            // bytes of large bodies read at once, server-wide; 2*MaxBody if 0
 	AuthInflight  int              // unauthenticated requests in flight per source; 8 if 0, -1 for no cap
 	MaxBlob       int              // bytes of one note or manifest blob
 	Quota         int64            // stored blob bytes per user; 0 means no limit
@@ -61,10 +62,12 @@ type Config struct {
 // api is the state shared by the handlers.
 type api struct {
 	Config
-	ipLim    *ratelimit.Limiter
-	signIn   *ratelimit.SignIn
-	bcrypt   *bcryptPool
-	inflight *inflight
+	ipLim       *ratelimit.Limiter
+	signIn      *ratelimit.SignIn
+	bcrypt      *bcryptPool
+	inflight    *inflight
+	budget      *bodyBudget
+	largeBodies *inflight // per user: large bodies being read
 	// routeLabels and methodLabels are the paths and methods of the
 	// routes, the only values metrics labels take besides "unmatched" and
 	// "other". Written once in New.
@@ -93,6 +96,9 @@ func New(cfg Config) (*echo.Echo, error) {
 	if cfg.AuthBody <= 0 {
 		cfg.AuthBody = 8 << 10
 	}
+	if cfg.BodyBudget <= 0 {
+		cfg.BodyBudget = 2 * cfg.MaxBody
+	}
 	if cfg.AuthInflight == 0 {
 		cfg.AuthInflight = 8
 	}
@@ -113,8 +119,10 @@ func New(cfg Config) (*echo.Echo, error) {
 		signIn: ratelimit.NewSignIn(ratelimit.SignInConfig{
 			PerSource: cfg.UserLimit, Account: cfg.AccountLimit, KnownFor: cfg.KnownSource, Now: cfg.Now,
 		}),
-		bcrypt:   newBcryptPool(cfg.BcryptWorkers, cfg.BcryptWait),
-		inflight: newInflight(cfg.AuthInflight),
+		bcrypt:      newBcryptPool(cfg.BcryptWorkers, cfg.BcryptWait),
+		inflight:    newInflight(cfg.AuthInflight),
+		budget:      newBodyBudget(cfg.BodyBudget, time.Second),
+		largeBodies: newInflight(1),
 	}
 	var junk [32]byte
 	if _, err := io.ReadFull(cfg.Rand, junk[:]); err != nil {

@@ -503,3 +503,51 @@ func TestE2EQuotaCountsRows(t *testing.T) {
 		t.Errorf("user list for mallory = %q, want NOTES DELETED BYTES = %v\n%s", line, want, out)
 	}
 }
+
+// TestE2EBodyBudget: large bodies share a server-wide budget, one per
+// user at a time, reserved only after authentication; small writes never
+// wait for it.
+func TestE2EBodyBudget(t *testing.T) {
+	d := start(t, filepath.Join(t.TempDir(), "data"), "--max-body", "1MiB", "--max-blob", "64KiB", "--body-budget", "1MiB")
+	alice, bob := d.register("alice"), d.register("bob")
+	withhold := func(ip, token string) {
+		conn := d.rawConn(ip)
+		auth := ""
+		if token != "" {
+			auth = "Authorization: Bearer " + token + "\r\n"
+		}
+		fmt.Fprintf(conn, "POST /api/v1/notes/batch HTTP/1.1\r\nHost: x\r\n%sContent-Type: application/json\r\nContent-Length: %d\r\n\r\n{", auth, 1<<20)
+	}
+	var ops []protocol.BatchOp
+	for i := 0; i < 3; i++ {
+		ops = append(ops, protocol.BatchOp{Op: protocol.OpPut, ID: noteID(100 + i), Blob: repeat(byte(i), 60<<10)})
+	}
+	big, _ := json.Marshal(protocol.BatchRequest{Ops: ops})
+	p := d.from("127.0.0.1")
+	batch := func(token string) int {
+		resp, _ := p.req("POST", "/api/v1/notes/batch", token, big, nil)
+		return resp.StatusCode
+	}
+
+	// A stranger's withheld body reserves nothing.
+	withhold("127.0.0.9", "")
+	withhold("127.0.0.9", "")
+	if st := batch(bob.AccessToken); st != 200 {
+		t.Fatalf("bob's batch with strangers' large bodies pending = %d, want 200", st)
+	}
+	// Alice holds the whole budget with one withheld body.
+	withhold("127.0.0.10", alice.AccessToken)
+	deadline := time.Now().Add(15 * time.Second)
+	for batch(bob.AccessToken) != 429 {
+		if time.Now().After(deadline) {
+			t.Fatalf("bob's large batch never refused while alice holds the budget")
+		}
+	}
+	if st := batch(alice.AccessToken); st != 429 {
+		t.Errorf("alice's second large body at once = %d, want 429", st)
+	}
+	var wr protocol.WriteResponse
+	if resp, b := p.req("PUT", "/api/v1/notes/"+noteID(1), bob.AccessToken, protocol.PutNoteRequest{Blob: []byte("small")}, &wr); resp.StatusCode != 200 {
+		t.Errorf("bob's small write while the budget is held = %d %s, want 200", resp.StatusCode, b)
+	}
+}

@@ -43,6 +43,7 @@ type serveConfig struct {
 	accessTTL     time.Duration
 	maxBody       sizeValue
 	authBody      sizeValue
+	bodyBudget    sizeValue
 	authInflight  int
 	maxBlob       sizeValue
 	quota         sizeValue
@@ -85,6 +86,7 @@ func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
 	fs.DurationVar(&c.accessTTL, "access-ttl", 10*time.Minute, "lifetime of access tokens")
 	fs.Var(&c.maxBody, "max-body", "largest request body (bytes, or with KiB/MiB/GiB)")
 	fs.Var(&c.authBody, "max-auth-body", "largest body of an unauthenticated request (sign-in routes)")
+	fs.Var(&c.bodyBudget, "body-budget", "bytes of large request bodies read at once, all clients together (0: twice --max-body)")
 	fs.IntVar(&c.authInflight, "auth-inflight-per-ip", 8, "unauthenticated requests in flight per client IP (0: no cap)")
 	fs.Var(&c.maxBlob, "max-blob", "largest note or manifest blob")
 	fs.Var(&c.quota, "quota", "stored blob bytes per user (0: unlimited)")
@@ -256,6 +258,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		BcryptCost:     c.bcryptCost,
 		MaxBody:        int64(c.maxBody),
 		AuthBody:       int64(c.authBody),
+		BodyBudget:     int64(c.bodyBudget),
 		AuthInflight:   map[bool]int{true: -1, false: c.authInflight}[c.authInflight == 0],
 		MaxBlob:        int(c.maxBlob),
 		Quota:          int64(c.quota),

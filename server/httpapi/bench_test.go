@@ -56,3 +56,29 @@ func BenchmarkChanges(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRegister measures POST /auth/register at the default bcrypt
+// cost (12): one bcrypt hash of the auth key (the recovery auth key is
+// stored as SHA-256), the user and session rows, the tokens.
+func BenchmarkRegister(b *testing.B) {
+	en := newEnv(b, func(c *Config) { c.BcryptCost = 12 })
+	i := 0
+	for b.Loop() {
+		i++
+		if r := en.do("POST", "/api/v1/auth/register", "", regReq(fmt.Sprintf("user%d", i))); r.status != 201 {
+			b.Fatalf("register = %d %s", r.status, r.body)
+		}
+	}
+}
+
+// BenchmarkLogin measures POST /auth/login at the default bcrypt cost
+// (12): one bcrypt compare and a new session.
+func BenchmarkLogin(b *testing.B) {
+	en := newEnv(b, func(c *Config) { c.BcryptCost = 12 })
+	en.register("alice")
+	for b.Loop() {
+		if r := en.login("alice", key(1)); r.status != 200 {
+			b.Fatalf("login = %d %s", r.status, r.body)
+		}
+	}
+}

@@ -202,9 +202,11 @@ func copyDir(b *testing.B, src string) string {
 // client/server is the pull's time divided by the time of paging the same
 // 10,000 changes down with the same remote and nothing else, measured
 // right after it: the client's own overhead, which should stay small.
+// client-cpu-ms is the CPU time the client process used for the pull,
+// which other work on the machine does not inflate as it does wall time.
 func BenchmarkPullFresh10k(b *testing.B) {
 	f := fixture(b)
-	var client, server time.Duration
+	var client, server, cpu time.Duration
 	for b.Loop() {
 		b.StopTimer()
 		c, remote := benchDeviceRemote(b, copyDir(b, f.fresh))
@@ -212,11 +214,12 @@ func BenchmarkPullFresh10k(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		start := time.Now()
+		start, cpu0 := time.Now(), processCPU()
 		if _, err := c.Sync(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 		client += time.Since(start)
+		cpu += processCPU() - cpu0
 		b.StopTimer()
 		server += serverPull(b, *remote)
 		if n := len(c.List()); n != benchNotes {
@@ -230,6 +233,7 @@ func BenchmarkPullFresh10k(b *testing.B) {
 	}
 	b.ReportMetric(float64(server.Milliseconds())/float64(b.N), "server-only-ms/op")
 	b.ReportMetric(float64(client)/float64(server), "client/server")
+	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "client-cpu-ms/op")
 }
 
 // BenchmarkPush10k: a device pushes 10,000 new notes of 1 KiB (the local
@@ -240,7 +244,7 @@ func BenchmarkPullFresh10k(b *testing.B) {
 func BenchmarkPush10k(b *testing.B) {
 	f := fixture(b)
 	body := strings.Repeat("x", 1000)
-	var local, client, server time.Duration
+	var local, client, server, cpu time.Duration
 	for b.Loop() {
 		b.StopTimer()
 		f.nextUser++
@@ -256,9 +260,10 @@ func BenchmarkPush10k(b *testing.B) {
 		}
 		local += time.Since(start)
 		b.StartTimer()
-		start = time.Now()
+		start, cpu0 := time.Now(), processCPU()
 		rep, err := c.Sync(context.Background())
 		client += time.Since(start)
+		cpu += processCPU() - cpu0
 		b.StopTimer()
 		if err != nil || rep.Pushed != benchNotes {
 			b.Fatalf("Sync = %+v, %v", rep, err)
@@ -272,6 +277,7 @@ func BenchmarkPush10k(b *testing.B) {
 	b.ReportMetric(float64(local.Milliseconds())/float64(b.N), "local-writes-ms/op")
 	b.ReportMetric(float64(server.Milliseconds())/float64(b.N), "server-only-ms/op")
 	b.ReportMetric(float64(client)/float64(server), "client/server")
+	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "client-cpu-ms/op")
 }
 
 // BenchmarkEditVisible: an edit on A, A's sync, B's sync; p50 of the whole.

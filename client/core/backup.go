@@ -337,6 +337,9 @@ func (c *Core) ExportMarkdown(dir string) error {
 		}
 		b.WriteString("---\n\n")
 		b.WriteString(it.n.Body)
+		if err := c.exportAttachments(dir, it.id, it.n, &b); err != nil {
+			return fmt.Errorf("export markdown: %w", err)
+		}
 		if err := os.WriteFile(filepath.Join(dir, it.id+".md"), b.Bytes(), 0o600); err != nil {
 			return fmt.Errorf("export markdown: %w", err)
 		}

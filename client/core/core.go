@@ -72,6 +72,7 @@ type Core struct {
 	engine  *syncer.Engine
 	status  SyncStatus
 
+	att    attachState // the profile's attachments, opened on first use
 	events *dispatcher
 	kick   chan struct{} // edits poke the auto-sync loop
 	done   chan struct{} // closed by Close

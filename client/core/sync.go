@@ -129,12 +129,18 @@ func (c *Core) Sync(ctx context.Context) (SyncReport, error) {
 	}()
 	c.setStatus(func(s *SyncStatus) { s.State, s.Done, s.Total, s.Err = StateSyncing, 0, 0, nil })
 	err = c.resumeRotation(ctx)
+	if err == nil {
+		err = c.uploadAttachments(ctx) // before the notes that name them (SPEC §11.6)
+	}
 	var rep syncer.Report
 	if err == nil {
 		rep, err = eng.Sync(ctx)
 	}
 	if err == nil {
 		err = c.maybePrune(ctx) // retire old generations once nothing uses them (SPEC §3.1 L3)
+	}
+	if err == nil {
+		err = c.releaseAttachments(ctx)
 	}
 	err = classify("sync", err)
 	pending, perr := c.v.PendingCount(context.Background())

@@ -21,6 +21,9 @@ func Words(err error) string {
 	if IsTamperDetection(err) {
 		return detectionWords(err)
 	}
+	if w, ok := attachmentWords(err); ok {
+		return w
+	}
 	if w, ok := retryWords(err); ok {
 		return w
 	}

@@ -1,0 +1,270 @@
+package attach
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"mime"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"cipherleaf.dev/shared/cryptobox"
+	"cipherleaf.dev/shared/note"
+	"cipherleaf.dev/shared/protocol"
+)
+
+// Store is the attachments folder of one profile.
+type Store struct {
+	dir   string
+	max   int64                  // largest content accepted by Seal
+	newID func() (string, error) // fresh attachment ids
+	// createTemp makes SaveAs's temporary file (tests make a full disk).
+	createTemp func(dir, pattern string) (TempFile, error)
+	afterRead  func() // tests: runs after Seal read the file
+}
+
+// Options tune a Store; zero values are the defaults.
+type Options struct {
+	MaxSize int64                  // protocol.MaxAttachmentSize if 0
+	NewID   func() (string, error) // required: random UUIDs
+}
+
+func osCreateTemp(dir, pattern string) (TempFile, error) { return os.CreateTemp(dir, pattern) }
+
+// Open opens (creating it) the attachments folder of the profile at
+// profileDir and removes work left over by a crash.
+func Open(profileDir string, o Options) (*Store, error) {
+	dir := filepath.Join(profileDir, "attachments")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("open attachments: %w", err)
+	}
+	tmps, _ := filepath.Glob(filepath.Join(dir, "*.tmp"))
+	for _, t := range tmps {
+		os.Remove(t)
+	}
+	if o.MaxSize == 0 {
+		o.MaxSize = protocol.MaxAttachmentSize
+	}
+	return &Store{dir: dir, max: o.MaxSize, newID: o.NewID, createTemp: osCreateTemp}, nil
+}
+
+func (s *Store) blobPath(id string) string { return filepath.Join(s.dir, id+".blob") }
+func (s *Store) marker(id, kind string) string {
+	return filepath.Join(s.dir, id+"."+kind)
+}
+
+// Has reports whether the blob of id is in the profile.
+func (s *Store) Has(id string) bool {
+	_, err := os.Stat(s.blobPath(id))
+	return err == nil
+}
+
+// Seal reads the file at path into a new sealed blob for user userID and
+// marks it for upload. It returns the reference to put in the note.
+func (s *Store) Seal(userID, path string) (note.Attachment, error) {
+	var ref note.Attachment
+	f, err := os.Open(path)
+	if err != nil {
+		return ref, fmt.Errorf("open file: %w", err)
+	}
+	defer f.Close()
+	before, err := f.Stat()
+	if err != nil {
+		return ref, fmt.Errorf("open file: %w", err)
+	}
+	switch {
+	case !before.Mode().IsRegular():
+		return ref, fmt.Errorf("attach %s: not a regular file", filepath.Base(path))
+	case before.Size() == 0:
+		return ref, ErrEmptyFile
+	case before.Size() > s.max:
+		return ref, ErrFileTooLarge
+	}
+	id, err := s.newID()
+	if err != nil {
+		return ref, err
+	}
+	key, err := cryptobox.NewAttachmentKey()
+	if err != nil {
+		return ref, err
+	}
+	defer clear(key[:])
+	tmp := s.blobPath(id) + ".tmp"
+	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return ref, fmt.Errorf("seal attachment: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			out.Close()
+			os.Remove(tmp)
+		}
+	}()
+	w, err := cryptobox.NewAttachmentWriter(out, key, cryptobox.AttachmentLocation{UserID: userID, AttachmentID: id})
+	if err != nil {
+		return ref, err
+	}
+	n, err := io.Copy(w, io.LimitReader(f, s.max+1))
+	if err != nil {
+		return ref, fmt.Errorf("seal attachment: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return ref, fmt.Errorf("seal attachment: %w", err)
+	}
+	if s.afterRead != nil {
+		s.afterRead()
+	}
+	after, err := os.Stat(path)
+	if err != nil || n != before.Size() || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
+		return ref, ErrFileChanged
+	}
+	if err := out.Sync(); err != nil {
+		return ref, fmt.Errorf("seal attachment: %w", err)
+	}
+	if err := out.Close(); err != nil {
+		return ref, fmt.Errorf("seal attachment: %w", err)
+	}
+	if err := os.Rename(tmp, s.blobPath(id)); err != nil {
+		return ref, fmt.Errorf("seal attachment: %w", err)
+	}
+	ok = true
+	if err := touch(s.marker(id, "up")); err != nil {
+		return ref, err
+	}
+	if err := syncDir(s.dir); err != nil {
+		return ref, err
+	}
+	sum := w.Sum()
+	_, chunks := protocol.AttachmentPadded(n)
+	name := filepath.Base(path)
+	if len(name) > protocol.MaxAttachmentName {
+		name = strings.ToValidUTF8(name[:protocol.MaxAttachmentName], "")
+	}
+	return note.Attachment{ID: id, Name: name, Type: mediaType(name), Size: n, Chunks: chunks,
+		SHA256: hex.EncodeToString(sum[:]), Key: append([]byte(nil), key[:]...)}, nil
+}
+
+// mediaType guesses a media type from the name's extension.
+func mediaType(name string) string {
+	if t := mime.TypeByExtension(strings.ToLower(filepath.Ext(name))); t != "" {
+		if mt, _, err := mime.ParseMediaType(t); err == nil {
+			return mt
+		}
+	}
+	return "application/octet-stream"
+}
+
+func touch(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("mark attachment: %w", err)
+	}
+	return f.Close()
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync attachments: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync attachments: %w", err)
+	}
+	return nil
+}
+
+// markers lists the ids that have a marker of kind.
+func (s *Store) markers(kind string) ([]string, error) {
+	ms, err := filepath.Glob(filepath.Join(s.dir, "*."+kind))
+	if err != nil {
+		return nil, fmt.Errorf("list attachments: %w", err)
+	}
+	out := make([]string, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, strings.TrimSuffix(filepath.Base(m), "."+kind))
+	}
+	return out, nil
+}
+
+// PendingUploads lists attachments still to be uploaded.
+func (s *Store) PendingUploads() ([]string, error) { return s.markers("up") }
+
+// PendingReleases lists attachments the server still has to be told to release.
+func (s *Store) PendingReleases() ([]string, error) { return s.markers("del") }
+
+// MarkRelease records that id is to be released at the next sync.
+func (s *Store) MarkRelease(id string) error { return touch(s.marker(id, "del")) }
+
+// Unrelease drops id's release marker.
+func (s *Store) Unrelease(id string) error {
+	if err := os.Remove(s.marker(id, "del")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("keep attachment: %w", err)
+	}
+	return nil
+}
+
+// Forget drops id's upload marker without uploading (it is not referenced).
+func (s *Store) Forget(id string) error {
+	if err := os.Remove(s.marker(id, "up")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("forget attachment: %w", err)
+	}
+	return nil
+}
+
+// Open verifies the cached blob of ref while writing its content to w.
+// Content written before an error is not to be trusted: give a temporary
+// file and keep it only on success. ErrNotCached if the blob is absent.
+func (s *Store) Open(userID string, ref note.Attachment, w io.Writer) error {
+	f, err := os.Open(s.blobPath(ref.ID))
+	if errors.Is(err, fs.ErrNotExist) {
+		return ErrNotCached
+	}
+	if err != nil {
+		return fmt.Errorf("open attachment: %w", err)
+	}
+	defer f.Close()
+	return openInto(f, userID, ref, w)
+}
+
+// openInto opens the blob read from r as ref, writing its content to w.
+func openInto(r io.Reader, userID string, ref note.Attachment, w io.Writer) error {
+	var key cryptobox.AttachmentKey
+	var sum [sha256.Size]byte
+	if len(ref.Key) != len(key) {
+		return ErrTampered
+	}
+	if b, err := hex.DecodeString(ref.SHA256); err != nil || len(b) != len(sum) {
+		return ErrTampered
+	} else {
+		copy(sum[:], b)
+	}
+	copy(key[:], ref.Key)
+	defer clear(key[:])
+	ar, err := cryptobox.NewAttachmentReader(r, &key, cryptobox.AttachmentLocation{UserID: userID, AttachmentID: ref.ID}, ref.Size, sum)
+	if err != nil {
+		return fmt.Errorf("open attachment: %w", err)
+	}
+	if _, err := io.Copy(w, ar); err != nil {
+		if errors.Is(err, cryptobox.ErrOpen) || errors.Is(err, cryptobox.ErrUnsupportedVersion) {
+			return fmt.Errorf("open attachment %s: %w", ref.ID, ErrTampered)
+		}
+		return fmt.Errorf("open attachment: %w", err)
+	}
+	return nil
+}
+
+// Remove deletes id's blob and markers from the profile.
+func (s *Store) Remove(id string) error {
+	for _, p := range []string{s.blobPath(id), s.marker(id, "up"), s.marker(id, "del")} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove attachment: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,425 @@
+package core_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"cipherleaf.dev/client/attach"
+	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/client/internal/testserver"
+	"cipherleaf.dev/shared/protocol"
+)
+
+func randomFile(t *testing.T, dir, name string, n int) (string, []byte) {
+	t.Helper()
+	data := make([]byte, n)
+	rand.Read(data)
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p, data
+}
+
+func mustAttach(t *testing.T, c *core.Core, noteID, path string) string {
+	t.Helper()
+	id, err := c.Attach(noteID, path)
+	if err != nil {
+		t.Fatalf("Attach(%s): %v", filepath.Base(path), err)
+	}
+	return id
+}
+
+func mustSave(t *testing.T, c *core.Core, noteID, attID string, want []byte) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "out")
+	if err := c.SaveAttachment(context.Background(), noteID, attID, out, nil); err != nil {
+		t.Fatalf("SaveAttachment: %v (%s)", err, core.Words(err))
+	}
+	got, err := os.ReadFile(out)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("saved attachment: %d bytes, equal %v, err %v", len(got), bytes.Equal(got, want), err)
+	}
+}
+
+func names(t *testing.T, c *core.Core, noteID string) []string {
+	t.Helper()
+	list, err := c.Attachments(noteID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, a := range list {
+		out = append(out, a.Name)
+	}
+	return out
+}
+
+// TestE2EAttachmentsTwoDevices: two devices exchange attachments through
+// the real server, attach to one note at once (both kept) and detach.
+func TestE2EAttachmentsTwoDevices(t *testing.T) {
+	s := startServer(t)
+	a := realDevice(t, t.TempDir())
+	realRegister(t, a, s, "attacher", "pw")
+	files := t.TempDir()
+	id := create(t, a, "trip", "photos below")
+	pPhoto, photo := randomFile(t, files, "photo.png", 200000) // 4 chunks
+	pDoc, doc := randomFile(t, files, "notes.txt", 1000)
+	photoID := mustAttach(t, a, id, pPhoto)
+	mustSync(t, a)
+	b := realDevice(t, t.TempDir())
+	realLogin(t, b, s, "attacher", "pw")
+	if got := names(t, b, id); len(got) != 1 || got[0] != "photo.png" {
+		t.Fatalf("device B sees attachments %v", got)
+	}
+	mustSave(t, b, id, photoID, photo)
+	list, _ := b.Attachments(id)
+	if list[0].Type != "image/png" || list[0].Size != 200000 {
+		t.Errorf("reference = %+v", list[0])
+	}
+	var cached bytes.Buffer
+	if err := b.CachedAttachment(id, photoID, &cached); err != nil || !bytes.Equal(cached.Bytes(), photo) {
+		t.Errorf("CachedAttachment after a download: %v, equal %v", err, bytes.Equal(cached.Bytes(), photo))
+	}
+
+	// Both attach to the same note before either syncs: both are kept.
+	docID := mustAttach(t, a, id, pDoc)
+	pOther, other := randomFile(t, files, "b.bin", 70000)
+	otherID := mustAttach(t, b, id, pOther)
+	mustSync(t, a)
+	mustSync(t, b)
+	mustSync(t, a)
+	for _, c := range []*core.Core{a, b} {
+		if got := names(t, c, id); len(got) != 3 {
+			t.Fatalf("after concurrent attaches: %v, want all three", got)
+		}
+	}
+	mustSave(t, a, id, otherID, other)
+	mustSave(t, b, id, docID, doc)
+
+	// Detach on A: gone on B after its sync, and released on the server.
+	if err := a.Detach(id, photoID); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, a)
+	mustSync(t, b)
+	if got := names(t, b, id); len(got) != 2 {
+		t.Errorf("after detach B sees %v", got)
+	}
+	if err := b.SaveAttachment(context.Background(), id, photoID, filepath.Join(t.TempDir(), "x"), nil); !errors.Is(err, core.ErrNoAttachment) {
+		t.Errorf("SaveAttachment of a detached attachment = %v, want ErrNoAttachment", err)
+	}
+}
+
+// TestE2EAttachmentsExport: the Markdown export writes attachments beside
+// the .md file under safe, distinct names with relative links, downloading
+// what the profile does not hold yet.
+func TestE2EAttachmentsExport(t *testing.T) {
+	s := startServer(t)
+	a := realDevice(t, t.TempDir())
+	realRegister(t, a, s, "exporter", "pw")
+	id := create(t, a, "n", "body")
+	d1, d2 := t.TempDir(), t.TempDir()
+	p1, data1 := randomFile(t, d1, "con.txt", 100)
+	p2, data2 := randomFile(t, d2, "CON.txt", 200)
+	p3, data3 := randomFile(t, d1, "a\x01b:c.png", 300)
+	for _, p := range []string{p1, p2, p3} {
+		mustAttach(t, a, id, p)
+	}
+	mustSync(t, a)
+	b := realDevice(t, t.TempDir())
+	realLogin(t, b, s, "exporter", "pw")
+	out := t.TempDir()
+	if err := b.ExportMarkdown(out); err != nil {
+		t.Fatalf("ExportMarkdown: %v", err)
+	}
+	for name, want := range map[string][]byte{"_con.txt": data1, "_CON (2).txt": data2, "a_b_c.png": data3} {
+		got, err := os.ReadFile(filepath.Join(out, id+".files", name))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("exported %q: %v, equal %v", name, err, bytes.Equal(got, want))
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(out, id+".md"))
+	for _, link := range []string{"- [_con.txt](<" + id + ".files/_con.txt>)", "- ![a_b_c.png](<" + id + ".files/a_b_c.png>)"} {
+		if !strings.Contains(string(md), link) {
+			t.Errorf("exported Markdown lacks %q:\n%s", link, md)
+		}
+	}
+}
+
+// TestE2EAttachmentBadInput: each refusal is clear and loses nothing.
+func TestE2EAttachmentBadInput(t *testing.T) {
+	if serverBin == "" {
+		t.Skip("end-to-end test skipped under -short")
+	}
+	s := testserver.Start(t, serverBin, "--auth-ip-burst", "1000", "--auth-user-burst", "1000", "--lockout-after", "0", "--max-attachment", "100KiB")
+	a := realDevice(t, t.TempDir())
+	realRegister(t, a, s, "badinput", "pw")
+	files := t.TempDir()
+	id := create(t, a, "n", "body")
+	mustSync(t, a)
+
+	t.Run("empty file", func(t *testing.T) {
+		p := filepath.Join(files, "empty")
+		os.WriteFile(p, nil, 0o600)
+		if _, err := a.Attach(id, p); !errors.Is(err, attach.ErrEmptyFile) || !strings.Contains(core.Words(err), "empty") {
+			t.Errorf("Attach(empty) = %v (%q)", err, core.Words(err))
+		}
+	})
+	t.Run("over the client limit, refused before reading", func(t *testing.T) {
+		p := filepath.Join(files, "huge")
+		f, _ := os.Create(p)
+		f.Truncate(protocol.MaxAttachmentSize + 1) // sparse: nothing is read
+		f.Close()
+		if _, err := a.Attach(id, p); !errors.Is(err, attach.ErrFileTooLarge) {
+			t.Errorf("Attach(1 GiB + 1) = %v", err)
+		}
+	})
+	if got := names(t, a, id); len(got) != 0 {
+		t.Fatalf("refused files left references %v", got)
+	}
+	t.Run("over the server limit: refused before upload, nothing pushed", func(t *testing.T) {
+		p, _ := randomFile(t, files, "big.bin", 150<<10)
+		attID := mustAttach(t, a, id, p)
+		_, err := a.Sync(context.Background())
+		var ae *protocol.APIError
+		if !errors.As(err, &ae) || ae.Code != protocol.CodeTooLarge {
+			t.Fatalf("Sync with an attachment over --max-attachment = %v, want too_large", err)
+		}
+		if a.Status().Pending == 0 {
+			t.Error("the note naming the refused attachment was pushed")
+		}
+		// The user detaches it: the next sync goes through.
+		if err := a.Detach(id, attID); err != nil {
+			t.Fatal(err)
+		}
+		mustSync(t, a)
+	})
+}
+
+// TestE2EAttachmentUploadResumes: the server is killed mid-upload; the
+// next sync resumes from the server's offset and the blob is whole once.
+func TestE2EAttachmentUploadResumes(t *testing.T) {
+	s := startServer(t)
+	a := realDevice(t, t.TempDir())
+	realRegister(t, a, s, "resumer", "pw")
+	id := create(t, a, "n", "body")
+	mustSync(t, a)
+	p, data := randomFile(t, t.TempDir(), "big.bin", 48<<20) // two parts
+	attID := mustAttach(t, a, id, p)
+	// Kill the server once the first part has arrived: its file is the
+	// partial blob in the data folder.
+	done := make(chan error, 1)
+	go func() { _, err := a.Sync(context.Background()); done <- err }()
+	partial := waitPartial(t, s, attach.PartSize)
+	s.Kill()
+	if err := <-done; !errors.Is(err, core.ErrOffline) {
+		t.Fatalf("Sync with the server killed = %v, want offline", err)
+	}
+	t.Logf("server held %d bytes when killed", partial)
+	s.Restart()
+	mustSync(t, a)
+	b := realDevice(t, t.TempDir())
+	realLogin(t, b, s, "resumer", "pw")
+	mustSave(t, b, id, attID, data)
+	if n := len(blobFiles(t, s)); n != 1 {
+		t.Errorf("server holds %d blob files, want 1", n)
+	}
+}
+
+// blobFiles lists the complete blobs in the server's data folder.
+func blobFiles(t *testing.T, s *testserver.Server) []string {
+	var out []string
+	for _, f := range s.Files() {
+		if strings.Contains(f, "attachments"+string(filepath.Separator)) && !strings.Contains(f, "partial") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// waitPartial polls the server's partial upload until it holds at least
+// n bytes, for up to two minutes.
+func waitPartial(t *testing.T, s *testserver.Server, n int64) int64 {
+	t.Helper()
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(2 * time.Minute)
+	for {
+		for _, f := range s.Files() {
+			if strings.Contains(f, "partial"+string(filepath.Separator)) {
+				if fi, err := os.Stat(f); err == nil && fi.Size() >= n {
+					return fi.Size()
+				}
+			}
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatal("upload never reached the server")
+		}
+	}
+}
+
+// attachmentProxy is a TLS reverse proxy to s that rewrites downloads of
+// one attachment id according to mode.
+type attachmentProxy struct {
+	URL, pin string
+	mu       sync.Mutex
+	mode     string
+	target   string // attachment id attacked
+	other    string // attachment id whose blob the attack uses
+}
+
+func (p *attachmentProxy) set(mode, target, other string) {
+	p.mu.Lock()
+	p.mode, p.target, p.other = mode, target, other
+	p.mu.Unlock()
+}
+
+func newAttachmentProxy(t *testing.T, s *testserver.Server) *attachmentProxy {
+	p := &attachmentProxy{}
+	u, _ := url.Parse(s.URL)
+	tr := &http.Transport{TLSClientConfig: &tls.Config{
+		InsecureSkipVerify: true, // test proxy: verified by pin below
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			sum := sha256.Sum256(cs.PeerCertificates[0].Raw)
+			if "sha256:"+hex.EncodeToString(sum[:]) != s.Fingerprint {
+				return errors.New("pin mismatch")
+			}
+			return nil
+		}}}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	rp.Transport = tr
+	fetch := func(r *http.Request, id string) []byte {
+		req, _ := http.NewRequest(http.MethodGet, s.URL+protocol.PathPrefix+"/attachments/"+id, nil)
+		req.Header.Set("Authorization", r.Header.Get("Authorization"))
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Errorf("proxy fetch: %v", err)
+			return nil
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return b
+	}
+	const sc = protocol.AttachmentChunkSize + protocol.AttachmentTagSize
+	chunk := func(b []byte, i int) []byte { return b[16+i*sc : 16+(i+1)*sc] }
+	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		mode, target, other := p.mode, p.target, p.other
+		p.mu.Unlock()
+		if r.Method != http.MethodGet || target == "" || r.URL.Path != protocol.PathPrefix+"/attachments/"+target {
+			rp.ServeHTTP(w, r)
+			return
+		}
+		blob := fetch(r, target)
+		var out []byte
+		switch mode {
+		case "drop":
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"error":"not found","code":"not_found"}`)
+			return
+		case "truncate":
+			out = blob[:16+2*sc]
+		case "reorder":
+			out = bytes.Join([][]byte{blob[:16], chunk(blob, 1), chunk(blob, 0), blob[16+2*sc:]}, nil)
+		case "splice":
+			o := fetch(r, other)
+			out = bytes.Join([][]byte{blob[:16+sc], chunk(o, 1), blob[16+2*sc:]}, nil)
+		case "swap", "rollback":
+			out = fetch(r, other)
+		}
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Write(out)
+	}))
+	t.Cleanup(ts.Close)
+	sum := sha256.Sum256(ts.Certificate().Raw)
+	p.URL, p.pin = ts.URL, "sha256:"+hex.EncodeToString(sum[:])
+	return p
+}
+
+// TestE2EAttachmentAttacks: a server that drops, truncates, reorders,
+// splices, swaps or rolls back an attachment is caught, and nothing is
+// written to the destination.
+func TestE2EAttachmentAttacks(t *testing.T) {
+	s := startServer(t)
+	a := realDevice(t, t.TempDir())
+	realRegister(t, a, s, "victim", "pw")
+	files := t.TempDir()
+	id := create(t, a, "n", "body")
+	p1, _ := randomFile(t, files, "v1.bin", 4*65536)
+	oldID := mustAttach(t, a, id, p1) // an older version of the file
+	p2, data := randomFile(t, files, "v2.bin", 4*65536)
+	newID := mustAttach(t, a, id, p2)
+	p3, _ := randomFile(t, files, "other.bin", 4*65536)
+	otherID := mustAttach(t, a, id, p3)
+	mustSync(t, a)
+	if err := a.Detach(id, oldID); err != nil { // v1 replaced by v2
+		t.Fatal(err)
+	}
+	mustSync(t, a)
+
+	px := newAttachmentProxy(t, s)
+	tests := []struct {
+		mode, other string
+		want        error
+	}{
+		{"drop", "", core.ErrAttachmentDropped},
+		{"truncate", "", core.ErrTamperedAttachment},
+		{"reorder", "", core.ErrTamperedAttachment},
+		{"splice", otherID, core.ErrTamperedAttachment},
+		{"swap", otherID, core.ErrTamperedAttachment},
+		{"rollback", oldID, core.ErrTamperedAttachment},
+	}
+	for _, tt := range tests {
+		t.Run(tt.mode, func(t *testing.T) {
+			b := realDevice(t, t.TempDir())
+			ctx := context.Background()
+			info, err := b.ProbeServer(ctx, px.URL)
+			if err != nil || info.Fingerprint != px.pin {
+				t.Fatalf("probe proxy: %+v, %v", info, err)
+			}
+			if err := b.Login(ctx, core.LoginInput{ServerURL: px.URL, Pin: px.pin, Username: "victim", Password: []byte("pw")}); err != nil {
+				t.Fatal(err)
+			}
+			px.set(tt.mode, newID, tt.other)
+			defer px.set("", "", "")
+			dest := filepath.Join(t.TempDir(), "dest")
+			os.WriteFile(dest, []byte("untouched"), 0o600)
+			err = b.SaveAttachment(ctx, id, newID, dest, nil)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("SaveAttachment under %q = %v, want %v", tt.mode, err, tt.want)
+			}
+			if got, _ := os.ReadFile(dest); string(got) != "untouched" {
+				t.Errorf("destination changed to %d bytes", len(got))
+			}
+			leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), ".*tmp"))
+			if len(leftovers) != 0 {
+				t.Errorf("temporary files left: %v", leftovers)
+			}
+			if t.Failed() {
+				return
+			}
+			px.set("", "", "")
+			mustSave(t, b, id, newID, data) // the honest blob still opens
+		})
+	}
+}

@@ -46,7 +46,7 @@ func (a *api) routes(e *echo.Echo) {
 	authed.PUT("/manifest", a.handlePutManifest)
 
 	// Attachments stream raw bytes: bound by the attachment limit, not MaxBody.
-	att := e.Group(protocol.PathPrefix+"/attachments", a.requireAuth)
+	att := e.Group(protocol.PathPrefix+"/attachments", a.requireAuth, a.requireEnrolled)
 	att.POST("", a.handleDeclareAttachment, a.limitBody)
 	att.PATCH("/:id", a.handleUploadAttachment)
 	att.GET("/:id", a.handleGetAttachment)

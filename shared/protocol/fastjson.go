@@ -1,6 +1,9 @@
 package protocol
 
-import "encoding/base64"
+import (
+	"bytes"
+	"encoding/base64"
+)
 
 // Fast decoders for the bodies every sync sends and receives: a note write
 // {"base_rev","blob"}, a batch {"ops":[…],"manifest"?} and a page of
@@ -157,25 +160,34 @@ func (s *scanner) object(member func(key []byte) bool) bool {
 	}
 }
 
+// plain marks the bytes str takes inside a string: printable ASCII but the
+// quote and the backslash.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c <= 0x7e; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // str reads a string of printable ASCII without escapes and returns its
 // bytes between the quotes, which are then also its decoded value.
 func (s *scanner) str() ([]byte, bool) {
 	if !s.next('"') {
 		return nil, false
 	}
-	start := s.i
-	for s.i < len(s.b) {
-		c := s.b[s.i]
-		switch {
-		case c == '"':
-			s.i++
-			return s.b[start : s.i-1], true
-		case c < 0x20 || c > 0x7e || c == '\\':
+	rest := s.b[s.i:]
+	end := bytes.IndexByte(rest, '"')
+	if end < 0 {
+		return nil, false
+	}
+	// An escaped quote ends the span early, but its backslash is in it.
+	for _, c := range rest[:end] {
+		if !plain[c] {
 			return nil, false
 		}
-		s.i++
 	}
-	return nil, false
+	s.i += end + 1
+	return rest[:end], true
 }
 
 // uint reads a JSON integer without sign, fraction or exponent that fits

@@ -23,7 +23,8 @@ ADDR ?= 127.0.0.1:8443
 # Other systems (Fedora, Arch, macOS, Windows): see "Prerequisites" in README.md.
 DEB_PACKAGES := ca-certificates gcc libc6-dev pkg-config \
   libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev \
-  xvfb xauth xz-utils
+  xvfb xauth xz-utils \
+  gnome-keyring dbus-x11
 
 .PHONY: all setup build test test-short lint vet vet-cross fmt-check bench run check-run stop-server package screenshots clean
 
@@ -97,6 +98,11 @@ test: setup lint
 	rc=0; for m in $(MODULES); do echo "== test $$m"; \
 	  (cd $$m && TMPDIR="$$run/tmp" CIPHERLEAFD_BIN="$$run/bin/cipherleafd" GOWORK=off \
 	    $(GO) test -race -count=1 -timeout 15m ./...) || { rc=1; break; }; done; \
+	if [ $$rc = 0 ]; then echo "== test OS keyring (a real Secret Service: gnome-keyring-daemon under dbus-run-session)"; \
+	  mkdir "$$run/keyring"; \
+	  (cd client && XDG_DATA_HOME="$$run/keyring" TMPDIR="$$run/tmp" CIPHERLEAFD_BIN="$$run/bin/cipherleafd" GOWORK=off \
+	    dbus-run-session -- sh -c 'printf test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
+	    CIPHERLEAF_TEST_SECRET_SERVICE=1 $(GO) test -race -count=1 -run SecretService ./internal/secretservice/') || rc=1; fi; \
 	left=$$(cd "$$run/tmp" && find . -mindepth 1 -maxdepth 2 | head -20); \
 	if [ -n "$$left" ]; then echo "test: FAIL: the tests left files in their temp dir:"; echo "$$left"; rc=1; fi; \
 	if git rev-parse --git-dir >/dev/null 2>&1; then \

@@ -33,6 +33,7 @@ func (a *app) register(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(a.stderr, recoveryWarning)
 	fmt.Fprintln(a.stdout, rk)
+	a.sayTokenStorage(ctx)
 	return nil
 }
 
@@ -55,6 +56,7 @@ func (a *app) login(ctx context.Context, args []string) error {
 	if err := a.withCode(&in.SecondFactor, func() error { return a.api.Login(ctx, in) }); err != nil {
 		return fmt.Errorf("log in: %w", err)
 	}
+	a.sayTokenStorage(ctx)
 	return nil
 }
 
@@ -85,6 +87,7 @@ func (a *app) recover(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(a.stderr, "Password changed. Every other device must sign in again.")
 	fmt.Fprintln(a.stderr, "If someone may know the old password, also run 'recovery-key' now: it replaces the account key and the recovery key, so nothing written from now on opens with the old password.")
+	a.sayTokenStorage(ctx)
 	return nil
 }
 

@@ -142,3 +142,18 @@ func (a *app) twoFactor(ctx context.Context, args []string) error {
 	fmt.Fprintln(a.stderr, "Two-factor sign-in is off.")
 	return nil
 }
+
+// sayTokenStorage tells, on stderr, why the sign-in tokens went to the
+// vault file instead of the OS keyring (SPEC §8); silent when they are in
+// the keyring.
+func (a *app) sayTokenStorage(ctx context.Context) {
+	ts, ok := a.api.(interface {
+		TokenStorage(ctx context.Context) (bool, error)
+	})
+	if !ok {
+		return
+	}
+	if in, why := ts.TokenStorage(ctx); !in && why != nil {
+		fmt.Fprintln(a.stderr, coreWords(why))
+	}
+}

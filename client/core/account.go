@@ -485,6 +485,9 @@ func (c *Core) wipe(ctx context.Context) error {
 	if err := c.keyMu.waitIdle(ctx); err != nil {
 		return fmt.Errorf("forget account: wait for sync: %w", err)
 	}
+	if err := c.forgetTokens(); err != nil {
+		return fmt.Errorf("forget account: %w", err)
+	}
 	if err := c.v.Reset(ctx); err != nil {
 		return fmt.Errorf("forget account: %w", err)
 	}

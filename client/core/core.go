@@ -119,6 +119,7 @@ func Open(cfg Config) (*Core, error) {
 	if err != nil {
 		return nil, err
 	}
+	v.KeepTokensIn(keyringTokens{cfg.Keyring}) // SPEC §8
 	c := &Core{
 		cfg:     cfg,
 		log:     cfg.Logger,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"cipherleaf.dev/client/keystore"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
@@ -85,6 +86,7 @@ var sentinelWords = [...]sentinel{
 	{ErrBadResponse, "The server sent an answer Cipherleaf doesn't understand. Nothing was changed on this device."},
 	{ErrUnknownKey, "A note is locked with a key this device doesn't have. Sign in again to fetch it."},
 	{ErrNoDeviceKey, "This device is not remembered. Unlock with your password."},
+	{keystore.ErrUnavailable, "No OS keyring is available (on Linux, no Secret Service such as GNOME Keyring is running). Without one this device can't be remembered, and your sign-in tokens stay in the vault file, readable only by you."},
 	{ErrLocked, "Unlock Cipherleaf first."},
 	{ErrNoAccount, "There is no account on this device yet. Register or sign in."},
 	{ErrAccountExists, "This profile already holds another account. Use another profile or log out first."},

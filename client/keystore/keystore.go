@@ -13,6 +13,10 @@ import (
 // ErrNotFound means the keyring holds no secret under that name.
 var ErrNotFound = errors.New("no secret in the keyring")
 
+// ErrUnavailable means the OS keyring could not be used at all (none
+// running, locked, or access refused); the cause is wrapped with it.
+var ErrUnavailable = errors.New("the OS keyring is not available")
+
 // Keyring stores secrets by service and user name.
 type Keyring interface {
 	Get(service, user string) (string, error) // ErrNotFound when absent
@@ -32,7 +36,7 @@ func (OS) Get(service, user string) (string, error) {
 		return "", ErrNotFound
 	}
 	if err != nil {
-		return "", fmt.Errorf("read keyring: %w", err)
+		return "", fmt.Errorf("read keyring: %w: %w", ErrUnavailable, err)
 	}
 	return s, nil
 }
@@ -40,7 +44,7 @@ func (OS) Get(service, user string) (string, error) {
 // Set stores secret for service and user, replacing any previous one.
 func (OS) Set(service, user, secret string) error {
 	if err := keyring.Set(service, user, secret); err != nil {
-		return fmt.Errorf("write keyring: %w", err)
+		return fmt.Errorf("write keyring: %w: %w", ErrUnavailable, err)
 	}
 	return nil
 }
@@ -49,7 +53,7 @@ func (OS) Set(service, user, secret string) error {
 func (OS) Delete(service, user string) error {
 	err := keyring.Delete(service, user)
 	if err != nil && !errors.Is(err, keyring.ErrNotFound) {
-		return fmt.Errorf("delete from keyring: %w", err)
+		return fmt.Errorf("delete from keyring: %w: %w", ErrUnavailable, err)
 	}
 	return nil
 }

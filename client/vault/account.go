@@ -44,6 +44,9 @@ func (tx *Tx) Account() (Account, error) {
 	if err := json.Unmarshal([]byte(kdf), &a.KDF); err != nil {
 		return Account{}, fmt.Errorf("decode kdf parameters: %w", err)
 	}
+	if err := tx.fillTokens(&a); err != nil {
+		return Account{}, err
+	}
 	return a, nil
 }
 
@@ -52,6 +55,9 @@ func (tx *Tx) PutAccount(a Account) error {
 	kdf, err := json.Marshal(a.KDF)
 	if err != nil {
 		return fmt.Errorf("encode kdf parameters: %w", err)
+	}
+	if err := tx.stashTokens(&a); err != nil {
+		return err
 	}
 	_, err = tx.exec(`INSERT INTO account (id, server_url, pin, username, user_id, session_id, kdf,
 		wrapped_key, recovery_wrapped_key, device_wrapped_key, access_token, refresh_token)

@@ -41,6 +41,10 @@ type Vault struct {
 
 	ckpt atomic.Bool    // a background checkpoint is running
 	bg   sync.WaitGroup // background checkpoints, waited for by Close
+
+	tokens   TokenKeeper // nil: tokens stay in the file (tokens.go)
+	tmu      sync.Mutex  // guards tokenErr
+	tokenErr error
 }
 
 // prepared returns the vault-wide prepared statement for query.

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"cipherleaf.dev/client/core"
-	"cipherleaf.dev/client/keystore"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
@@ -80,7 +79,7 @@ func TestSignalDuringSync(t *testing.T) {
 		t.Run(sig.String(), func(t *testing.T) {
 			dir := t.TempDir()
 			c, err := core.Open(core.Config{ProfileDir: dir, Policy: cryptobox.InsecureTestPolicy,
-				NewParams: floorParams, Keyring: keystore.OS{}, DeviceName: "signal"})
+				NewParams: floorParams, Keyring: vaultOnlyKeyring{}, DeviceName: "signal"}) // the cipherleaf-cli child has no mock keyring: tokens in the vault
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -77,7 +77,8 @@ func TestE2EExpiredTokenDuringPull(t *testing.T) {
 	a := realDevice(t, t.TempDir())
 	realRegister(t, a, s, "expiry", "pw")
 	dirB := t.TempDir()
-	b, err := core.Open(core.Config{ProfileDir: dirB, DeviceName: "b", APITimeout: 5 * time.Second, APIRetries: -1})
+	b, err := core.Open(core.Config{ProfileDir: dirB, DeviceName: "b", APITimeout: 5 * time.Second, APIRetries: -1,
+		Keyring: vaultOnlyKeyring{}}) // the test reads the tokens from the vault file
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func TestE2EExpiredTokenDuringPull(t *testing.T) {
 
 	_, before := storedTokens(t, dirB)
 	expireAccessToken(t, dirB)
-	b = realDevice(t, dirB)
+	b = vaultTokensDevice(t, dirB)
 	if err := b.Unlock([]byte("pw")); err != nil {
 		t.Fatalf("Unlock: %v", err)
 	}
@@ -112,7 +113,7 @@ func TestE2EExpiredTokenDuringPull(t *testing.T) {
 	}
 	// The next run uses the stored pair: the session must still be alive.
 	expireAccessToken(t, dirB)
-	b = realDevice(t, dirB)
+	b = vaultTokensDevice(t, dirB)
 	if err := b.Unlock([]byte("pw")); err != nil {
 		t.Fatalf("Unlock: %v", err)
 	}

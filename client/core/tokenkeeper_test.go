@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"cipherleaf.dev/client/core"
 	"cipherleaf.dev/client/internal/fakeremote"
@@ -170,4 +171,28 @@ func TestTokensWithoutKeyring(t *testing.T) {
 	if _, err := c.Sync(context.Background()); err != nil {
 		t.Fatalf("Sync with tokens in the vault = %v", err)
 	}
+}
+
+// vaultOnlyKeyring is a machine without a keyring: tokens stay in the vault
+// file, where tests that inspect or alter them look.
+type vaultOnlyKeyring struct{}
+
+func (vaultOnlyKeyring) Get(string, string) (string, error) {
+	return "", fmt.Errorf("read keyring: %w: %w", keystore.ErrUnavailable, errNoDBus)
+}
+func (vaultOnlyKeyring) Set(string, string, string) error {
+	return fmt.Errorf("write keyring: %w: %w", keystore.ErrUnavailable, errNoDBus)
+}
+func (vaultOnlyKeyring) Delete(string, string) error { return nil }
+
+// vaultTokensDevice is realDevice keeping its tokens in the vault file.
+func vaultTokensDevice(t *testing.T, dir string) *core.Core {
+	t.Helper()
+	c, err := core.Open(core.Config{ProfileDir: dir, Policy: cryptobox.DefaultPolicy, NewParams: floorParams,
+		DeviceName: "e2e", APITimeout: 5 * time.Second, APIRetries: -1, Keyring: vaultOnlyKeyring{}})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }

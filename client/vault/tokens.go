@@ -50,8 +50,11 @@ func (tx *Tx) TokenStore() (string, error) {
 // stashTokens moves a's tokens to the keeper when there is one and it
 // takes them, and records where they are; a is what goes into the file.
 func (tx *Tx) stashTokens(a *Account) error {
+	if a.AccessToken == "" && a.RefreshToken == "" {
+		return nil // nothing to place: where they are stays as it is
+	}
 	where := TokensInVault
-	if k := tx.v.tokens; k != nil && (a.AccessToken != "" || a.RefreshToken != "") {
+	if k := tx.v.tokens; k != nil {
 		id, err := tx.meta("profile_id")
 		if err != nil {
 			return err

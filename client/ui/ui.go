@@ -22,8 +22,15 @@ type Options struct {
 	// Screen opens a given screen once unlocked: "settings" or "resolve"
 	// (the first conflict). Used to take screenshots.
 	Screen string
-	// Size is the initial window size (default 1100×720).
+	// Size is the initial window size; when zero the window opens at its
+	// last size, or a size derived from ScreenPixels, never larger than
+	// the screen.
 	Size fyne.Size
+	// ScreenPixels is the primary screen's size in pixels (zero when
+	// unknown) and ScreenScale the pixels per Fyne unit the window gets
+	// there (FYNE_SCALE included).
+	ScreenPixels fyne.Size
+	ScreenScale  float32
 
 	// AutosaveDelay is the pause in typing before an edit is saved
 	// (default 700 ms). SyncEvery is the background sync period (default 1 min).
@@ -92,7 +99,7 @@ func New(a fyne.App, api Core, opts Options) *UI {
 	u.win = a.NewWindow("Cipherleaf")
 	size := opts.Size
 	if size.IsZero() {
-		size = fyne.NewSize(1100, 720)
+		size = firstWindowSize(opts.ScreenPixels, opts.ScreenScale, u.savedWindowSize())
 	}
 	u.win.Resize(size)
 	u.sc.install(u.win.Canvas())
@@ -219,6 +226,7 @@ func (u *UI) autoLock() {
 // leaveMain tears down the notes screen; with save it first writes any
 // pending edit.
 func (u *UI) leaveMain(save bool) {
+	u.saveWindowState() // the split, while the notes screen still exists
 	m := u.main
 	u.main = nil
 	u.idle.Stop()
@@ -233,6 +241,7 @@ func (u *UI) leaveMain(save bool) {
 
 // shutdown saves pending edits and releases the core's subscription.
 func (u *UI) shutdown() {
+	u.saveWindowState()
 	if u.main != nil {
 		u.leaveMain(true)
 	}

@@ -70,6 +70,10 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 	if _, err := fmt.Sscanf(getenv("CIPHERLEAF_SIZE"), "%fx%f", &w, &h); err == nil {
 		opts.Size = fyne.NewSize(w, h)
 	}
+	if sw, sh, mm := primaryScreen(); sw > 0 && sh > 0 {
+		opts.ScreenPixels = fyne.NewSize(float32(sw), float32(sh))
+		opts.ScreenScale = fyneScale(sw, mm, getenv("FYNE_SCALE"))
+	}
 	a := app.NewWithID("dev.cipherleaf.app")
 	ui.New(a, c, opts).Show()
 	a.Run()

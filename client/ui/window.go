@@ -1,0 +1,63 @@
+package ui
+
+import "fyne.io/fyne/v2"
+
+// Window sizes, in Fyne units (pixels divided by the scale).
+var (
+	// preferredWindow is the first size when the screen has room for it.
+	preferredWindow = fyne.NewSize(1280, 800)
+	// fallbackWindow is the first size when the screen is unknown.
+	fallbackWindow = fyne.NewSize(1024, 680)
+)
+
+// screenShare is how much of the screen a first window may take, leaving
+// room for panels, docks and the title bar.
+const screenShare = 0.9
+
+// Preference keys of the window's state.
+const (
+	prefWinWidth  = "window_width"
+	prefWinHeight = "window_height"
+	prefSplit     = "window_split"
+)
+
+// firstWindowSize is the size to open the window at. screen is the screen
+// in pixels (zero when unknown) and scale the pixels per Fyne unit; saved
+// is the size the window had last time (zero if none). The result never
+// exceeds screenShare of the screen, at any scale.
+func firstWindowSize(screen fyne.Size, scale float32, saved fyne.Size) fyne.Size {
+	want := preferredWindow
+	if saved.Width > 0 && saved.Height > 0 {
+		want = saved
+	}
+	if screen.Width <= 0 || screen.Height <= 0 {
+		if saved.Width > 0 && saved.Height > 0 {
+			return saved
+		}
+		return fallbackWindow
+	}
+	if scale <= 0 {
+		scale = 1
+	}
+	room := fyne.NewSize(screen.Width*screenShare/scale, screen.Height*screenShare/scale)
+	return fyne.NewSize(float32(int(min(want.Width, room.Width))), float32(int(min(want.Height, room.Height))))
+}
+
+// savedWindowSize is the size stored by saveWindowState (zero if none).
+func (u *UI) savedWindowSize() fyne.Size {
+	p := u.app.Preferences()
+	return fyne.NewSize(float32(p.Float(prefWinWidth)), float32(p.Float(prefWinHeight)))
+}
+
+// saveWindowState remembers the window's size and the list/editor split
+// for the next start.
+func (u *UI) saveWindowState() {
+	p := u.app.Preferences()
+	if s := u.win.Canvas().Size(); s.Width > 0 && s.Height > 0 {
+		p.SetFloat(prefWinWidth, float64(s.Width))
+		p.SetFloat(prefWinHeight, float64(s.Height))
+	}
+	if u.main != nil {
+		p.SetFloat(prefSplit, u.main.split.Offset)
+	}
+}

@@ -20,9 +20,10 @@ type editor struct {
 	now   func() time.Time
 	saver *autosaver
 
-	id      string     // open note ("" none)
-	base    *note.Note // the note as loaded, for the fields the editor does not show
-	loading bool       // filling the entries: not an edit
+	id      string          // open note ("" none)
+	copies  map[string]bool // conflicted copies of the open note already known
+	base    *note.Note      // the note as loaded, for the fields the editor does not show
+	loading bool            // filling the entries: not an edit
 
 	title, tags, body *entry
 	preview           *container.Scroll
@@ -129,6 +130,7 @@ func (e *editor) open(id string) error {
 // show fills the entries with n without counting it as an edit.
 func (e *editor) show(id string, n *note.Note) {
 	e.id, e.base = id, n
+	e.copies = e.copiesOf(id)
 	e.loading = true
 	e.title.SetText(n.Title)
 	e.tags.SetText(formatTags(n.Tags))
@@ -142,7 +144,7 @@ func (e *editor) show(id string, n *note.Note) {
 		if o, err := e.api.Get(n.ConflictOf); err == nil {
 			orig = "“" + displayTitle(o.Title) + "”"
 		}
-		e.conflictText.SetText("This is a conflicted copy of " + orig + ": both were edited at the same time.")
+		e.conflictText.SetText("This is a conflicted copy of " + orig + ": both were edited at the same time. Resolve to keep one version or merge them.")
 		e.conflictBar.Show()
 	} else {
 		e.conflictBar.Hide()
@@ -254,7 +256,7 @@ func (e *editor) renderPreview() {
 		e.renderPreview()
 	}
 	offset := e.preview.Offset
-	e.preview.Content = container.NewPadded(mdview.Render(e.body.Text, h))
+	e.preview.Content = container.New(maxWidth{columnWidth()}, container.NewPadded(mdview.Render(e.body.Text, h)))
 	e.preview.Refresh()
 	e.preview.Offset = offset
 	e.preview.Refresh()
@@ -264,4 +266,52 @@ func (e *editor) renderPreview() {
 func (e *editor) setMonospace(on bool) {
 	e.body.TextStyle = fyne.TextStyle{Monospace: on}
 	e.body.Refresh()
+}
+
+// copiesOf lists the conflicted copies of note id.
+func (e *editor) copiesOf(id string) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range e.api.Conflicts() {
+		if n, err := e.api.Get(c.ID); err == nil && n.ConflictOf == id {
+			out[c.ID] = true
+		}
+	}
+	return out
+}
+
+// followConflict keeps what the user is typing in front of them when a
+// sync finds that the open note was also changed elsewhere. The sync keeps
+// the other device's version as the note and this device's edit as a new
+// conflicted copy; the editor moves onto that copy without touching the
+// entries (text, cursor, selection stay), any edit not yet saved goes into
+// the copy instead of over the other version, and a banner says what
+// happened. It reports whether it moved.
+func (e *editor) followConflict() bool {
+	if e.id == "" {
+		return false
+	}
+	var copyID string
+	for id := range e.copiesOf(e.id) {
+		if !e.copies[id] {
+			copyID = id
+		}
+	}
+	if copyID == "" {
+		return false
+	}
+	cp, err := e.api.Get(copyID)
+	if err != nil {
+		return false
+	}
+	origTitle := displayTitle(e.title.Text)
+	pending := e.saver.Pending()
+	e.saver.Drop(e.id)
+	e.id, e.base = copyID, cp
+	e.copies = e.copiesOf(copyID)
+	if pending || cp.Body != e.body.Text || cp.Title != e.title.Text || formatTags(cp.Tags) != formatTags(parseTags(e.tags.Text)) {
+		e.saver.Changed(copyID, e.snapshot())
+	}
+	e.conflictText.SetText("“" + origTitle + "” was changed on another device while you typed. Your text stays here, in a conflicted copy; the other version is kept as “" + origTitle + "”. Resolve to keep one or merge them.")
+	e.conflictBar.Show()
+	return true
 }

@@ -56,6 +56,7 @@ func (u *UI) newMainView() *mainView {
 	m.editor.focus = u.win.Canvas().Focus
 	m.list.focus = u.win.Canvas().Focus
 	m.list.onEnter = m.editor.focusBody
+	m.list.onConflicts = m.status.setConflicts
 	m.editor.handlers = mdview.Handlers{
 		OpenURL:  u.app.OpenURL,
 		OpenNote: m.openByTitle,
@@ -76,7 +77,8 @@ func (u *UI) newMainView() *mainView {
 		widget.NewSeparator(), m.status.banner)
 
 	m.split = container.NewHSplit(withMinSize(sidebarWidth, 0, m.list.content), m.editor.content)
-	m.split.Offset = 0 // the sidebar at its minimum width; the user may drag it wider
+	// The sidebar starts at its minimum width, or where the user left it.
+	m.split.Offset = u.app.Preferences().Float(prefSplit)
 	m.center = container.NewStack(m.split)
 	m.content = container.NewBorder(toolbar, m.status.content, nil, nil, m.center)
 	return m
@@ -94,6 +96,7 @@ func (u *UI) showMain() {
 	u.api.StartAutoSync(ctx, u.opts.SyncEvery)
 	u.idle.Start(time.Duration(u.autoLockMinutes()) * time.Minute)
 	m.status.set(u.api.Status())
+	m.status.setConflicts(len(u.api.Conflicts()))
 
 	if len(m.list.model.items) > 0 {
 		m.list.list.Select(0)
@@ -273,6 +276,11 @@ func (m *mainView) focusSearch() {
 // notesChanged refreshes the list and, if the user is not typing, the
 // open note.
 func (m *mainView) notesChanged() {
+	if m.editor.followConflict() {
+		m.list.reload()
+		m.list.selectID(m.editor.id)
+		return
+	}
 	m.list.reload()
 	m.editor.reloadIfIdle()
 }

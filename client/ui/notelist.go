@@ -67,11 +67,12 @@ type noteList struct {
 	empty    *widget.Label
 	content  fyne.CanvasObject
 
-	onOpen    func(id string)      // a row was chosen
-	onResolve func(copyID string)  // the conflict banner was tapped
-	onTouch   func()               // any activity
-	onEnter   func()               // Enter on a row or in search: go to the editor
-	focus     func(fyne.Focusable) // the window's canvas Focus
+	onOpen      func(id string)      // a row was chosen
+	onResolve   func(copyID string)  // the conflict banner was tapped
+	onTouch     func()               // any activity
+	onEnter     func()               // Enter on a row or in search: go to the editor
+	focus       func(fyne.Focusable) // the window's canvas Focus
+	onConflicts func(n int)          // the number of conflicts changed
 }
 
 func newNoteList(api Notes, sc *shortcuts, now func() time.Time) *noteList {
@@ -142,7 +143,11 @@ func (l *noteList) reload() {
 // refresh redraws rows, banner and the empty state, keeping the open note
 // selected when it is visible.
 func (l *noteList) refresh() {
-	switch n := len(l.model.Conflicts()); n {
+	n := len(l.model.Conflicts())
+	if l.onConflicts != nil {
+		l.onConflicts(n)
+	}
+	switch n {
 	case 0:
 		l.banner.Hide()
 	case 1:

@@ -48,6 +48,15 @@ func (m *resolveModel) keep(copySide bool) *note.Note {
 	return &n
 }
 
+// diff marks the lines of each body that the other lacks.
+func (m *resolveModel) diff() (orig, copy []diffLine) {
+	o := ""
+	if m.orig != nil {
+		o = m.orig.Body
+	}
+	return lineDiff(o, m.copy.Body)
+}
+
 // merged returns the note to write for a hand-made merge.
 func (m *resolveModel) merged(title, body, tags string) *note.Note {
 	n := m.keep(false)
@@ -84,8 +93,9 @@ func (m *mainView) showResolve(copyID string) {
 	v.keepOrig = widget.NewButtonWithIcon("Keep this version", theme.ConfirmIcon(), func() { v.resolve(model.keep(false)) })
 	v.editBt = widget.NewButtonWithIcon("Merge by hand…", theme.DocumentCreateIcon(), v.showMerge)
 
-	left := versionColumn("Current version", "The version already on the server.", model.orig, m.u, v.keepOrig)
-	right := versionColumn("Conflicted copy", "The edit that arrived second, kept so that nothing is lost.", model.copy, m.u, v.keepCopy)
+	origLines, copyLines := model.diff()
+	left := versionColumn("Current version", "The version already on the server.", model.orig, origLines, "−", theme.ColorNameError, m.u, v.keepOrig)
+	right := versionColumn("Conflicted copy", "The edit that arrived second, kept so that nothing is lost.", model.copy, copyLines, "+", theme.ColorNameSuccess, m.u, v.keepCopy)
 	v.body = container.NewStack(container.NewGridWithColumns(2, left, right))
 
 	title := displayTitle(model.copy.Title)
@@ -100,10 +110,13 @@ func (m *mainView) showResolve(copyID string) {
 	m.setCenter(v.content)
 }
 
-// versionColumn shows one version read-only, with its keep button.
-func versionColumn(title, explain string, n *note.Note, u *UI, keep *widget.Button) fyne.CanvasObject {
+// versionColumn shows one version read-only, its lines that the other
+// version lacks marked, with its keep button (none when keep is nil).
+func versionColumn(title, explain string, n *note.Note, lines []diffLine, mark string, col fyne.ThemeColorName, u *UI, keep *widget.Button) fyne.CanvasObject {
 	if n == nil {
-		keep.Disable()
+		if keep != nil {
+			keep.Disable()
+		}
 		return container.NewVBox(subheading(title), paragraph("This version was deleted."))
 	}
 	when := caption("Edited " + modifiedText(u.now(), n.Modified))
@@ -114,13 +127,20 @@ func versionColumn(title, explain string, n *note.Note, u *UI, keep *widget.Butt
 	for _, t := range n.Tags {
 		chips.Add(chip(t))
 	}
-	body := widget.NewLabel(n.Body)
-	body.Wrapping = fyne.TextWrapWord
-	body.Selectable = true
 	ex := caption(explain)
 	ex.Wrapping = fyne.TextWrapWord
-	top := container.NewVBox(subheading(title), ex, when, widget.NewSeparator(), noteTitle, chips)
-	return container.NewBorder(top, container.NewHBox(keep), nil, nil, container.NewVScroll(body))
+	changed := caption("No lines differ.")
+	if c := changedCount(lines); c == 1 {
+		changed.SetText(mark + " 1 line only in this version")
+	} else if c > 1 {
+		changed.SetText(mark + " " + itoa(c) + " lines only in this version")
+	}
+	top := container.NewVBox(subheading(title), ex, when, widget.NewSeparator(), noteTitle, chips, changed)
+	var bottom fyne.CanvasObject
+	if keep != nil {
+		bottom = container.NewHBox(keep)
+	}
+	return container.NewBorder(top, bottom, nil, nil, container.NewVScroll(diffText(lines, mark, col)))
 }
 
 // showMerge swaps the columns for an editor prefilled with the conflicted
@@ -141,7 +161,8 @@ func (v *resolveView) showMerge() {
 	})
 	v.saveMerged.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", func() { v.m.showResolve(model.copyID) })
-	ref := versionColumn("Current version", "For reference while you merge.", model.orig, u, widget.NewButton("", nil))
+	origLines, _ := model.diff()
+	ref := versionColumn("Current version", "For reference while you merge; its lines missing from the copy are marked.", model.orig, origLines, "−", theme.ColorNameError, u, nil)
 	editor := container.NewBorder(
 		container.NewVBox(subheading("Merged version"), caption("Starts as the conflicted copy; bring in what you need."), v.mergeTitle, v.mergeTags),
 		container.NewHBox(v.saveMerged, cancel), nil, nil, v.mergeBody)

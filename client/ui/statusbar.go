@@ -99,6 +99,8 @@ type statusBar struct {
 	save    *widget.Label
 	content fyne.CanvasObject
 	view    statusView
+	last    core.SyncStatus // the status shown, to redraw with the conflicts
+	nConf   int             // conflicted copies waiting to be resolved
 
 	// banner is the red warning the main view shows at its top while the
 	// last sync detected a misbehaving server (SPEC §10.6): it names what was
@@ -155,8 +157,18 @@ func (b *statusBar) setBanner(s core.SyncStatus) {
 
 // set shows a sync status.
 func (b *statusBar) set(s core.SyncStatus) {
+	b.last = s
 	b.setBanner(s)
 	v := describeStatus(s, b.now())
+	switch {
+	case b.nConf == 1:
+		v.Text += " · 1 conflict to resolve"
+	case b.nConf > 1:
+		v.Text += " · " + itoa(b.nConf) + " conflicts to resolve"
+	}
+	if b.nConf > 0 && v.Kind == kindOK {
+		v.Kind = kindOffline // the warning icon: synced, but not done
+	}
 	b.view = v
 	b.text.SetText(v.Text)
 	switch v.Kind {
@@ -189,6 +201,15 @@ func (b *statusBar) set(s core.SyncStatus) {
 	} else {
 		b.retry.Hide()
 	}
+}
+
+// setConflicts shows how many conflicts wait to be resolved.
+func (b *statusBar) setConflicts(n int) {
+	if n == b.nConf {
+		return
+	}
+	b.nConf = n
+	b.set(b.last)
 }
 
 // saveState shows the editor's save state ("Saving…", "Saved", or why a

@@ -25,6 +25,7 @@ type mainView struct {
 	u       *UI
 	list    *noteList
 	editor  *editor
+	attach  *attachBar
 	status  *statusBar
 	saver   *autosaver
 	split   *container.Split
@@ -57,9 +58,11 @@ func (u *UI) newMainView() *mainView {
 	m.list.focus = u.win.Canvas().Focus
 	m.list.onEnter = m.editor.focusBody
 	m.list.onConflicts = m.status.setConflicts
+	m.attach = newAttachBar(u, m)
 	m.editor.handlers = mdview.Handlers{
 		OpenURL:  u.app.OpenURL,
 		OpenNote: m.openByTitle,
+		Image:    m.attach.image,
 		Notice:   func(msg string) { u.inform("Link not opened", msg) },
 	}
 	m.editor.setMonospace(u.app.Preferences().Bool(prefMonospace))
@@ -76,7 +79,7 @@ func (u *UI) newMainView() *mainView {
 		container.NewBorder(nil, nil, brand, container.NewHBox(m.newBt, m.syncBt, layout.NewSpacer(), m.lockBt, m.settingsBt)),
 		widget.NewSeparator(), m.status.banner)
 
-	m.split = container.NewHSplit(withMinSize(sidebarWidth, 0, m.list.content), m.editor.content)
+	m.split = container.NewHSplit(withMinSize(sidebarWidth, 0, m.list.content), container.NewBorder(nil, m.attach.content, nil, nil, m.editor.content))
 	// The sidebar starts at its minimum width, or where the user left it.
 	m.split.Offset = u.app.Preferences().Float(prefSplit)
 	m.center = container.NewStack(m.split)
@@ -90,6 +93,7 @@ func (u *UI) showMain() {
 	u.main = m
 	u.setContent(m.content)
 	m.bindShortcuts()
+	u.win.SetOnDropped(m.attach.dropped)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	u.syncCancel = cancel
@@ -185,6 +189,7 @@ func (m *mainView) open(id string) {
 		return
 	}
 	m.list.selectID(id)
+	m.attach.show(id)
 	m.status.saveState("", nil)
 }
 
@@ -283,6 +288,7 @@ func (m *mainView) notesChanged() {
 	}
 	m.list.reload()
 	m.editor.reloadIfIdle()
+	m.attach.refresh()
 }
 
 // saved is the autosaver's report, on the UI thread.

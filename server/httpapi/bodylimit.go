@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -18,6 +19,10 @@ import (
 // refused before a byte is read; any other body (chunked included) is
 // wrapped so that whatever decoder reads it fails after the limit, so
 // memory per request stays bounded by it.
+
+// largeBodiesPerUser is how many large bodies one user may send at once
+// (a syncing client pipelines two batches).
+const largeBodiesPerUser = 4
 
 // smallBody is the size up to which a body skips the server-wide budget.
 const smallBody = 64 << 10
@@ -66,13 +71,37 @@ func (a *api) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Response().Header().Set(echo.HeaderConnection, "close")
 			return tooLarge("request body too large")
 		}
-		req.Body = http.MaxBytesReader(c.Response().Writer, req.Body, limit)
-		return next(c)
+		body := &eofReader{r: http.MaxBytesReader(c.Response().Writer, req.Body, limit)}
+		req.Body = body
+		err := next(c)
+		if !body.eof && req.ContentLength != 0 && !c.Response().Committed {
+			// Answered without reading the whole body (an error before
+			// decoding): close rather than let the server wait to drain
+			// a body the client may be withholding.
+			c.Response().Header().Set(echo.HeaderConnection, "close")
+		}
+		return err
 	}
 }
 
+// eofReader records whether its body was read to the end.
+type eofReader struct {
+	r   io.ReadCloser
+	eof bool
+}
+
+func (e *eofReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err == io.EOF {
+		e.eof = true
+	}
+	return n, err
+}
+
+func (e *eofReader) Close() error { return e.r.Close() }
+
 // reserveBody, after authentication, makes a body that may be large
-// share the server-wide budget, one such body per user at a time; small
+// share the server-wide budget, largeBodiesPerUser per user at a time; small
 // ones (a note, a key change) never wait for it. Sign-in routes take only
 // small bodies, so no stranger can hold the budget.
 func (a *api) reserveBody(next echo.HandlerFunc) echo.HandlerFunc {

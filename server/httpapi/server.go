@@ -122,7 +122,7 @@ func New(cfg Config) (*echo.Echo, error) {
 		bcrypt:      newBcryptPool(cfg.BcryptWorkers, cfg.BcryptWait),
 		inflight:    newInflight(cfg.AuthInflight),
 		budget:      newBodyBudget(cfg.BodyBudget, time.Second),
-		largeBodies: newInflight(1),
+		largeBodies: newInflight(largeBodiesPerUser),
 	}
 	var junk [32]byte
 	if _, err := io.ReadFull(cfg.Rand, junk[:]); err != nil {

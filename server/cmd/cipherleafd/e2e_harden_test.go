@@ -504,19 +504,34 @@ func TestE2EQuotaCountsRows(t *testing.T) {
 	}
 }
 
-// TestE2EBodyBudget: large bodies share a server-wide budget, one per
+// TestE2EBodyBudget: large bodies share a server-wide budget, four per
 // user at a time, reserved only after authentication; small writes never
 // wait for it.
 func TestE2EBodyBudget(t *testing.T) {
-	d := start(t, filepath.Join(t.TempDir(), "data"), "--max-body", "1MiB", "--max-blob", "64KiB", "--body-budget", "1MiB")
-	alice, bob := d.register("alice"), d.register("bob")
-	withhold := func(ip, token string) {
-		conn := d.rawConn(ip)
-		auth := ""
-		if token != "" {
-			auth = "Authorization: Bearer " + token + "\r\n"
+	d := start(t, filepath.Join(t.TempDir(), "data"), "--max-body", "1MiB", "--max-blob", "64KiB", "--body-budget", "5MiB")
+	alice, bob, carol := d.register("alice"), d.register("bob"), d.register("carol")
+	// withhold sends n batch requests declaring 1 MiB and sends no body;
+	// first returns the status of the first of them to be answered (one
+	// that holds its reservation is never answered).
+	withhold := func(n int, ip, token string) (first func() int) {
+		answers := make(chan int, n)
+		for i := 0; i < n; i++ {
+			conn := d.rawConn(ip)
+			auth := ""
+			if token != "" {
+				auth = "Authorization: Bearer " + token + "\r\n"
+			}
+			fmt.Fprintf(conn, "POST /api/v1/notes/batch HTTP/1.1\r\nHost: x\r\n%sContent-Type: application/json\r\nContent-Length: %d\r\n\r\n{", auth, 1<<20)
+			go func() {
+				resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+				if err != nil {
+					answers <- 0
+					return
+				}
+				answers <- resp.StatusCode
+			}()
 		}
-		fmt.Fprintf(conn, "POST /api/v1/notes/batch HTTP/1.1\r\nHost: x\r\n%sContent-Type: application/json\r\nContent-Length: %d\r\n\r\n{", auth, 1<<20)
+		return func() int { return <-answers }
 	}
 	var ops []protocol.BatchOp
 	for i := 0; i < 3; i++ {
@@ -529,22 +544,27 @@ func TestE2EBodyBudget(t *testing.T) {
 		return resp.StatusCode
 	}
 
-	// A stranger's withheld body reserves nothing.
-	withhold("127.0.0.9", "")
-	withhold("127.0.0.9", "")
+	// Strangers' withheld bodies reserve nothing: each is refused at once.
+	if st := withhold(6, "127.0.0.9", "")(); st != 401 {
+		t.Fatalf("a stranger's withheld batch = %d, want 401", st)
+	}
 	if st := batch(bob.AccessToken); st != 200 {
 		t.Fatalf("bob's batch with strangers' large bodies pending = %d, want 200", st)
 	}
-	// Alice holds the whole budget with one withheld body.
-	withhold("127.0.0.10", alice.AccessToken)
-	deadline := time.Now().Add(15 * time.Second)
-	for batch(bob.AccessToken) != 429 {
-		if time.Now().After(deadline) {
-			t.Fatalf("bob's large batch never refused while alice holds the budget")
-		}
+	// Alice sends five: four hold 4 of the 5 MiB, one is refused.
+	if st := withhold(5, "127.0.0.10", alice.AccessToken)(); st != 429 {
+		t.Fatalf("alice's fifth large body at once = %d, want 429", st)
 	}
-	if st := batch(alice.AccessToken); st != 429 {
-		t.Errorf("alice's second large body at once = %d, want 429", st)
+	if st := batch(bob.AccessToken); st != 200 {
+		t.Errorf("bob's batch with budget left = %d, want 200", st)
+	}
+	// Carol sends two: one takes the last MiB, the other waits and is
+	// refused; then bob's large batch is refused too, his small writes not.
+	if st := withhold(2, "127.0.0.11", carol.AccessToken)(); st != 429 {
+		t.Fatalf("carol's large body over the budget = %d, want 429", st)
+	}
+	if st := batch(bob.AccessToken); st != 429 {
+		t.Errorf("bob's large batch with the budget spent = %d, want 429", st)
 	}
 	var wr protocol.WriteResponse
 	if resp, b := p.req("PUT", "/api/v1/notes/"+noteID(1), bob.AccessToken, protocol.PutNoteRequest{Blob: []byte("small")}, &wr); resp.StatusCode != 200 {

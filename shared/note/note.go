@@ -150,7 +150,7 @@ func Unmarshal(data []byte) (*Note, error) {
 		if !ok {
 			continue
 		}
-		if err := json.Unmarshal(raw, f.dst); err != nil {
+		if err := decodeField(raw, f.dst); err != nil {
 			return nil, fmt.Errorf("decode note field %s: %w", f.name, ErrInvalid)
 		}
 	}

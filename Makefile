@@ -69,7 +69,8 @@ vet:
 # audit: a Linux-only syscall (Pdeathsig, Kill, /proc) outside a file tagged
 # for Linux fails to compile here. Skipped, as they need cgo: packages that
 # import Fyne's app (OpenGL) or client/vault (go-sqlite3's connection API),
-# listed on each run. `make test-windows` vets those for Windows with mingw.
+# listed on each run (a package whose tests import one directly counts too).
+# `make test-windows` vets those for Windows with mingw.
 # On macOS every Fyne widget needs cgo too (fyne's internal/widget has a
 # cgo file for darwin), so there the skip list also names that package.
 CGO_ONLY := fyne.io/fyne/v2/app cipherleaf.dev/client/vault
@@ -77,7 +78,7 @@ CGO_ONLY_darwin := $(CGO_ONLY) fyne.io/fyne/v2/internal/widget
 vet-cross:
 	@for os in windows darwin; do for m in $(MODULES); do \
 	  list=$$(cd $$m && GOOS=$$os GOARCH=amd64 CGO_ENABLED=0 $(GO) list -e \
-	    -f '{{.ImportPath}} {{.ImportPath}} {{join .Deps " "}}' ./...) || exit 1; \
+	    -f '{{.ImportPath}} {{.ImportPath}} {{join .Deps " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./...) || exit 1; \
 	  pkgs=""; skip=""; while read -r p deps; do \
 	    if [ $$os = darwin ]; then case " $$deps " in \
 	      $(foreach c,$(CGO_ONLY_darwin),*" $(c) "*|) "") skip="$$skip $${p#cipherleaf.dev/}";; *) pkgs="$$pkgs $$p";; esac; \

@@ -244,3 +244,11 @@ func find() (path string, cleanup func(), err error) {
 	}
 	return p, func() { os.RemoveAll(dir) }, nil
 }
+
+// Pid returns the process id of the running server (0 when stopped).
+func (s *Server) Pid() int {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -172,26 +173,39 @@ func serverPush(b *testing.B, r core.Remote, size int) time.Duration {
 	return time.Since(start)
 }
 
+// copyDir copies the profile folder src, subfolders (attachments) too,
+// into a new temporary folder, files 0600 and folders 0700.
 func copyDir(b *testing.B, src string) string {
 	dst := b.TempDir()
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, e := range entries {
-		in, err := os.Open(filepath.Join(src, e.Name()))
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			b.Fatal(err)
+			return err
 		}
-		out, err := os.OpenFile(filepath.Join(dst, e.Name()), os.O_CREATE|os.O_WRONLY, 0o600)
+		rel, err := filepath.Rel(src, path)
 		if err != nil {
-			b.Fatal(err)
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o700)
+		}
+		in, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY, 0o600)
+		if err != nil {
+			return err
 		}
 		if _, err := io.Copy(out, in); err != nil {
-			b.Fatal(err)
+			out.Close()
+			return err
 		}
-		in.Close()
-		out.Close()
+		return out.Close()
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
 	return dst
 }

@@ -109,7 +109,7 @@ func Open(cfg Config) (*Core, error) {
 		cfg.Debounce = time.Second
 	}
 	if cfg.DeviceName == "" {
-		cfg.DeviceName, _ = os.Hostname()
+		cfg.DeviceName = DefaultDeviceName()
 	}
 	if err := os.MkdirAll(cfg.ProfileDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create profile folder: %w", err)

@@ -41,6 +41,5 @@ func main() {
 
 // open builds the real core for a profile folder.
 func open(dir string) (cli.Core, error) {
-	host, _ := os.Hostname()
-	return core.Open(core.Config{ProfileDir: dir, DeviceName: "cipherleaf-cli on " + host})
+	return core.Open(core.Config{ProfileDir: dir}) // device name: core.DefaultDeviceName, never the host name
 }

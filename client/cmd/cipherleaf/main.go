@@ -40,6 +40,7 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 	profile := fs.String("profile", getenv("CIPHERLEAF_PROFILE"), "profile `dir` (default: the user config dir/cipherleaf)")
 	server := fs.String("server", getenv("CIPHERLEAF_SERVER"), "server `URL` to pre-fill on first run")
 	pin := fs.String("pin", getenv("CIPHERLEAF_PIN"), "certificate `fingerprint` (sha256:HEX) to trust for --server")
+	deviceName := fs.String("device-name", getenv("CIPHERLEAF_DEVICE_NAME"), "`name` this device shows in the session list (default \"Cipherleaf on <OS>\")")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -53,8 +54,7 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 	if err := os.MkdirAll(*profile, 0o700); err != nil {
 		return fmt.Errorf("create profile: %w", err)
 	}
-	host, _ := os.Hostname()
-	c, err := core.Open(core.Config{ProfileDir: *profile, DeviceName: "Cipherleaf on " + host})
+	c, err := core.Open(core.Config{ProfileDir: *profile, DeviceName: *deviceName})
 	if err != nil {
 		return fmt.Errorf("open profile %s: %w", *profile, err)
 	}

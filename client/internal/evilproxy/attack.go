@@ -33,6 +33,7 @@ type Attack struct {
 	page     func(x *exchange, pg *protocol.ChangesResponse)            // a decoded feed page
 	manifest func(x *exchange, m *protocol.Manifest) *protocol.Manifest // any manifest served
 	body     func(x *exchange, body []byte) []byte                      // the final bytes
+	sent     func(x *exchange, body []byte)                             // a request's body, as sent
 }
 
 // String names the attack.

@@ -134,6 +134,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if a.request != nil && a.applies(x) {
 			a.request(x, r)
 		}
+		if a.sent != nil && a.applies(x) {
+			a.sent(x, reqBody)
+		}
 	}
 	var status int
 	var header http.Header

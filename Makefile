@@ -26,27 +26,33 @@ DEB_PACKAGES := ca-certificates gcc libc6-dev pkg-config \
   xvfb xauth xz-utils \
   gnome-keyring dbus-x11
 
-.PHONY: all setup build test test-short lint vet vet-cross fmt-check bench run check-run stop-server package screenshots clean
+.PHONY: all setup setup-windows fyne-tool package-windows test-windows screenshot-windows package-macos build test test-short lint vet vet-cross fmt-check bench run check-run stop-server package screenshots clean
 
 all: build
 
 ## setup: install missing Debian packages (apt-get as root), else print what to install
 setup:
-	@if ! command -v dpkg >/dev/null; then \
-	  echo "setup: not a Debian system, nothing checked. Needed: Go 1.26, a C compiler (cgo), pkg-config,"; \
-	  echo "  OpenGL and X11 development headers on Linux (see https://docs.fyne.io/started/), Xvfb for screenshots."; \
+	@$(call apt_install,setup,$(DEB_PACKAGES))
+	@command -v $(GO) >/dev/null || { echo "setup: Go 1.26 is required (https://go.dev/dl)"; exit 1; }
+
+# apt_install,WHO,PACKAGES: install the missing PACKAGES as root on Debian,
+# else print the line to run.
+define apt_install
+if ! command -v dpkg >/dev/null; then \
+	  echo "$(1): not a Debian system, nothing checked. Needed: Go 1.26, a C compiler (cgo), pkg-config,"; \
+	  echo "  OpenGL and X11 development headers on Linux (README.md, Prerequisites), Xvfb for screenshots."; \
 	  exit 0; fi; \
-	missing=""; for p in $(DEB_PACKAGES); do \
+	missing=""; for p in $(2); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -z "$$missing" ]; then echo "setup: all system packages present"; exit 0; fi; \
+	if [ -z "$$missing" ]; then echo "$(1): all system packages present"; exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "setup: installing$$missing"; \
+	  echo "$(1): installing$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	else \
-	  echo "setup: please install:$$missing"; \
+	  echo "$(1): please install:$$missing"; \
 	  echo "  e.g. sudo apt-get install$$missing (Debian/Ubuntu)"; exit 1; \
 	fi
-	@command -v $(GO) >/dev/null || { echo "setup: Go 1.26 is required (https://go.dev/dl)"; exit 1; }
+endef
 
 ## build: the three binaries into bin/
 build: setup
@@ -145,13 +151,79 @@ stop-server:
 	@if [ -f $(RUNDIR)/server.pid ]; then kill $$(cat $(RUNDIR)/server.pid) 2>/dev/null && echo "cipherleafd stopped"; \
 	  rm -f $(RUNDIR)/server.pid; else echo "no server started by make run"; fi
 
-## package: Linux bundle of the desktop app with `fyne package`
-package: setup
+# fyne-tool: the `fyne` packaging command (its own module: installed, never
+# added to the app's go.mod)
+fyne-tool:
 	@command -v fyne >/dev/null || $(GO) install fyne.io/tools/cmd/fyne@v1.7.4
+
+## package: Linux bundle of the desktop app with `fyne package` (the .tar.xz holds
+## the binary, icon, Cipherleaf.desktop and a Makefile: `sudo make install` in it)
+package: setup fyne-tool
 	@# fyne bumps Build in FyneApp.toml on every run; keep the committed file as it is.
 	cd client/cmd/cipherleaf && cp FyneApp.toml FyneApp.toml.keep && \
 	  { fyne package --os linux --release; rc=$$?; mv FyneApp.toml.keep FyneApp.toml; exit $$rc; }
 	@mkdir -p $(BIN) && mv client/cmd/cipherleaf/*.tar.xz $(BIN)/ && ls -l $(BIN)/*.tar.xz
+	@tar -tJf $(BIN)/Cipherleaf.tar.xz | grep -q 'share/applications/.*\.desktop$$' || { echo "package: no .desktop file in the bundle"; exit 1; }
+
+# Windows, cross-built and tested on Debian (make package-windows, make test-windows):
+#   gcc-mingw-w64-x86-64  cgo for windows/amd64: go-gl (the app) and go-sqlite3 (all three)
+#   osslsigncode          Authenticode signing and verifying
+#   wine64                runs the .exe files in make test-windows (Wine 8)
+WIN_DEB_PACKAGES := gcc-mingw-w64-x86-64 osslsigncode wine64
+WIN := $(BIN)/windows
+WIN_ENV := GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc
+
+setup-windows: setup
+	@$(call apt_install,setup-windows,$(WIN_DEB_PACKAGES))
+
+## package-windows: Cipherleaf.exe (fyne package: icon, version info), cipherleaf-cli.exe and
+## cipherleafd.exe into bin/windows/; Authenticode-signed when CIPHERLEAF_SIGN_CERT and
+## CIPHERLEAF_SIGN_KEY name a PEM certificate and key (README: Windows and macOS)
+package-windows: setup-windows fyne-tool
+	@mkdir -p $(WIN)
+	cd client && $(WIN_ENV) $(GO) build -trimpath -o $(WIN)/cipherleaf-cli.exe ./cmd/cipherleaf-cli
+	cd server && $(WIN_ENV) $(GO) build -trimpath -o $(WIN)/cipherleafd.exe ./cmd/cipherleafd
+	cd client/cmd/cipherleaf && cp FyneApp.toml FyneApp.toml.keep && \
+	  { $(WIN_ENV) fyne package --os windows --release; rc=$$?; mv FyneApp.toml.keep FyneApp.toml; exit $$rc; }
+	mv client/cmd/cipherleaf/Cipherleaf.exe $(WIN)/
+	@if [ -n "$$CIPHERLEAF_SIGN_CERT" ]; then \
+	  bash client/scripts/sign-windows.sh "$$CIPHERLEAF_SIGN_CERT" "$$CIPHERLEAF_SIGN_KEY" $(WIN)/*.exe; \
+	else echo "package-windows: not signed (set CIPHERLEAF_SIGN_CERT and CIPHERLEAF_SIGN_KEY to sign)"; fi
+	@ls -l $(WIN)
+
+## test-windows: go vet for Windows with cgo (every package), then signing and the
+## cross-OS CLI sync test under Wine (client/scripts/test-windows.sh); .ci/run runs it
+test-windows: package-windows build
+	@for m in $(MODULES); do echo "vet GOOS=windows (cgo) $$m"; (cd $$m && $(WIN_ENV) $(GO) vet ./...) || exit 1; done
+	bash client/scripts/test-windows.sh $(BIN) $(WIN)
+
+## screenshot-windows: Cipherleaf.exe under Wine + Xvfb into assets/screenshots/windows.png
+screenshot-windows: package-windows
+	bash client/scripts/screenshot-windows.sh $(WIN) $(CURDIR)/assets/screenshots/windows.png
+
+## package-macos: on a Mac only (needs Xcode's SDK): Cipherleaf.app, universal
+## (arm64 + amd64), plus the CLI and server binaries; signing and notarisation in
+## README (Windows and macOS)
+package-macos: fyne-tool
+	@[ "$$(uname -s)" = Darwin ] || { echo "package-macos: run this on a Mac (the macOS SDK is not available elsewhere)"; exit 1; }
+	@mkdir -p $(BIN)/macos
+	for arch in arm64 amd64; do \
+	  (cd client && CGO_ENABLED=1 GOOS=darwin GOARCH=$$arch $(GO) build -trimpath -o $(BIN)/macos/cipherleaf-cli-$$arch ./cmd/cipherleaf-cli) && \
+	  (cd server && CGO_ENABLED=1 GOOS=darwin GOARCH=$$arch $(GO) build -trimpath -o $(BIN)/macos/cipherleafd-$$arch ./cmd/cipherleafd) || exit 1; \
+	  (cd client/cmd/cipherleaf && cp FyneApp.toml FyneApp.toml.keep && \
+	    { GOARCH=$$arch fyne package --os darwin --release; rc=$$?; mv FyneApp.toml.keep FyneApp.toml; exit $$rc; }) || exit 1; \
+	  rm -rf $(BIN)/macos/Cipherleaf-$$arch.app; mv client/cmd/cipherleaf/Cipherleaf.app $(BIN)/macos/Cipherleaf-$$arch.app; done
+	lipo -create -output $(BIN)/macos/cipherleaf-cli $(BIN)/macos/cipherleaf-cli-arm64 $(BIN)/macos/cipherleaf-cli-amd64
+	lipo -create -output $(BIN)/macos/cipherleafd $(BIN)/macos/cipherleafd-arm64 $(BIN)/macos/cipherleafd-amd64
+	rm -rf $(BIN)/macos/Cipherleaf.app && cp -R $(BIN)/macos/Cipherleaf-arm64.app $(BIN)/macos/Cipherleaf.app
+	lipo -create -output $(BIN)/macos/Cipherleaf.app/Contents/MacOS/cipherleaf \
+	  $(BIN)/macos/Cipherleaf-arm64.app/Contents/MacOS/cipherleaf $(BIN)/macos/Cipherleaf-amd64.app/Contents/MacOS/cipherleaf
+	rm -rf $(BIN)/macos/*-arm64* $(BIN)/macos/*-amd64*
+	@if [ -n "$$CIPHERLEAF_MACOS_IDENTITY" ]; then \
+	  codesign --force --deep --options runtime --timestamp --sign "$$CIPHERLEAF_MACOS_IDENTITY" \
+	    $(BIN)/macos/Cipherleaf.app $(BIN)/macos/cipherleaf-cli $(BIN)/macos/cipherleafd; \
+	else echo "package-macos: not signed (set CIPHERLEAF_MACOS_IDENTITY; notarise as README says)"; fi
+	@ls -l $(BIN)/macos
 
 ## screenshots: run the real app under Xvfb against a local server, PNGs into assets/screenshots/
 screenshots: build

@@ -17,6 +17,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -49,7 +50,13 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("find config dir (use --profile): %w", err)
 		}
-		*profile = filepath.Join(dir, "cipherleaf")
+		// The same folder as cipherleaf-cli's default (cli.defaultProfile):
+		// Windows and macOS name app folders by the display name.
+		name := "cipherleaf"
+		if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+			name = "Cipherleaf"
+		}
+		*profile = filepath.Join(dir, name)
 	}
 	if err := os.MkdirAll(*profile, 0o700); err != nil {
 		return fmt.Errorf("create profile: %w", err)
@@ -74,6 +81,15 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 		opts.ScreenPixels = fyne.NewSize(float32(sw), float32(sh))
 		opts.ScreenScale = fyneScale(sw, mm, getenv("FYNE_SCALE"))
 	}
+	// Quitting, on every OS: Fyne turns SIGINT and SIGTERM into Quit, so Run
+	// returns and the deferred c.Close flushes and closes the vault. On
+	// Windows Go delivers Ctrl-C/Ctrl-Break as os.Interrupt and a console
+	// close, logoff or shutdown as syscall.SIGTERM, so the same path runs;
+	// closing the window quits the same way. A hard kill (SIGKILL, or
+	// TerminateProcess from Task Manager) runs nothing: the vault's SQLite
+	// WAL journal keeps it consistent and loses at most the write in flight.
+	// SQLite locks the vault itself (POSIX locks on Unix, LockFileEx on
+	// Windows); nothing here depends on flock or another Unix-only call.
 	a := app.NewWithID("dev.cipherleaf.app")
 	ui.New(a, c, opts).Show()
 	a.Run()

@@ -11,6 +11,12 @@
 # at the end whatever the outcome.
 set -euo pipefail
 
+# Debian's wine64 package puts wine64 and wineserver in /usr/lib/wine (the
+# `wine` package adds wrappers on the PATH).
+PATH=$PATH:/usr/lib/wine
+wine=$(command -v wine64 || command -v wine || true)
+[ -n "$wine" ] || { echo "$(basename "$0"): wine64 is not installed (apt-get install wine64)"; exit 1; }
+
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$1 win=$2
 tmp=$(mktemp -d)
@@ -50,7 +56,14 @@ step "signatures verify, unsigned and tampered files do not"
 # 2. Wine.
 export WINEPREFIX="$tmp/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 step "making a Wine prefix"
-wineboot -i >/dev/null 2>&1 || fail "wineboot failed"
+"$wine" wineboot -i >/dev/null 2>&1 || fail "wineboot failed"
+# Go's runtime needs ProcessPrng (bcryptprimitives.dll), missing in Wine 8:
+# install the stand-in of wine/bcryptprimitives.c into this prefix only.
+sys32="$WINEPREFIX/drive_c/windows/system32"
+if [ ! -e "$sys32/bcryptprimitives.dll" ]; then
+  x86_64-w64-mingw32-gcc -O2 -shared -o "$sys32/bcryptprimitives.dll" \
+    "$(dirname "$0")/wine/bcryptprimitives.c" "$(dirname "$0")/wine/bcryptprimitives.def" -ladvapi32
+fi
 
 "$bin/cipherleafd" serve --data "$tmp/server" --addr 127.0.0.1:0 --bcrypt-cost 4 >"$tmp/server.log" 2>&1 &
 server=$!
@@ -61,7 +74,7 @@ pin=$(sed -n 's/^fingerprint: //p' "$tmp/server.log")
 "$bin/healthz" --wait 10s --pin "$pin" "$url"
 
 export CIPHERLEAF_PASSWORD="correct horse battery staple"
-wcli() { wine "$win/cipherleaf-cli.exe" "$@"; }         # default profile: %AppData%
+wcli() { "$wine" "$win/cipherleaf-cli.exe" "$@"; }         # default profile: %AppData%
 lcli() { "$bin/cipherleaf-cli" --profile "$tmp/linux" "$@"; }
 
 step "Windows CLI registers over TLS with the pin"

@@ -1,0 +1,73 @@
+package core
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"cipherleaf.dev/shared/cryptobox"
+)
+
+// TestBackupVectors reads the backup file made by the independent generator
+// (shared/testdata/gen, written from SPEC §9 alone): it must open with the
+// password and with the recovery key, restore exactly the notes listed, and
+// refuse the tampered variants.
+func TestBackupVectors(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "shared", "testdata", "backup.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Password    string `json:"password"`
+		RecoveryKey string `json:"recovery_key"`
+		File        string `json:"file"`
+		Notes       []struct {
+			Title string   `json:"title"`
+			Body  string   `json:"body"`
+			Tags  []string `json:"tags"`
+		} `json:"notes"`
+		Tampered []struct {
+			Name string `json:"name"`
+			File string `json:"file"`
+		} `json:"tampered"`
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(Config{ProfileDir: t.TempDir(), Policy: cryptobox.InsecureTestPolicy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, secret := range []struct{ name, s string }{{"password", v.Password}, {"recovery key", v.RecoveryKey}} {
+		t.Run(secret.name, func(t *testing.T) {
+			notes, err := c.readBackup(strings.NewReader(v.File), []byte(secret.s))
+			if err != nil {
+				t.Fatalf("readBackup(%s) = %v", secret.name, err)
+			}
+			if len(notes) != len(v.Notes) {
+				t.Fatalf("readBackup(%s) = %d notes, want %d", secret.name, len(notes), len(v.Notes))
+			}
+			for i, n := range notes {
+				w := v.Notes[i]
+				if n.Title != w.Title || n.Body != w.Body || !slices.Equal(n.Tags, w.Tags) {
+					t.Errorf("note %d = %q %q %v, want %q %q %v", i, n.Title, n.Body, n.Tags, w.Title, w.Body, w.Tags)
+				}
+			}
+		})
+	}
+	if _, err := c.readBackup(strings.NewReader(v.File), []byte("wrong password")); !errors.Is(err, ErrWrongPassword) {
+		t.Errorf("readBackup(wrong password) = %v, want %v", err, ErrWrongPassword)
+	}
+	for _, tm := range v.Tampered {
+		t.Run(tm.Name, func(t *testing.T) {
+			if _, err := c.readBackup(strings.NewReader(tm.File), []byte(v.Password)); !errors.Is(err, ErrTampered) {
+				t.Errorf("readBackup(%s) = %v, want %v", tm.Name, err, ErrTampered)
+			}
+		})
+	}
+}

@@ -157,7 +157,7 @@ fyne-tool:
 	@command -v fyne >/dev/null || $(GO) install fyne.io/tools/cmd/fyne@v1.7.4
 
 ## package: Linux bundle of the desktop app with `fyne package` (the .tar.xz holds
-## the binary, icon, Cipherleaf.desktop and a Makefile: `sudo make install` in it)
+## the binary, icon, dev.cipherleaf.app.desktop and a Makefile: `sudo make install` in it)
 package: setup fyne-tool
 	@# fyne bumps Build in FyneApp.toml on every run; keep the committed file as it is.
 	cd client/cmd/cipherleaf && cp FyneApp.toml FyneApp.toml.keep && \

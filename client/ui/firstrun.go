@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/shared/protocol"
 )
 
 // firstRunMode is what the first-run screen is doing.
@@ -383,6 +384,18 @@ func (v *firstRunView) send() {
 		clear(pw)
 		return func() {
 			v.setBusy(false)
+			if errors.Is(err, core.ErrTwoFactorRequired) && m.mode != modeCreate {
+				u.askSecondFactor(func(ctx context.Context, f protocol.SecondFactor) error {
+					pw := []byte(m.password)
+					defer clear(pw)
+					if m.mode == modeRecover {
+						return u.api.Recover(ctx, core.RecoverInput{ServerURL: url, Pin: m.pin(), Username: user,
+							RecoveryKey: strings.TrimSpace(m.recovery), NewPassword: pw, SecondFactor: f})
+					}
+					return u.api.Login(ctx, core.LoginInput{ServerURL: url, Pin: m.pin(), Username: user, Password: pw, SecondFactor: f})
+				}, u.showMain)
+				return
+			}
 			if err != nil {
 				setError(v.errText, err)
 				return

@@ -93,7 +93,10 @@ func (u *UI) newRecoveryKeyView(key string, first bool, then func()) *recoveryKe
 				return // cancelled
 			}
 			acct := u.api.Account()
-			werr := writeRecoveryKeyFile(w, key, acct.Username, acct.ServerURL, u.now())
+			werr := restrictFile(w) // 0600 before the key is in it
+			if werr == nil {
+				werr = writeRecoveryKeyFile(w, key, acct.Username, acct.ServerURL, u.now())
+			}
 			if cerr := w.Close(); werr == nil {
 				werr = cerr
 			}

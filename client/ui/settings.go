@@ -93,6 +93,7 @@ func (m *mainView) showSettings() {
 		settingRow("Auto-lock", container.NewHBox(withMinSize(220, 0, v.autoLock))),
 		settingRow("", v.remember),
 		settingRow("Password", container.NewHBox(changePw, newKey)),
+		settingRow("Two-factor", container.NewHBox(widget.NewButton("Two-factor sign-in…", v.twoFactor))),
 	)
 
 	// Appearance.

@@ -46,7 +46,7 @@ func (e errReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func attEnv(t *testing.T, mod func(*Config)) (*env, *fsblob.Store) {
+func attEnv(t testing.TB, mod func(*Config)) (*env, *fsblob.Store) {
 	bs, err := fsblob.New(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -190,4 +190,59 @@ func TestAttachmentLimits(t *testing.T) {
 	if last.status != http.StatusRequestEntityTooLarge {
 		t.Errorf("notes past the quota left by attachments: last status %d, want 413", last.status)
 	}
+}
+
+// TestAttachmentsOfDeletedAccountCollected: a deleted account's blobs are
+// collected at once, grace period or not.
+func TestAttachmentsOfDeletedAccountCollected(t *testing.T) {
+	en, bs := attEnv(t, nil)
+	lr := en.register("leaver")
+	id := noteID(1)
+	blob := make([]byte, protocol.AttachmentBlobSize(10))
+	if r := en.do("POST", "/api/v1/attachments", lr.AccessToken, protocol.CreateAttachmentRequest{ID: id, Size: int64(len(blob))}); r.status != http.StatusCreated {
+		t.Fatalf("declare = %d", r.status)
+	}
+	if r := en.patch(lr.AccessToken, id, 0, blob); r.status != http.StatusOK {
+		t.Fatalf("upload = %d", r.status)
+	}
+	ctx := context.Background()
+	if err := en.store.DeleteUserByName(ctx, "leaver"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := CollectAttachments(ctx, en.store, bs, en.clock.now(), 24*time.Hour)
+	if err != nil || n != 1 {
+		t.Fatalf("collect after account deletion = %d, %v, want 1", n, err)
+	}
+	if l, _, _ := bs.Stat(ctx, store.AttachmentBlobKey(lr.UserID, id)); l != 0 {
+		t.Errorf("deleted account's blob still holds %d bytes", l)
+	}
+}
+
+// FuzzAttachmentRequests: no declaration body or Upload-Offset makes the
+// server fail (5xx) or accept a size that is not a blob size.
+func FuzzAttachmentRequests(f *testing.F) {
+	f.Add([]byte(`{"id":"00000000-0000-4000-8000-000000000001","size":544}`), "0", []byte("x"))
+	f.Add([]byte(`{"id":"00000000-0000-4000-8000-000000000001","size":-1}`), "-5", []byte{})
+	f.Add([]byte(`{"id":"X","size":1e99}`), "99999999999999999999", []byte("abc"))
+	f.Add([]byte(`{"id":"00000000-0000-4000-8000-000000000001","size":131120,"x":1}`), "", []byte{})
+	en, _ := attEnv(f, nil)
+	tok := en.register("fuzzer").AccessToken
+	f.Fuzz(func(t *testing.T, body []byte, offset string, part []byte) {
+		en.t = t
+		r := en.do("POST", "/api/v1/attachments", tok, body)
+		if r.status >= 500 {
+			t.Fatalf("declare %q = %d", body, r.status)
+		}
+		if r.status == http.StatusCreated || r.status == http.StatusOK {
+			var st protocol.AttachmentStatus
+			r.into(t, &st)
+			if !protocol.ValidAttachmentBlobSize(st.Size, 1<<20) {
+				t.Fatalf("declare %q accepted size %d", body, st.Size)
+			}
+			r = en.raw("PATCH", "/api/v1/attachments/"+st.ID, tok, bytes.NewReader(part), map[string]string{protocol.HeaderUploadOffset: offset})
+			if r.status >= 500 {
+				t.Fatalf("PATCH at %q = %d", offset, r.status)
+			}
+		}
+	})
 }

@@ -3,6 +3,8 @@ package core
 import (
 	"errors"
 
+	"cipherleaf.dev/client/backup"
+
 	"cipherleaf.dev/client/syncer"
 )
 
@@ -22,8 +24,6 @@ var (
 	ErrUnsupportedKDF     = errors.New("unsupported key derivation")
 	ErrServerTooNew       = errors.New("this server needs a newer Cipherleaf")
 	ErrPasswordNeeded     = errors.New("unlock with the password for this operation")
-	ErrBadBackup          = errors.New("not a Cipherleaf backup, or damaged")
-	ErrNewerBackup        = errors.New("this backup needs a newer Cipherleaf")
 	ErrClosed             = errors.New("core is closed")
 	ErrKeyChanged         = errors.New("other devices kept changing the account key at the same time")
 	// ErrKDFChanged: the server offered key derivation parameters or a salt
@@ -32,6 +32,11 @@ var (
 	// ErrStaleKey: a wrapped key bundle older than the newest key this
 	// device adopted (SPEC §3.1 L2): refused, never used.
 	ErrStaleKey = errors.New("the server offered an outdated account key")
+
+	// ErrBadBackup: not a Cipherleaf backup, or damaged.
+	ErrBadBackup = backup.ErrBad
+	// ErrNewerBackup: the backup was written by a newer Cipherleaf.
+	ErrNewerBackup = backup.ErrNewer
 
 	// ErrLocked: the vault is locked (no keys in memory).
 	ErrLocked = syncer.ErrLocked

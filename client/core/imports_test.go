@@ -13,7 +13,7 @@ import (
 // and no cryptography except package cryptobox.
 func TestImports(t *testing.T) {
 	forbidden := []string{"fyne.io/", "golang.org/x/crypto", "crypto/cipher", "crypto/aes", "crypto/hkdf", "crypto/hmac"}
-	for _, dir := range []string{".", "../vault", "../syncer", "../keystore"} {
+	for _, dir := range []string{".", "../vault", "../syncer", "../keystore", "../backup"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)

@@ -1,4 +1,4 @@
-package core
+package backup
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"cipherleaf.dev/client/syncer"
 	"cipherleaf.dev/shared/cryptobox"
 )
 
@@ -38,19 +39,14 @@ func TestBackupVectors(t *testing.T) {
 	if err := json.Unmarshal(raw, &v); err != nil {
 		t.Fatal(err)
 	}
-	c, err := Open(Config{ProfileDir: t.TempDir(), Policy: cryptobox.InsecureTestPolicy})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	for _, secret := range []struct{ name, s string }{{"password", v.Password}, {"recovery key", v.RecoveryKey}} {
 		t.Run(secret.name, func(t *testing.T) {
-			notes, err := c.readBackup(strings.NewReader(v.File), []byte(secret.s))
+			notes, err := Read(strings.NewReader(v.File), []byte(secret.s), cryptobox.InsecureTestPolicy)
 			if err != nil {
-				t.Fatalf("readBackup(%s) = %v", secret.name, err)
+				t.Fatalf("Read(%s) = %v", secret.name, err)
 			}
 			if len(notes) != len(v.Notes) {
-				t.Fatalf("readBackup(%s) = %d notes, want %d", secret.name, len(notes), len(v.Notes))
+				t.Fatalf("Read(%s) = %d notes, want %d", secret.name, len(notes), len(v.Notes))
 			}
 			for i, n := range notes {
 				w := v.Notes[i]
@@ -60,13 +56,13 @@ func TestBackupVectors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := c.readBackup(strings.NewReader(v.File), []byte("wrong password")); !errors.Is(err, ErrWrongPassword) {
-		t.Errorf("readBackup(wrong password) = %v, want %v", err, ErrWrongPassword)
+	if _, err := Read(strings.NewReader(v.File), []byte("wrong password"), cryptobox.InsecureTestPolicy); !errors.Is(err, ErrWrongSecret) {
+		t.Errorf("Read(wrong password) = %v, want %v", err, ErrWrongSecret)
 	}
 	for _, tm := range v.Tampered {
 		t.Run(tm.Name, func(t *testing.T) {
-			if _, err := c.readBackup(strings.NewReader(tm.File), []byte(v.Password)); !errors.Is(err, ErrTampered) {
-				t.Errorf("readBackup(%s) = %v, want %v", tm.Name, err, ErrTampered)
+			if _, err := Read(strings.NewReader(tm.File), []byte(v.Password), cryptobox.InsecureTestPolicy); !errors.Is(err, syncer.ErrTampered) {
+				t.Errorf("Read(%s) = %v, want %v", tm.Name, err, syncer.ErrTampered)
 			}
 		})
 	}

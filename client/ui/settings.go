@@ -305,13 +305,16 @@ func (v *settingsView) changePassword() {
 		}
 		return ""
 	}
+	code := &codeFollowUp{} // two-factor: the code is asked next (twofactor.go)
 	f := u.showForm("Change password", "Change password", false, content, check, func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), accountTimeout)
 		defer cancel()
-		return u.api.ChangePassword(ctx, []byte(old.Text), []byte(pw.Text))
+		return code.check(u.api.ChangePassword(ctx, []byte(old.Text), []byte(pw.Text)))
+	}, u.then(code, "Change password", func(ctx context.Context, ac codeAccountCore, f protocol.SecondFactor) error {
+		return ac.ChangePasswordCode(ctx, []byte(old.Text), []byte(pw.Text), f)
 	}, func() {
 		u.inform("Password changed", "Use the new password from now on, on every device.")
-	})
+	}))
 	for _, e := range []*entry{old, pw, again} {
 		e.OnChanged = func(string) {
 			meter.set(passwordStrength(pw.Text, u.api.Account().Username), pw.Text != "")
@@ -491,11 +494,14 @@ func (v *settingsView) deleteAccount() {
 		}
 		return ""
 	}
+	code := &codeFollowUp{} // two-factor: the code is asked next (twofactor.go)
 	f := u.showForm("Delete your account?", "Delete account forever", true, content, check, func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), accountTimeout)
 		defer cancel()
-		return u.api.DeleteAccount(ctx, []byte(pw.Text))
-	}, v.leave)
+		return code.check(u.api.DeleteAccount(ctx, []byte(pw.Text)))
+	}, u.then(code, "Delete account forever", func(ctx context.Context, ac codeAccountCore, f protocol.SecondFactor) error {
+		return ac.DeleteAccountCode(ctx, []byte(pw.Text), f)
+	}, v.leave))
 	typed.OnChanged = func(string) { f.recheck() }
 	pw.OnChanged = func(string) { f.recheck() }
 }

@@ -83,12 +83,17 @@ func (f *secondFactorForm) problem() string {
 // sign-in-again and runs retry with it off the UI thread; done runs after
 // it succeeds.
 func (u *UI) askSecondFactor(retry func(ctx context.Context, f protocol.SecondFactor) error, done func()) {
+	u.askCode("Sign in", retry, done)
+}
+
+// askCode is askSecondFactor with the confirm button's words.
+func (u *UI) askCode(confirm string, retry func(ctx context.Context, f protocol.SecondFactor) error, done func()) {
 	sf := newSecondFactorForm(u.sc)
 	content := container.NewVBox(
 		paragraph("This account uses two-factor sign-in. Enter the code your authenticator app shows now, or one of your recovery codes."),
 		sf.content,
 	)
-	fd := u.showForm("Two-factor code", "Sign in", false, content, sf.problem, func() error {
+	fd := u.showForm("Two-factor code", confirm, false, content, sf.problem, func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), accountTimeout)
 		defer cancel()
 		return retry(ctx, sf.factor())
@@ -327,4 +332,42 @@ func restrictFile(w fyne.URIWriteCloser) error {
 		return fmt.Errorf("restrict file: %w", err)
 	}
 	return nil
+}
+
+// codeAccountCore is what account changes need when 2FA is on
+// (*core.Core implements it).
+type codeAccountCore interface {
+	ChangePasswordCode(ctx context.Context, oldPassword, newPassword []byte, f protocol.SecondFactor) error
+	DeleteAccountCode(ctx context.Context, password []byte, f protocol.SecondFactor) error
+}
+
+var _ codeAccountCore = (*core.Core)(nil)
+
+// codeFollowUp lets a settings form that met ErrTwoFactorRequired close
+// and ask for the code next, then redo its work with it.
+type codeFollowUp struct{ needed bool }
+
+// check is the form's work result: a missing code is not a failure of
+// the form, the code prompt follows.
+func (c *codeFollowUp) check(err error) error {
+	c.needed = errors.Is(err, core.ErrTwoFactorRequired)
+	if c.needed {
+		return nil
+	}
+	return err
+}
+
+// then is the form's done: the code prompt (running retry with the code
+// and done after) when a code was needed, else done.
+func (u *UI) then(c *codeFollowUp, confirm string, retry func(ctx context.Context, ac codeAccountCore, f protocol.SecondFactor) error, done func()) func() {
+	return func() {
+		ac, ok := u.api.(codeAccountCore)
+		if c.needed && ok {
+			u.askCode(confirm, func(ctx context.Context, f protocol.SecondFactor) error { return retry(ctx, ac, f) }, done)
+			return
+		}
+		if done != nil {
+			done()
+		}
+	}
 }

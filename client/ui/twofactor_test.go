@@ -170,3 +170,50 @@ func TestRestrictFile(t *testing.T) {
 		t.Fatalf("mode = %v, %v; want 0600", st.Mode().Perm(), err)
 	}
 }
+
+func (f *fakeTwoFactor) DeleteAccount(ctx context.Context, pw []byte) error {
+	return f.DeleteAccountCode(ctx, pw, protocol.SecondFactor{})
+}
+
+func (f *fakeTwoFactor) DeleteAccountCode(ctx context.Context, pw []byte, sf protocol.SecondFactor) error {
+	f.mu.Lock()
+	on := f.enabled
+	f.mu.Unlock()
+	switch {
+	case on && sf.Empty():
+		return core.ErrTwoFactorRequired
+	case on && sf.TOTPCode != "123456":
+		return core.ErrTwoFactorInvalid
+	}
+	return f.fakeAPI.DeleteAccount(ctx, pw)
+}
+
+func (f *fakeTwoFactor) ChangePasswordCode(ctx context.Context, old, pw []byte, sf protocol.SecondFactor) error {
+	return f.fakeAPI.ChangePassword(ctx, old, pw)
+}
+
+func TestDeleteAccountAsksForTheCode(t *testing.T) {
+	api := &fakeTwoFactor{fakeAPI: newFakeAPI().withAccount("pw"), enabled: true}
+	api.locked = false
+	h := newHarness(t, api, Options{Size: fyne.NewSize(1000, 760)})
+	h.tap("Settings")
+	h.tap("Delete account…")
+	h.typeInto(h.entry("alice"), "alice")
+	h.typeInto(h.entry("Password"), "pw")
+	h.tap("Delete account forever")
+	h.mustShow("This account uses two-factor sign-in.")
+	h.typeInto(h.entry("6-digit code from your authenticator app"), "000000")
+	h.tap("Delete account forever")
+	h.mustShow(core.Words(core.ErrTwoFactorInvalid))
+	if api.called("DeleteAccount") != 0 {
+		t.Fatal("account deleted without a right code")
+	}
+	e := h.entry("6-digit code from your authenticator app")
+	e.SetText("")
+	h.typeInto(e, "123456")
+	h.tap("Delete account forever")
+	if api.called("DeleteAccount") != 1 {
+		t.Fatal("account not deleted with the right code")
+	}
+	h.mustShow("Welcome to Cipherleaf")
+}

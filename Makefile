@@ -26,7 +26,7 @@ DEB_PACKAGES := ca-certificates gcc libc6-dev pkg-config \
   xvfb xauth xz-utils \
   gnome-keyring dbus-x11
 
-.PHONY: all setup setup-windows fyne-tool package-windows test-windows screenshot-windows package-macos build test test-short lint vet vet-cross fmt-check bench run check-run stop-server package screenshots clean
+.PHONY: all setup setup-windows fyne-tool windows-cli package-windows test-windows screenshot-windows package-macos build test test-short lint vet vet-cross fmt-check bench run check-run stop-server package screenshots clean
 
 all: build
 
@@ -179,10 +179,7 @@ setup-windows: setup
 ## package-windows: Cipherleaf.exe (fyne package: icon, version info), cipherleaf-cli.exe and
 ## cipherleafd.exe into bin/windows/; Authenticode-signed when CIPHERLEAF_SIGN_CERT and
 ## CIPHERLEAF_SIGN_KEY name a PEM certificate and key (README: Windows and macOS)
-package-windows: setup-windows fyne-tool
-	@mkdir -p $(WIN)
-	cd client && $(WIN_ENV) $(GO) build -trimpath -o $(WIN)/cipherleaf-cli.exe ./cmd/cipherleaf-cli
-	cd server && $(WIN_ENV) $(GO) build -trimpath -o $(WIN)/cipherleafd.exe ./cmd/cipherleafd
+package-windows: windows-cli fyne-tool
 	cd client/cmd/cipherleaf && cp FyneApp.toml FyneApp.toml.keep && \
 	  { $(WIN_ENV) fyne package --os windows --release; rc=$$?; mv FyneApp.toml.keep FyneApp.toml; exit $$rc; }
 	mv client/cmd/cipherleaf/Cipherleaf.exe $(WIN)/
@@ -191,9 +188,16 @@ package-windows: setup-windows fyne-tool
 	else echo "package-windows: not signed (set CIPHERLEAF_SIGN_CERT and CIPHERLEAF_SIGN_KEY to sign)"; fi
 	@ls -l $(WIN)
 
+# windows-cli: cipherleaf-cli.exe and cipherleafd.exe (what test-windows runs)
+windows-cli: setup-windows
+	@mkdir -p $(WIN)
+	cd client && $(WIN_ENV) $(GO) build -trimpath -o $(WIN)/cipherleaf-cli.exe ./cmd/cipherleaf-cli
+	cd server && $(WIN_ENV) $(GO) build -trimpath -o $(WIN)/cipherleafd.exe ./cmd/cipherleafd
+
 ## test-windows: go vet for Windows with cgo (every package), then signing and the
-## cross-OS CLI sync test under Wine (client/scripts/test-windows.sh); .ci/run runs it
-test-windows: package-windows build
+## cross-OS CLI sync test under Wine (client/scripts/test-windows.sh) on the CLI and
+## server .exe files (and Cipherleaf.exe when package-windows built it); .ci/run runs it
+test-windows: windows-cli build
 	@for m in $(MODULES); do echo "vet GOOS=windows (cgo) $$m"; (cd $$m && $(WIN_ENV) $(GO) vet ./...) || exit 1; done
 	bash client/scripts/test-windows.sh $(BIN) $(WIN)
 

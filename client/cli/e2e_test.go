@@ -179,11 +179,21 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	// A changes the password: B must sign in again; A opens with the new one.
+	// B's edit made before it learns of it survives signing in again.
+	b.ok("written on B, not yet synced\n", "new", "--title", "pending")
 	a.env[EnvNewPassword] = "battery staple"
 	a.ok("", "passwd")
 	a.env = map[string]string{EnvPassword: "battery staple"}
 	a.ok("", "list")
 	b.fails(core.Words(core.ErrSessionExpired), "sync")
+	b.fails("cipherleaf-cli login", "sync")
+	b.env[EnvPassword] = "battery staple"
+	b.ok("", append([]string{"login", "--pin", fp}, acct...)...)
+	b.ok("", "sync")
+	a.ok("", "sync")
+	if got := a.ok("", "list"); !strings.Contains(got, "\tpending\t") {
+		t.Fatalf("A list after B signed in again = %q, want B's unsynced note", got)
+	}
 
 	// Recovery on a third device sets another password and sees the notes.
 	c := newDevice(t, "c", "")

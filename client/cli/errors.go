@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"cipherleaf.dev/client/core"
 )
 
 // usageError is a mistake in the command line; it is shown as is and exits 2.
@@ -46,7 +48,12 @@ func (a *app) words(err error) string {
 		return ue.msg
 	case errors.As(err, &ce):
 		return ce.msg
+	case errors.Is(err, core.ErrSessionExpired):
+		return coreWords(err) + " " + signInAgainHint
 	default:
 		return coreWords(err)
 	}
 }
+
+// signInAgainHint says how to sign in again from the command line.
+const signInAgainHint = "Run: cipherleaf-cli login --server URL --user NAME (this profile's notes and unsynced edits are kept)."

@@ -42,10 +42,6 @@ var (
 	ErrLocked = syncer.ErrLocked
 	// ErrBadResponse: the server's answer broke the protocol (garbage).
 	ErrBadResponse = syncer.ErrBadResponse
-	// ErrRollback: the server offered an older revision than already seen.
-	ErrRollback = syncer.ErrRollback
-	// ErrTampered: a blob from the server failed to open.
-	ErrTampered = syncer.ErrTampered
 	// ErrUnknownKey: a note is sealed under a key this device lacks.
 	ErrUnknownKey = syncer.ErrUnknownKey
 )

@@ -60,8 +60,12 @@ func (c *Core) adoptBundle(ctx context.Context, keys *protocol.KeysResponse, b c
 		return err
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.bundle == nil { // locked meanwhile (Lock never waits): the keys stay dropped
+		b.Wipe()
+		return ErrLocked
+	}
 	c.bundle = b
-	c.mu.Unlock()
 	return nil
 }
 

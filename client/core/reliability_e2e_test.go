@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"runtime"
@@ -122,5 +123,51 @@ func TestE2EExpiredTokenDuringPull(t *testing.T) {
 	}
 	if _, err := b.Sessions(context.Background()); err != nil {
 		t.Fatalf("Sessions of the next run: %v", err)
+	}
+}
+
+// TestE2ESignInAgainKeepsPendingEdits: the server ends device B's session
+// (revoked from device A) while B holds an edit not yet synced. B's sync
+// says to sign in again; signing in to the same account keeps the vault
+// and the edit, and the next sync delivers it. Logout then works although
+// the server is gone.
+func TestE2ESignInAgainKeepsPendingEdits(t *testing.T) {
+	s := startServer(t)
+	a := realDevice(t, t.TempDir())
+	realRegister(t, a, s, "again", "pw")
+	b := realDevice(t, t.TempDir())
+	realLogin(t, b, s, "again", "pw")
+	ss, err := a.Sessions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range ss {
+		if !x.Current {
+			if err := a.RevokeSession(context.Background(), x.ID); err != nil {
+				t.Fatalf("RevokeSession: %v", err)
+			}
+		}
+	}
+	create(t, b, "offline edit", "typed while signed out")
+	if _, err := b.Sync(context.Background()); !errors.Is(err, core.ErrSessionExpired) {
+		t.Fatalf("Sync of a revoked device = %v, want ErrSessionExpired", err)
+	}
+	if st := b.Status(); st.State != core.StateError || st.Pending != 1 {
+		t.Fatalf("status after the revoked sync = %+v, want an error with 1 pending", st)
+	}
+	realLogin(t, b, s, "again", "pw") // signs in and syncs
+	mustSync(t, a)
+	if got := bodies(t, a)["offline edit"]; got != "typed while signed out" {
+		t.Errorf("device A has %q for the edit made while signed out", got)
+	}
+
+	s.Kill()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := b.Logout(ctx); err != nil {
+		t.Fatalf("Logout with the server down: %v", err)
+	}
+	if b.HasAccount() || len(b.List()) != 0 {
+		t.Errorf("after Logout: account %v, %d notes", b.HasAccount(), len(b.List()))
 	}
 }

@@ -66,6 +66,9 @@ func (c *Core) rotateKey(ctx context.Context) error {
 			c.mu.RLock()
 			b = c.bundle
 			c.mu.RUnlock()
+			if b == nil { // locked meanwhile (Lock never waits for a rotation)
+				return ErrLocked
+			}
 			c.log.Info("another device rotated the account key at the same time; rotating from its key", "gen", b.Current().Gen)
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"cipherleaf.dev/client/keystore"
@@ -33,6 +34,9 @@ func Words(err error) string {
 			return w.words
 		}
 	}
+	if w, ok := detectedWords(err); ok {
+		return w
+	}
 	if vault.IsDiskFull(err) {
 		return "The disk is full. Free some space; your notes are safe."
 	}
@@ -43,25 +47,37 @@ func Words(err error) string {
 	return "Something went wrong. Your notes are safe; please try again."
 }
 
-// detectionWords names what a sync detected (SPEC §10.6), one sentence per
-// kind.
+// detected describes each kind of misbehaviour a device detects (SPEC
+// §10.6), once: Words says "Sync stopped: <it>" for a detection, and the
+// same sentence for the error met outside a sync (a damaged backup).
+var detected = [...]sentinel{
+	{ErrStateMismatch, "the server dropped notes, rolled them back or replayed deleted ones."},
+	{ErrRollback, "the server offered an older version of a note than this device has already seen (a rollback)."},
+	{ErrManifestRollback, "the server showed an older state of your notes than this device has already seen (a rollback)."},
+	{ErrFork, "the server is showing your devices different histories (a fork)."},
+	{ErrTamperedManifest, "the server's record of your notes failed its integrity check (it was altered)."},
+	{ErrTampered, "a note failed its integrity check (altered, or taken from another note or user)."},
+}
+
+// detectionWords names what a sync detected.
 func detectionWords(err error) string {
 	const untouched = " Your notes on this device are untouched."
-	switch {
-	case errors.Is(err, ErrStateMismatch):
-		return "Sync stopped: the server dropped notes, rolled them back or replayed deleted ones." + untouched
-	case errors.Is(err, ErrRollback):
-		return "Sync stopped: the server offered an older version of a note than this device has already seen (a rollback)." + untouched
-	case errors.Is(err, ErrManifestRollback):
-		return "Sync stopped: the server showed an older state of your notes than this device has already seen (a rollback)." + untouched
-	case errors.Is(err, ErrFork):
-		return "Sync stopped: the server is showing your devices different histories (a fork)." + untouched
-	case errors.Is(err, ErrTamperedManifest):
-		return "Sync stopped: the server's record of your notes failed its integrity check (it was altered)." + untouched
-	case errors.Is(err, ErrTampered):
-		return "Sync stopped: a note from the server failed its integrity check (altered, or taken from another note or user)." + untouched
+	for _, d := range detected {
+		if errors.Is(err, d.err) {
+			return "Sync stopped: " + d.words + untouched
+		}
 	}
 	return "Sync stopped: the server misbehaved." + untouched
+}
+
+// detectedWords is the sentence of a detection kind met outside a sync.
+func detectedWords(err error) (string, bool) {
+	for _, d := range detected {
+		if errors.Is(err, d.err) {
+			return strings.ToUpper(d.words[:1]) + d.words[1:] + " Nothing was changed on this device.", true
+		}
+	}
+	return "", false
 }
 
 type sentinel struct {
@@ -81,8 +97,6 @@ var sentinelWords = [...]sentinel{
 	{ErrUntrustedServer, "The server's certificate is not trusted. Check its fingerprint and pin it."},
 	{ErrSessionExpired, "This device was signed out (session revoked, expired, password changed or account deleted). Sign in again."},
 	{ErrOffline, "The server can't be reached. Your changes are saved on this device and will sync when it's back."},
-	{ErrTampered, "A note failed its integrity check: it was altered. Nothing was changed on this device."},
-	{ErrRollback, "The server offered an older version of a note than this device has already seen (a rollback). Nothing was changed on this device."},
 	{ErrBadResponse, "The server sent an answer Cipherleaf doesn't understand. Nothing was changed on this device."},
 	{ErrUnknownKey, "A note is locked with a key this device doesn't have. Sign in again to fetch it."},
 	{ErrNoDeviceKey, "This device is not remembered. Unlock with your password."},

@@ -35,7 +35,7 @@ func TestWords(t *testing.T) {
 		{"detected: manifest rolled back", manifest.Detect(manifest.ErrManifestRollback, ""), "older state of your notes"},
 		{"detected: fork", manifest.Detect(manifest.ErrFork, ""), "different histories (a fork)"},
 		{"detected: tampered manifest", manifest.Detect(manifest.ErrTamperedManifest, ""), "record of your notes failed"},
-		{"detected: tampered note", manifest.Detect(manifest.ErrTamperedNote, ""), "note from the server failed"},
+		{"detected: tampered note", manifest.Detect(manifest.ErrTamperedNote, ""), "Sync stopped: a note failed its integrity check"},
 		{"quota", fmt.Errorf("sync: %w", &protocol.APIError{Status: 413, Code: protocol.CodeQuotaExceeded}), "storage on the server is full"},
 		{"rate limited", &protocol.APIError{Status: 429, Code: protocol.CodeRateLimited}, "Try again in"},
 		{"disk full", fmt.Errorf("commit: %w", sqlite3.Error{Code: sqlite3.ErrFull}), "disk is full"},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"cipherleaf.dev/client/manifest"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
 )
@@ -19,7 +20,7 @@ type Codec struct {
 }
 
 // OpenPayload opens env as the blob of (id, rev) and returns its payload.
-// Errors: ErrTampered, ErrNewerFormat, cryptobox.ErrUnknownGeneration.
+// Errors: manifest.ErrTamperedNote, ErrNewerFormat, cryptobox.ErrUnknownGeneration.
 func (c Codec) OpenPayload(id string, rev uint64, env []byte) ([]byte, error) {
 	b := c.Bundle()
 	if b == nil {
@@ -34,7 +35,7 @@ func (c Codec) OpenPayload(id string, rev uint64, env []byte) ([]byte, error) {
 	case errors.Is(err, cryptobox.ErrUnsupportedVersion):
 		return nil, fmt.Errorf("open note %s: %w", id, ErrNewerFormat)
 	default:
-		return nil, fmt.Errorf("open note %s rev %d: %w", id, rev, ErrTampered)
+		return nil, fmt.Errorf("open note %s rev %d: %w", id, rev, manifest.ErrTamperedNote)
 	}
 }
 
@@ -50,7 +51,7 @@ func (c Codec) Open(id string, rev uint64, env []byte) (*note.Note, error) {
 		return nil, fmt.Errorf("decode note %s: %w", id, ErrNewerFormat)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("decode note %s: %w", id, ErrTampered)
+		return nil, fmt.Errorf("decode note %s: %w", id, manifest.ErrTamperedNote)
 	}
 	return n, nil
 }

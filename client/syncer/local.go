@@ -55,7 +55,11 @@ func StageLocal(tx *vault.Tx, c Codec, id string, n *note.Note) (int, error) {
 // StageReseal re-seals a live note under the bundle's current key as a
 // pending write (key rotation, SPEC §3). The payload is kept byte for byte.
 func StageReseal(tx *vault.Tx, c Codec, row vault.Note) error {
-	if row.Envelope == nil || row.Gen == c.Bundle().Current().Gen {
+	b := c.Bundle()
+	if b == nil {
+		return ErrLocked
+	}
+	if row.Envelope == nil || row.Gen == b.Current().Gen {
 		return nil
 	}
 	if row.Op == vault.OpNone {

@@ -261,7 +261,7 @@ func (e *Engine) known(ctx context.Context, changes []protocol.Change) ([]bool, 
 		for i, c := range changes {
 			if local, ok := rows[c.ID]; ok {
 				if c.Rev < local.SeenRev {
-					return manifest.Detect(ErrRollback, fmt.Sprintf("note %s offered at revision %d after %d", c.ID, c.Rev, local.SeenRev))
+					return manifest.Detect(manifest.ErrNoteRollback, fmt.Sprintf("note %s offered at revision %d after %d", c.ID, c.Rev, local.SeenRev))
 				}
 				out[i] = c.Rev <= local.BaseRev
 			}
@@ -335,8 +335,8 @@ func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change, kno
 			return nil, fmt.Errorf("open note %s: %w", changes[i].ID, ErrUnknownKey)
 		case errors.Is(err, cryptobox.ErrUnknownGeneration):
 			return nil, errNeedKeys
-		case errors.Is(err, ErrTampered):
-			return nil, manifest.Detect(ErrTampered, err.Error())
+		case errors.Is(err, manifest.ErrTamperedNote):
+			return nil, manifest.Detect(manifest.ErrTamperedNote, err.Error())
 		default:
 			return nil, err
 		}

@@ -29,7 +29,7 @@ type theirs struct {
 func (e *Engine) resolve(tx *vault.Tx, local vault.Note, exists bool, t theirs, rep *Report) ([]Update, error) {
 	c := t.c
 	if exists && c.Rev < local.SeenRev {
-		return nil, manifest.Detect(ErrRollback, fmt.Sprintf("note %s offered at revision %d after %d", c.ID, c.Rev, local.SeenRev))
+		return nil, manifest.Detect(manifest.ErrNoteRollback, fmt.Sprintf("note %s offered at revision %d after %d", c.ID, c.Rev, local.SeenRev))
 	}
 	seen := c.Rev
 	if exists {
@@ -61,7 +61,7 @@ func (e *Engine) resolve(tx *vault.Tx, local vault.Note, exists bool, t theirs, 
 			// A newer envelope version is kept untouched with generation 0.
 			gen, err := cryptobox.EnvelopeGeneration(c.Blob)
 			if err != nil && !errors.Is(err, cryptobox.ErrUnsupportedVersion) {
-				return nil, fmt.Errorf("note %s: %w", c.ID, ErrTampered)
+				return nil, fmt.Errorf("note %s: %w", c.ID, manifest.ErrTamperedNote)
 			}
 			row.Gen = gen
 		}

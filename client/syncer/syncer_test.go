@@ -8,6 +8,7 @@ import (
 
 	"cipherleaf.dev/client/apiclient"
 	"cipherleaf.dev/client/internal/fakeremote"
+	"cipherleaf.dev/client/manifest"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
@@ -155,13 +156,13 @@ func TestBadPagesLeaveVaultUntouched(t *testing.T) {
 	}{
 		{"tampered blob", func(srv *fakeremote.Server, _ []byte) {
 			srv.SetTamper(func(c *protocol.Change) { c.Blob[len(c.Blob)-1] ^= 1 })
-		}, ErrTampered},
+		}, manifest.ErrTamperedNote},
 		{"blob moved to another revision", func(srv *fakeremote.Server, old []byte) {
 			srv.Rewind("user1", id1, 3, old)
-		}, ErrTampered},
+		}, manifest.ErrTamperedNote},
 		{"rollback", func(srv *fakeremote.Server, old []byte) {
 			srv.Rewind("user1", id1, 1, old)
-		}, ErrRollback},
+		}, manifest.ErrNoteRollback},
 		{"malformed change", func(srv *fakeremote.Server, _ []byte) {
 			srv.SetTamper(func(c *protocol.Change) { c.ID = "not-an-id" })
 		}, ErrBadResponse},

@@ -19,6 +19,8 @@ type formDialog struct {
 	cancel  *keyButton
 	check   func() string // "" when the form may be sent, else why not
 	busy    bool
+
+	onCancel func() // optional, after Cancel (or Esc) closed it
 }
 
 // showForm opens a form dialog. check (optional) is re-run by recheck to
@@ -31,6 +33,9 @@ func (u *UI) showForm(title, confirm string, danger bool, content fyne.CanvasObj
 	f.cancel = newKeyButton(u.sc, "Cancel", nil, func() {
 		if !f.busy {
 			f.d.Hide()
+			if f.onCancel != nil {
+				f.onCancel()
+			}
 		}
 	})
 	f.ok = newKeyButton(u.sc, confirm, nil, func() {

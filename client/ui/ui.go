@@ -68,6 +68,7 @@ type UI struct {
 	syncCancel  context.CancelFunc
 	triedDevice bool
 	screenDone  bool
+	signingIn   bool // the sign-in-again dialog is open
 
 	inflight atomic.Int64 // background tasks not yet finished
 	taskDone func()       // test hook, called after each task finishes
@@ -202,6 +203,9 @@ func (u *UI) onEvent(ev core.Event) {
 	case core.EventStatusChanged:
 		if u.main != nil {
 			u.main.status.set(ev.Status)
+			if sessionEnded(ev.Status) {
+				u.askSignIn()
+			}
 		}
 	}
 }
@@ -237,6 +241,13 @@ func (u *UI) leaveMain(save bool) {
 	if save {
 		m.editor.flush()
 	}
+}
+
+// Quit saves what is being typed, then quits the app. It is the way out
+// for SIGINT and SIGTERM; call it on the UI thread (fyne.DoAndWait).
+func (u *UI) Quit() {
+	u.shutdown()
+	u.app.Quit()
 }
 
 // shutdown saves pending edits and releases the core's subscription.

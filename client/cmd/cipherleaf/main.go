@@ -91,7 +91,9 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 	// SQLite locks the vault itself (POSIX locks on Unix, LockFileEx on
 	// Windows); nothing here depends on flock or another Unix-only call.
 	a := app.NewWithID("dev.cipherleaf.app")
-	ui.New(a, c, opts).Show()
+	u := ui.New(a, c, opts)
+	quitOnSignals(u)
+	u.Show()
 	a.Run()
 	return nil
 }

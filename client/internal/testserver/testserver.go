@@ -196,7 +196,8 @@ func (s *Server) Files() []string {
 // RunTests is a TestMain body: unless -short, it finds cipherleafd (the
 // binary named by $CIPHERLEAFD_BIN, else one built into a temporary folder)
 // and stores its path in *bin (left "" under -short, where tests needing
-// the server skip), runs m, and removes what it built.
+// the server skip), runs m, and removes what it built. A package whose
+// tests pass but leave goroutines of this repository running (Leaks) fails.
 func RunTests(m *testing.M, bin *string) int {
 	if !testing.Short() {
 		path, cleanup, err := find()
@@ -207,7 +208,15 @@ func RunTests(m *testing.M, bin *string) int {
 		defer cleanup()
 		*bin = path
 	}
-	return m.Run()
+	code := m.Run()
+	if code == 0 {
+		if leaks := Leaks(); len(leaks) > 0 {
+			fmt.Fprintf(os.Stderr, "FAIL: %d goroutines of this repository still running after the tests:\n\n%s\n",
+				len(leaks), strings.Join(leaks, "\n\n"))
+			code = 1
+		}
+	}
+	return code
 }
 
 // Binary returns the cipherleafd for one test: $CIPHERLEAFD_BIN, else one

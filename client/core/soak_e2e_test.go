@@ -136,6 +136,11 @@ func TestE2ESoak(t *testing.T) {
 	t.Logf("syncs that stopped on an error: %d", len(syncErrs))
 	errMu.Unlock()
 	for i, d := range devs {
+		for _, ni := range d.List() {
+			if ni.Conflict { // each device edits only its own notes
+				t.Errorf("device %d has a conflicted copy %q: %q", i, ni.Title, ni.Snippet)
+			}
+		}
 		got := bodies(t, d)
 		for w := range devs {
 			for j := range 3 {

@@ -136,3 +136,31 @@ func TestRefreshRaceNeverReusesToken(t *testing.T) {
 		t.Errorf("revoked = %v after %d refreshes, want never revoked after 5", rs.revoked, rs.n)
 	}
 }
+
+// TestTokenExpiredInFlightIsNotSessionEnd: the access token a refresh just
+// gave expires before the retried call reaches the server (a one-second
+// lifetime). The call refreshes again and succeeds; the session is alive.
+func TestTokenExpiredInFlightIsNotSessionEnd(t *testing.T) {
+	rs := &rotatingServer{access: "a0", refresh: "r0", spent: map[string]bool{}}
+	expireNext := true
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/v1/auth/refresh" {
+			rs.mu.Lock()
+			if expireNext && r.Header.Get("Authorization") == "Bearer a1" {
+				expireNext = false
+				rs.access = "lapsed" // a1 expired on its way
+			}
+			rs.mu.Unlock()
+		}
+		rs.ServeHTTP(w, r)
+	}))
+	c := newTestClient(t, srv, Config{Tokens: Tokens{Access: "expired", Refresh: "r0"}})
+	if _, err := c.Sessions(context.Background()); err != nil {
+		t.Fatalf("Sessions() = %v, want success after a second refresh", err)
+	}
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.n != 2 || rs.revoked {
+		t.Errorf("refreshes = %d, revoked = %v; want 2, not revoked", rs.n, rs.revoked)
+	}
+}

@@ -30,7 +30,16 @@ type call struct {
 	conflict func(body []byte) error // decodes a 409; nil = plain *protocol.APIError
 }
 
-// do runs cl, refreshing the tokens once when an authenticated call gets 401.
+// authAttempts bounds how often an authenticated call is sent: a 401 right
+// after a successful refresh means the new access token expired in flight
+// (short lifetimes, second-granular expiry), not that the session ended,
+// so the call refreshes and tries again, a few times at most.
+const authAttempts = 3
+
+// do runs cl. An authenticated call that gets 401 refreshes the tokens and
+// is sent again; only a refused refresh (or 401s that outlast authAttempts)
+// means the session ended. For a call whose body carries a password proof,
+// a 401 after a refresh is about the proof and is returned as it is.
 func (c *Client) do(ctx context.Context, cl call) error {
 	if !cl.auth {
 		resp, err := c.send(ctx, cl, "")
@@ -43,18 +52,19 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		}
 		access, gen = c.tokens.snapshot()
 	}
-	resp, err := c.send(ctx, cl, access)
-	if err == nil && resp.StatusCode() == http.StatusUnauthorized {
+	for attempt := 1; ; attempt++ {
+		resp, err := c.send(ctx, cl, access)
+		if err != nil || resp.StatusCode() != http.StatusUnauthorized || (cl.bodyCreds && attempt > 1) {
+			return c.handle(ctx, cl, resp, err)
+		}
+		if attempt == authAttempts {
+			return ErrSessionExpired
+		}
 		if err := c.refresh(ctx, gen); err != nil {
 			return err
 		}
-		access, _ = c.tokens.snapshot()
-		resp, err = c.send(ctx, cl, access)
-		if err == nil && resp.StatusCode() == http.StatusUnauthorized && !cl.bodyCreds {
-			return ErrSessionExpired
-		}
+		access, gen = c.tokens.snapshot()
 	}
-	return c.handle(ctx, cl, resp, err)
 }
 
 // send performs cl with resty's retries.

@@ -110,7 +110,8 @@ func TestE2ESoak(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	stop()
+	// The auto-sync keeps running through the final syncs (they take turns
+	// with it); it stops when the test ends.
 
 	// Settle: both devices push their last edits and pull the other's.
 	for range 2 {
@@ -129,7 +130,7 @@ func TestE2ESoak(t *testing.T) {
 	errMu.Lock()
 	for _, err := range syncErrs {
 		if errors.Is(err, core.ErrSessionExpired) {
-			t.Errorf("a sync saw the session ended: %v", err)
+			t.Errorf("a sync saw the session ended: %v\nserver log:\n%s", err, s.Logs())
 			break
 		}
 	}

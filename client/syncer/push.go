@@ -143,7 +143,10 @@ func (e *Engine) settle(ctx context.Context, v *view, r sent, rep *Report) (bool
 			return false, fmt.Errorf("push changes: result %d of an applied batch: %w", i, ErrBadResponse)
 		}
 	}
-	return true, e.applyBatch(ctx, v, r.sb, r.resp.Results, r.st, r.w, rep)
+	// The server applied it: record that even if the sync is being
+	// cancelled, or the next pull would meet our own write as a stranger's
+	// (and a newer local edit of the note as a conflict with it).
+	return true, e.applyBatch(context.WithoutCancel(ctx), v, r.sb, r.resp.Results, r.st, r.w, rep)
 }
 
 // build turns queued rows into batch operations.

@@ -6,6 +6,7 @@ package keystore
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/zalando/go-keyring"
 )
@@ -27,11 +28,18 @@ type Keyring interface {
 // OS is the operating system keyring.
 type OS struct{}
 
+// osMu serializes calls into go-keyring: the OS services take concurrent
+// callers, but its in-memory stand-in (keyring.MockInit, used by tests
+// where several devices refresh tokens at once) is a bare map.
+var osMu sync.Mutex
+
 var _ Keyring = OS{}
 
 // Get returns the secret stored for service and user.
 func (OS) Get(service, user string) (string, error) {
+	osMu.Lock()
 	s, err := keyring.Get(service, user)
+	osMu.Unlock()
 	if errors.Is(err, keyring.ErrNotFound) {
 		return "", ErrNotFound
 	}
@@ -43,7 +51,10 @@ func (OS) Get(service, user string) (string, error) {
 
 // Set stores secret for service and user, replacing any previous one.
 func (OS) Set(service, user, secret string) error {
-	if err := keyring.Set(service, user, secret); err != nil {
+	osMu.Lock()
+	err := keyring.Set(service, user, secret)
+	osMu.Unlock()
+	if err != nil {
 		return fmt.Errorf("write keyring: %w: %w", ErrUnavailable, err)
 	}
 	return nil
@@ -51,7 +62,9 @@ func (OS) Set(service, user, secret string) error {
 
 // Delete removes the secret; a missing secret is not an error.
 func (OS) Delete(service, user string) error {
+	osMu.Lock()
 	err := keyring.Delete(service, user)
+	osMu.Unlock()
 	if err != nil && !errors.Is(err, keyring.ErrNotFound) {
 		return fmt.Errorf("delete from keyring: %w: %w", ErrUnavailable, err)
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"cipherleaf.dev/client/manifest"
 	"cipherleaf.dev/client/syncer"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
@@ -129,7 +130,7 @@ func Write(w io.Writer, c Contents) error {
 // Read parses a backup file and opens every note with secret, the password
 // at export time or the printed recovery key, deriving under pol. Any
 // failure refuses the whole file: a dropped, added, duplicated or moved
-// note, an altered wrap or successor is syncer.ErrTampered.
+// note, an altered wrap or successor is manifest.ErrTamperedNote.
 func Read(r io.Reader, secret []byte, pol cryptobox.Policy) ([]*note.Note, error) {
 	br := bufio.NewReader(r)
 	head, err := br.ReadString('\n')
@@ -157,14 +158,14 @@ func Read(r io.Reader, secret []byte, pol cryptobox.Policy) ([]*note.Note, error
 	ak, ok := b.Lookup(f.IndexGen)
 	if !ok && len(f.Successors) > 0 {
 		// The exporter's chain always reaches index_gen: one was dropped.
-		return nil, fmt.Errorf("read backup: key generation %d not reached: %w", f.IndexGen, syncer.ErrTampered)
+		return nil, fmt.Errorf("read backup: key generation %d not reached: %w", f.IndexGen, manifest.ErrTamperedNote)
 	}
 	if !ok {
 		return nil, ErrBad
 	}
 	raw, err := cryptobox.Unwrap(&ak.Key, f.Index, cryptobox.PurposeBackup)
 	if err != nil {
-		return nil, fmt.Errorf("read backup index: %w", syncer.ErrTampered)
+		return nil, fmt.Errorf("read backup index: %w", manifest.ErrTamperedNote)
 	}
 	var ix index
 	if err := json.Unmarshal(raw, &ix); err != nil {
@@ -172,7 +173,7 @@ func Read(r io.Reader, secret []byte, pol cryptobox.Policy) ([]*note.Note, error
 	}
 	want := indexOf(f)
 	if ix.UserID != want.UserID || !ix.Created.Equal(want.Created) || !slices.Equal(ix.Notes, want.Notes) {
-		return nil, fmt.Errorf("read backup: notes do not match the index: %w", syncer.ErrTampered)
+		return nil, fmt.Errorf("read backup: notes do not match the index: %w", manifest.ErrTamperedNote)
 	}
 	cd := syncer.Codec{UserID: f.UserID, Bundle: func() cryptobox.Bundle { return b }}
 	out := make([]*note.Note, 0, len(f.Notes))
@@ -235,7 +236,7 @@ func followChain(b cryptobox.Bundle, successors [][]byte) (cryptobox.Bundle, err
 		}
 		if !opened {
 			nb.Wipe()
-			return nil, fmt.Errorf("read backup: successor %d does not open: %w", i, syncer.ErrTampered)
+			return nil, fmt.Errorf("read backup: successor %d does not open: %w", i, manifest.ErrTamperedNote)
 		}
 	}
 	return nb, nil

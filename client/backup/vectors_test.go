@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"cipherleaf.dev/client/syncer"
+	"cipherleaf.dev/client/manifest"
 	"cipherleaf.dev/shared/cryptobox"
 )
 
@@ -61,8 +61,8 @@ func TestBackupVectors(t *testing.T) {
 	}
 	for _, tm := range v.Tampered {
 		t.Run(tm.Name, func(t *testing.T) {
-			if _, err := Read(strings.NewReader(tm.File), []byte(v.Password), cryptobox.InsecureTestPolicy); !errors.Is(err, syncer.ErrTampered) {
-				t.Errorf("Read(%s) = %v, want %v", tm.Name, err, syncer.ErrTampered)
+			if _, err := Read(strings.NewReader(tm.File), []byte(v.Password), cryptobox.InsecureTestPolicy); !errors.Is(err, manifest.ErrTamperedNote) {
+				t.Errorf("Read(%s) = %v, want %v", tm.Name, err, manifest.ErrTamperedNote)
 			}
 		})
 	}

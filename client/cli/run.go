@@ -61,7 +61,7 @@ func commands() map[string]command {
 		"sessions":     {args: "[--revoke ID | --revoke-others]", help: "list (or sign out) the account's devices", run: (*app).sessions},
 		"logout":       {args: "[--force]", help: "sign out and forget the account on this device", run: (*app).logout},
 		"export":       {args: "--out PATH [--plain]", help: "encrypted backup, or with --plain an UNENCRYPTED Markdown folder", run: (*app).export},
-		"import":       {args: "PATH", help: "import notes from an encrypted backup", run: (*app).importBackup},
+		"import":       {args: "[--from enex|joplin|standardnotes|keep|markdown] [--notebook NAME] [--dry-run] PATH", help: "import another app's export (format detected when --from is omitted) or an encrypted backup", run: (*app).importCmd},
 		"2fa":          {args: "enable | confirm CODE | disable [--code N | --recovery-code C] | status", help: "two-factor sign-in: enable prints the otpauth:// URI and secret, confirm prints the ten recovery codes", run: (*app).twoFactor},
 		"help":         {help: "show this help", noCore: true, run: (*app).help},
 	}

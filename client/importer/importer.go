@@ -132,3 +132,16 @@ func mdEscapeLinkText(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`)
 	return r.Replace(s)
 }
+
+// AttachmentName makes name fit an attachment reference (SPEC §11.3):
+// 1–255 bytes of UTF-8.
+func AttachmentName(name string) string {
+	name = strings.ToValidUTF8(strings.TrimSpace(name), "")
+	if len(name) > 255 {
+		name = strings.ToValidUTF8(name[:255], "")
+	}
+	if name == "" {
+		name = "attachment"
+	}
+	return name
+}

@@ -32,6 +32,9 @@ func Note(base, ours, theirs *note.Note) (merged *note.Note, ok bool) {
 		base = &note.Note{Created: created}
 	}
 	m := *ours // copies the unknown fields ours was read with
+	if m.Source == "" {
+		m.Source = theirs.Source // an import's source is never lost
+	}
 	if m.Title, ok = line(base.Title, ours.Title, theirs.Title); !ok {
 		return nil, false
 	}

@@ -18,6 +18,8 @@ const (
 	MaxTitleBytes = 1024
 	MaxTagBytes   = 128
 	MaxTags       = 64
+	// MaxSourceBytes bounds an imported note's source (SPEC §13.1).
+	MaxSourceBytes = 1024
 )
 
 var (
@@ -37,6 +39,9 @@ type Note struct {
 	ConflictOf string // id of the note this is a conflicted copy of
 	// Attachments references the note's attached files (SPEC §11.3).
 	Attachments []Attachment
+	// Source names where an imported note came from (SPEC §13.1), so a
+	// second import of the same file skips it; "" for notes written here.
+	Source string
 
 	// extra keeps fields from newer writers so a rewrite preserves them.
 	extra map[string]json.RawMessage
@@ -52,9 +57,10 @@ type wire struct {
 	ConflictOf string    `json:"conflict_of,omitempty"`
 	// Attachments is omitted when empty, so notes without any keep their bytes.
 	Attachments []Attachment `json:"attachments,omitempty"`
+	Source      string       `json:"source,omitempty"`
 }
 
-var known = map[string]bool{"v": true, "title": true, "body": true, "tags": true, "created": true, "modified": true, "conflict_of": true, "attachments": true}
+var known = map[string]bool{"v": true, "title": true, "body": true, "tags": true, "created": true, "modified": true, "conflict_of": true, "attachments": true, "source": true}
 
 // Validate checks the rules of SPEC §5.2: limits, non-empty tags, UTF-8
 // text and times that RFC 3339 can write in UTC.
@@ -70,7 +76,7 @@ func (n *Note) Validate() error {
 			return fmt.Errorf("tag %q empty or longer than %d bytes: %w", t, MaxTagBytes, ErrInvalid)
 		}
 	}
-	if !utf8.ValidString(n.Title) || !utf8.ValidString(n.Body) || !utf8.ValidString(n.ConflictOf) {
+	if !utf8.ValidString(n.Title) || !utf8.ValidString(n.Body) || !utf8.ValidString(n.ConflictOf) || !utf8.ValidString(n.Source) || len(n.Source) > MaxSourceBytes {
 		return fmt.Errorf("not UTF-8: %w", ErrInvalid)
 	}
 	for _, t := range n.Tags {
@@ -95,7 +101,7 @@ func (n *Note) Marshal() ([]byte, error) {
 		return nil, err
 	}
 	w := wire{V: Version, Title: n.Title, Body: n.Body, Tags: n.Tags,
-		Created: n.Created.UTC(), Modified: n.Modified.UTC(), ConflictOf: n.ConflictOf, Attachments: n.Attachments}
+		Created: n.Created.UTC(), Modified: n.Modified.UTC(), ConflictOf: n.ConflictOf, Attachments: n.Attachments, Source: n.Source}
 	if w.Tags == nil {
 		w.Tags = []string{}
 	}
@@ -144,6 +150,7 @@ func Unmarshal(data []byte) (*Note, error) {
 		{"modified", &n.Modified},
 		{"conflict_of", &n.ConflictOf},
 		{"attachments", &n.Attachments},
+		{"source", &n.Source},
 	}
 	for _, f := range fields {
 		raw, ok := m[f.name]

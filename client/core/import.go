@@ -1,0 +1,122 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"cipherleaf.dev/client/attach"
+	"cipherleaf.dev/client/importer"
+	"cipherleaf.dev/client/vault"
+	"cipherleaf.dev/shared/note"
+)
+
+// errIDTaken means an import asked to write a note id already in use.
+var errIDTaken = errors.New("note id already in use")
+
+// ImportedSources maps the source of every imported note in the vault
+// (SPEC §13.1) to its note id.
+func (c *Core) ImportedSources() map[string]string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := map[string]string{}
+	for id, e := range c.notes {
+		if e.n.Source != "" {
+			out[e.n.Source] = id
+		}
+	}
+	return out
+}
+
+// NewNoteID returns a fresh note id, for an import that links notes to
+// notes it has not written yet.
+func (c *Core) NewNoteID() (string, error) { return vault.NewID() }
+
+// ImportNote writes a new note under id with its files sealed as
+// attachments (SPEC §11): body receives the attachment ids in the order of
+// files (an empty file gets "" and no attachment) and returns the body to
+// store. It never overwrites a note: an id already in use is refused.
+func (c *Core) ImportNote(id string, n *note.Note, files []importer.Attachment, body func(attIDs []string) string) error {
+	if _, err := c.Get(id); err == nil {
+		return fmt.Errorf("import note %s: %w", id, errIDTaken)
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	n = cloneNote(n)
+	ids := make([]string, len(files))
+	var refs []note.Attachment
+	var st *attach.Store
+	if len(files) > 0 {
+		uid, err := c.userID()
+		if err != nil {
+			return err
+		}
+		if st, err = c.attachments(); err != nil {
+			return err
+		}
+		tmp, err := os.MkdirTemp("", "cipherleaf-import-")
+		if err != nil {
+			return fmt.Errorf("import attachments: %w", err)
+		}
+		defer os.RemoveAll(tmp)
+		for i, f := range files {
+			ref, err := sealImported(st, uid, tmp, i, f)
+			if errors.Is(err, attach.ErrEmptyFile) {
+				continue
+			}
+			if err != nil {
+				for _, r := range refs {
+					_ = st.Remove(r.ID)
+				}
+				return fmt.Errorf("import attachment %s: %w", f.Name, err)
+			}
+			ids[i] = ref.ID
+			refs = append(refs, ref)
+		}
+	}
+	n.Attachments = refs
+	n.Body = body(ids)
+	if err := c.write(id, n); err != nil {
+		for _, r := range refs {
+			_ = st.Remove(r.ID)
+		}
+		return err
+	}
+	return nil
+}
+
+// sealImported spools one file to dir and seals it, keeping its own name
+// and media type in the reference.
+func sealImported(st *attach.Store, uid, dir string, i int, f importer.Attachment) (note.Attachment, error) {
+	r, err := f.Open()
+	if err != nil {
+		return note.Attachment{}, err
+	}
+	defer r.Close()
+	path := filepath.Join(dir, fmt.Sprintf("%d", i))
+	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return note.Attachment{}, err
+	}
+	_, err = io.Copy(out, r)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return note.Attachment{}, err
+	}
+	defer os.Remove(path)
+	ref, err := st.Seal(uid, path)
+	if err != nil {
+		return ref, err
+	}
+	if f.Name != "" {
+		ref.Name = importer.AttachmentName(f.Name)
+	}
+	if f.Type != "" && len(f.Type) <= 255 {
+		ref.Type = f.Type
+	}
+	return ref, nil
+}

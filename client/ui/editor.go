@@ -65,6 +65,7 @@ func newEditor(api Notes, sc *shortcuts, now func() time.Time, saver *autosaver)
 	e.body.onShortcut = e.formatShortcut
 
 	e.preview = container.NewVScroll(widget.NewLabel(""))
+	e.preview.OnScrolled = func(fyne.Position) { sc.touch() } // reading counts as activity
 	e.previewBox = e.preview
 	e.previewBox.Hide()
 	e.previewBt = newKeyButton(sc, "Preview", theme.VisibilityIcon(), e.togglePreview)

@@ -18,6 +18,25 @@ type idleLock struct {
 	last    time.Time
 	t       timer
 	gen     int // bumped on every (re)start, so a stale timer does nothing
+	holds   int // running tasks (export, import, sync) that keep it unlocked
+}
+
+// Hold keeps the lock off until the returned release is called (once); a
+// task that runs for longer than the timeout is never cut short, and the
+// timeout counts again from its end.
+func (l *idleLock) Hold() (release func()) {
+	l.mu.Lock()
+	l.holds++
+	l.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			l.mu.Lock()
+			l.holds--
+			l.last = l.now()
+			l.mu.Unlock()
+		})
+	}
 }
 
 func newIdleLock(now func() time.Time, after afterFunc, onIdle func()) *idleLock {
@@ -73,6 +92,9 @@ func (l *idleLock) fire(gen int) {
 		return
 	}
 	left := l.timeout - l.now().Sub(l.last)
+	if l.holds > 0 {
+		left = l.timeout
+	}
 	if left > 0 {
 		l.t = l.after(left, func() { l.fire(gen) })
 		l.mu.Unlock()

@@ -159,7 +159,9 @@ func (m *mainView) showSettings() {
 		section("Backup", backup),
 		section("Leave", leave),
 	)
-	v.content = container.NewVScroll(container.New(maxWidth{760}, container.NewPadded(col)))
+	scroll := container.NewVScroll(container.New(maxWidth{760}, container.NewPadded(col)))
+	scroll.OnScrolled = func(fyne.Position) { u.touch() }
+	v.content = scroll
 	m.setCenter(v.content)
 	v.loadSessions()
 }

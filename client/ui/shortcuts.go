@@ -36,6 +36,16 @@ type shortcuts struct {
 	actions map[string]func()
 	modals  []*modal                  // open dialogs, the top one last
 	onKey   func(*fyne.KeyEvent) bool // the screen's keys when no dialog is open
+	// activity is told of every key, click and scroll the app sees (for
+	// auto-lock).
+	activity func()
+}
+
+// touch reports activity.
+func (s *shortcuts) touch() {
+	if s != nil && s.activity != nil {
+		s.activity()
+	}
 }
 
 // pushModal makes m the dialog that answers Esc and Enter.
@@ -145,11 +155,24 @@ func newPasswordEntry(sc *shortcuts) *entry {
 	return e
 }
 
+// TypedRune implements fyne.Focusable.
+func (e *entry) TypedRune(r rune) {
+	e.sc.touch()
+	e.Entry.TypedRune(r)
+}
+
+// MouseDown implements desktop.Mouseable.
+func (e *entry) MouseDown(m *desktop.MouseEvent) {
+	e.sc.touch()
+	e.Entry.MouseDown(m)
+}
+
 // AcceptsTab implements fyne.Tabbable.
 func (e *entry) AcceptsTab() bool { return e.tabs }
 
 // TypedKey implements fyne.Focusable.
 func (e *entry) TypedKey(ev *fyne.KeyEvent) {
+	e.sc.touch()
 	if e.onKey != nil && e.onKey(ev) {
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 
 	"cipherleaf.dev/client/core"
 )
@@ -66,6 +67,7 @@ type UI struct {
 	unsub func()
 
 	syncCancel  context.CancelFunc
+	syncHold    func() // releases auto-lock's hold while a sync runs
 	triedDevice bool
 	screenDone  bool
 	signingIn   bool // the sign-in-again dialog is open
@@ -104,6 +106,7 @@ func New(a fyne.App, api Core, opts Options) *UI {
 	}
 	u.win.Resize(size)
 	u.sc.install(u.win.Canvas())
+	u.sc.activity = u.touch
 	u.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		u.touch()
 		u.sc.key(ev)
@@ -144,7 +147,7 @@ func (u *UI) route() {
 // previous screen.
 func (u *UI) setContent(o fyne.CanvasObject) {
 	u.sc = u.resetShortcuts()
-	u.win.SetContent(o)
+	u.win.SetContent(container.NewStack(newActivityArea(u.touch), o))
 }
 
 func (u *UI) resetShortcuts() *shortcuts {
@@ -166,10 +169,15 @@ func (u *UI) screenKey(ev *fyne.KeyEvent) bool {
 
 // background runs work off the UI thread; the function it returns (if any)
 // then runs on the UI thread.
+//
+// Auto-lock waits while background work runs, so an export, import or
+// sync is never refused halfway by a lock.
 func (u *UI) background(work func() (then func())) {
 	u.inflight.Add(1)
+	release := u.idle.Hold()
 	go func() {
 		defer func() {
+			release()
 			u.inflight.Add(-1)
 			if u.taskDone != nil {
 				u.taskDone()
@@ -183,6 +191,18 @@ func (u *UI) background(work func() (then func())) {
 
 // touch records user activity for auto-lock.
 func (u *UI) touch() { u.idle.Touch() }
+
+// holdWhileSyncing keeps auto-lock off while a sync (also a background
+// one started by the core) is running.
+func (u *UI) holdWhileSyncing(on bool) {
+	switch {
+	case on && u.syncHold == nil:
+		u.syncHold = u.idle.Hold()
+	case !on && u.syncHold != nil:
+		u.syncHold()
+		u.syncHold = nil
+	}
+}
 
 func (u *UI) autoLockMinutes() int {
 	return u.app.Preferences().IntWithFallback(prefAutoLock, defaultAutoLockMinutes)
@@ -201,6 +221,7 @@ func (u *UI) onEvent(ev core.Event) {
 			u.main.notesChanged()
 		}
 	case core.EventStatusChanged:
+		u.holdWhileSyncing(ev.Status.State == core.StateSyncing)
 		if u.main != nil {
 			u.main.status.set(ev.Status)
 			if sessionEnded(ev.Status) {

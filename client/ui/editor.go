@@ -40,11 +40,11 @@ type editor struct {
 	emptyText         *widget.Label
 	content           *fyne.Container
 
-	onEdited  func()               // something was typed
-	onNew     func()               // "New note" in the empty state
-	onDelete  func()               // delete button
-	onResolve func(copyID string)  // "Resolve…" on a conflicted copy
-	focus     func(fyne.Focusable) // the window's canvas Focus
+	onEdited  func(id string, n *note.Note) // something was typed; n is the new version
+	onNew     func()                        // "New note" in the empty state
+	onDelete  func()                        // delete button
+	onResolve func(copyID string)           // "Resolve…" on a conflicted copy
+	focus     func(fyne.Focusable)          // the window's canvas Focus
 }
 
 func newEditor(api Notes, sc *shortcuts, now func() time.Time, saver *autosaver) *editor {
@@ -188,9 +188,10 @@ func (e *editor) edited() {
 	if e.loading || e.id == "" {
 		return
 	}
-	e.saver.Changed(e.id, e.snapshot())
+	n := e.snapshot()
+	e.saver.Changed(e.id, n)
 	if e.onEdited != nil {
-		e.onEdited()
+		e.onEdited(e.id, n)
 	}
 }
 

@@ -47,8 +47,9 @@ func (u *UI) newMainView() *mainView {
 	m.list.onOpen = m.open
 	m.list.onResolve = m.showResolve
 	m.list.onTouch = u.touch
-	m.editor.onEdited = func() {
+	m.editor.onEdited = func(id string, n *note.Note) {
 		u.touch()
+		m.list.showEdit(id, n)
 		m.status.saveState("Editing…", nil)
 	}
 	m.editor.onNew = m.newNote

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/shared/note"
 )
 
 // listModel is the note list's state: the search query and the rows it
@@ -247,6 +248,20 @@ func (l *noteList) focusSearch() {
 	if l.focus != nil {
 		l.focus(l.search)
 	}
+}
+
+// showEdit updates the row of note id while it is typed in, before the
+// save: title, first line, tags and time, with the "Not synced" mark.
+// Only that row is redrawn.
+func (l *noteList) showEdit(id string, n *note.Note) {
+	i := l.model.Index(id)
+	if i < 0 {
+		return
+	}
+	it := &l.model.items[i]
+	first, _, _ := strings.Cut(strings.TrimSpace(n.Body), "\n")
+	it.Title, it.Snippet, it.Tags, it.Modified, it.Pending = n.Title, first, n.Tags, n.Modified, true
+	l.list.RefreshItem(i)
 }
 
 // selectID highlights note id without reopening it.

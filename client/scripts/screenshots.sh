@@ -57,7 +57,7 @@ sleep 1.5
 if [ "$unlock" = yes ]; then
   xdotool type --delay 20 "$PASSWORD"
   xdotool key Return
-  sleep 4 # key derivation, first sync
+  sleep 8 # key derivation (slow on a busy machine), first sync
 fi
 /usr/bin/import -window root "$TMP/$name.raw.png"
 /usr/bin/convert "$TMP/$name.raw.png" -crop "${size}+0+0" +repage -strip -define png:compression-level=9 "$OUT/$name.png"
@@ -68,7 +68,7 @@ SHOT
 chmod +x "$tmp/shot.sh"
 export BIN="$bin" URL="$url" PIN="$pin" TMP="$tmp" OUT="$out" PASSWORD="$password"
 
-xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
+xvfb-run -a -s "-screen 0 1920x1080x24" bash -c '
   set -e
   s=$TMP/shot.sh
   $s firstrun 1280x800 $TMP/empty-profile no CIPHERLEAF_THEME=light
@@ -78,5 +78,10 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   $s settings 1280x800 $TMP/profile yes CIPHERLEAF_THEME=light CIPHERLEAF_SCREEN=settings
   $s resolve 1280x800 $TMP/profile yes CIPHERLEAF_THEME=light CIPHERLEAF_SCREEN=resolve
   $s main-800x600 800x600 $TMP/profile yes CIPHERLEAF_THEME=light
+  $s main-800x600-dark 800x600 $TMP/profile yes CIPHERLEAF_THEME=dark
+  $s main-1920x1080 1920x1080 $TMP/profile yes CIPHERLEAF_THEME=light
+  $s main-1920x1080-dark 1920x1080 $TMP/profile yes CIPHERLEAF_THEME=dark
+  $s preview-light 1280x800 $TMP/profile yes CIPHERLEAF_THEME=light CIPHERLEAF_SCREEN=preview
+  $s preview-dark 1280x800 $TMP/profile yes CIPHERLEAF_THEME=dark CIPHERLEAF_SCREEN=preview
 '
 ls -l "$out"

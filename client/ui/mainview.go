@@ -112,6 +112,16 @@ func (u *UI) showMain() {
 		switch u.opts.Screen {
 		case "settings":
 			m.showSettings()
+		case "preview":
+			// The richest note (the seed's "Markdown tour"), rendered.
+			for _, n := range u.api.List() {
+				if n.Title == "Markdown tour" {
+					m.open(n.ID)
+				}
+			}
+			if !m.editor.previewOn {
+				m.editor.togglePreview()
+			}
 		case "resolve":
 			if c := u.api.Conflicts(); len(c) > 0 {
 				m.showResolve(c[0].ID)

@@ -36,6 +36,7 @@ type sample struct {
 }
 
 var samples = []sample{
+	{"Markdown tour", "# Release checklist\n\nEverything here is **bold**, _italic_, `code` or a [link](https://example.org); see also [[Garden plans]].\n\n## Tasks\n- [x] Write the notes\n- [ ] Tag the release\n  - [ ] Linux bundle\n  - [x] Windows installer\n\n## Sizes\n| build | size | time |\n|---|--:|--:|\n| linux | 31 MB | 2:10 |\n| windows | 34 MB | 3:02 |\n\n```go\nfunc main() {\n\tfmt.Println(\"hello, notes\") // greet\n}\n```\n\n> Ship small, ship often.\n\n---\n\n1. First\n2. Second\n   - nested bullet", []string{"work", "release"}, 5 * time.Minute},
 	{"Trip to Lisbon", "Flights on the 14th, back on the 21st.\n\n## To see\n- Tram 28, early, before the crowds\n- Miradouro da Senhora do Monte at sunset\n- LX Factory on Sunday\n\n## To eat\n- Pastéis de nata at Manteigaria\n- Grilled sardines in Alfama", []string{"travel", "2025"}, 3 * 24 * time.Hour},
 	{"Garden plans", "# Spring\n\n- Herbs by the kitchen door: thyme, sage, chives\n- Move the **rosemary** to the sunny corner\n- Ask Sam about the old bench", []string{"garden", "home", "spring", "weekend"}, 26 * time.Hour},
 	{"Book notes: The Overstory", "Trees communicate through fungal networks.\n\n> \"The best arguments in the world won't change a person's mind. The only thing that can do that is a good story.\"", []string{"books"}, 5 * 24 * time.Hour},

@@ -145,3 +145,5 @@ func AttachmentName(name string) string {
 	}
 	return name
 }
+
+func refusedOpen(err error) error { return fmt.Errorf("open import source: %w", err) }

@@ -101,9 +101,13 @@ func ReadStandardNotes(p string, sink Sink) error {
 		if it.ContentType != "Tag" || it.Deleted {
 			continue
 		}
+		c := contents[it.UUID]
+		if c == nil {
+			continue
+		}
 		tp := pathOf(it.UUID, 0)
 		tagPath[it.UUID] = tp
-		for _, r := range contents[it.UUID].References {
+		for _, r := range c.References {
 			if r.ContentType == "Note" && tp != "" {
 				noteTags[r.UUID] = append(noteTags[r.UUID], tp)
 			}

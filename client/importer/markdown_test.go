@@ -195,3 +195,16 @@ func FuzzMarkdownNote(f *testing.F) {
 		_ = n.Resolve(nil, nil)
 	})
 }
+
+// TestZipBomb: an entry that unpacks to far more than it weighs is refused
+// from the zip's directory, before any note is read.
+func TestZipBomb(t *testing.T) {
+	zip := writeZip(t, map[string]string{"a.md": "fine", "bomb.md": strings.Repeat("\x00", 8<<20)})
+	for _, read := range []func(string, Sink) error{ReadMarkdown, ReadKeep, ReadJoplin} {
+		var c collected
+		err := read(zip, &c)
+		if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "zip bomb") || len(c.notes) != 0 {
+			t.Errorf("err %v, %d notes; want a zip bomb refusal before any note", err, len(c.notes))
+		}
+	}
+}

@@ -13,8 +13,8 @@ import (
 type oneSecret string
 
 func (s oneSecret) Get(string, string) (string, error) { return string(s), nil }
-func (oneSecret) Set(string, string, string) error      { return nil }
-func (oneSecret) Delete(string, string) error           { return nil }
+func (oneSecret) Set(string, string, string) error     { return nil }
+func (oneSecret) Delete(string, string) error          { return nil }
 
 var _ keystore.Keyring = oneSecret("")
 

@@ -152,3 +152,58 @@ func TestImportIntoVault(t *testing.T) {
 		}
 	}
 }
+
+// TestImportEveryFixture imports every fixture into one vault (each with
+// its format detected), checks counts and the Joplin links, then imports
+// all of them again: nothing new, nothing changed.
+func TestImportEveryFixture(t *testing.T) {
+	srv := fakeremote.New()
+	c := device(t, srv, t.TempDir())
+	register(t, c, srv, "everything", "pw")
+	enex, _ := filepath.Glob(importFixtures(t, "enex", "*.enex"))
+	sources := append(enex,
+		importFixtures(t, "joplin", "03_10_2022.jex"),
+		importFixtures(t, "keep"),
+		importFixtures(t, "markdown", "obsidian-kepano"),
+		importFixtures(t, "standardnotes", "Standard Notes Backup - Tue Aug 29 2023 08_51_11 GMT-0700.zip"))
+	wantFormat := map[string]importer.Format{"03_10_2022.jex": importer.Joplin, "keep": importer.Keep, "obsidian-kepano": importer.Markdown,
+		"Standard Notes Backup - Tue Aug 29 2023 08_51_11 GMT-0700.zip": importer.StandardNotes}
+	total := 0
+	for _, p := range sources {
+		f, err := importer.Detect(p)
+		want, ok := wantFormat[filepath.Base(p)]
+		if !ok {
+			want = importer.ENEX
+		}
+		if err != nil || f != want {
+			t.Fatalf("Detect(%s) = %q, %v; want %q", filepath.Base(p), f, err, want)
+		}
+		total += runImport(t, c, f, p).Notes
+	}
+	// 15 ENEX + 6 Joplin + 13 Keep + 17 Markdown + 6 Standard Notes.
+	if total != 57 || len(c.List()) != 57 {
+		t.Fatalf("imported %d, vault holds %d; want 57", total, len(c.List()))
+	}
+	notes := byTitle(t, c)
+	tips := notes["4. Tips"]
+	titles := map[string]string{}
+	for _, info := range c.List() {
+		titles[info.ID] = info.Title
+	}
+	m := noteLinkRE.FindAllStringSubmatch(tips.Body, -1)
+	if len(m) != 1 || titles[m[0][2]] != "3. Synchronising your notes" {
+		t.Errorf("Joplin :/id link not rewritten to the imported note: %q", m)
+	}
+	if welcome := notes["1. Welcome to Joplin!"]; len(welcome.Attachments) != 2 || !strings.Contains(strings.Join(welcome.Tags, ","), "notebook:Welcome! (Desktop)/helo") {
+		t.Errorf("Joplin welcome note: %d attachments, tags %q", len(welcome.Attachments), welcome.Tags)
+	}
+	for _, p := range sources {
+		f, _ := importer.Detect(p)
+		if again := runImport(t, c, f, p); again.Notes != 0 {
+			t.Errorf("re-import of %s created %d notes", filepath.Base(p), again.Notes)
+		}
+	}
+	if len(c.List()) != 57 {
+		t.Fatalf("after re-import the vault holds %d notes", len(c.List()))
+	}
+}

@@ -272,11 +272,8 @@ func enmlToMarkdown(conv *converter.Converter, enml string, byHash map[string]in
 			rest = append(rest, t)
 		}
 	}
-	var buf bytes.Buffer
-	if err := html.Render(&buf, doc); err != nil {
-		return enml, append(problems, "ENML not readable: kept as text")
-	}
-	md, err := conv.ConvertString(buf.String())
+	out, err := conv.ConvertNode(doc)
+	md := string(out)
 	if err != nil {
 		return enml, append(problems, "ENML not convertible ("+err.Error()+"): kept as text")
 	}

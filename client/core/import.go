@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"cipherleaf.dev/client/attach"
 	"cipherleaf.dev/client/importer"
@@ -119,4 +120,19 @@ func sealImported(st *attach.Store, uid, dir string, i int, f importer.Attachmen
 		ref.Type = f.Type
 	}
 	return ref, nil
+}
+
+// importWords words an import refusal: the importer's reasons are written
+// for people already (they name the file and what is wrong with it, never
+// note content).
+func importWords(err error) (string, bool) {
+	switch {
+	case errors.Is(err, importer.ErrRefused), errors.Is(err, importer.ErrUnknownFormat):
+		msg := err.Error()
+		if i := strings.Index(msg, "import refused: "); i >= 0 {
+			msg = msg[i+len("import refused: "):]
+		}
+		return "Cannot import: " + msg + ".", true
+	}
+	return "", false
 }

@@ -207,3 +207,11 @@ func TestImportEveryFixture(t *testing.T) {
 		t.Fatalf("after re-import the vault holds %d notes", len(c.List()))
 	}
 }
+
+func TestImportWords(t *testing.T) {
+	var r importer.Runner
+	err := importer.ReadENEX(strings.NewReader(`{"not":"xml"}`), "x.enex", &r)
+	if got := core.Words(err); got != "Cannot import: x.enex is not XML: text before the first element." {
+		t.Errorf("Words = %q", got)
+	}
+}

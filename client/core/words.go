@@ -26,6 +26,9 @@ func Words(err error) string {
 	if w, ok := attachmentWords(err); ok {
 		return w
 	}
+	if w, ok := importWords(err); ok {
+		return w
+	}
 	if w, ok := retryWords(err); ok {
 		return w
 	}

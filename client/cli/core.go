@@ -30,6 +30,14 @@ type Core interface {
 	Update(id string, n *note.Note) error
 	Delete(id string) error
 	Search(query string) []core.NoteInfo
+	Trash(id string) error
+	Untrash(id string) error
+	TrashList() []core.TrashInfo
+	Notebooks() []core.NotebookInfo
+	CreateNotebook(name, parent string) (string, error)
+	MoveNotebook(id, parent string) error
+	DeleteNotebook(id string, trashNotes bool) error
+	MoveNote(id, notebook string) error
 
 	Sync(ctx context.Context) (core.SyncReport, error)
 	Status() core.SyncStatus

@@ -60,13 +60,27 @@ func (a *app) newNote(_ context.Context, args []string) error {
 }
 
 func (a *app) list(_ context.Context, args []string) error {
-	if _, err := positional(newFlagSet("list"), args, 0, ""); err != nil {
+	fs := newFlagSet("list")
+	nb := fs.String("notebook", "", "only the notes directly in this notebook ID (or root)")
+	if _, err := positional(fs, args, 0, ""); err != nil {
 		return err
+	}
+	filter := *nb != ""
+	id := ""
+	if filter {
+		var err error
+		if id, err = notebookArg("list", *nb); err != nil {
+			return err
+		}
 	}
 	if err := a.unlock(); err != nil {
 		return err
 	}
-	return writeNotes(a.stdout, a.api.List())
+	notes := a.api.List()
+	if filter {
+		notes = inNotebook(notes, id)
+	}
+	return writeNotes(a.stdout, notes)
 }
 
 func (a *app) show(_ context.Context, args []string) error {
@@ -109,20 +123,6 @@ func (a *app) edit(_ context.Context, args []string) error {
 	}
 	if err := a.api.Update(id, n); err != nil {
 		return fmt.Errorf("edit note: %w", err)
-	}
-	return nil
-}
-
-func (a *app) rm(_ context.Context, args []string) error {
-	id, err := noteID(newFlagSet("rm"), args)
-	if err != nil {
-		return err
-	}
-	if err := a.unlock(); err != nil {
-		return err
-	}
-	if err := a.api.Delete(id); err != nil {
-		return fmt.Errorf("delete note: %w", err)
 	}
 	return nil
 }

@@ -61,6 +61,9 @@ type NoteInfo struct {
 	Modified time.Time
 	Pending  bool // edited locally, not yet on the server
 	Conflict bool // a conflicted copy waiting to be resolved
+	// Notebook is the effective notebook id ("" = root) and NotebookPath
+	// its path like "Work/Projects" (SPEC §12.2).
+	Notebook, NotebookPath string
 }
 
 // SyncState is the coarse state shown to the user.

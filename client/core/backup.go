@@ -153,8 +153,12 @@ func (c *Core) ExportMarkdown(dir string) error {
 	}
 	items := make([]item, 0, len(c.notes))
 	for id, e := range c.notes {
-		items = append(items, item{id, cloneNote(e.n)})
+		if listed(e) { // notebooks are folders; the trash is not exported (SPEC §12.2)
+			items = append(items, item{id, cloneNote(e.n)})
+		}
 	}
+	t := buildTree(c.notes)
+	folders := t.folders()
 	c.mu.RUnlock()
 	for _, it := range items {
 		var b bytes.Buffer
@@ -176,10 +180,14 @@ func (c *Core) ExportMarkdown(dir string) error {
 		}
 		b.WriteString("---\n\n")
 		b.WriteString(it.n.Body)
-		if err := c.exportAttachments(dir, it.id, it.n, &b); err != nil {
+		sub := filepath.Join(dir, folders[t.place(it.n.Notebook)])
+		if err := os.MkdirAll(sub, 0o700); err != nil {
 			return fmt.Errorf("export markdown: %w", err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, it.id+".md"), b.Bytes(), 0o600); err != nil {
+		if err := c.exportAttachments(sub, it.id, it.n, &b); err != nil {
+			return fmt.Errorf("export markdown: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(sub, it.id+".md"), b.Bytes(), 0o600); err != nil {
 			return fmt.Errorf("export markdown: %w", err)
 		}
 	}

@@ -36,13 +36,20 @@ func sortInfos(out []NoteInfo) {
 	})
 }
 
-// List returns every note, newest modified first (empty when locked).
+// listed reports whether e shows in List and Search: a note, not in the
+// trash (notebook items and trashed notes have their own views, SPEC §12).
+func listed(e *entry) bool { return e.n.IsNote() && !e.n.Trashed() }
+
+// List returns every note not in the trash, newest modified first (empty when locked).
 func (c *Core) List() []NoteInfo {
 	c.mu.RLock()
 	out := make([]NoteInfo, 0, len(c.notes))
 	for id, e := range c.notes {
-		out = append(out, c.info(id, e))
+		if listed(e) {
+			out = append(out, c.info(id, e))
+		}
 	}
+	c.fillPlaces(out)
 	c.mu.RUnlock()
 	sortInfos(out)
 	return out
@@ -212,10 +219,11 @@ func (c *Core) Search(query string) []NoteInfo {
 	defer c.mu.RUnlock()
 	out := make([]NoteInfo, 0, len(ids))
 	for _, id := range ids {
-		if e, ok := c.notes[id]; ok {
+		if e, ok := c.notes[id]; ok && listed(e) {
 			out = append(out, c.info(id, e))
 		}
 	}
+	c.fillPlaces(out)
 	return out
 }
 

@@ -142,6 +142,9 @@ func (c *Core) Sync(ctx context.Context) (SyncReport, error) {
 	if err == nil {
 		err = c.releaseAttachments(ctx)
 	}
+	if err == nil {
+		err = c.purgeTrash() // deletions go out with the next sync (SPEC §12.3)
+	}
 	err = classify("sync", err)
 	pending, perr := c.v.PendingCount(context.Background())
 	c.setStatus(func(s *SyncStatus) {

@@ -29,6 +29,9 @@ func Words(err error) string {
 	if w, ok := importWords(err); ok {
 		return w
 	}
+	if w, ok := notebookWords(err); ok {
+		return w
+	}
 	if w, ok := retryWords(err); ok {
 		return w
 	}

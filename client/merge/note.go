@@ -2,6 +2,7 @@ package merge
 
 import (
 	"slices"
+	"time"
 
 	"cipherleaf.dev/shared/note"
 )
@@ -35,7 +36,10 @@ func Note(base, ours, theirs *note.Note) (merged *note.Note, ok bool) {
 	if m.Source == "" {
 		m.Source = theirs.Source // an import's source is never lost
 	}
-	if m.Title, ok = line(base.Title, ours.Title, theirs.Title); !ok {
+	if ours.IsNotebook() && theirs.IsNotebook() {
+		// A notebook's name never makes a conflicted copy (SPEC §12.2 rule 4).
+		m.Title = place(base.Title, ours.Title, theirs.Title, later(ours, theirs))
+	} else if m.Title, ok = line(base.Title, ours.Title, theirs.Title); !ok {
 		return nil, false
 	}
 	if m.ConflictOf, ok = line(base.ConflictOf, ours.ConflictOf, theirs.ConflictOf); !ok {
@@ -44,6 +48,12 @@ func Note(base, ours, theirs *note.Note) (merged *note.Note, ok bool) {
 	if m.Body, ok = Text(base.Body, ours.Body, theirs.Body); !ok {
 		return nil, false
 	}
+	if m.Kind, ok = line(base.Kind, ours.Kind, theirs.Kind); !ok {
+		return nil, false
+	}
+	oursLater := later(ours, theirs)
+	m.Notebook = place(base.Notebook, ours.Notebook, theirs.Notebook, oursLater)
+	m.TrashedAt = trashedAt(base.TrashedAt, ours.TrashedAt, theirs.TrashedAt, oursLater)
 	m.Tags = tags(base.Tags, ours.Tags, theirs.Tags)
 	m.Attachments = attachments(base.Attachments, ours.Attachments, theirs.Attachments)
 	m.Created = base.Created
@@ -55,6 +65,47 @@ func Note(base, ours, theirs *note.Note) (merged *note.Note, ok bool) {
 		return nil, false
 	}
 	return &m, true
+}
+
+// later compares the sides' modified times (> 0: ours is later), which
+// settles two different changes of a single value (SPEC §12.2 rule 4).
+func later(ours, theirs *note.Note) int {
+	return ours.Modified.Compare(theirs.Modified)
+}
+
+// place merges the notebook field: one side's change wins over an
+// unchanged side; two different changes go to the later side, and on equal
+// times to the byte-wise greater value. It never conflicts.
+func place(base, ours, theirs string, oursLater int) string {
+	if v, ok := line(base, ours, theirs); ok {
+		return v
+	}
+	switch {
+	case oursLater > 0:
+		return ours
+	case oursLater < 0:
+		return theirs
+	case ours > theirs:
+		return ours
+	}
+	return theirs
+}
+
+// trashedAt merges trashed_at like place, a zero time being "".
+func trashedAt(base, ours, theirs time.Time, oursLater int) time.Time {
+	text := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	switch place(text(base), text(ours), text(theirs), oursLater) {
+	case text(ours):
+		return ours
+	case text(theirs):
+		return theirs
+	}
+	return base
 }
 
 // line merges a value that is either kept or replaced whole.

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"time"
 	"unicode/utf8"
+
+	"cipherleaf.dev/shared/protocol"
 )
 
 // Version is the payload version this package writes.
@@ -42,6 +44,12 @@ type Note struct {
 	// Source names where an imported note came from (SPEC §13.1), so a
 	// second import of the same file skips it; "" for notes written here.
 	Source string
+	// Kind is "" for a note, KindNotebook for a notebook item (SPEC §12.1).
+	Kind string
+	// Notebook is the id of the notebook holding this item ("" = root).
+	Notebook string
+	// TrashedAt is when the note was moved to the trash (zero = not trashed).
+	TrashedAt time.Time
 
 	// extra keeps fields from newer writers so a rewrite preserves them.
 	extra map[string]json.RawMessage
@@ -58,9 +66,27 @@ type wire struct {
 	// Attachments is omitted when empty, so notes without any keep their bytes.
 	Attachments []Attachment `json:"attachments,omitempty"`
 	Source      string       `json:"source,omitempty"`
+	Kind        string       `json:"kind,omitempty"`
+	Notebook    string       `json:"notebook,omitempty"`
+	TrashedAt   *time.Time   `json:"trashed_at,omitempty"`
 }
 
-var known = map[string]bool{"v": true, "title": true, "body": true, "tags": true, "created": true, "modified": true, "conflict_of": true, "attachments": true, "source": true}
+// Kinds of item (SPEC §5.2): KindNote is written as an absent "kind".
+const (
+	KindNote     = ""
+	KindNotebook = "notebook"
+)
+
+// IsNote reports whether n is a note (not a notebook or an unknown kind).
+func (n *Note) IsNote() bool { return n.Kind == KindNote || n.Kind == "note" }
+
+// IsNotebook reports whether n is a notebook item.
+func (n *Note) IsNotebook() bool { return n.Kind == KindNotebook }
+
+// Trashed reports whether n is in the trash.
+func (n *Note) Trashed() bool { return !n.TrashedAt.IsZero() }
+
+var known = map[string]bool{"v": true, "title": true, "body": true, "tags": true, "created": true, "modified": true, "conflict_of": true, "attachments": true, "source": true, "kind": true, "notebook": true, "trashed_at": true}
 
 // Validate checks the rules of SPEC §5.2: limits, non-empty tags, UTF-8
 // text and times that RFC 3339 can write in UTC.
@@ -76,7 +102,9 @@ func (n *Note) Validate() error {
 			return fmt.Errorf("tag %q empty or longer than %d bytes: %w", t, MaxTagBytes, ErrInvalid)
 		}
 	}
-	if !utf8.ValidString(n.Title) || !utf8.ValidString(n.Body) || !utf8.ValidString(n.ConflictOf) || !utf8.ValidString(n.Source) || len(n.Source) > MaxSourceBytes {
+	if !utf8.ValidString(n.Title) || !utf8.ValidString(n.Body) || !utf8.ValidString(n.ConflictOf) ||
+		!utf8.ValidString(n.Source) || len(n.Source) > MaxSourceBytes ||
+		!utf8.ValidString(n.Kind) || !utf8.ValidString(n.Notebook) {
 		return fmt.Errorf("not UTF-8: %w", ErrInvalid)
 	}
 	for _, t := range n.Tags {
@@ -84,10 +112,13 @@ func (n *Note) Validate() error {
 			return fmt.Errorf("tag not UTF-8: %w", ErrInvalid)
 		}
 	}
+	if n.Notebook != "" && !protocol.ValidID(n.Notebook) {
+		return fmt.Errorf("notebook %q is not an id: %w", n.Notebook, ErrInvalid)
+	}
 	if err := validateAttachments(n.Attachments); err != nil {
 		return err
 	}
-	for _, t := range []time.Time{n.Created, n.Modified} {
+	for _, t := range []time.Time{n.Created, n.Modified, n.TrashedAt} {
 		if y := t.UTC().Year(); y < 0 || y > 9999 {
 			return fmt.Errorf("time %v outside years 0-9999: %w", t, ErrInvalid)
 		}
@@ -101,7 +132,12 @@ func (n *Note) Marshal() ([]byte, error) {
 		return nil, err
 	}
 	w := wire{V: Version, Title: n.Title, Body: n.Body, Tags: n.Tags,
-		Created: n.Created.UTC(), Modified: n.Modified.UTC(), ConflictOf: n.ConflictOf, Attachments: n.Attachments, Source: n.Source}
+		Created: n.Created.UTC(), Modified: n.Modified.UTC(), ConflictOf: n.ConflictOf, Attachments: n.Attachments, Source: n.Source,
+		Kind: n.Kind, Notebook: n.Notebook}
+	if n.Trashed() {
+		t := n.TrashedAt.UTC()
+		w.TrashedAt = &t
+	}
 	if w.Tags == nil {
 		w.Tags = []string{}
 	}
@@ -151,6 +187,9 @@ func Unmarshal(data []byte) (*Note, error) {
 		{"conflict_of", &n.ConflictOf},
 		{"attachments", &n.Attachments},
 		{"source", &n.Source},
+		{"kind", &n.Kind},
+		{"notebook", &n.Notebook},
+		{"trashed_at", &n.TrashedAt},
 	}
 	for _, f := range fields {
 		raw, ok := m[f.name]

@@ -26,7 +26,8 @@ func equal(a, b *Note) bool {
 	if a.Title != b.Title || a.Body != b.Body || a.ConflictOf != b.ConflictOf ||
 		!a.Created.Equal(b.Created) || !a.Modified.Equal(b.Modified) ||
 		len(a.Tags) != len(b.Tags) || (len(a.Tags) > 0 && !slices.Equal(a.Tags, b.Tags)) ||
-		len(a.extra) != len(b.extra) || !reflect.DeepEqual(a.Attachments, b.Attachments) {
+		len(a.extra) != len(b.extra) || !reflect.DeepEqual(a.Attachments, b.Attachments) ||
+		a.Kind != b.Kind || a.Notebook != b.Notebook || !a.TrashedAt.Equal(b.TrashedAt) {
 		return false
 	}
 	for k, v := range a.extra {
@@ -194,7 +195,10 @@ func FuzzUnmarshal(f *testing.F) {
 		`{"v":1,"title":"t","color":"#ff0","Title":"x","nested":{"a":[1,2,{"b":null}]}}`,
 		`{"v":2,"title":{"rich":true}}`, `{"v":1,"created":"0000-01-01T00:00:00+01:00"}`,
 		`{"v":1,"tags":null,"title":null}`, `{"v":1,"attachments":[]}`, `{"v":1,"attachments":null}`,
-		`{"v":1,"attachments":[{"id":"0a1b2c3d-4e5f-4a6b-8c7d-000000000001","name":"a.png","type":"image/png","size":65537,"chunks":2,"sha256":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","key":"AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="}]}`, `{"v":1,"title":"a","title":"b"}`, `null`, `{"v":1`, ``,
+		`{"v":1,"attachments":[{"id":"0a1b2c3d-4e5f-4a6b-8c7d-000000000001","name":"a.png","type":"image/png","size":65537,"chunks":2,"sha256":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","key":"AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="}]}`, `{"v":1,"title":"a","title":"b"}`, `null`,
+		`{"v":1,"kind":"notebook","title":"Work","notebook":"0a1b2c3d-4e5f-4a6b-8c7d-000000000001"}`,
+		`{"v":1,"trashed_at":"2026-11-24T10:00:00+02:00"}`, `{"v":1,"trashed_at":"0001-01-01T00:00:00Z","kind":"note"}`,
+		`{"v":1,"notebook":"NOT-AN-ID"}`, `{"v":1,"kind":"folder"}`, `{"v":1`, ``,
 	} {
 		f.Add([]byte(s))
 	}

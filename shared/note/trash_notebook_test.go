@@ -1,0 +1,62 @@
+package note
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestTrashAndNotebookFields(t *testing.T) {
+	nb := "0a1b2c3d-4e5f-4a6b-8c7d-000000000001"
+	trashed := time.Date(2026, 11, 24, 10, 0, 0, 0, time.FixedZone("x", 7200))
+	tests := []struct {
+		name     string
+		n        *Note
+		wantJSON []string // substrings of the payload
+		absent   []string // field names that must not appear
+	}{
+		{"plain note keeps its bytes", sample(), nil, []string{`"kind"`, `"notebook"`, `"trashed_at"`}},
+		{"trashed in a notebook", func() *Note {
+			n := sample()
+			n.Notebook, n.TrashedAt = nb, trashed
+			return n
+		}(), []string{`"notebook":"` + nb + `"`, `"trashed_at":"2026-11-24T08:00:00Z"`}, []string{`"kind"`}},
+		{"notebook item", &Note{Kind: KindNotebook, Title: "Work", Notebook: nb},
+			[]string{`"kind":"notebook"`}, []string{`"trashed_at"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data, err := tt.n.Marshal()
+			if err != nil {
+				t.Fatalf("Marshal() error = %v", err)
+			}
+			for _, w := range tt.wantJSON {
+				if !strings.Contains(string(data), w) {
+					t.Errorf("Marshal() = %s, want it to contain %s", data, w)
+				}
+			}
+			for _, a := range tt.absent {
+				if strings.Contains(string(data), a) {
+					t.Errorf("Marshal() = %s, want no %s", data, a)
+				}
+			}
+			got, err := Unmarshal(data)
+			if err != nil || !equal(got, tt.n) {
+				t.Fatalf("Unmarshal(%s) = %+v, %v, want %+v", data, got, err, tt.n)
+			}
+			if got.Trashed() != !tt.n.TrashedAt.IsZero() || got.IsNotebook() != (tt.n.Kind == KindNotebook) {
+				t.Errorf("Trashed/IsNotebook of %s wrong", data)
+			}
+		})
+	}
+}
+
+func TestNotebookFieldInvalid(t *testing.T) {
+	for _, s := range []string{`{"v":1,"notebook":"work"}`, `{"v":1,"notebook":"0A1B2C3D-4E5F-4A6B-8C7D-000000000001"}`,
+		`{"v":1,"trashed_at":"10000-01-01T00:00:00Z"}`, `{"v":1,"kind":7}`} {
+		if _, err := Unmarshal([]byte(s)); !errors.Is(err, ErrInvalid) {
+			t.Errorf("Unmarshal(%s) error = %v, want ErrInvalid", s, err)
+		}
+	}
+}

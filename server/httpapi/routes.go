@@ -42,6 +42,8 @@ func (a *api) routes(e *echo.Echo) {
 	authed.POST("/notes/batch", a.handleBatch)
 	authed.PUT("/notes/:id", a.handlePutNote)
 	authed.DELETE("/notes/:id", a.handleDeleteNote)
+	authed.GET("/notes/:id/revisions", a.handleRevisions)
+	authed.GET("/notes/:id/revisions/:rev", a.handleRevision)
 	authed.GET("/manifest", a.handleGetManifest)
 	authed.PUT("/manifest", a.handlePutManifest)
 

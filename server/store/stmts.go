@@ -35,8 +35,8 @@ func (s *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
 	s.noteGet = p(w, `SELECT rev, seq, length(blob) FROM notes WHERE user_id = ? AND id = ?`)
 	s.userSeqGet = p(w, `SELECT seq, used_bytes FROM users WHERE id = ?`)
 	s.userSeqSet = p(w, `UPDATE users SET seq = ?, used_bytes = ? WHERE id = ?`)
-	s.noteUpsert = p(w, `INSERT INTO notes (user_id, id, rev, seq, blob) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (user_id, id) DO UPDATE SET rev = excluded.rev, seq = excluded.seq, blob = excluded.blob`)
+	s.noteUpsert = p(w, `INSERT INTO notes (user_id, id, rev, seq, blob, stored) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (user_id, id) DO UPDATE SET rev = excluded.rev, seq = excluded.seq, blob = excluded.blob, stored = excluded.stored`)
 	s.touch = p(w, `UPDATE sessions SET last_seen = ? WHERE id = ?`)
 	return err
 }

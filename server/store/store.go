@@ -19,6 +19,8 @@ type Store struct {
 	w          *sql.DB // the single writer connection
 	r          *sql.DB // read-only pool
 	now        func() time.Time
+	histRevs   int // past revisions kept per note
+	histDays   int // age limit of past revisions
 
 	stmts    stmts
 	sessions *sessionCache
@@ -35,6 +37,9 @@ type Options struct {
 	Now        func() time.Time // defaults to time.Now
 	ReadConn   int              // read pool size, defaults to 4
 	Durability Durability       // defaults to DurablePowerLoss
+	// HistoryRevisions is how many past revisions are kept per note (0 =
+	// none) and HistoryDays their age limit (0 = none), SPEC §7.8.
+	HistoryRevisions, HistoryDays int
 }
 
 // Durability is what a write survives once the store has acknowledged it.
@@ -147,7 +152,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxIdleConns(opt.ReadConn)
 	r.SetConnMaxLifetime(0)
 	r.SetConnMaxIdleTime(0)
-	s := &Store{path: path, durability: opt.Durability, w: w, r: r, now: opt.Now, sessions: newSessionCache(path+"-auth-epoch", opt.Now),
+	s := &Store{path: path, durability: opt.Durability, w: w, r: r, now: opt.Now, histRevs: opt.HistoryRevisions, histDays: opt.HistoryDays, sessions: newSessionCache(path+"-auth-epoch", opt.Now),
 		writeq: make(chan writeReq), quit: make(chan struct{}), committerDone: make(chan struct{})}
 	if err := s.stmts.prepare(ctx, w, r); err != nil {
 		close(s.committerDone)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"cipherleaf.dev/shared/protocol"
 )
@@ -44,6 +45,8 @@ type writeTx struct {
 	tx                                       *sql.Tx
 	noteGet, noteUpsert, userGet, userUpdate *sql.Stmt
 	users                                    map[int64]*userState
+	now                                      func() time.Time
+	histRevs, histDays                       int // SPEC §7.8 retention
 }
 
 func (s *Store) newWriteTx(ctx context.Context, tx *sql.Tx) *writeTx {
@@ -54,6 +57,9 @@ func (s *Store) newWriteTx(ctx context.Context, tx *sql.Tx) *writeTx {
 		userGet:    tx.StmtContext(ctx, s.stmts.userSeqGet),
 		userUpdate: tx.StmtContext(ctx, s.stmts.userSeqSet),
 		users:      make(map[int64]*userState, 1),
+		now:        s.now,
+		histRevs:   s.histRevs,
+		histDays:   s.histDays,
 	}
 }
 
@@ -113,12 +119,25 @@ func (wt *writeTx) apply(ctx context.Context, userID, quota int64, w *Write) (ap
 	if !exists {
 		a.delta += RowOverhead
 	}
-	if a.delta > 0 && quota > 0 && u.used+a.delta > quota {
+	keep := exists && curLen.Valid && wt.histRevs > 0 // the replaced blob becomes history (SPEC §7.8)
+	var drop historyDrop
+	if keep {
+		if drop, err = wt.planHistory(ctx, userID, w.ID); err != nil {
+			return a, err
+		}
+		a.delta += curLen.Int64 + RowOverhead - drop.bytes
+	}
+	if a.delta > 0 && !w.Delete && quota > 0 && u.used+a.delta > quota { // a delete is never refused
 		return a, ErrQuotaExceeded
+	}
+	if keep {
+		if err := wt.keepHistory(ctx, userID, w.ID, drop); err != nil {
+			return a, err
+		}
 	}
 	a.rev = w.BaseRev + 1
 	a.seq = u.seq + 1
-	if _, err := wt.noteUpsert.ExecContext(ctx, userID, w.ID, a.rev, a.seq, blob); err != nil {
+	if _, err := wt.noteUpsert.ExecContext(ctx, userID, w.ID, a.rev, a.seq, blob, wt.now().Unix()); err != nil {
 		return a, fmt.Errorf("write note: %w", err)
 	}
 	u.seq, u.used, u.dirty = a.seq, u.used+a.delta, true

@@ -66,6 +66,7 @@ type serveConfig struct {
 	clockFile     string // test builds only (clock_testhooks.go)
 	durability    string
 	att           attachmentFlags
+	history       historyFlags
 }
 
 func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
@@ -108,6 +109,7 @@ func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
 	addClockFlags(fs, c)
 	fs.StringVar(&c.durability, "durability", "power", "power: every acknowledged write is fsynced (survives a power loss); process: survives only a process crash, faster on slow disks")
 	c.att.register(fs)
+	c.history.register(fs)
 	fs.StringVar(&c.cpuProfile, "cpu-profile", "", "write a Go CPU profile of the whole run to this file (diagnostics)")
 	return c, fs
 }
@@ -134,6 +136,8 @@ func (c *serveConfig) check() error {
 		return fmt.Errorf("%w: need --max-auth-body >= 1KiB and --auth-inflight-per-ip >= 0", errUsage)
 	case c.att.check() != nil:
 		return c.att.check()
+	case c.history.check() != nil:
+		return c.history.check()
 	case c.maxBlob <= 0 || c.maxBody <= 0 || c.maxBlob > c.maxBody:
 		return fmt.Errorf("%w: need 0 < --max-blob <= --max-body", errUsage)
 	}
@@ -203,7 +207,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	durability, _ := store.ParseDurability(c.durability) // checked by c.check
-	st, err := store.Open(ctx, dir.db(), store.Options{Durability: durability})
+	st, err := store.Open(ctx, dir.db(), store.Options{Durability: durability,
+		HistoryRevisions: c.history.revisions, HistoryDays: c.history.days})
 	if err != nil {
 		return err
 	}
@@ -218,6 +223,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer stopAttachments()
+	defer startHistorySweep(ctx, st, log)()
 
 	var tlsConf *tls.Config
 	if !c.insecureHTTP {

@@ -1,0 +1,146 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Revision is one kept revision of a note (SPEC §7.8).
+type Revision struct {
+	Rev    uint64
+	Stored time.Time
+	Size   int64 // the envelope's length
+}
+
+// historyDrop is what keeping one more past revision of a note removes.
+type historyDrop struct {
+	bytes, rows int64
+	upTo        uint64 // drop revisions ≤ upTo (0 = none by count)
+	before      int64  // and those stored before (unix seconds; 0 = none)
+}
+
+// planHistory works out, without writing, which past revisions of a note
+// go when one more is kept: beyond HistoryRevisions, or older than
+// HistoryDays. It reads only lengths.
+func (wt *writeTx) planHistory(ctx context.Context, userID int64, id string) (historyDrop, error) {
+	var d historyDrop
+	if wt.histDays > 0 {
+		d.before = wt.now().Add(-time.Duration(wt.histDays) * 24 * time.Hour).Unix()
+	}
+	rows, err := wt.tx.QueryContext(ctx, `SELECT rev, stored, length(blob) FROM note_history WHERE user_id = ? AND note_id = ? ORDER BY rev DESC`, userID, id)
+	if err != nil {
+		return d, fmt.Errorf("read history: %w", err)
+	}
+	defer rows.Close()
+	for n := 1; rows.Next(); n++ { // n counts the new one as the first
+		var rev uint64
+		var stored, size int64
+		if err := rows.Scan(&rev, &stored, &size); err != nil {
+			return d, fmt.Errorf("read history: %w", err)
+		}
+		if n >= wt.histRevs || stored < d.before {
+			if n >= wt.histRevs && d.upTo == 0 {
+				d.upTo = rev
+			}
+			d.bytes += size + RowOverhead
+			d.rows++
+		}
+	}
+	return d, rows.Err()
+}
+
+// keepHistory moves the current blob of a note into its history and drops
+// what plan said. Called before the note row is overwritten.
+func (wt *writeTx) keepHistory(ctx context.Context, userID int64, id string, d historyDrop) error {
+	if _, err := wt.tx.ExecContext(ctx, `INSERT INTO note_history (user_id, note_id, rev, stored, blob)
+		SELECT user_id, id, rev, stored, blob FROM notes WHERE user_id = ? AND id = ? AND blob IS NOT NULL`, userID, id); err != nil {
+		return fmt.Errorf("keep revision: %w", err)
+	}
+	if d.rows == 0 {
+		return nil
+	}
+	if _, err := wt.tx.ExecContext(ctx, `DELETE FROM note_history WHERE user_id = ? AND note_id = ? AND (rev <= ? OR stored < ?)`,
+		userID, id, d.upTo, d.before); err != nil {
+		return fmt.Errorf("trim history: %w", err)
+	}
+	return nil
+}
+
+// Revisions lists a note's revisions newest first: the current one (when
+// the note is not deleted), then the kept past ones; only revisions below
+// before when before > 0. more says whether there are further ones.
+func (s *Store) Revisions(ctx context.Context, userID int64, id string, before uint64, limit int) (revs []Revision, more bool, err error) {
+	if before == 0 {
+		before = 1<<63 - 1
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT rev, stored, length(blob) FROM notes WHERE user_id = ? AND id = ? AND blob IS NOT NULL AND rev < ?
+		UNION ALL SELECT rev, stored, length(blob) FROM note_history WHERE user_id = ? AND note_id = ? AND rev < ?
+		ORDER BY rev DESC LIMIT ?`, userID, id, before, userID, id, before, limit+1)
+	if err != nil {
+		return nil, false, fmt.Errorf("list revisions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r Revision
+		var stored int64
+		if err := rows.Scan(&r.Rev, &stored, &r.Size); err != nil {
+			return nil, false, fmt.Errorf("list revisions: %w", err)
+		}
+		r.Stored = time.Unix(stored, 0).UTC()
+		revs = append(revs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("list revisions: %w", err)
+	}
+	if len(revs) > limit {
+		return revs[:limit], true, nil
+	}
+	return revs, false, nil
+}
+
+// RevisionBlob returns the blob of one revision of a note (current or
+// kept), or ErrNotFound.
+func (s *Store) RevisionBlob(ctx context.Context, userID int64, id string, rev uint64) ([]byte, error) {
+	var blob []byte
+	err := s.r.QueryRowContext(ctx, `SELECT blob FROM notes WHERE user_id = ? AND id = ? AND rev = ? AND blob IS NOT NULL
+		UNION ALL SELECT blob FROM note_history WHERE user_id = ? AND note_id = ? AND rev = ? LIMIT 1`,
+		userID, id, rev, userID, id, rev).Scan(&blob)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read revision: %w", err)
+	}
+	return blob, nil
+}
+
+// SweepHistory drops past revisions older than the age limit for every
+// user, giving their bytes back to the quota. It returns how many it dropped.
+func (s *Store) SweepHistory(ctx context.Context) (int64, error) {
+	if s.histDays <= 0 {
+		return 0, nil
+	}
+	cutoff := s.now().Add(-time.Duration(s.histDays) * 24 * time.Hour).Unix()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("begin sweep: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET used_bytes = used_bytes - (
+		SELECT coalesce(sum(length(h.blob) + ?), 0) FROM note_history h WHERE h.user_id = users.id AND h.stored < ?)
+		WHERE id IN (SELECT DISTINCT user_id FROM note_history WHERE stored < ?)`, RowOverhead, cutoff, cutoff); err != nil {
+		return 0, fmt.Errorf("sweep history: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM note_history WHERE stored < ?`, cutoff)
+	if err != nil {
+		return 0, fmt.Errorf("sweep history: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("commit sweep: %w", err)
+	}
+	return n, nil
+}

@@ -52,7 +52,7 @@ func (a *app) importCmd(ctx context.Context, args []string) error {
 			fmt.Fprintf(a.stderr, "import: %d notes read\n", n)
 		}
 	}})
-	err = importer.Read(format, path, r)
+	err = r.Import(format, path)
 	r.Sum.Print(a.stdout, *dry)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)

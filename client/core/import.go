@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"cipherleaf.dev/client/attach"
 	"cipherleaf.dev/client/importer"
+	"cipherleaf.dev/client/syncer"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/note"
 )
@@ -40,10 +42,46 @@ func (c *Core) NewNoteID() (string, error) { return vault.NewID() }
 // files (an empty file gets "" and no attachment) and returns the body to
 // store. It never overwrites a note: an id already in use is refused.
 func (c *Core) ImportNote(id string, n *note.Note, files []importer.Attachment, body func(attIDs []string) string) error {
-	if _, err := c.Get(id); err == nil {
-		return fmt.Errorf("import note %s: %w", id, errIDTaken)
-	} else if !errors.Is(err, ErrNotFound) {
+	return c.ImportNotes([]importer.Pending{{ID: id, Note: n, Files: files, Body: body}})
+}
+
+// ImportNotes writes several imported notes in one vault transaction (see
+// ImportNote): an import of thousands of notes pays for one commit per batch.
+func (c *Core) ImportNotes(batch []importer.Pending) error {
+	var written []*note.Note
+	var sealed []string
+	var st *attach.Store
+	fail := func(err error) error {
+		for _, id := range sealed {
+			_ = st.Remove(id)
+		}
 		return err
+	}
+	for _, p := range batch {
+		n, refs, err := c.prepareImport(p.ID, p.Note, p.Files, p.Body)
+		if err != nil {
+			return fail(err)
+		}
+		if len(refs) > 0 {
+			st, _ = c.attachments()
+		}
+		for _, r := range refs {
+			sealed = append(sealed, r.ID)
+		}
+		written = append(written, n)
+	}
+	if err := c.writeMany(batch, written); err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+// prepareImport seals one note's files and returns the note to write.
+func (c *Core) prepareImport(id string, n *note.Note, files []importer.Attachment, body func(attIDs []string) string) (*note.Note, []note.Attachment, error) {
+	if _, err := c.Get(id); err == nil {
+		return nil, nil, fmt.Errorf("import note %s: %w", id, errIDTaken)
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, nil, err
 	}
 	n = cloneNote(n)
 	ids := make([]string, len(files))
@@ -52,14 +90,14 @@ func (c *Core) ImportNote(id string, n *note.Note, files []importer.Attachment, 
 	if len(files) > 0 {
 		uid, err := c.userID()
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		if st, err = c.attachments(); err != nil {
-			return err
+			return nil, nil, err
 		}
 		tmp, err := os.MkdirTemp("", "cipherleaf-import-")
 		if err != nil {
-			return fmt.Errorf("import attachments: %w", err)
+			return nil, nil, fmt.Errorf("import attachments: %w", err)
 		}
 		defer os.RemoveAll(tmp)
 		for i, f := range files {
@@ -71,7 +109,7 @@ func (c *Core) ImportNote(id string, n *note.Note, files []importer.Attachment, 
 				for _, r := range refs {
 					_ = st.Remove(r.ID)
 				}
-				return fmt.Errorf("import attachment %s: %w", f.Name, err)
+				return nil, nil, fmt.Errorf("import attachment %s: %w", f.Name, err)
 			}
 			ids[i] = ref.ID
 			refs = append(refs, ref)
@@ -79,11 +117,48 @@ func (c *Core) ImportNote(id string, n *note.Note, files []importer.Attachment, 
 	}
 	n.Attachments = refs
 	n.Body = body(ids)
-	if err := c.write(id, n); err != nil {
-		for _, r := range refs {
-			_ = st.Remove(r.ID)
+	return n, refs, nil
+}
+
+// writeMany seals new notes into the vault and the pending queue in one
+// transaction (as write does for one), then updates memory once.
+func (c *Core) writeMany(batch []importer.Pending, notes []*note.Note) error {
+	c.keyMu.RLock()
+	defer c.keyMu.RUnlock()
+	c.mu.RLock()
+	locked, a := c.bundle == nil, c.acct
+	c.mu.RUnlock()
+	if locked {
+		return ErrLocked
+	}
+	cd := c.codec(a.UserID)
+	err := c.v.Update(context.Background(), func(tx *vault.Tx) error {
+		total := 0
+		for i, p := range batch {
+			delta, err := syncer.StageLocal(tx, cd, p.ID, notes[i])
+			if err != nil {
+				return err
+			}
+			total += delta
 		}
+		tx.AfterCommit(func() {
+			c.mu.Lock()
+			for i, p := range batch {
+				c.notes[p.ID] = &entry{n: notes[i], pending: true}
+				c.index.Put(doc(p.ID, notes[i]))
+			}
+			c.status.Pending += total
+			c.mu.Unlock()
+		})
+		return nil
+	})
+	if err != nil {
 		return err
+	}
+	c.events.publish(Event{Kind: EventNotesChanged, Status: c.Status()})
+	select {
+	case c.kick <- struct{}{}:
+	default:
 	}
 	return nil
 }

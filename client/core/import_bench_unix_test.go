@@ -58,7 +58,7 @@ func TestImportBenchChild(t *testing.T) {
 	c := device(t, srv, t.TempDir())
 	register(t, c, srv, "bench", "pw")
 	r := importer.NewRunner(c, nil, importer.Options{})
-	if err := importer.Read(importer.ENEX, src, r); err != nil {
+	if err := r.Import(importer.ENEX, src); err != nil {
 		t.Fatal(err)
 	}
 	if r.Sum.Notes != 10000 || r.Sum.Attachments != 1000 || len(c.List()) != 10000 {

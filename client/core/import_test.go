@@ -28,7 +28,7 @@ func importFixtures(t *testing.T, parts ...string) string {
 func runImport(t *testing.T, c *core.Core, f importer.Format, path string) importer.Summary {
 	t.Helper()
 	r := importer.NewRunner(c, nil, importer.Options{})
-	if err := importer.Read(f, path, r); err != nil {
+	if err := r.Import(f, path); err != nil {
 		t.Fatalf("import %s: %v", path, err)
 	}
 	return r.Sum

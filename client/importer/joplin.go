@@ -70,12 +70,12 @@ func joplinTime(s string) time.Time {
 // tree, tags, to-dos (as a task line "- [ ]"/"- [x]" above the body and the
 // tag "joplin:todo"), resources as attachments and ":/id" links rewritten
 // to the imported notes and attachments.
-func ReadJoplin(root string, sink Sink) error {
+func ReadJoplin(root string, sink Sink) (err error) {
 	t, err := openTree(root)
 	if err != nil {
 		return err
 	}
-	defer t.Close()
+	defer flushThenClose(t, sink, &err)
 	items := map[string]joplinItem{}
 	var order []string
 	for _, name := range t.names() {

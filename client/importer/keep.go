@@ -36,12 +36,12 @@ const maxKeepJSON = 64 << 20
 // trashed, archived and pinned notes get the tags "keep:trashed",
 // "keep:archived" and "keep:pinned". Attachments a note names but the
 // export lacks are reported.
-func ReadKeep(root string, sink Sink) error {
+func ReadKeep(root string, sink Sink) (err error) {
 	t, err := openKeep(root)
 	if err != nil {
 		return err
 	}
-	defer t.Close()
+	defer flushThenClose(t, sink, &err)
 	found := false
 	for _, name := range t.names() {
 		if !strings.EqualFold(path.Ext(name), ".json") {

@@ -18,12 +18,12 @@ const maxMarkdownFile = 64 << 20
 // and inline #tags become tags, [[wikilinks]] become links to the imported
 // notes, embedded files become attachments. .canvas and .base files and
 // files no note embeds are reported, not imported.
-func ReadMarkdown(root string, sink Sink) error {
+func ReadMarkdown(root string, sink Sink) (err error) {
 	t, err := openTree(root)
 	if err != nil {
 		return err
 	}
-	defer t.Close()
+	defer flushThenClose(t, sink, &err)
 	rootName := filepath.Base(filepath.Clean(root))
 	if t.closer != nil { // a zip: its name without ".zip"
 		rootName = strings.TrimSuffix(rootName, filepath.Ext(rootName))

@@ -14,10 +14,22 @@ type Vault interface {
 	// ImportedSources maps the source of every imported note to its id.
 	ImportedSources() map[string]string
 	NewNoteID() (string, error)
-	// ImportNote writes a new note with its files as attachments; body gets
-	// the attachment ids in file order ("" for a file not attached).
-	ImportNote(id string, n *note.Note, files []Attachment, body func(attIDs []string) string) error
+	// ImportNotes writes new notes with their files as attachments, in one
+	// transaction.
+	ImportNotes(batch []Pending) error
 }
+
+// Pending is one note ready to write: Body gets the attachment ids in file
+// order ("" for a file not attached) and returns the body to store.
+type Pending struct {
+	ID    string
+	Note  *note.Note
+	Files []Attachment
+	Body  func(attIDs []string) string
+}
+
+// batchSize is how many notes go into one vault transaction.
+const batchSize = 256
 
 // Notebooks puts an imported note into the notebook at a path ("A/B"),
 // creating the notebooks it lacks.
@@ -70,9 +82,10 @@ type Runner struct {
 	Opt Options
 	Sum Summary
 
-	ids  map[string]string // source -> note id (existing or planned)
-	have map[string]bool   // sources already in the vault
-	seen int
+	ids     map[string]string // source -> note id (existing or planned)
+	pending []Pending
+	have    map[string]bool // sources already in the vault
+	seen    int
 }
 
 // NewRunner prepares an import into v.
@@ -163,7 +176,30 @@ func (r *Runner) Note(in *Note) error {
 		r.Warn(in.Title, fmt.Sprintf("%d attachments, only the first 256 kept", len(files)))
 		files = files[:256]
 	}
-	return r.V.ImportNote(id, n, files, func(attIDs []string) string { return in.Resolve(attIDs, links) })
+	r.pending = append(r.pending, Pending{ID: id, Note: n, Files: files, Body: func(attIDs []string) string { return in.Resolve(attIDs, links) }})
+	if len(r.pending) >= batchSize {
+		return r.Flush()
+	}
+	return nil
+}
+
+// Flush writes the notes not written yet.
+func (r *Runner) Flush() error {
+	if len(r.pending) == 0 {
+		return nil
+	}
+	batch := r.pending
+	r.pending = nil
+	return r.V.ImportNotes(batch)
+}
+
+// Import reads the source at path in format f and writes what it holds.
+func (r *Runner) Import(f Format, path string) error {
+	err := Read(f, path, r)
+	if ferr := r.Flush(); err == nil {
+		err = ferr
+	}
+	return err
 }
 
 // Skip counts an item not imported.

@@ -259,3 +259,14 @@ func (c *countReader) Read(b []byte) (int, error) {
 	c.n += int64(n)
 	return n, err
 }
+
+// flushThenClose writes what the sink still holds (its attachments read
+// from the tree) before the tree closes.
+func flushThenClose(t *tree, sink Sink, err *error) {
+	if f, ok := sink.(interface{ Flush() error }); ok {
+		if ferr := f.Flush(); *err == nil {
+			*err = ferr
+		}
+	}
+	t.Close()
+}

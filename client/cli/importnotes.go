@@ -47,7 +47,11 @@ func (a *app) importCmd(ctx context.Context, args []string) error {
 			return errors.New("import: this build cannot write imported notes")
 		}
 	}
-	r := importer.NewRunner(v, nil, importer.Options{Notebook: *notebook, DryRun: *dry, Progress: func(n int) {
+	var nb importer.Notebooks // nil: notebook paths as tags (a dry run)
+	if withNB, ok := v.(interface{ ImportNotebooks() importer.Notebooks }); ok {
+		nb = withNB.ImportNotebooks()
+	}
+	r := importer.NewRunner(v, nb, importer.Options{Notebook: *notebook, DryRun: *dry, Progress: func(n int) {
 		if n%500 == 0 {
 			fmt.Fprintf(a.stderr, "import: %d notes read\n", n)
 		}

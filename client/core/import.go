@@ -211,3 +211,47 @@ func importWords(err error) (string, bool) {
 	}
 	return "", false
 }
+
+// ImportNotebooks places imported notes into real notebooks (SPEC §12),
+// found by path or created.
+func (c *Core) ImportNotebooks() importer.Notebooks {
+	return &importNotebooks{c: c, ids: map[string]string{}}
+}
+
+type importNotebooks struct {
+	c   *Core
+	ids map[string]string // path -> notebook id
+}
+
+// Place finds or creates each notebook along path and puts n in the last.
+func (p *importNotebooks) Place(n *note.Note, path string) error {
+	if len(p.ids) == 0 {
+		for _, nb := range p.c.Notebooks() {
+			if _, dup := p.ids[nb.Path]; !dup {
+				p.ids[nb.Path] = nb.ID
+			}
+		}
+	}
+	parent, prefix := "", ""
+	for _, name := range strings.Split(path, "/") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		if prefix != "" {
+			prefix += "/"
+		}
+		prefix += name
+		id, ok := p.ids[prefix]
+		if !ok {
+			var err error
+			if id, err = p.c.CreateNotebook(name, parent); err != nil {
+				return err
+			}
+			p.ids[prefix] = id
+		}
+		parent = id
+	}
+	n.Notebook = parent
+	return nil
+}

@@ -27,7 +27,7 @@ func importFixtures(t *testing.T, parts ...string) string {
 
 func runImport(t *testing.T, c *core.Core, f importer.Format, path string) importer.Summary {
 	t.Helper()
-	r := importer.NewRunner(c, nil, importer.Options{})
+	r := importer.NewRunner(c, c.ImportNotebooks(), importer.Options{})
 	if err := r.Import(f, path); err != nil {
 		t.Fatalf("import %s: %v", path, err)
 	}
@@ -83,7 +83,7 @@ func TestImportIntoVault(t *testing.T) {
 	if pic == nil || len(pic.Attachments) != 1 || pic.Attachments[0].Name != "pic.jpg" || pic.Attachments[0].Type != "image/jpeg" {
 		t.Fatalf("imported picture note = %+v", pic)
 	}
-	if !strings.Contains(pic.Body, "![](attachment:"+pic.Attachments[0].ID+")") || !strings.Contains(strings.Join(pic.Tags, ","), "notebook:test-twoNotes") {
+	if !strings.Contains(pic.Body, "![](attachment:"+pic.Attachments[0].ID+")") || notebookPath(c, pic.Notebook) != "test-twoNotes" {
 		t.Errorf("picture note body %q tags %q", pic.Body, pic.Tags)
 	}
 	var buf bytes.Buffer
@@ -194,8 +194,13 @@ func TestImportEveryFixture(t *testing.T) {
 	if len(m) != 1 || titles[m[0][2]] != "3. Synchronising your notes" {
 		t.Errorf("Joplin :/id link not rewritten to the imported note: %q", m)
 	}
-	if welcome := notes["1. Welcome to Joplin!"]; len(welcome.Attachments) != 2 || !strings.Contains(strings.Join(welcome.Tags, ","), "notebook:Welcome! (Desktop)/helo") {
+	if welcome := notes["1. Welcome to Joplin!"]; len(welcome.Attachments) != 2 || notebookPath(c, welcome.Notebook) != "Welcome! (Desktop)/helo" {
 		t.Errorf("Joplin welcome note: %d attachments, tags %q", len(welcome.Attachments), welcome.Tags)
+	}
+	nbs := len(c.Notebooks())
+	// test-*.enex, Debug, sanitize_fulltest: 7; Joplin: Welcome! (Desktop), helo; obsidian-kepano and 6 folders.
+	if nbs != 7+2+7 {
+		t.Errorf("%d notebooks, want 16", nbs)
 	}
 	for _, p := range sources {
 		f, _ := importer.Detect(p)
@@ -203,8 +208,8 @@ func TestImportEveryFixture(t *testing.T) {
 			t.Errorf("re-import of %s created %d notes", filepath.Base(p), again.Notes)
 		}
 	}
-	if len(c.List()) != 57 {
-		t.Fatalf("after re-import the vault holds %d notes", len(c.List()))
+	if len(c.List()) != 57 || len(c.Notebooks()) != nbs {
+		t.Fatalf("after re-import the vault holds %d notes, %d notebooks", len(c.List()), len(c.Notebooks()))
 	}
 }
 
@@ -214,4 +219,13 @@ func TestImportWords(t *testing.T) {
 	if got := core.Words(err); got != "Cannot import: x.enex is not XML: text before the first element." {
 		t.Errorf("Words = %q", got)
 	}
+}
+
+func notebookPath(c *core.Core, id string) string {
+	for _, nb := range c.Notebooks() {
+		if nb.ID == id {
+			return nb.Path
+		}
+	}
+	return ""
 }

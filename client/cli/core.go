@@ -38,6 +38,9 @@ type Core interface {
 	MoveNotebook(id, parent string) error
 	DeleteNotebook(id string, trashNotes bool) error
 	MoveNote(id, notebook string) error
+	History(ctx context.Context, id string) ([]core.Revision, error)
+	RevisionNote(ctx context.Context, id string, rev uint64) (*note.Note, error)
+	Restore(ctx context.Context, id string, rev uint64) error
 
 	Sync(ctx context.Context) (core.SyncReport, error)
 	Status() core.SyncStatus

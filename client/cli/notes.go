@@ -83,10 +83,15 @@ func (a *app) list(_ context.Context, args []string) error {
 	return writeNotes(a.stdout, notes)
 }
 
-func (a *app) show(_ context.Context, args []string) error {
-	id, err := noteID(newFlagSet("show"), args)
+func (a *app) show(ctx context.Context, args []string) error {
+	fs := newFlagSet("show")
+	rev := fs.String("rev", "", "print this revision (see history)")
+	id, err := noteID(fs, args)
 	if err != nil {
 		return err
+	}
+	if *rev != "" {
+		return a.showRevision(ctx, id, *rev)
 	}
 	if err := a.unlock(); err != nil {
 		return err

@@ -90,6 +90,13 @@ func TestCommands(t *testing.T) {
 		{name: "mv note", args: []string{"mv", id1, nb1}, env: pwEnv, wantCalls: []string{"Unlock pw", "MoveNote " + id1 + ` "` + nb1 + `"`}},
 		{name: "mv note to root", args: []string{"mv", id1, "root"}, env: pwEnv, wantCalls: []string{"Unlock pw", "MoveNote " + id1 + ` ""`}},
 		{name: "mv needs two", args: []string{"mv", id1}, env: pwEnv, fails: true, usage: true},
+		{name: "history", args: []string{"history", id1}, env: pwEnv,
+			wantOut: "2\t2025-03-01T11:00:00Z\n1\t2025-03-01T10:00:00Z\n", wantCalls: []string{"Unlock pw", "History " + id1}},
+		{name: "show --rev", args: []string{"show", id1, "--rev", "1"}, env: pwEnv, wantOut: "old body",
+			wantCalls: []string{"Unlock pw", "RevisionNote " + id1 + " 1"}},
+		{name: "show --rev bad", args: []string{"show", id1, "--rev", "x"}, env: pwEnv, fails: true, usage: true},
+		{name: "restore", args: []string{"restore", id1, "2"}, env: pwEnv, wantCalls: []string{"Unlock pw", "Restore " + id1 + " 2"}},
+		{name: "restore rev 0", args: []string{"restore", id1, "0"}, env: pwEnv, fails: true, usage: true},
 		{name: "untrash", args: []string{"untrash", id2}, env: pwEnv, wantCalls: []string{"Unlock pw", "Untrash " + id2}},
 		{name: "untrash needs an id", args: []string{"untrash"}, env: pwEnv, fails: true, usage: true},
 		{name: "trash lists", args: []string{"trash"}, env: pwEnv, setup: func(f *fakeCore) {

@@ -24,7 +24,7 @@ func openTest(t *testing.T) *Store {
 
 func hash(s string) []byte { h := sha256.Sum256([]byte(s)); return h[:] }
 
-func newUser(t *testing.T, s *Store, name string) (*User, *Session) {
+func newUser(t testing.TB, s *Store, name string) (*User, *Session) {
 	t.Helper()
 	u := &User{
 		UID: fmt.Sprintf("00000000-0000-4000-8000-%012x", len(name)*7919+int(name[0])), Username: name,

@@ -140,6 +140,17 @@ func TestE2ENotebooks(t *testing.T) {
 	if err := b.MoveNote(n2, sub); err != nil {
 		t.Fatal(err)
 	}
+	if err := b.RenameNotebook(home, "Casa"); err != nil {
+		t.Fatalf("RenameNotebook: %v", err)
+	}
+	if err := b.RenameNotebook(home, " "); !errors.Is(err, core.ErrNotebookName) {
+		t.Errorf("RenameNotebook(blank) = %v, want ErrNotebookName", err)
+	}
+	mustSync(t, b)
+	mustSync(t, a)
+	if got := paths(a)[sub]; got != "Casa/Sub∕dir" {
+		t.Errorf("a: path after rename on b = %q, want Casa/Sub∕dir", got)
+	}
 	dir := t.TempDir()
 	if err := b.ExportMarkdown(dir); err != nil {
 		t.Fatalf("ExportMarkdown: %v", err)
@@ -152,7 +163,7 @@ func TestE2ENotebooks(t *testing.T) {
 		}
 		return err
 	})
-	if wantFiles := []string{"Home/Sub_dir/" + n2 + ".md"}; !slices.Equal(files, wantFiles) {
+	if wantFiles := []string{"Casa/Sub_dir/" + n2 + ".md"}; !slices.Equal(files, wantFiles) {
 		t.Errorf("exported %v, want %v", files, wantFiles)
 	}
 }

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 
 	"cipherleaf.dev/client/attach"
 	"cipherleaf.dev/client/importer"
-	"cipherleaf.dev/client/syncer"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/note"
 )
@@ -121,46 +119,13 @@ func (c *Core) prepareImport(id string, n *note.Note, files []importer.Attachmen
 }
 
 // writeMany seals new notes into the vault and the pending queue in one
-// transaction (as write does for one), then updates memory once.
+// transaction (writeAll), then updates memory once.
 func (c *Core) writeMany(batch []importer.Pending, notes []*note.Note) error {
-	c.keyMu.RLock()
-	defer c.keyMu.RUnlock()
-	c.mu.RLock()
-	locked, a := c.bundle == nil, c.acct
-	c.mu.RUnlock()
-	if locked {
-		return ErrLocked
+	items := make(map[string]*note.Note, len(batch))
+	for i, p := range batch {
+		items[p.ID] = notes[i]
 	}
-	cd := c.codec(a.UserID)
-	err := c.v.Update(context.Background(), func(tx *vault.Tx) error {
-		total := 0
-		for i, p := range batch {
-			delta, err := syncer.StageLocal(tx, cd, p.ID, notes[i])
-			if err != nil {
-				return err
-			}
-			total += delta
-		}
-		tx.AfterCommit(func() {
-			c.mu.Lock()
-			for i, p := range batch {
-				c.notes[p.ID] = &entry{n: notes[i], pending: true}
-				c.index.Put(doc(p.ID, notes[i]))
-			}
-			c.status.Pending += total
-			c.mu.Unlock()
-		})
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	c.events.publish(Event{Kind: EventNotesChanged, Status: c.Status()})
-	select {
-	case c.kick <- struct{}{}:
-	default:
-	}
-	return nil
+	return c.writeAll(items)
 }
 
 // sealImported spools one file to dir and seals it, keeping its own name

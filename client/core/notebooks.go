@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -9,7 +8,6 @@ import (
 	"strings"
 
 	"cipherleaf.dev/client/attach"
-	"cipherleaf.dev/client/syncer"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/note"
 )
@@ -322,53 +320,6 @@ func (c *Core) DeleteNotebook(id string, trashNotes bool) error {
 	}
 	if err := c.writeAll(writes); err != nil {
 		return fmt.Errorf("delete notebook: %w", err)
-	}
-	return nil
-}
-
-// writeAll is write for several items in one transaction (nil = delete).
-func (c *Core) writeAll(items map[string]*note.Note) error {
-	c.keyMu.RLock()
-	defer c.keyMu.RUnlock()
-	c.mu.RLock()
-	locked, a := c.bundle == nil, c.acct
-	c.mu.RUnlock()
-	if locked {
-		return ErrLocked
-	}
-	cd := c.codec(a.UserID)
-	err := c.v.Update(context.Background(), func(tx *vault.Tx) error {
-		total := 0
-		for id, n := range items {
-			delta, err := syncer.StageLocal(tx, cd, id, n)
-			if err != nil {
-				return err
-			}
-			total += delta
-		}
-		tx.AfterCommit(func() {
-			c.mu.Lock()
-			for id, n := range items {
-				if n == nil {
-					delete(c.notes, id)
-					c.index.Delete(id)
-				} else {
-					c.notes[id] = &entry{n: n, pending: true}
-					c.index.Put(doc(id, n))
-				}
-			}
-			c.status.Pending += total
-			c.mu.Unlock()
-		})
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	c.events.publish(Event{Kind: EventNotesChanged, Status: c.Status()})
-	select {
-	case c.kick <- struct{}{}:
-	default:
 	}
 	return nil
 }

@@ -172,6 +172,12 @@ func (c *Core) ResolveConflict(copyID string, merged *note.Note) error {
 // write seals n (nil = delete) into the vault and the pending queue in one
 // transaction, then updates memory and pokes auto-sync.
 func (c *Core) write(id string, n *note.Note) error {
+	return c.writeAll(map[string]*note.Note{id: n})
+}
+
+// writeAll is write for several items in one transaction (nil = delete):
+// every item is staged, or none is; memory is updated once, after commit.
+func (c *Core) writeAll(items map[string]*note.Note) error {
 	c.keyMu.RLock()
 	defer c.keyMu.RUnlock()
 	c.mu.RLock()
@@ -182,20 +188,26 @@ func (c *Core) write(id string, n *note.Note) error {
 	}
 	cd := c.codec(a.UserID)
 	err := c.v.Update(context.Background(), func(tx *vault.Tx) error {
-		delta, err := syncer.StageLocal(tx, cd, id, n)
-		if err != nil {
-			return err
+		total := 0
+		for id, n := range items {
+			delta, err := syncer.StageLocal(tx, cd, id, n)
+			if err != nil {
+				return err
+			}
+			total += delta
 		}
 		tx.AfterCommit(func() {
 			c.mu.Lock()
-			if n == nil {
-				delete(c.notes, id)
-				c.index.Delete(id)
-			} else {
-				c.notes[id] = &entry{n: n, pending: true}
-				c.index.Put(doc(id, n))
+			for id, n := range items {
+				if n == nil {
+					delete(c.notes, id)
+					c.index.Delete(id)
+				} else {
+					c.notes[id] = &entry{n: n, pending: true}
+					c.index.Put(doc(id, n))
+				}
 			}
-			c.status.Pending += delta
+			c.status.Pending += total
 			c.mu.Unlock()
 		})
 		return nil

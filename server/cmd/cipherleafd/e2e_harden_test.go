@@ -463,44 +463,59 @@ func TestE2EBodyLimits(t *testing.T) {
 	})
 }
 
-// TestE2EQuotaCountsRows: deleted notes (tombstones) and each row's
-// overhead count against the quota, and `user list` shows the same bytes.
+// TestE2EQuotaCountsRows: deleted notes (tombstones), each row's overhead
+// and the kept revision history count against the quota, and `user list`
+// shows the same bytes. A one-byte blob costs 1+128 while live; deleted, its
+// tombstone costs 128 and, with history on, its kept revision 1+128 more.
 func TestE2EQuotaCountsRows(t *testing.T) {
-	data := filepath.Join(t.TempDir(), "data")
-	d := start(t, data, "--quota", "2000")
-	lr := d.register("mallory")
-	p := d.from("127.0.0.1")
-	rows := 0
-	for i := 1; i <= 100; i++ {
-		var wr protocol.WriteResponse
-		resp, b := p.req("PUT", "/api/v1/notes/"+noteID(i), lr.AccessToken, protocol.PutNoteRequest{Blob: []byte("x")}, &wr)
-		if resp.StatusCode == 413 {
-			break
-		}
-		if resp.StatusCode != 200 {
-			t.Fatalf("put #%d = %d %s", i, resp.StatusCode, b)
-		}
-		if resp, b := p.req("DELETE", fmt.Sprintf("/api/v1/notes/%s?base_rev=%d", noteID(i), wr.Rev), lr.AccessToken, nil, nil); resp.StatusCode != 200 {
-			t.Fatalf("delete #%d = %d %s", i, resp.StatusCode, b)
-		}
-		rows++
-	}
-	if want := 2000 / 128; rows != want {
-		t.Errorf("rows stored (as tombstones) under a 2000-byte quota = %d, want %d", rows, want)
-	}
-	out, err := exec.Command(binary, "user", "list", "--data", data).CombinedOutput()
-	if err != nil {
-		t.Fatalf("user list: %v\n%s", err, out)
-	}
-	var line []string
-	for _, l := range strings.Split(string(out), "\n") {
-		if f := strings.Fields(l); len(f) > 0 && f[0] == "mallory" {
-			line = f
-		}
-	}
-	// USERNAME ID STATE NOTES DELETED BYTES ...
-	if want := []string{"0", fmt.Sprint(rows), fmt.Sprint(rows * 128)}; len(line) < 6 || strings.Join(line[3:6], " ") != strings.Join(want, " ") {
-		t.Errorf("user list for mallory = %q, want NOTES DELETED BYTES = %v\n%s", line, want, out)
+	const quota, live = 2000, 1 + 128
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		perNote int // bytes a written-then-deleted note leaves behind
+	}{
+		{"no history", []string{"--history-revisions", "0"}, 128},
+		{"default history", nil, 128 + live},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := filepath.Join(t.TempDir(), "data")
+			d := start(t, data, append([]string{"--quota", fmt.Sprint(quota)}, tc.args...)...)
+			lr := d.register("mallory")
+			p := d.from("127.0.0.1")
+			rows := 0
+			for i := 1; i <= 100; i++ {
+				var wr protocol.WriteResponse
+				resp, b := p.req("PUT", "/api/v1/notes/"+noteID(i), lr.AccessToken, protocol.PutNoteRequest{Blob: []byte("x")}, &wr)
+				if resp.StatusCode == 413 {
+					break
+				}
+				if resp.StatusCode != 200 {
+					t.Fatalf("put #%d = %d %s", i, resp.StatusCode, b)
+				}
+				if resp, b := p.req("DELETE", fmt.Sprintf("/api/v1/notes/%s?base_rev=%d", noteID(i), wr.Rev), lr.AccessToken, nil, nil); resp.StatusCode != 200 {
+					t.Fatalf("delete #%d = %d %s", i, resp.StatusCode, b)
+				}
+				rows++
+			}
+			// Put #n is accepted while (n-1) deleted notes plus its live row fit.
+			if want := (quota-live)/tc.perNote + 1; rows != want {
+				t.Errorf("notes written and deleted under a %d-byte quota = %d, want %d", quota, rows, want)
+			}
+			out, err := exec.Command(binary, "user", "list", "--data", data).CombinedOutput()
+			if err != nil {
+				t.Fatalf("user list: %v\n%s", err, out)
+			}
+			var line []string
+			for _, l := range strings.Split(string(out), "\n") {
+				if f := strings.Fields(l); len(f) > 0 && f[0] == "mallory" {
+					line = f
+				}
+			}
+			// USERNAME ID STATE NOTES DELETED BYTES ...
+			if want := []string{"0", fmt.Sprint(rows), fmt.Sprint(rows * tc.perNote)}; len(line) < 6 || strings.Join(line[3:6], " ") != strings.Join(want, " ") {
+				t.Errorf("user list for mallory = %q, want NOTES DELETED BYTES = %v\n%s", line, want, out)
+			}
+		})
 	}
 }
 

@@ -288,7 +288,7 @@ func TestE2ETrustedProxy(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Errorf("login through the trusted proxy for a client the spoofer never used = %d, want 200", resp.StatusCode)
 	}
-	if !strings.Contains(d.stderr.String(), "ip=198.51.100.7") {
+	if !d.stderr.waitFor("ip=198.51.100.7", 10*time.Second) {
 		t.Errorf("audit log lacks the client IP given by the trusted proxy:\n%s", d.stderr)
 	}
 	t.Run("--trust-proxy refused", func(t *testing.T) {

@@ -74,17 +74,42 @@ type daemon struct {
 	exitErr     error
 }
 
+// syncBuffer collects a child's output; every write pokes wrote, so a
+// test can wait for a line instead of sleeping.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu    sync.Mutex
+	b     bytes.Buffer
+	wrote chan struct{} // buffered 1; made by newSyncBuffer
 }
+
+func newSyncBuffer() *syncBuffer { return &syncBuffer{wrote: make(chan struct{}, 1)} }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.b.Write(p)
+	n, err := s.b.Write(p)
+	select {
+	case s.wrote <- struct{}{}:
+	default:
+	}
+	return n, err
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// waitFor reports whether the output holds substr within d. The child
+// writes a line after it has answered the request, so the line may lag.
+func (s *syncBuffer) waitFor(substr string, d time.Duration) bool {
+	deadline := time.NewTimer(d)
+	defer deadline.Stop()
+	for !strings.Contains(s.String(), substr) {
+		select {
+		case <-s.wrote:
+		case <-deadline.C:
+			return strings.Contains(s.String(), substr)
+		}
+	}
+	return true
+}
 
 // pinnedClient trusts exactly the certificate with fingerprint fp.
 func pinnedClient(fp string) *http.Client {
@@ -131,7 +156,7 @@ func startEnv(t *testing.T, env []string, data string, args ...string) *daemon {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &daemon{t: t, cmd: cmd, data: data, stderr: &syncBuffer{}, done: make(chan struct{})}
+	d := &daemon{t: t, cmd: cmd, data: data, stderr: newSyncBuffer(), done: make(chan struct{})}
 	cmd.Stderr = d.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -71,10 +71,10 @@ func TestE2ERegisterWriteRead(t *testing.T) {
 		}
 	})
 	t.Run("no secrets in logs", func(t *testing.T) {
-		logs := d.stderr.String()
-		if !strings.Contains(logs, "event=register") {
-			t.Errorf("no audit line for register in:\n%s", logs)
+		if !d.stderr.waitFor("event=register", 10*time.Second) {
+			t.Errorf("no audit line for register in:\n%s", d.stderr)
 		}
+		logs := d.stderr.String()
 		for _, s := range []string{lr.AccessToken, lr.RefreshToken, "c2VhbGVk", "sealed"} {
 			if strings.Contains(logs, s) {
 				t.Errorf("log contains a secret or blob %q", s)

@@ -196,7 +196,7 @@ windows-cli: setup-windows
 
 ## test-windows: go vet for Windows with cgo (every package), then signing and the
 ## cross-OS CLI sync test under Wine (client/scripts/test-windows.sh) on the CLI and
-## server .exe files (and Cipherleaf.exe when package-windows built it); .ci/run runs it
+## server .exe files (and Cipherleaf.exe when package-windows built it); run by hand
 test-windows: windows-cli build
 	@for m in $(MODULES); do echo "vet GOOS=windows (cgo) $$m"; (cd $$m && $(WIN_ENV) $(GO) vet ./...) || exit 1; done
 	bash client/scripts/test-windows.sh $(BIN) $(WIN)

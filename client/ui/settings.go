@@ -92,10 +92,10 @@ func (m *mainView) showSettings() {
 	security := container.NewVBox(
 		settingRow("Auto-lock", container.NewHBox(withMinSize(220, 0, v.autoLock))),
 		settingRow("", v.remember),
-		v.tokenStorageRow(),
 		settingRow("Password", container.NewHBox(changePw, newKey)),
 		settingRow("Two-factor", container.NewHBox(widget.NewButton("Two-factor sign-in…", v.twoFactor))),
 	)
+	v.addTokenStorageRow(security, 2)
 
 	// Appearance.
 	v.themes = widget.NewRadioGroup(themeLabels, nil)

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -15,15 +14,14 @@ type tokenStorage interface {
 	TokenStorage(ctx context.Context) (inKeyring bool, why error)
 }
 
-// tokenStorageRow is the Settings row that tells, in words, why the
-// sign-in tokens are kept in the vault file instead of the OS keyring. It
-// is empty while they are in the keyring, and filled in from a background
-// task (the answer reads the vault).
-func (v *settingsView) tokenStorageRow() fyne.CanvasObject {
-	box := container.NewVBox()
+// addTokenStorageRow inserts into box, at index at, the Settings row that
+// tells in words why the sign-in tokens are kept in the vault file instead
+// of the OS keyring. Nothing is added while they are in the keyring. The
+// answer reads the vault, so it comes from a background task.
+func (v *settingsView) addTokenStorageRow(box *fyne.Container, at int) {
 	ts, ok := v.u.api.(tokenStorage)
 	if !ok {
-		return box
+		return
 	}
 	v.u.background(func() func() {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
@@ -35,8 +33,10 @@ func (v *settingsView) tokenStorageRow() fyne.CanvasObject {
 			}
 			l := widget.NewLabel("In this profile's vault file, not the OS keyring. " + words(why))
 			l.Wrapping = fyne.TextWrapWord
-			box.Add(settingRow("Sign-in tokens", l))
+			row := settingRow("Sign-in tokens", l)
+			at := min(at, len(box.Objects))
+			box.Objects = append(box.Objects[:at], append([]fyne.CanvasObject{row}, box.Objects[at:]...)...)
+			box.Refresh()
 		}
 	})
-	return box
 }

@@ -106,6 +106,8 @@ func errorResponse(err error) (status int, body any) {
 		return eb(http.StatusNotFound, protocol.CodeNotFound, "not found")
 	case errors.Is(err, store.ErrUsernameTaken):
 		return eb(http.StatusConflict, protocol.CodeUsernameTaken, "this username is taken")
+	case errors.Is(err, store.ErrCursorCompacted):
+		return eb(http.StatusGone, protocol.CodeCursorCompacted, "deleted notes older than your last sync were compacted: sync again from the start")
 	case errors.Is(err, store.ErrQuotaExceeded):
 		return eb(http.StatusRequestEntityTooLarge, protocol.CodeQuotaExceeded, "your storage quota on this server is full")
 	case errors.Is(err, errTooLarge), errors.As(err, &maxBytes):

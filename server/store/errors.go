@@ -16,6 +16,9 @@ var (
 	// ErrKeyConflict: a key update's base generation is not the account's
 	// current one (SPEC §3).
 	ErrKeyConflict = errors.New("base key generation is not current")
+	// ErrCursorCompacted: a change-feed cursor below the account's
+	// compacted sequence; the caller must pull from 0 (SPEC §7.3).
+	ErrCursorCompacted = errors.New("change cursor is older than the compacted tombstones")
 )
 
 // ConflictError reports a stale note write and carries the current state.

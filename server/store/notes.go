@@ -129,7 +129,9 @@ func (s *Store) Changes(ctx context.Context, userID int64, since uint64, limit i
 // bytes than maxBytes (but always at least one change if any). c and its
 // blob are valid only during the call, so a page is never held in memory.
 // The last page (More false) also carries the manifest, read in the same
-// transaction (SPEC §10.6).
+// transaction (SPEC §10.6). A since in 1..compacted_seq-1 is
+// ErrCursorCompacted: tombstones the caller may not have seen were
+// compacted away (SPEC §7.3, §7.6).
 func (s *Store) StreamChanges(ctx context.Context, userID int64, since uint64, limit int, maxBytes int, fn func(c *protocol.Change) error) (*PageEnd, error) {
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -137,6 +139,17 @@ func (s *Store) StreamChanges(ctx context.Context, userID int64, since uint64, l
 	}
 	defer tx.Rollback()
 	end := &PageEnd{Next: since}
+	if since > 0 {
+		// A cursor below a compacted tombstone may have missed it (SPEC §7.3).
+		var compacted uint64
+		err := tx.QueryRowContext(ctx, `SELECT compacted_seq FROM users WHERE id = ?`, userID).Scan(&compacted)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("read compacted sequence: %w", err)
+		}
+		if since < compacted {
+			return nil, ErrCursorCompacted
+		}
+	}
 	if err := s.streamPage(ctx, tx, end, userID, since, limit, maxBytes, fn); err != nil {
 		return nil, err
 	}

@@ -19,6 +19,9 @@ const (
 	CodeQuotaExceeded      = "quota_exceeded"
 	CodeRateLimited        = "rate_limited"
 	CodeInternal           = "internal"
+	// CodeCursorCompacted (410): the since cursor is older than tombstones
+	// the server compacted away; pull again from 0 (SPEC §7.3).
+	CodeCursorCompacted = "cursor_compacted"
 )
 
 // ErrorBody is the body of every non-2xx answer.

@@ -67,6 +67,7 @@ type serveConfig struct {
 	durability    string
 	att           attachmentFlags
 	history       historyFlags
+	tombstones    time.Duration // SPEC §7.6 tombstone retention
 }
 
 func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
@@ -110,6 +111,7 @@ func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
 	fs.StringVar(&c.durability, "durability", "power", "power: every acknowledged write is fsynced (survives a power loss); process: survives only a process crash, faster on slow disks")
 	c.att.register(fs)
 	c.history.register(fs)
+	tombstoneFlag(fs, &c.tombstones)
 	fs.StringVar(&c.cpuProfile, "cpu-profile", "", "write a Go CPU profile of the whole run to this file (diagnostics)")
 	return c, fs
 }
@@ -138,6 +140,8 @@ func (c *serveConfig) check() error {
 		return c.att.check()
 	case c.history.check() != nil:
 		return c.history.check()
+	case checkTombstoneRetention(c.tombstones) != nil:
+		return checkTombstoneRetention(c.tombstones)
 	case c.maxBlob <= 0 || c.maxBody <= 0 || c.maxBlob > c.maxBody:
 		return fmt.Errorf("%w: need 0 < --max-blob <= --max-body", errUsage)
 	}
@@ -224,6 +228,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer stopAttachments()
 	defer startHistorySweep(ctx, st, log)()
+	defer startTombstoneCompaction(ctx, st, c.tombstones, log)()
 
 	var tlsConf *tls.Config
 	if !c.insecureHTTP {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"cipherleaf.dev/server/blob"
-	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/server/store/sqlite"
 )
 
 // CollectAttachments removes the blobs and rows of attachments released,

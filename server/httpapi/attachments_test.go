@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"cipherleaf.dev/server/blob/fsblob"
-	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/server/store/sqlite"
 	"cipherleaf.dev/shared/protocol"
 )
 

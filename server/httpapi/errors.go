@@ -10,7 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"cipherleaf.dev/server/blob"
-	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/server/store/sqlite"
 	"cipherleaf.dev/server/tokens"
 	"cipherleaf.dev/shared/protocol"
 )

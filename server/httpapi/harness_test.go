@@ -17,7 +17,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"cipherleaf.dev/server/ratelimit"
-	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/server/store/sqlite"
 	"cipherleaf.dev/server/tokens"
 	"cipherleaf.dev/shared/protocol"
 )

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/server/store/sqlite"
 	"cipherleaf.dev/shared/protocol"
 )
 

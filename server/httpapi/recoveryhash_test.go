@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/server/store/sqlite"
 	"cipherleaf.dev/shared/protocol"
 )
 

@@ -15,7 +15,7 @@ import (
 	"cipherleaf.dev/server/blob"
 	"cipherleaf.dev/server/metrics"
 	"cipherleaf.dev/server/ratelimit"
-	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/server/store/sqlite"
 	"cipherleaf.dev/server/tokens"
 )
 

@@ -13,7 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"cipherleaf.dev/server/ratelimit"
-	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/server/store/sqlite"
 	"cipherleaf.dev/server/twofactor"
 	"cipherleaf.dev/shared/protocol"
 )

@@ -6,7 +6,7 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/server/store/sqlite"
 	"cipherleaf.dev/server/tlsid"
 )
 

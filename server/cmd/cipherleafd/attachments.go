@@ -13,7 +13,7 @@ import (
 	"cipherleaf.dev/server/blob"
 	"cipherleaf.dev/server/blob/fsblob"
 	"cipherleaf.dev/server/httpapi"
-	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/server/store/sqlite"
 	"cipherleaf.dev/shared/protocol"
 )
 

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/server/store/sqlite"
 )
 
 // historyFlags configure revision history retention (SPEC §7.8).

@@ -21,7 +21,7 @@ import (
 	"cipherleaf.dev/server/metrics"
 	"cipherleaf.dev/server/ratelimit"
 	"cipherleaf.dev/server/secret"
-	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/server/store/sqlite"
 	"cipherleaf.dev/server/tlsid"
 	"cipherleaf.dev/server/tokens"
 )

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/server/store/sqlite"
 )
 
 // defaultTombstoneRetention is how long a deleted note's tombstone is kept

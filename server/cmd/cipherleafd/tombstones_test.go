@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"cipherleaf.dev/server/store"
+	"cipherleaf.dev/server/store/sqlite"
 )
 
 func TestTombstoneRetentionFlag(t *testing.T) {

@@ -6,13 +6,13 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"cipherleaf.dev/server/store/sqlite"
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
 )
 
 // proveKey loads the signed-in user and checks key against its auth hash:
 // account changes need the key, not only a token.
-func (a *api) proveKey(c echo.Context, event string, key []byte) (*store.User, error) {
+func (a *api) proveKey(c echo.Context, event string, key []byte) (*server.User, error) {
 	p := who(c)
 	if err := checkAuthKey("auth_key", key); err != nil {
 		return nil, err
@@ -67,7 +67,7 @@ func (a *api) handleChangePassword(c echo.Context) error {
 		return err
 	}
 	p := who(c)
-	upd := store.KeyUpdate{AuthHash: h, KDF: &req.KDF, WrappedKey: req.WrappedKey, RecoveryWrappedKey: req.RecoveryWrappedKey}
+	upd := server.KeyUpdate{AuthHash: h, KDF: &req.KDF, WrappedKey: req.WrappedKey, RecoveryWrappedKey: req.RecoveryWrappedKey}
 	ended, err := a.Store.UpdateKeys(c.Request().Context(), u.ID, upd, true, p.SID, nil)
 	if err != nil {
 		return err
@@ -116,7 +116,7 @@ func (a *api) handlePutKeys(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	upd := store.KeyUpdate{WrappedKey: req.WrappedKey, RecoveryWrappedKey: req.RecoveryWrappedKey, AddSuccessor: req.Successor,
+	upd := server.KeyUpdate{WrappedKey: req.WrappedKey, RecoveryWrappedKey: req.RecoveryWrappedKey, AddSuccessor: req.Successor,
 		BaseGeneration: req.BaseGeneration, Generation: req.Generation}
 	if req.RecoveryAuthKey != nil {
 		upd.RecoveryHash = recoveryHash(req.RecoveryAuthKey)
@@ -145,7 +145,7 @@ func (a *api) handleSetRecovery(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	upd := store.KeyUpdate{RecoveryHash: recoveryHash(req.RecoveryAuthKey), RecoveryWrappedKey: req.RecoveryWrappedKey}
+	upd := server.KeyUpdate{RecoveryHash: recoveryHash(req.RecoveryAuthKey), RecoveryWrappedKey: req.RecoveryWrappedKey}
 	if _, err := a.Store.UpdateKeys(c.Request().Context(), u.ID, upd, false, "", nil); err != nil {
 		return err
 	}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/server/blob"
-	"cipherleaf.dev/server/store/sqlite"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -35,7 +35,7 @@ func attachmentID(c echo.Context) (string, error) {
 	return id, nil
 }
 
-func (a *api) attachmentStatus(c echo.Context, status int, at store.Attachment) error {
+func (a *api) attachmentStatus(c echo.Context, status int, at server.Attachment) error {
 	n, done, err := a.Blobs.Stat(c.Request().Context(), at.BlobKey())
 	if err != nil {
 		return err
@@ -137,7 +137,7 @@ func (a *api) handleGetAttachment(c echo.Context) error {
 		return err
 	}
 	if !at.Complete {
-		return store.ErrNotFound
+		return server.ErrNotFound
 	}
 	obj, err := a.Blobs.Open(ctx, at.BlobKey())
 	if err != nil {
@@ -171,5 +171,5 @@ var errAttachmentComplete = errors.New("this attachment is already complete")
 
 // isAttachmentConflict reports errors answered with 409 conflict.
 func isAttachmentConflict(err error) bool {
-	return errors.Is(err, blob.ErrOffset) || errors.Is(err, errAttachmentComplete) || errors.Is(err, store.ErrConflict)
+	return errors.Is(err, blob.ErrOffset) || errors.Is(err, errAttachmentComplete) || errors.Is(err, server.ErrConflict)
 }

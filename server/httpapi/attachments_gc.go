@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/server/blob"
-	"cipherleaf.dev/server/store/sqlite"
 )
 
 // CollectAttachments removes the blobs and rows of attachments released,
@@ -14,7 +14,7 @@ import (
 // (SPEC §7.7). A blob is deleted before its row, so a crash in between
 // leaves a row the next run collects again, never a blob without a row. It
 // returns how many it removed.
-func CollectAttachments(ctx context.Context, st *store.Store, bs blob.Store, now time.Time, grace time.Duration) (int, error) {
+func CollectAttachments(ctx context.Context, st server.Store, bs blob.Store, now time.Time, grace time.Duration) (int, error) {
 	n := 0
 	for {
 		list, err := st.CollectableAttachments(ctx, now.Add(-grace), 500)

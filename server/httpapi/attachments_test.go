@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/server/blob/fsblob"
-	"cipherleaf.dev/server/store/sqlite"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -149,7 +149,7 @@ func TestAttachmentLifecycle(t *testing.T) {
 	if r := en.do("GET", "/api/v1/attachments/"+id, tok, nil); r.status != http.StatusNotFound {
 		t.Errorf("GET after collection = %d, want 404", r.status)
 	}
-	if l, _, _ := bs.Stat(ctx, store.AttachmentBlobKey(alice.UserID, id)); l != 0 {
+	if l, _, _ := bs.Stat(ctx, server.AttachmentBlobKey(alice.UserID, id)); l != 0 {
 		t.Errorf("blob still holds %d bytes after collection", l)
 	}
 }
@@ -213,7 +213,7 @@ func TestAttachmentsOfDeletedAccountCollected(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("collect after account deletion = %d, %v, want 1", n, err)
 	}
-	if l, _, _ := bs.Stat(ctx, store.AttachmentBlobKey(lr.UserID, id)); l != 0 {
+	if l, _, _ := bs.Stat(ctx, server.AttachmentBlobKey(lr.UserID, id)); l != 0 {
 		t.Errorf("deleted account's blob still holds %d bytes", l)
 	}
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"cipherleaf.dev/server/store/sqlite"
+	"cipherleaf.dev/server"
 )
 
 // principal is who an authenticated request comes from.
@@ -38,7 +38,7 @@ func (a *api) requireAuth(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		ctx := c.Request().Context()
 		sa, err := a.Store.SessionAuth(ctx, sid)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, server.ErrNotFound) {
 			return errUnauthorized
 		}
 		if err != nil {

@@ -9,8 +9,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/server/blob"
-	"cipherleaf.dev/server/store/sqlite"
 	"cipherleaf.dev/server/tokens"
 	"cipherleaf.dev/shared/protocol"
 )
@@ -65,8 +65,8 @@ func errorResponse(err error) (status int, body any) {
 	eb := func(status int, code string, w string) (int, any) {
 		return status, protocol.ErrorBody{Error: w, Code: code}
 	}
-	var conflict *store.ConflictError
-	var mconflict *store.ManifestConflictError
+	var conflict *server.ConflictError
+	var mconflict *server.ManifestConflictError
 	var maxBytes *http.MaxBytesError
 	var he *echo.HTTPError
 	switch {
@@ -82,7 +82,7 @@ func errorResponse(err error) (status int, body any) {
 		return eb(http.StatusRequestEntityTooLarge, protocol.CodeTooLarge, "more bytes than the attachment's declared size")
 	case errors.Is(err, blob.ErrNotFound):
 		return eb(http.StatusNotFound, protocol.CodeNotFound, "not found")
-	case errors.Is(err, store.ErrKeyConflict):
+	case errors.Is(err, server.ErrKeyConflict):
 		return eb(http.StatusConflict, protocol.CodeConflict, "the account key changed on the server since your base generation")
 	case errors.Is(err, protocol.ErrInvalidUsername):
 		return eb(http.StatusBadRequest, protocol.CodeInvalidUsername, protocol.ErrInvalidUsername.Error())
@@ -102,13 +102,13 @@ func errorResponse(err error) (status int, body any) {
 		return eb(http.StatusConflict, protocol.CodeConflict, errTwoFactorOn.Error())
 	case errors.Is(err, errRegistrationClosed):
 		return eb(http.StatusForbidden, protocol.CodeRegistrationClosed, errRegistrationClosed.Error())
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, server.ErrNotFound):
 		return eb(http.StatusNotFound, protocol.CodeNotFound, "not found")
-	case errors.Is(err, store.ErrUsernameTaken):
+	case errors.Is(err, server.ErrUsernameTaken):
 		return eb(http.StatusConflict, protocol.CodeUsernameTaken, "this username is taken")
-	case errors.Is(err, store.ErrCursorCompacted):
+	case errors.Is(err, server.ErrCursorCompacted):
 		return eb(http.StatusGone, protocol.CodeCursorCompacted, "deleted notes older than your last sync were compacted: sync again from the start")
-	case errors.Is(err, store.ErrQuotaExceeded):
+	case errors.Is(err, server.ErrQuotaExceeded):
 		return eb(http.StatusRequestEntityTooLarge, protocol.CodeQuotaExceeded, "your storage quota on this server is full")
 	case errors.Is(err, errTooLarge), errors.As(err, &maxBytes):
 		return eb(http.StatusRequestEntityTooLarge, protocol.CodeTooLarge, words(errTooLarge))

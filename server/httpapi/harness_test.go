@@ -38,7 +38,7 @@ func (c *clock) add(d time.Duration) {
 type env struct {
 	t     testing.TB
 	e     *echo.Echo
-	store *store.Store
+	store *sqlite.Store
 	clock *clock
 	key   []byte
 }
@@ -47,7 +47,7 @@ var jwtKey = []byte("test-jwt-key-0123456789abcdef012")
 
 func newEnv(t testing.TB, mod func(*Config)) *env {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "db.sqlite"), store.Options{})
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db.sqlite"), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

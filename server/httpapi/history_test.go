@@ -13,7 +13,7 @@ import (
 )
 
 func TestRevisionRoutes(t *testing.T) {
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "hist.sqlite"), store.Options{HistoryRevisions: 2})
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "hist.sqlite"), sqlite.Options{HistoryRevisions: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

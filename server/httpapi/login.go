@@ -7,7 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"cipherleaf.dev/server/store/sqlite"
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -16,9 +16,9 @@ import (
 // errUnauthorized after one bcrypt compare (recoveryKeyMatches keeps that
 // for either form of recovery hash); a disabled account gives
 // errAccountDisabled, but only to a caller who proved the key.
-func (a *api) checkCredentials(c echo.Context, event, username string, key []byte, recovery bool) (*store.User, error) {
+func (a *api) checkCredentials(c echo.Context, event, username string, key []byte, recovery bool) (*server.User, error) {
 	u, err := a.Store.UserByName(c.Request().Context(), username)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err != nil && !errors.Is(err, server.ErrNotFound) {
 		return nil, err
 	}
 	var hash []byte

@@ -9,7 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"cipherleaf.dev/server/store/sqlite"
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -116,7 +116,7 @@ func (a *api) handlePutNote(c echo.Context) error {
 	if err := firstError(a.checkBlob("blob", req.Blob), checkCounter("base_rev", req.BaseRev)); err != nil {
 		return err
 	}
-	rev, seq, err := a.Store.WriteNote(c.Request().Context(), who(c).UserID, a.Quota, &store.Write{ID: id, BaseRev: req.BaseRev, Blob: req.Blob})
+	rev, seq, err := a.Store.WriteNote(c.Request().Context(), who(c).UserID, a.Quota, &server.Write{ID: id, BaseRev: req.BaseRev, Blob: req.Blob})
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (a *api) handleDeleteNote(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rev, seq, err := a.Store.WriteNote(c.Request().Context(), who(c).UserID, a.Quota, &store.Write{ID: id, BaseRev: base, Delete: true})
+	rev, seq, err := a.Store.WriteNote(c.Request().Context(), who(c).UserID, a.Quota, &server.Write{ID: id, BaseRev: base, Delete: true})
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func (a *api) handleBatch(c echo.Context) error {
 	if len(req.Ops) > protocol.MaxBatchOps {
 		return tooLarge("at most 1000 operations per batch")
 	}
-	writes := make([]store.Write, len(req.Ops))
+	writes := make([]server.Write, len(req.Ops))
 	in := 0
 	for i, op := range req.Ops {
 		if err := firstError(checkNoteID(op.ID), checkCounter("base_rev", op.BaseRev)); err != nil {
@@ -174,14 +174,14 @@ func (a *api) handleBatch(c echo.Context) error {
 		default:
 			return badRequest(`op must be "put" or "delete"`)
 		}
-		writes[i] = store.Write{ID: op.ID, BaseRev: op.BaseRev, Blob: op.Blob, Delete: op.Op == protocol.OpDelete}
+		writes[i] = server.Write{ID: op.ID, BaseRev: op.BaseRev, Blob: op.Blob, Delete: op.Op == protocol.OpDelete}
 	}
-	var man *store.ManifestWrite
+	var man *server.ManifestWrite
 	if req.Manifest != nil {
 		if err := firstError(a.checkBlob("manifest blob", req.Manifest.Blob), checkCounter("base_version", req.Manifest.BaseVersion)); err != nil {
 			return err
 		}
-		man = &store.ManifestWrite{BaseVersion: req.Manifest.BaseVersion, Blob: req.Manifest.Blob}
+		man = &server.ManifestWrite{BaseVersion: req.Manifest.BaseVersion, Blob: req.Manifest.Blob}
 		in += len(req.Manifest.Blob)
 	}
 	out, err := a.Store.Batch(c.Request().Context(), who(c).UserID, a.Quota, writes, man)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"cipherleaf.dev/server/store/sqlite"
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -48,7 +48,7 @@ func (a *api) handleParams(c echo.Context) error {
 	}
 	u, err := a.Store.UserByName(c.Request().Context(), req.Username)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, server.ErrNotFound):
 		return c.JSON(http.StatusOK, protocol.ParamsResponse{KDF: fakeParams(a.ParamsKey, req.Username)})
 	case err != nil:
 		return err

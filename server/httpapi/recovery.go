@@ -6,7 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"cipherleaf.dev/server/store/sqlite"
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -73,7 +73,7 @@ func (a *api) handleRecover(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	upd := store.KeyUpdate{AuthHash: h, KDF: &req.KDF, WrappedKey: req.WrappedKey, RecoveryWrappedKey: req.RecoveryWrappedKey}
+	upd := server.KeyUpdate{AuthHash: h, KDF: &req.KDF, WrappedKey: req.WrappedKey, RecoveryWrappedKey: req.RecoveryWrappedKey}
 	ended, err := a.Store.UpdateKeys(c.Request().Context(), u.ID, upd, true, "", sess)
 	if err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"cipherleaf.dev/server/store/sqlite"
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -24,7 +24,7 @@ func (en *env) setLegacyRecoveryHash(name string, k []byte) []byte {
 	if err != nil {
 		en.t.Fatal(err)
 	}
-	if _, err := en.store.UpdateKeys(en.t.Context(), u.ID, store.KeyUpdate{RecoveryHash: h}, false, "", nil); err != nil {
+	if _, err := en.store.UpdateKeys(en.t.Context(), u.ID, server.KeyUpdate{RecoveryHash: h}, false, "", nil); err != nil {
 		en.t.Fatal(err)
 	}
 	return h
@@ -100,7 +100,7 @@ func TestRecoveryHashUpgradeKeepsNewerKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	newer := recoveryHash(key(14))
-	if _, err := en.store.UpdateKeys(t.Context(), u.ID, store.KeyUpdate{RecoveryHash: newer}, false, "", nil); err != nil {
+	if _, err := en.store.UpdateKeys(t.Context(), u.ID, server.KeyUpdate{RecoveryHash: newer}, false, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	a := &api{Config: Config{Store: en.store}}

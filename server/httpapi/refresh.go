@@ -8,7 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"cipherleaf.dev/server/store/sqlite"
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/server/tokens"
 	"cipherleaf.dev/shared/protocol"
 )
@@ -35,11 +35,11 @@ func (a *api) handleRefresh(c echo.Context) error {
 	ctx := c.Request().Context()
 	sess, err := a.Store.RotateRefresh(ctx, tokens.HashRefresh(req.RefreshToken), newHash)
 	switch {
-	case errors.Is(err, store.ErrRefreshReused):
+	case errors.Is(err, server.ErrRefreshReused):
 		a.signInFailed(c, "")
 		a.audit(c, evRefreshReuse, false, slog.String("session", sess.ID), slog.Int64("uid_internal", sess.UserID))
 		return errUnauthorized
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, server.ErrNotFound):
 		a.signInFailed(c, "")
 		a.audit(c, evRefresh, false)
 		return errUnauthorized
@@ -47,7 +47,7 @@ func (a *api) handleRefresh(c echo.Context) error {
 		return err
 	}
 	u, err := a.Store.UserByID(ctx, sess.UserID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, server.ErrNotFound) {
 		return errUnauthorized
 	}
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"cipherleaf.dev/server/store/sqlite"
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -53,7 +53,7 @@ func (a *api) handleRegister(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u := &store.User{
+	u := &server.User{
 		UID: uid, Username: req.Username, AuthHash: authHash, RecoveryHash: recHash,
 		KDF: req.KDF, WrappedKey: req.WrappedKey, RecoveryWrappedKey: req.RecoveryWrappedKey,
 	}
@@ -62,7 +62,7 @@ func (a *api) handleRegister(c echo.Context) error {
 		return err
 	}
 	if err := a.Store.CreateUser(c.Request().Context(), u, sess); err != nil {
-		if errors.Is(err, store.ErrUsernameTaken) {
+		if errors.Is(err, server.ErrUsernameTaken) {
 			a.audit(c, evRegister, false, slog.String("user", req.Username), slog.String("reason", "taken"))
 		}
 		return err

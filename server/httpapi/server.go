@@ -12,16 +12,16 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/bcrypt"
 
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/server/blob"
 	"cipherleaf.dev/server/metrics"
 	"cipherleaf.dev/server/ratelimit"
-	"cipherleaf.dev/server/store/sqlite"
 	"cipherleaf.dev/server/tokens"
 )
 
 // Config holds the dependencies and limits of the API.
 type Config struct {
-	Store         *store.Store
+	Store         server.Store
 	Access        *tokens.Access
 	ParamsKey     []byte // HMAC key for the fake KDF salts of unknown users
 	Logger        *slog.Logger

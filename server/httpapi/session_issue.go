@@ -3,13 +3,13 @@ package httpapi
 import (
 	"fmt"
 
-	"cipherleaf.dev/server/store/sqlite"
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/server/tokens"
 	"cipherleaf.dev/shared/protocol"
 )
 
 // newSession prepares a session for device with a fresh refresh token.
-func (a *api) newSession(device string) (*store.Session, string, error) {
+func (a *api) newSession(device string) (*server.Session, string, error) {
 	sid, err := a.newUUID()
 	if err != nil {
 		return nil, "", err
@@ -18,12 +18,12 @@ func (a *api) newSession(device string) (*store.Session, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	return &store.Session{ID: sid, DeviceName: device, RefreshHash: rh}, rt, nil
+	return &server.Session{ID: sid, DeviceName: device, RefreshHash: rh}, rt, nil
 }
 
 // loginResponse issues an access token for sess and builds the answer of
 // register, login, refresh and recover.
-func (a *api) loginResponse(u *store.User, sid, refresh string) (*protocol.LoginResponse, error) {
+func (a *api) loginResponse(u *server.User, sid, refresh string) (*protocol.LoginResponse, error) {
 	at, err := a.Access.Issue(u.UID, sid)
 	if err != nil {
 		return nil, fmt.Errorf("issue access token: %w", err)

@@ -7,14 +7,14 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"cipherleaf.dev/server/store/sqlite"
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
 )
 
 // handleLogout answers POST /auth/logout: this session ends.
 func (a *api) handleLogout(c echo.Context) error {
 	p := who(c)
-	if err := a.Store.DeleteSession(c.Request().Context(), p.UserID, p.SID); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := a.Store.DeleteSession(c.Request().Context(), p.UserID, p.SID); err != nil && !errors.Is(err, server.ErrNotFound) {
 		return err
 	}
 	a.audit(c, evLogout, true, slog.String("user_id", p.UID), slog.String("session", p.SID))

@@ -12,8 +12,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/server/ratelimit"
-	"cipherleaf.dev/server/store/sqlite"
 	"cipherleaf.dev/server/twofactor"
 	"cipherleaf.dev/shared/protocol"
 )
@@ -96,7 +96,7 @@ func limitKeys(c echo.Context, userID int64) (acct, src string) {
 // key: nothing when 2FA is off; otherwise f must hold a right, unused code
 // (errTwoFactorRequired, errTwoFactorInvalid). Wrong codes count toward
 // the lockout of the account and of (account, source).
-func (a *api) checkSecondFactor(c echo.Context, u *store.User, f protocol.SecondFactor) error {
+func (a *api) checkSecondFactor(c echo.Context, u *server.User, f protocol.SecondFactor) error {
 	tf, err := a.Store.TwoFactor(c.Request().Context(), u.ID)
 	if err != nil {
 		return err
@@ -108,7 +108,7 @@ func (a *api) checkSecondFactor(c echo.Context, u *store.User, f protocol.Second
 }
 
 // useCode checks f against u's enabled second factor and spends it.
-func (a *api) useCode(c echo.Context, u *store.User, tf *store.TwoFactor, f protocol.SecondFactor) error {
+func (a *api) useCode(c echo.Context, u *server.User, tf *server.TwoFactor, f protocol.SecondFactor) error {
 	if f.Empty() {
 		return errTwoFactorRequired
 	}
@@ -162,7 +162,7 @@ func (a *api) useCode(c echo.Context, u *store.User, tf *store.TwoFactor, f prot
 
 // challengeLogin answers a login with a right key for an account with 2FA
 // on: a challenge naming the session to be, and no token (SPEC §7.5).
-func (a *api) challengeLogin(c echo.Context, u *store.User, device string) error {
+func (a *api) challengeLogin(c echo.Context, u *server.User, device string) error {
 	tok, err := a.tf.challenges.Open(u.ID, device)
 	if err != nil {
 		return err
@@ -191,7 +191,7 @@ func (a *api) handleLoginTwoFactor(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	u, err := a.Store.UserByID(ctx, p.UserID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, server.ErrNotFound) {
 		return errUnauthorized
 	}
 	if err != nil {
@@ -323,7 +323,7 @@ func (a *api) handleTwoFactorConfirm(c echo.Context) error {
 		hashes[i] = a.tf.hasher.Hash(u.UID, code)
 	}
 	if err := a.Store.ConfirmTwoFactor(ctx, u.ID, tf.Pending, step, hashes); err != nil {
-		if errors.Is(err, store.ErrConflict) {
+		if errors.Is(err, server.ErrConflict) {
 			return errTwoFactorOn
 		}
 		return err

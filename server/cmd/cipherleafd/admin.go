@@ -34,12 +34,12 @@ func runFingerprint(args []string, getenv func(string) string, stdout, stderr io
 	return nil
 }
 
-func openStore(ctx context.Context, data string) (*store.Store, error) {
+func openStore(ctx context.Context, data string) (*sqlite.Store, error) {
 	d := dataDir(data)
 	if err := d.mustExist(); err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, d.db(), store.Options{ReadConn: 1})
+	return sqlite.Open(ctx, d.db(), sqlite.Options{ReadConn: 1})
 }
 
 // runUser lists, disables, enables or deletes accounts; safe while the

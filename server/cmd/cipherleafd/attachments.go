@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/server/blob"
 	"cipherleaf.dev/server/blob/fsblob"
 	"cipherleaf.dev/server/httpapi"
@@ -45,7 +46,7 @@ func (d dataDir) attachments() string { return filepath.Join(string(d), "attachm
 
 // startAttachments opens the blob store of the data folder and runs the
 // collector until ctx ends; stop waits for it.
-func startAttachments(ctx context.Context, d dataDir, st *store.Store, f attachmentFlags, log *slog.Logger) (bs blob.Store, stop func(), err error) {
+func startAttachments(ctx context.Context, d dataDir, st server.Store, f attachmentFlags, log *slog.Logger) (bs blob.Store, stop func(), err error) {
 	fsb, err := fsblob.New(d.attachments())
 	if err != nil {
 		return nil, nil, err
@@ -88,7 +89,7 @@ func backupAttachments(ctx context.Context, d dataDir, dbPath, dir string) (int,
 	if err != nil {
 		return 0, err
 	}
-	list, err := store.CompleteAttachmentsIn(ctx, dbPath)
+	list, err := sqlite.CompleteAttachmentsIn(ctx, dbPath)
 	if err != nil {
 		return 0, err
 	}
@@ -99,7 +100,7 @@ func backupAttachments(ctx context.Context, d dataDir, dbPath, dir string) (int,
 			if a.Released.IsZero() {
 				return n, fmt.Errorf("back up attachment %s: %w", a.ID, err)
 			}
-			if err := store.DropAttachmentIn(ctx, dbPath, a); err != nil {
+			if err := sqlite.DropAttachmentIn(ctx, dbPath, a); err != nil {
 				return n, err
 			}
 			continue

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"cipherleaf.dev/server/store/sqlite"
+	"cipherleaf.dev/server"
 )
 
 // historyFlags configure revision history retention (SPEC §7.8).
@@ -31,7 +31,7 @@ func (f *historyFlags) check() error {
 
 // startHistorySweep drops revisions past the age limit every hour until
 // ctx ends; stop waits for it.
-func startHistorySweep(ctx context.Context, st *store.Store, log *slog.Logger) (stop func()) {
+func startHistorySweep(ctx context.Context, st server.Store, log *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -145,7 +145,7 @@ func (c *serveConfig) check() error {
 	case c.maxBlob <= 0 || c.maxBody <= 0 || c.maxBlob > c.maxBody:
 		return fmt.Errorf("%w: need 0 < --max-blob <= --max-body", errUsage)
 	}
-	if _, err := store.ParseDurability(c.durability); err != nil {
+	if _, err := sqlite.ParseDurability(c.durability); err != nil {
 		return fmt.Errorf("%w: --durability must be power or process", errUsage)
 	}
 	return nil
@@ -210,8 +210,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	durability, _ := store.ParseDurability(c.durability) // checked by c.check
-	st, err := store.Open(ctx, dir.db(), store.Options{Durability: durability,
+	durability, _ := sqlite.ParseDurability(c.durability) // checked by c.check
+	st, err := sqlite.Open(ctx, dir.db(), sqlite.Options{Durability: durability,
 		HistoryRevisions: c.history.revisions, HistoryDays: c.history.days})
 	if err != nil {
 		return err

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"cipherleaf.dev/server/store/sqlite"
+	"cipherleaf.dev/server"
 )
 
 // defaultTombstoneRetention is how long a deleted note's tombstone is kept
@@ -29,7 +29,7 @@ func checkTombstoneRetention(d time.Duration) error {
 	return nil
 }
 
-func logCompaction(log *slog.Logger, c store.Compaction) {
+func logCompaction(log *slog.Logger, c server.Compaction) {
 	if c.Tombstones > 0 {
 		log.Info("compacted tombstones", "users", c.Users, "tombstones", c.Tombstones, "revisions", c.Revisions)
 	}
@@ -38,7 +38,7 @@ func logCompaction(log *slog.Logger, c store.Compaction) {
 // startTombstoneCompaction compacts tombstones past retention at once and
 // then every hour until ctx ends; stop waits for it. retention 0 starts
 // nothing.
-func startTombstoneCompaction(ctx context.Context, st *store.Store, retention time.Duration, log *slog.Logger) (stop func()) {
+func startTombstoneCompaction(ctx context.Context, st server.Store, retention time.Duration, log *slog.Logger) (stop func()) {
 	if retention <= 0 {
 		return func() {}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/server/store/sqlite"
 )
 
@@ -39,20 +40,20 @@ func TestCompactCommand(t *testing.T) {
 	if err := os.Chmod(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(ctx, dataDir(dir).db(), store.Options{})
+	st, err := sqlite.Open(ctx, dataDir(dir).db(), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := &store.User{UID: "00000000-0000-4000-8000-000000000001", Username: "ann", AuthHash: []byte("h"), RecoveryHash: []byte("r"),
+	u := &server.User{UID: "00000000-0000-4000-8000-000000000001", Username: "ann", AuthHash: []byte("h"), RecoveryHash: []byte("r"),
 		WrappedKey: []byte("w"), RecoveryWrappedKey: []byte("r")}
-	if err := st.CreateUser(ctx, u, &store.Session{ID: "s", DeviceName: "d", RefreshHash: []byte("rh")}); err != nil {
+	if err := st.CreateUser(ctx, u, &server.Session{ID: "s", DeviceName: "d", RefreshHash: []byte("rh")}); err != nil {
 		t.Fatal(err)
 	}
 	id := "00000000-0000-4000-8000-0000000000aa"
-	if _, _, err := st.WriteNote(ctx, u.ID, 0, &store.Write{ID: id, Blob: []byte("x")}); err != nil {
+	if _, _, err := st.WriteNote(ctx, u.ID, 0, &server.Write{ID: id, Blob: []byte("x")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := st.WriteNote(ctx, u.ID, 0, &store.Write{ID: id, BaseRev: 1, Delete: true}); err != nil {
+	if _, _, err := st.WriteNote(ctx, u.ID, 0, &server.Write{ID: id, BaseRev: 1, Delete: true}); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()

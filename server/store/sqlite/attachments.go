@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -6,26 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"cipherleaf.dev/server"
 )
 
-// Attachment is the bookkeeping of one attachment blob (SPEC §7.7).
-type Attachment struct {
-	UserUID  string
-	ID       string
-	Size     int64 // declared blob bytes
-	Complete bool
-	Created  time.Time
-	Released time.Time // zero while in use
-}
-
-// BlobKey names the attachment's bytes in a blob store.
-func (a Attachment) BlobKey() string { return AttachmentBlobKey(a.UserUID, a.ID) }
-
-// AttachmentBlobKey names the bytes of attachment id of user uid in a blob store.
-func AttachmentBlobKey(userUID, id string) string { return userUID + "/" + id }
-
-func scanAttachment(row interface{ Scan(...any) error }) (Attachment, error) {
-	var a Attachment
+func scanAttachment(row interface{ Scan(...any) error }) (server.Attachment, error) {
+	var a server.Attachment
 	var created int64
 	var released sql.NullInt64
 	if err := row.Scan(&a.UserUID, &a.ID, &a.Size, &a.Complete, &created, &released); err != nil {
@@ -45,7 +31,7 @@ const attachmentCols = `user_uid, id, size, complete, created, released`
 // transaction. Declaring an existing id with the same size returns it
 // unchanged (created false); with another size, or once released, it is
 // ErrConflict.
-func (s *Store) DeclareAttachment(ctx context.Context, userID int64, uid, id string, size, quota int64) (a Attachment, created bool, err error) {
+func (s *Store) DeclareAttachment(ctx context.Context, userID int64, uid, id string, size, quota int64) (a server.Attachment, created bool, err error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return a, false, fmt.Errorf("declare attachment: %w", err)
@@ -55,7 +41,7 @@ func (s *Store) DeclareAttachment(ctx context.Context, userID int64, uid, id str
 	switch {
 	case err == nil:
 		if a.Size != size || !a.Released.IsZero() {
-			return a, false, ErrConflict
+			return a, false, server.ErrConflict
 		}
 		return a, false, nil
 	case !errors.Is(err, sql.ErrNoRows):
@@ -63,12 +49,12 @@ func (s *Store) DeclareAttachment(ctx context.Context, userID int64, uid, id str
 	}
 	var used int64
 	if err := tx.QueryRowContext(ctx, `SELECT used_bytes FROM users WHERE id = ?`, userID).Scan(&used); errors.Is(err, sql.ErrNoRows) {
-		return a, false, ErrNotFound
+		return a, false, server.ErrNotFound
 	} else if err != nil {
 		return a, false, fmt.Errorf("declare attachment: %w", err)
 	}
 	if quota > 0 && used+size > quota {
-		return a, false, ErrQuotaExceeded
+		return a, false, server.ErrQuotaExceeded
 	}
 	now := s.now()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO attachments (user_uid, id, size, created) VALUES (?, ?, ?, ?)`, uid, id, size, now.UnixNano()); err != nil {
@@ -80,14 +66,14 @@ func (s *Store) DeclareAttachment(ctx context.Context, userID int64, uid, id str
 	if err := tx.Commit(); err != nil {
 		return a, false, fmt.Errorf("declare attachment: %w", err)
 	}
-	return Attachment{UserUID: uid, ID: id, Size: size, Created: time.Unix(0, now.UnixNano())}, true, nil
+	return server.Attachment{UserUID: uid, ID: id, Size: size, Created: time.Unix(0, now.UnixNano())}, true, nil
 }
 
 // GetAttachment returns attachment id of user uid, or ErrNotFound.
-func (s *Store) GetAttachment(ctx context.Context, uid, id string) (Attachment, error) {
+func (s *Store) GetAttachment(ctx context.Context, uid, id string) (server.Attachment, error) {
 	a, err := scanAttachment(s.r.QueryRowContext(ctx, `SELECT `+attachmentCols+` FROM attachments WHERE user_uid = ? AND id = ?`, uid, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return a, ErrNotFound
+		return a, server.ErrNotFound
 	}
 	if err != nil {
 		return a, fmt.Errorf("read attachment: %w", err)
@@ -116,7 +102,7 @@ func (s *Store) ReleaseAttachment(ctx context.Context, uid, id string) error {
 // CollectableAttachments lists up to limit attachments to remove: released
 // before cutoff, left incomplete since before cutoff, or of an account
 // that no longer exists.
-func (s *Store) CollectableAttachments(ctx context.Context, cutoff time.Time, limit int) ([]Attachment, error) {
+func (s *Store) CollectableAttachments(ctx context.Context, cutoff time.Time, limit int) ([]server.Attachment, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+attachmentCols+` FROM attachments
 		WHERE released <= ?1 OR (complete = 0 AND created <= ?1) OR user_uid NOT IN (SELECT uid FROM users)
 		LIMIT ?2`, cutoff.UnixNano(), limit)
@@ -124,7 +110,7 @@ func (s *Store) CollectableAttachments(ctx context.Context, cutoff time.Time, li
 		return nil, fmt.Errorf("list collectable attachments: %w", err)
 	}
 	defer rows.Close()
-	var out []Attachment
+	var out []server.Attachment
 	for rows.Next() {
 		a, err := scanAttachment(rows)
 		if err != nil {
@@ -140,7 +126,7 @@ func (s *Store) CollectableAttachments(ctx context.Context, cutoff time.Time, li
 
 // RemoveAttachment deletes an attachment's row and takes its size off its
 // owner's stored bytes. Call it after its blob is deleted.
-func (s *Store) RemoveAttachment(ctx context.Context, a Attachment) error {
+func (s *Store) RemoveAttachment(ctx context.Context, a server.Attachment) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("remove attachment: %w", err)
@@ -163,7 +149,7 @@ func (s *Store) RemoveAttachment(ctx context.Context, a Attachment) error {
 
 // CompleteAttachmentsIn lists the complete attachments recorded in the
 // database file at path (a backup made by Backup), for copying their blobs.
-func CompleteAttachmentsIn(ctx context.Context, path string) ([]Attachment, error) {
+func CompleteAttachmentsIn(ctx context.Context, path string) ([]server.Attachment, error) {
 	db, err := sql.Open("sqlite3", dsn(path, true, DurablePowerLoss))
 	if err != nil {
 		return nil, fmt.Errorf("open backup: %w", err)
@@ -174,7 +160,7 @@ func CompleteAttachmentsIn(ctx context.Context, path string) ([]Attachment, erro
 		return nil, fmt.Errorf("list backed-up attachments: %w", err)
 	}
 	defer rows.Close()
-	var out []Attachment
+	var out []server.Attachment
 	for rows.Next() {
 		a, err := scanAttachment(rows)
 		if err != nil {
@@ -187,7 +173,7 @@ func CompleteAttachmentsIn(ctx context.Context, path string) ([]Attachment, erro
 
 // DropAttachmentIn removes an attachment whose blob is gone (collected
 // after its release while a backup was being made) from the backup at path.
-func DropAttachmentIn(ctx context.Context, path string, a Attachment) error {
+func DropAttachmentIn(ctx context.Context, path string, a server.Attachment) error {
 	db, err := sql.Open("sqlite3", dsn(path, false, DurablePowerLoss))
 	if err != nil {
 		return fmt.Errorf("open backup: %w", err)

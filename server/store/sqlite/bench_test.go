@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+
+	"cipherleaf.dev/server"
 )
 
 // BenchmarkWriteNoteParallel measures single-note writes from 64
@@ -16,7 +18,7 @@ func BenchmarkWriteNoteParallel(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	u := &User{UID: "u", Username: "bench", AuthHash: []byte("h"), RecoveryHash: []byte("r"), WrappedKey: []byte("w"), RecoveryWrappedKey: []byte("r")}
+	u := &server.User{UID: "u", Username: "bench", AuthHash: []byte("h"), RecoveryHash: []byte("r"), WrappedKey: []byte("w"), RecoveryWrappedKey: []byte("r")}
 	if err := s.CreateUser(context.Background(), u, nil); err != nil {
 		b.Fatal(err)
 	}
@@ -29,7 +31,7 @@ func BenchmarkWriteNoteParallel(b *testing.B) {
 		id := fmt.Sprintf("00000000-0000-4000-8000-%012d", n.Add(1))
 		rev := uint64(0)
 		for pb.Next() {
-			r, _, err := s.WriteNote(context.Background(), u.ID, 0, &Write{ID: id, BaseRev: rev, Blob: blob})
+			r, _, err := s.WriteNote(context.Background(), u.ID, 0, &server.Write{ID: id, BaseRev: rev, Blob: blob})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -6,21 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"cipherleaf.dev/server"
 )
-
-// DigestLiveOnly is the first byte of a manifest blob whose set digest
-// counts live notes only (SPEC §10.3, §10.4). Only an account whose
-// current manifest starts with it (or that has none) has its tombstones
-// compacted: devices that wrote an older manifest still count tombstones,
-// and would take a compacted one for a dropped note.
-const DigestLiveOnly = 0x02
-
-// Compaction is what one CompactTombstones run removed.
-type Compaction struct {
-	Users      int   // accounts that had tombstones compacted
-	Tombstones int64 // tombstones removed
-	Revisions  int64 // kept past revisions of those notes removed with them
-}
 
 // CompactTombstones removes the tombstones of notes deleted at least
 // retention ago (SPEC §7.6), with the past revisions kept for those notes,
@@ -28,14 +16,14 @@ type Compaction struct {
 // transaction, which also raises its compacted_seq to the highest sequence
 // removed, so a cursor below it is refused from then on (ErrCursorCompacted).
 // retention <= 0 keeps every tombstone.
-func (s *Store) CompactTombstones(ctx context.Context, retention time.Duration) (Compaction, error) {
-	var out Compaction
+func (s *Store) CompactTombstones(ctx context.Context, retention time.Duration) (server.Compaction, error) {
+	var out server.Compaction
 	if retention <= 0 {
 		return out, nil
 	}
 	cutoff := s.now().Add(-retention).Unix()
 	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT n.user_id FROM notes n JOIN users u ON u.id = n.user_id
-		WHERE n.blob IS NULL AND n.stored <= ? AND (u.manifest IS NULL OR substr(u.manifest, 1, 1) = ?)`, cutoff, []byte{DigestLiveOnly})
+		WHERE n.blob IS NULL AND n.stored <= ? AND (u.manifest IS NULL OR substr(u.manifest, 1, 1) = ?)`, cutoff, []byte{server.DigestLiveOnly})
 	if err != nil {
 		return out, fmt.Errorf("find tombstones: %w", err)
 	}
@@ -80,7 +68,7 @@ func (s *Store) compactUser(ctx context.Context, userID, cutoff int64) (tombston
 	} else if err != nil {
 		return 0, 0, fmt.Errorf("read manifest: %w", err)
 	}
-	if len(man) > 0 && man[0] != DigestLiveOnly {
+	if len(man) > 0 && man[0] != server.DigestLiveOnly {
 		return 0, 0, nil
 	}
 	var maxSeq sql.NullInt64
@@ -94,7 +82,7 @@ func (s *Store) compactUser(ctx context.Context, userID, cutoff int64) (tombston
 	var histBytes int64
 	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(length(blob) + ?), 0) FROM note_history
 		WHERE user_id = ? AND note_id IN (SELECT id FROM notes WHERE user_id = ? AND blob IS NULL AND stored <= ?)`,
-		RowOverhead, userID, userID, cutoff).Scan(&revisions, &histBytes); err != nil {
+		server.RowOverhead, userID, userID, cutoff).Scan(&revisions, &histBytes); err != nil {
 		return 0, 0, fmt.Errorf("count past revisions: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM note_history WHERE user_id = ? AND note_id IN
@@ -105,7 +93,7 @@ func (s *Store) compactUser(ctx context.Context, userID, cutoff int64) (tombston
 		return 0, 0, fmt.Errorf("delete tombstones: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE users SET compacted_seq = max(compacted_seq, ?), used_bytes = used_bytes - ? WHERE id = ?`,
-		maxSeq.Int64, tombstones*RowOverhead+histBytes, userID); err != nil {
+		maxSeq.Int64, tombstones*server.RowOverhead+histBytes, userID); err != nil {
 		return 0, 0, fmt.Errorf("record compaction: %w", err)
 	}
 	if err := tx.Commit(); err != nil {

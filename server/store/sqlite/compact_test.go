@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -37,7 +38,7 @@ func TestCompactTombstones(t *testing.T) {
 	defer s.Close()
 	const day = 24 * time.Hour
 	const retention = 90 * day
-	write := func(u int64, w Write) uint64 {
+	write := func(u int64, w server.Write) uint64 {
 		t.Helper()
 		_, seq, err := s.WriteNote(ctx, u, 0, &w)
 		if err != nil {
@@ -52,7 +53,7 @@ func TestCompactTombstones(t *testing.T) {
 		u, _ := newUser(t, s, name)
 		users[name] = u.ID
 	}
-	if _, err := s.PutManifest(ctx, users["live"], 0, []byte{DigestLiveOnly, 0, 0, 0, 1}); err != nil {
+	if _, err := s.PutManifest(ctx, users["live"], 0, []byte{server.DigestLiveOnly, 0, 0, 0, 1}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.PutManifest(ctx, users["old"], 0, []byte{0x01, 0, 0, 0, 1}); err != nil {
@@ -61,28 +62,28 @@ func TestCompactTombstones(t *testing.T) {
 	seqs := map[string]map[string]uint64{} // user -> note -> seq of the tombstone
 	for name, u := range users {
 		seqs[name] = map[string]uint64{}
-		write(u, Write{ID: noteID(1), Blob: []byte("live note")})
-		write(u, Write{ID: noteID(2), Blob: []byte("deleted early")})
-		write(u, Write{ID: noteID(2), BaseRev: 1, Blob: []byte("edited")}) // rev 1 becomes history
-		seqs[name]["early"] = write(u, Write{ID: noteID(2), BaseRev: 2, Delete: true})
+		write(u, server.Write{ID: noteID(1), Blob: []byte("live note")})
+		write(u, server.Write{ID: noteID(2), Blob: []byte("deleted early")})
+		write(u, server.Write{ID: noteID(2), BaseRev: 1, Blob: []byte("edited")}) // rev 1 becomes history
+		seqs[name]["early"] = write(u, server.Write{ID: noteID(2), BaseRev: 2, Delete: true})
 	}
 	now = now.Add(50 * day)
 	for name, u := range users {
-		write(u, Write{ID: noteID(3), Blob: []byte("deleted late")})
-		seqs[name]["late"] = write(u, Write{ID: noteID(3), BaseRev: 1, Delete: true})
-		write(u, Write{ID: noteID(1), BaseRev: 1, Blob: []byte("live, edited")})
+		write(u, server.Write{ID: noteID(3), Blob: []byte("deleted late")})
+		seqs[name]["late"] = write(u, server.Write{ID: noteID(3), BaseRev: 1, Delete: true})
+		write(u, server.Write{ID: noteID(1), BaseRev: 1, Blob: []byte("live, edited")})
 	}
 
-	if c, err := s.CompactTombstones(ctx, 0); err != nil || c != (Compaction{}) {
+	if c, err := s.CompactTombstones(ctx, 0); err != nil || c != (server.Compaction{}) {
 		t.Fatalf("CompactTombstones(retention 0) = %+v, %v; want nothing", c, err)
 	}
 	now = now.Add(retention - 50*day - time.Second)
-	if c, err := s.CompactTombstones(ctx, retention); err != nil || c != (Compaction{}) {
+	if c, err := s.CompactTombstones(ctx, retention); err != nil || c != (server.Compaction{}) {
 		t.Fatalf("CompactTombstones(a second before the retention) = %+v, %v; want nothing", c, err)
 	}
 	now = now.Add(time.Second)
 	c, err := s.CompactTombstones(ctx, retention)
-	if want := (Compaction{Users: 2, Tombstones: 2, Revisions: 4}); err != nil || c != want {
+	if want := (server.Compaction{Users: 2, Tombstones: 2, Revisions: 4}); err != nil || c != want {
 		t.Fatalf("CompactTombstones(at the retention) = %+v, %v; want %+v", c, err, want)
 	}
 	for name, u := range users {
@@ -108,14 +109,14 @@ func TestCompactTombstones(t *testing.T) {
 				compacted bool
 			}{{0, false}, {1, name != "old"}, {early - 1, name != "old"}, {early, false}, {early + 1, false}, {seqs[name]["late"], false}} {
 				_, err := feed(t, s, u, tt.since)
-				if got := errors.Is(err, ErrCursorCompacted); got != tt.compacted || (err != nil && !got) {
+				if got := errors.Is(err, server.ErrCursorCompacted); got != tt.compacted || (err != nil && !got) {
 					t.Errorf("Changes(since %d) = %v, want compacted %v", tt.since, err, tt.compacted)
 				}
 			}
 			// The id is free again: re-creating it starts over at revision 1.
 			if name != "old" {
-				write(u, Write{ID: noteID(2), Blob: []byte("new note, old id")})
-				write(u, Write{ID: noteID(2), BaseRev: 1, Blob: []byte("and edited")})
+				write(u, server.Write{ID: noteID(2), Blob: []byte("new note, old id")})
+				write(u, server.Write{ID: noteID(2), BaseRev: 1, Blob: []byte("and edited")})
 				usedMatches(t, s, u)
 			}
 		})
@@ -124,13 +125,13 @@ func TestCompactTombstones(t *testing.T) {
 	// A later run compacts the younger tombstone; compacted_seq only rises.
 	now = now.Add(50 * day)
 	c, err = s.CompactTombstones(ctx, retention)
-	if want := (Compaction{Users: 2, Tombstones: 2, Revisions: 2}); err != nil || c != want {
+	if want := (server.Compaction{Users: 2, Tombstones: 2, Revisions: 2}); err != nil || c != want {
 		t.Fatalf("second CompactTombstones = %+v, %v; want %+v", c, err, want)
 	}
 	for name, u := range users {
 		late := seqs[name]["late"]
 		_, err := feed(t, s, u, late-1)
-		if got := errors.Is(err, ErrCursorCompacted); got != (name != "old") {
+		if got := errors.Is(err, server.ErrCursorCompacted); got != (name != "old") {
 			t.Errorf("%s: Changes(since %d) after the second run = %v", name, late-1, err)
 		}
 		if _, err := feed(t, s, u, late); err != nil {

@@ -1,43 +1,22 @@
-package store
+package sqlite
 
 import (
 	"errors"
 
-	"cipherleaf.dev/shared/protocol"
+	"github.com/mattn/go-sqlite3"
 )
 
-// Errors a Store returns; the HTTP layer maps each to one status.
-var (
-	ErrNotFound      = errors.New("not found")
-	ErrUsernameTaken = errors.New("username taken")
-	ErrConflict      = errors.New("base revision is not current")
-	ErrQuotaExceeded = errors.New("storage quota exceeded")
-	ErrRefreshReused = errors.New("refresh token reused")
-	// ErrKeyConflict: a key update's base generation is not the account's
-	// current one (SPEC §3).
-	ErrKeyConflict = errors.New("base key generation is not current")
-	// ErrCursorCompacted: a change-feed cursor below the account's
-	// compacted sequence; the caller must pull from 0 (SPEC §7.3).
-	ErrCursorCompacted = errors.New("change cursor is older than the compacted tombstones")
-)
+// Driver errors are classified by SQLite's extended result code, never by
+// the message text (which changes between SQLite versions).
 
-// ConflictError reports a stale note write and carries the current state.
-type ConflictError struct {
-	Current protocol.Change
+// isUniqueViolation reports a UNIQUE or PRIMARY KEY constraint failure.
+func isUniqueViolation(err error) bool {
+	var e sqlite3.Error
+	return errors.As(err, &e) && (e.ExtendedCode == sqlite3.ErrConstraintUnique || e.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
 }
 
-func (e *ConflictError) Error() string { return ErrConflict.Error() }
-
-// Unwrap makes errors.Is(err, ErrConflict) true.
-func (e *ConflictError) Unwrap() error { return ErrConflict }
-
-// ManifestConflictError reports a stale manifest write and carries the
-// current manifest.
-type ManifestConflictError struct {
-	Current protocol.Manifest
+// isForeignKeyViolation reports a FOREIGN KEY constraint failure.
+func isForeignKeyViolation(err error) bool {
+	var e sqlite3.Error
+	return errors.As(err, &e) && e.ExtendedCode == sqlite3.ErrConstraintForeignKey
 }
-
-func (e *ManifestConflictError) Error() string { return ErrConflict.Error() }
-
-// Unwrap makes errors.Is(err, ErrConflict) true.
-func (e *ManifestConflictError) Unwrap() error { return ErrConflict }

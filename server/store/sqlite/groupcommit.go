@@ -1,9 +1,11 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"errors"
 	"fmt"
+
+	"cipherleaf.dev/server"
 )
 
 // Group commit: single-note writes from many clients are queued to one
@@ -15,13 +17,10 @@ import (
 // maxGroup caps the writes of one group transaction.
 const maxGroup = 256
 
-// ErrClosed is returned for writes queued after Close.
-var ErrClosed = errors.New("store closed")
-
 type writeReq struct {
 	userID int64
 	quota  int64
-	w      *Write
+	w      *server.Write
 	done   chan writeRes
 }
 
@@ -34,12 +33,12 @@ type writeRes struct {
 // returns a *ConflictError with the current state; a write that would take
 // the user's stored bytes over quota (if quota > 0) returns
 // ErrQuotaExceeded and changes nothing.
-func (s *Store) WriteNote(ctx context.Context, userID int64, quota int64, w *Write) (rev, seq uint64, err error) {
+func (s *Store) WriteNote(ctx context.Context, userID int64, quota int64, w *server.Write) (rev, seq uint64, err error) {
 	req := writeReq{userID: userID, quota: quota, w: w, done: make(chan writeRes, 1)}
 	select {
 	case s.writeq <- req:
 	case <-s.quit:
-		return 0, 0, ErrClosed
+		return 0, 0, server.ErrClosed
 	case <-ctx.Done():
 		return 0, 0, fmt.Errorf("write note: %w", ctx.Err())
 	}
@@ -89,12 +88,12 @@ func (s *Store) commitGroup(group []writeReq) {
 		for i, req := range group {
 			a, err := wt.apply(ctx, req.userID, req.quota, req.w)
 			switch {
-			case errors.Is(err, ErrQuotaExceeded), errors.Is(err, ErrNotFound):
+			case errors.Is(err, server.ErrQuotaExceeded), errors.Is(err, server.ErrNotFound):
 				res[i].err = err
 			case err != nil:
 				return err
 			case a.conflict != nil:
-				res[i].err = &ConflictError{Current: *a.conflict}
+				res[i].err = &server.ConflictError{Current: *a.conflict}
 			default:
 				res[i].rev, res[i].seq = a.rev, a.seq
 			}

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"sort"
 	"sync"
 	"testing"
+
+	"cipherleaf.dev/server"
 )
 
 // TestGroupCommitConcurrent: concurrent writers through the group
@@ -26,7 +28,7 @@ func TestGroupCommitConcurrent(t *testing.T) {
 			defer wg.Done()
 			id := fmt.Sprintf("00000000-0000-4000-8000-%012d", w)
 			for rev := uint64(0); rev < perWriter; rev++ {
-				_, seq, err := s.WriteNote(ctx, u.ID, 0, &Write{ID: id, BaseRev: rev, Blob: []byte("x")})
+				_, seq, err := s.WriteNote(ctx, u.ID, 0, &server.Write{ID: id, BaseRev: rev, Blob: []byte("x")})
 				if err != nil {
 					t.Errorf("writer %d rev %d: %v", w, rev, err)
 					return
@@ -53,13 +55,13 @@ func TestGroupCommitConcurrent(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, _, err := s.WriteNote(ctx, u.ID, 0, &Write{ID: id1, BaseRev: rev, Blob: []byte("y")})
+				_, _, err := s.WriteNote(ctx, u.ID, 0, &server.Write{ID: id1, BaseRev: rev, Blob: []byte("y")})
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
 				case err == nil:
 					wins++
-				case errors.Is(err, ErrConflict):
+				case errors.Is(err, server.ErrConflict):
 					conflicts++
 				default:
 					t.Errorf("WriteNote: %v", err)
@@ -78,7 +80,7 @@ func TestWriteAfterClose(t *testing.T) {
 	s := openTest(t)
 	u, _ := newUser(t, s, "alice")
 	s.Close()
-	if _, _, err := s.WriteNote(context.Background(), u.ID, 0, &Write{ID: id1, Blob: []byte("x")}); !errors.Is(err, ErrClosed) {
-		t.Errorf("WriteNote after Close = %v, want ErrClosed", err)
+	if _, _, err := s.WriteNote(context.Background(), u.ID, 0, &server.Write{ID: id1, Blob: []byte("x")}); !errors.Is(err, server.ErrClosed) {
+		t.Errorf("WriteNote after Close = %v, want server.ErrClosed", err)
 	}
 }

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -6,14 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
-)
 
-// Revision is one kept revision of a note (SPEC §7.8).
-type Revision struct {
-	Rev    uint64
-	Stored time.Time
-	Size   int64 // the envelope's length
-}
+	"cipherleaf.dev/server"
+)
 
 // historyDrop is what keeping one more past revision of a note removes.
 type historyDrop struct {
@@ -45,7 +40,7 @@ func (wt *writeTx) planHistory(ctx context.Context, userID int64, id string) (hi
 			if n >= wt.histRevs && d.upTo == 0 {
 				d.upTo = rev
 			}
-			d.bytes += size + RowOverhead
+			d.bytes += size + server.RowOverhead
 			d.rows++
 		}
 	}
@@ -72,7 +67,7 @@ func (wt *writeTx) keepHistory(ctx context.Context, userID int64, id string, d h
 // Revisions lists a note's revisions newest first: the current one (when
 // the note is not deleted), then the kept past ones; only revisions below
 // before when before > 0. more says whether there are further ones.
-func (s *Store) Revisions(ctx context.Context, userID int64, id string, before uint64, limit int) (revs []Revision, more bool, err error) {
+func (s *Store) Revisions(ctx context.Context, userID int64, id string, before uint64, limit int) (revs []server.Revision, more bool, err error) {
 	if before == 0 {
 		before = 1<<63 - 1
 	}
@@ -84,7 +79,7 @@ func (s *Store) Revisions(ctx context.Context, userID int64, id string, before u
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var r Revision
+		var r server.Revision
 		var stored int64
 		if err := rows.Scan(&r.Rev, &stored, &r.Size); err != nil {
 			return nil, false, fmt.Errorf("list revisions: %w", err)
@@ -109,7 +104,7 @@ func (s *Store) RevisionBlob(ctx context.Context, userID int64, id string, rev u
 		UNION ALL SELECT blob FROM note_history WHERE user_id = ? AND note_id = ? AND rev = ? LIMIT 1`,
 		userID, id, rev, userID, id, rev).Scan(&blob)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, server.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read revision: %w", err)
@@ -131,7 +126,7 @@ func (s *Store) SweepHistory(ctx context.Context) (int64, error) {
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, `UPDATE users SET used_bytes = used_bytes - (
 		SELECT coalesce(sum(length(h.blob) + ?), 0) FROM note_history h WHERE h.user_id = users.id AND h.stored < ?)
-		WHERE id IN (SELECT DISTINCT user_id FROM note_history WHERE stored < ?)`, RowOverhead, cutoff, cutoff); err != nil {
+		WHERE id IN (SELECT DISTINCT user_id FROM note_history WHERE stored < ?)`, server.RowOverhead, cutoff, cutoff); err != nil {
 		return 0, fmt.Errorf("sweep history: %w", err)
 	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM note_history WHERE stored < ?`, cutoff)

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"cipherleaf.dev/server"
 )
 
 // usedMatches checks users.used_bytes against what is stored.
@@ -16,7 +18,7 @@ func usedMatches(t *testing.T, s *Store, userID int64) {
 	err := s.r.QueryRow(`SELECT used_bytes,
 		(SELECT coalesce(sum(coalesce(length(blob), 0) + ?), 0) FROM notes WHERE user_id = ?) +
 		(SELECT coalesce(sum(length(blob) + ?), 0) FROM note_history WHERE user_id = ?)
-		FROM users WHERE id = ?`, RowOverhead, userID, RowOverhead, userID, userID).Scan(&used, &want)
+		FROM users WHERE id = ?`, server.RowOverhead, userID, server.RowOverhead, userID, userID).Scan(&used, &want)
 	if err != nil || used != want {
 		t.Fatalf("used_bytes = %d, %v; stored %d", used, err, want)
 	}
@@ -33,7 +35,7 @@ func TestHistory(t *testing.T) {
 	u, _ := newUser(t, s, "hist")
 	blob := func(rev int) []byte { return bytes.Repeat([]byte{byte(rev)}, 100*rev) }
 	for rev := 1; rev <= 6; rev++ {
-		if _, _, err := s.WriteNote(ctx, u.ID, 0, &Write{ID: id1, BaseRev: uint64(rev - 1), Blob: blob(rev)}); err != nil {
+		if _, _, err := s.WriteNote(ctx, u.ID, 0, &server.Write{ID: id1, BaseRev: uint64(rev - 1), Blob: blob(rev)}); err != nil {
 			t.Fatalf("WriteNote rev %d: %v", rev, err)
 		}
 		now = now.Add(time.Hour)
@@ -53,15 +55,15 @@ func TestHistory(t *testing.T) {
 			t.Errorf("RevisionBlob(%d) = %d bytes, %v", r.Rev, len(b), err)
 		}
 	}
-	if _, err := s.RevisionBlob(ctx, u.ID, id1, 2); !errors.Is(err, ErrNotFound) {
-		t.Errorf("RevisionBlob(trimmed) = %v, want ErrNotFound", err)
+	if _, err := s.RevisionBlob(ctx, u.ID, id1, 2); !errors.Is(err, server.ErrNotFound) {
+		t.Errorf("RevisionBlob(trimmed) = %v, want server.ErrNotFound", err)
 	}
 	other, _ := newUser(t, s, "other")
 	if revs, _, _ := s.Revisions(ctx, other.ID, id1, 0, 100); len(revs) != 0 {
 		t.Errorf("another user's Revisions = %v, want none", revs)
 	}
-	if _, err := s.RevisionBlob(ctx, other.ID, id1, 6); !errors.Is(err, ErrNotFound) {
-		t.Errorf("another user's RevisionBlob = %v, want ErrNotFound", err)
+	if _, err := s.RevisionBlob(ctx, other.ID, id1, 6); !errors.Is(err, server.ErrNotFound) {
+		t.Errorf("another user's RevisionBlob = %v, want server.ErrNotFound", err)
 	}
 	page, more, _ := s.Revisions(ctx, u.ID, id1, 5, 1)
 	if len(page) != 1 || !more || page[0].Rev != 4 {
@@ -69,7 +71,7 @@ func TestHistory(t *testing.T) {
 	}
 
 	// A delete keeps the history (the last blob included).
-	if _, _, err := s.WriteNote(ctx, u.ID, 0, &Write{ID: id1, BaseRev: 6, Delete: true}); err != nil {
+	if _, _, err := s.WriteNote(ctx, u.ID, 0, &server.Write{ID: id1, BaseRev: 6, Delete: true}); err != nil {
 		t.Fatal(err)
 	}
 	usedMatches(t, s, u.ID)
@@ -98,16 +100,16 @@ func TestHistoryQuota(t *testing.T) {
 	}
 	defer s.Close()
 	u, _ := newUser(t, s, "q")
-	q := int64(2*RowOverhead + 150)
-	if _, _, err := s.WriteNote(ctx, u.ID, q, &Write{ID: id1, Blob: make([]byte, 100)}); err != nil {
+	q := int64(2*server.RowOverhead + 150)
+	if _, _, err := s.WriteNote(ctx, u.ID, q, &server.Write{ID: id1, Blob: make([]byte, 100)}); err != nil {
 		t.Fatal(err)
 	}
 	// Replacing keeps the old 100 bytes: 100 + 128 + 100 + 128 > q.
-	if _, _, err := s.WriteNote(ctx, u.ID, q, &Write{ID: id1, BaseRev: 1, Blob: make([]byte, 100)}); !errors.Is(err, ErrQuotaExceeded) {
-		t.Fatalf("edit over quota with history = %v, want ErrQuotaExceeded", err)
+	if _, _, err := s.WriteNote(ctx, u.ID, q, &server.Write{ID: id1, BaseRev: 1, Blob: make([]byte, 100)}); !errors.Is(err, server.ErrQuotaExceeded) {
+		t.Fatalf("edit over quota with history = %v, want server.ErrQuotaExceeded", err)
 	}
 	usedMatches(t, s, u.ID)
-	if _, _, err := s.WriteNote(ctx, u.ID, q, &Write{ID: id1, BaseRev: 1, Delete: true}); err != nil {
+	if _, _, err := s.WriteNote(ctx, u.ID, q, &server.Write{ID: id1, BaseRev: 1, Delete: true}); err != nil {
 		t.Fatalf("delete over quota = %v, want allowed", err)
 	}
 	usedMatches(t, s, u.ID)
@@ -125,7 +127,7 @@ func BenchmarkRevisions500(b *testing.B) {
 	u, _ := newUser(b, s, "bench")
 	blob := make([]byte, 1024)
 	for rev := 1; rev <= 500; rev++ {
-		if _, _, err := s.WriteNote(ctx, u.ID, 0, &Write{ID: id1, BaseRev: uint64(rev - 1), Blob: blob}); err != nil {
+		if _, _, err := s.WriteNote(ctx, u.ID, 0, &server.Write{ID: id1, BaseRev: uint64(rev - 1), Blob: blob}); err != nil {
 			b.Fatal(err)
 		}
 	}

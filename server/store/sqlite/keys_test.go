@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -19,7 +20,7 @@ func TestUpdateKeys(t *testing.T) {
 	other, _ := newUser(t, s, "bob")
 
 	// A rotation without a recovery wrap keeps the old one.
-	if _, err := s.UpdateKeys(ctx, u.ID, KeyUpdate{WrappedKey: []byte("wk2"), AddSuccessor: []byte("s1")}, false, "", nil); err != nil {
+	if _, err := s.UpdateKeys(ctx, u.ID, server.KeyUpdate{WrappedKey: []byte("wk2"), AddSuccessor: []byte("s1")}, false, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.UserByID(ctx, u.ID)
@@ -30,25 +31,25 @@ func TestUpdateKeys(t *testing.T) {
 		t.Errorf("after rotation: wrapped %q, recovery wrapped %q, recovery hash %q; want wk2, rwk, r", got.WrappedKey, got.RecoveryWrappedKey, got.RecoveryHash)
 	}
 	// A new recovery key replaces its hash and wrap and nothing else.
-	if _, err := s.UpdateKeys(ctx, u.ID, KeyUpdate{RecoveryHash: []byte("r2"), RecoveryWrappedKey: []byte("rwk2")}, false, "", nil); err != nil {
+	if _, err := s.UpdateKeys(ctx, u.ID, server.KeyUpdate{RecoveryHash: []byte("r2"), RecoveryWrappedKey: []byte("rwk2")}, false, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = s.UserByID(ctx, u.ID)
 	if string(got.WrappedKey) != "wk2" || string(got.RecoveryWrappedKey) != "rwk2" || string(got.RecoveryHash) != "r2" || string(got.AuthHash) != "h" {
 		t.Errorf("after recovery key: %+v", got)
 	}
-	if _, err := s.UpdateKeys(ctx, u.ID, KeyUpdate{AddSuccessor: []byte("s2")}, false, "", nil); err != nil {
+	if _, err := s.UpdateKeys(ctx, u.ID, server.KeyUpdate{AddSuccessor: []byte("s2")}, false, "", nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.UpdateKeys(ctx, other.ID, KeyUpdate{AddSuccessor: []byte("bob's")}, false, "", nil); err != nil {
+	if _, err := s.UpdateKeys(ctx, other.ID, server.KeyUpdate{AddSuccessor: []byte("bob's")}, false, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	succ, err := s.Successors(ctx, u.ID)
 	if err != nil || len(succ) != 2 || string(succ[0]) != "s1" || string(succ[1]) != "s2" {
 		t.Errorf("Successors(alice) = %q, %v; want [s1 s2]", succ, err)
 	}
-	if _, err := s.UpdateKeys(ctx, 9999, KeyUpdate{AddSuccessor: []byte("x")}, false, "", nil); !errors.Is(err, ErrNotFound) {
-		t.Errorf("UpdateKeys(unknown user) = %v, want ErrNotFound", err)
+	if _, err := s.UpdateKeys(ctx, 9999, server.KeyUpdate{AddSuccessor: []byte("x")}, false, "", nil); !errors.Is(err, server.ErrNotFound) {
+		t.Errorf("UpdateKeys(unknown user) = %v, want server.ErrNotFound", err)
 	}
 }
 
@@ -61,7 +62,7 @@ func TestSuccessorsKeepNewest(t *testing.T) {
 	}
 	total := protocol.MaxSuccessors + 3
 	for i := range total {
-		if _, err := s.UpdateKeys(ctx, u.ID, KeyUpdate{AddSuccessor: fmt.Appendf(nil, "s%d", i)}, false, "", nil); err != nil {
+		if _, err := s.UpdateKeys(ctx, u.ID, server.KeyUpdate{AddSuccessor: fmt.Appendf(nil, "s%d", i)}, false, "", nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -134,7 +135,7 @@ func TestUpdateKeysGenerationRace(t *testing.T) {
 	for i := range n {
 		go func() {
 			<-start
-			upd := KeyUpdate{WrappedKey: fmt.Appendf(nil, "wk%d", i), AddSuccessor: fmt.Appendf(nil, "s%d", i), BaseGeneration: 1, Generation: 2}
+			upd := server.KeyUpdate{WrappedKey: fmt.Appendf(nil, "wk%d", i), AddSuccessor: fmt.Appendf(nil, "s%d", i), BaseGeneration: 1, Generation: 2}
 			_, err := s.UpdateKeys(ctx, u.ID, upd, false, "", nil)
 			errs <- err
 		}()
@@ -145,8 +146,8 @@ func TestUpdateKeysGenerationRace(t *testing.T) {
 		switch err := <-errs; {
 		case err == nil:
 			wins++
-		case !errors.Is(err, ErrKeyConflict):
-			t.Errorf("UpdateKeys = %v, want nil or ErrKeyConflict", err)
+		case !errors.Is(err, server.ErrKeyConflict):
+			t.Errorf("UpdateKeys = %v, want nil or server.ErrKeyConflict", err)
 		}
 	}
 	if wins != 1 {
@@ -180,14 +181,14 @@ func TestUpdateKeysGenerationUnknown(t *testing.T) {
 	if g, err := s.KeyGeneration(ctx, u.ID); err != nil || g != 0 {
 		t.Fatalf("KeyGeneration(legacy) = %d, %v; want 0 (unknown)", g, err)
 	}
-	if _, err := s.UpdateKeys(ctx, u.ID, KeyUpdate{WrappedKey: []byte("wk5"), AddSuccessor: []byte("s5"), BaseGeneration: 4, Generation: 5}, false, "", nil); err != nil {
+	if _, err := s.UpdateKeys(ctx, u.ID, server.KeyUpdate{WrappedKey: []byte("wk5"), AddSuccessor: []byte("s5"), BaseGeneration: 4, Generation: 5}, false, "", nil); err != nil {
 		t.Fatalf("first rotation of a legacy account = %v, want nil", err)
 	}
-	if _, err := s.UpdateKeys(ctx, u.ID, KeyUpdate{WrappedKey: []byte("x"), AddSuccessor: []byte("x"), BaseGeneration: 4, Generation: 5}, false, "", nil); !errors.Is(err, ErrKeyConflict) {
-		t.Errorf("second rotation from 4 = %v, want ErrKeyConflict", err)
+	if _, err := s.UpdateKeys(ctx, u.ID, server.KeyUpdate{WrappedKey: []byte("x"), AddSuccessor: []byte("x"), BaseGeneration: 4, Generation: 5}, false, "", nil); !errors.Is(err, server.ErrKeyConflict) {
+		t.Errorf("second rotation from 4 = %v, want server.ErrKeyConflict", err)
 	}
-	if _, err := s.UpdateKeys(ctx, 9999, KeyUpdate{WrappedKey: []byte("x"), BaseGeneration: 1, Generation: 1}, false, "", nil); !errors.Is(err, ErrNotFound) {
-		t.Errorf("UpdateKeys(unknown user, generation) = %v, want ErrNotFound", err)
+	if _, err := s.UpdateKeys(ctx, 9999, server.KeyUpdate{WrappedKey: []byte("x"), BaseGeneration: 1, Generation: 1}, false, "", nil); !errors.Is(err, server.ErrNotFound) {
+		t.Errorf("UpdateKeys(unknown user, generation) = %v, want server.ErrNotFound", err)
 	}
 	if g, _ := s.KeyGeneration(ctx, u.ID); g != 5 {
 		t.Errorf("KeyGeneration = %d, want 5", g)

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -14,7 +15,7 @@ func (s *Store) Manifest(ctx context.Context, userID int64) (protocol.Manifest, 
 	var m protocol.Manifest
 	err := s.r.QueryRowContext(ctx, `SELECT manifest_version, manifest FROM users WHERE id = ?`, userID).Scan(&m.Version, &m.Blob)
 	if errors.Is(err, sql.ErrNoRows) {
-		return m, ErrNotFound
+		return m, server.ErrNotFound
 	}
 	if err != nil {
 		return m, fmt.Errorf("read manifest: %w", err)
@@ -33,13 +34,13 @@ func (s *Store) PutManifest(ctx context.Context, userID int64, base uint64, blob
 	var cur protocol.Manifest
 	err = tx.QueryRowContext(ctx, `SELECT manifest_version, manifest FROM users WHERE id = ?`, userID).Scan(&cur.Version, &cur.Blob)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, ErrNotFound
+		return 0, server.ErrNotFound
 	}
 	if err != nil {
 		return 0, fmt.Errorf("read manifest: %w", err)
 	}
 	if cur.Version != base {
-		return 0, &ManifestConflictError{Current: cur}
+		return 0, &server.ManifestConflictError{Current: cur}
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE users SET manifest_version = ?, manifest = ? WHERE id = ?`, base+1, blob, userID); err != nil {
 		return 0, fmt.Errorf("write manifest: %w", err)

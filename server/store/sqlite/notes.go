@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -6,21 +6,9 @@ import (
 	"errors"
 	"fmt"
 
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
 )
-
-// ManifestWrite is the manifest compare-and-swap of an atomic batch.
-type ManifestWrite struct {
-	BaseVersion uint64
-	Blob        []byte
-}
-
-// BatchOutcome is the result of Batch.
-type BatchOutcome struct {
-	Results  []protocol.BatchResult
-	Applied  bool               // false only for an atomic batch that wrote nothing
-	Manifest *protocol.Manifest // the current manifest when an atomic batch was refused
-}
 
 // Batch applies writes for userID in one transaction, in order, each with
 // its own ok or conflict result. With man set the batch is atomic (SPEC
@@ -29,13 +17,13 @@ type BatchOutcome struct {
 // the current one; otherwise the writes and the new manifest commit
 // together. If the batch as a whole would take the user over quota nothing
 // is written and ErrQuotaExceeded is returned.
-func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []Write, man *ManifestWrite) (*BatchOutcome, error) {
+func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []server.Write, man *server.ManifestWrite) (*server.BatchOutcome, error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin batch: %w", err)
 	}
 	defer tx.Rollback()
-	out := &BatchOutcome{Results: make([]protocol.BatchResult, len(writes)), Applied: true}
+	out := &server.BatchOutcome{Results: make([]protocol.BatchResult, len(writes)), Applied: true}
 	var delta int64
 	var used int64 = -1
 	conflicts := false
@@ -78,7 +66,7 @@ func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []W
 		}
 	}
 	if delta > 0 && quota > 0 && used > quota {
-		return nil, ErrQuotaExceeded
+		return nil, server.ErrQuotaExceeded
 	}
 	if err := wt.flush(ctx); err != nil {
 		return nil, err
@@ -89,25 +77,10 @@ func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []W
 	return out, nil
 }
 
-// Page is one page of the change feed.
-type Page struct {
-	Changes  []protocol.Change
-	Next     uint64             // seq to ask from for the following page
-	More     bool               // whether there is a following page
-	Manifest *protocol.Manifest // on the last page, if the version is not 0
-}
-
-// PageEnd is what is known once a page has been streamed.
-type PageEnd struct {
-	Next     uint64
-	More     bool
-	Manifest *protocol.Manifest
-}
-
 // Changes returns one page of the change feed (see StreamChanges), held
 // in memory.
-func (s *Store) Changes(ctx context.Context, userID int64, since uint64, limit int, maxBytes int) (*Page, error) {
-	p := &Page{Changes: make([]protocol.Change, 0, min(limit, 256))}
+func (s *Store) Changes(ctx context.Context, userID int64, since uint64, limit int, maxBytes int) (*server.Page, error) {
+	p := &server.Page{Changes: make([]protocol.Change, 0, min(limit, 256))}
 	end, err := s.StreamChanges(ctx, userID, since, limit, maxBytes, func(c *protocol.Change) error {
 		cc := *c
 		cc.Blob = append([]byte(nil), c.Blob...)
@@ -132,13 +105,13 @@ func (s *Store) Changes(ctx context.Context, userID int64, since uint64, limit i
 // transaction (SPEC §10.6). A since in 1..compacted_seq-1 is
 // ErrCursorCompacted: tombstones the caller may not have seen were
 // compacted away (SPEC §7.3, §7.6).
-func (s *Store) StreamChanges(ctx context.Context, userID int64, since uint64, limit int, maxBytes int, fn func(c *protocol.Change) error) (*PageEnd, error) {
+func (s *Store) StreamChanges(ctx context.Context, userID int64, since uint64, limit int, maxBytes int, fn func(c *protocol.Change) error) (*server.PageEnd, error) {
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("begin read changes: %w", err)
 	}
 	defer tx.Rollback()
-	end := &PageEnd{Next: since}
+	end := &server.PageEnd{Next: since}
 	if since > 0 {
 		// A cursor below a compacted tombstone may have missed it (SPEC §7.3).
 		var compacted uint64
@@ -147,7 +120,7 @@ func (s *Store) StreamChanges(ctx context.Context, userID int64, since uint64, l
 			return nil, fmt.Errorf("read compacted sequence: %w", err)
 		}
 		if since < compacted {
-			return nil, ErrCursorCompacted
+			return nil, server.ErrCursorCompacted
 		}
 	}
 	if err := s.streamPage(ctx, tx, end, userID, since, limit, maxBytes, fn); err != nil {
@@ -166,7 +139,7 @@ func (s *Store) StreamChanges(ctx context.Context, userID int64, since uint64, l
 	return end, nil
 }
 
-func (s *Store) streamPage(ctx context.Context, tx *sql.Tx, end *PageEnd, userID int64, since uint64, limit, maxBytes int, fn func(*protocol.Change) error) error {
+func (s *Store) streamPage(ctx context.Context, tx *sql.Tx, end *server.PageEnd, userID int64, since uint64, limit, maxBytes int, fn func(*protocol.Change) error) error {
 	rows, err := tx.StmtContext(ctx, s.stmts.changes).QueryContext(ctx, userID, since, limit+1)
 	if err != nil {
 		return fmt.Errorf("read changes: %w", err)

@@ -1,9 +1,11 @@
-package store
+package sqlite
 
 import (
 	"os"
 	"sync"
 	"time"
+
+	"cipherleaf.dev/server"
 )
 
 // Session cache: every authenticated request checks its session, and a
@@ -37,11 +39,11 @@ type sessionCache struct {
 	gen     uint64    // bumped by every invalidation
 	epoch   int64     // auth-epoch file size the entries were read under
 	checked time.Time // when epoch was last read from the file
-	m       map[string]SessionAuth
+	m       map[string]server.SessionAuth
 }
 
 func newSessionCache(epochPath string, now func() time.Time) *sessionCache {
-	return &sessionCache{epochPath: epochPath, now: now, epoch: -1, m: make(map[string]SessionAuth)}
+	return &sessionCache{epochPath: epochPath, now: now, epoch: -1, m: make(map[string]server.SessionAuth)}
 }
 
 // currentEpoch is the auth-epoch file's size, or -1 if unknown.
@@ -55,7 +57,7 @@ func (c *sessionCache) currentEpoch() int64 {
 
 // get returns the cached answer for sid, and the generation to pass to put
 // after a database lookup.
-func (c *sessionCache) get(sid string) (SessionAuth, bool, uint64) {
+func (c *sessionCache) get(sid string) (server.SessionAuth, bool, uint64) {
 	now := c.now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -66,7 +68,7 @@ func (c *sessionCache) get(sid string) (SessionAuth, bool, uint64) {
 			clear(c.m)
 			c.gen++
 			c.epoch = epoch
-			return SessionAuth{}, false, c.gen
+			return server.SessionAuth{}, false, c.gen
 		}
 	}
 	a, ok := c.m[sid]
@@ -74,7 +76,7 @@ func (c *sessionCache) get(sid string) (SessionAuth, bool, uint64) {
 }
 
 // put caches a for sid unless an invalidation happened since get.
-func (c *sessionCache) put(sid string, a SessionAuth, gen uint64) {
+func (c *sessionCache) put(sid string, a server.SessionAuth, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen || c.epoch < 0 {
@@ -87,7 +89,7 @@ func (c *sessionCache) put(sid string, a SessionAuth, gen uint64) {
 }
 
 // update changes the cached entry of sid, if any.
-func (c *sessionCache) update(sid string, f func(*SessionAuth)) {
+func (c *sessionCache) update(sid string, f func(*server.SessionAuth)) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if a, ok := c.m[sid]; ok {

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"cipherleaf.dev/server"
 )
 
 // testClock is a settable clock for the server's store.
@@ -30,22 +32,22 @@ func TestSessionCacheRevocation(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "db.sqlite")
 	clk := &testClock{t: time.Now()}
-	server, err := Open(ctx, path, Options{Now: clk.now})
+	srv, err := Open(ctx, path, Options{Now: clk.now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer server.Close()
+	defer srv.Close()
 	admin, err := Open(ctx, path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer admin.Close()
-	u, sess := newUser(t, server, "alice")
+	u, sess := newUser(t, srv, "alice")
 	extra := func(id string) string {
-		if err := server.CreateSession(ctx, &Session{ID: id, UserID: u.ID, RefreshHash: hash(id)}); err != nil {
+		if err := srv.CreateSession(ctx, &server.Session{ID: id, UserID: u.ID, RefreshHash: hash(id)}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := server.SessionAuth(ctx, id); err != nil { // now cached
+		if _, err := srv.SessionAuth(ctx, id); err != nil { // now cached
 			t.Fatal(err)
 		}
 		return id
@@ -54,10 +56,10 @@ func TestSessionCacheRevocation(t *testing.T) {
 		name   string
 		revoke func(sid string) error
 	}{
-		{"delete session", func(sid string) error { return server.DeleteSession(ctx, u.ID, sid) }},
-		{"delete others", func(string) error { _, err := server.DeleteOtherSessions(ctx, u.ID, sess.ID); return err }},
+		{"delete session", func(sid string) error { return srv.DeleteSession(ctx, u.ID, sid) }},
+		{"delete others", func(string) error { _, err := srv.DeleteOtherSessions(ctx, u.ID, sess.ID); return err }},
 		{"password change", func(string) error {
-			_, err := server.UpdateKeys(ctx, u.ID, KeyUpdate{AuthHash: []byte("x")}, true, sess.ID, nil)
+			_, err := srv.UpdateKeys(ctx, u.ID, server.KeyUpdate{AuthHash: []byte("x")}, true, sess.ID, nil)
 			return err
 		}},
 	}
@@ -69,16 +71,16 @@ func TestSessionCacheRevocation(t *testing.T) {
 			}
 			// The clock has not moved: this process's revocations are
 			// seen at once.
-			if _, err := server.SessionAuth(ctx, sid); !errors.Is(err, ErrNotFound) {
-				t.Errorf("SessionAuth after %s = %v, want ErrNotFound", tc.name, err)
+			if _, err := srv.SessionAuth(ctx, sid); !errors.Is(err, server.ErrNotFound) {
+				t.Errorf("SessionAuth after %s = %v, want server.ErrNotFound", tc.name, err)
 			}
 		})
 	}
 	// disabled reports whether sid's user reads as disabled
 	// (a disabled user's sessions are ended too, so ErrNotFound counts).
 	disabled := func(sid string) bool {
-		a, err := server.SessionAuth(ctx, sid)
-		if errors.Is(err, ErrNotFound) {
+		a, err := srv.SessionAuth(ctx, sid)
+		if errors.Is(err, server.ErrNotFound) {
 			return true
 		}
 		if err != nil {
@@ -114,33 +116,33 @@ func TestSessionCacheRevocation(t *testing.T) {
 		})
 	}
 	t.Run("epoch read at most once per interval", func(t *testing.T) {
-		u2, s2 := newUser(t, server, "bob")
-		server.SessionAuth(ctx, s2.ID)
+		u2, s2 := newUser(t, srv, "bob")
+		srv.SessionAuth(ctx, s2.ID)
 		// Delete behind the cache's back, straight in SQL, with no epoch
 		// bump: only the cache can still answer.
 		if _, err := admin.w.Exec(`DELETE FROM sessions WHERE id = ?`, s2.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := server.SessionAuth(ctx, s2.ID); err != nil {
+		if _, err := srv.SessionAuth(ctx, s2.ID); err != nil {
 			t.Fatalf("SessionAuth within the interval = %v, want the cached answer", err)
 		}
 		// The epoch file gone: noticed at the next check, and from then
 		// on the cache is off.
 		os.Remove(path + "-auth-epoch")
 		clk.add(epochCheckEvery)
-		if _, err := server.SessionAuth(ctx, s2.ID); !errors.Is(err, ErrNotFound) {
-			t.Errorf("SessionAuth without epoch file = %v, want ErrNotFound (cache must be off)", err)
+		if _, err := srv.SessionAuth(ctx, s2.ID); !errors.Is(err, server.ErrNotFound) {
+			t.Errorf("SessionAuth without epoch file = %v, want server.ErrNotFound (cache must be off)", err)
 		}
-		s3 := &Session{ID: "s-bob-2", UserID: u2.ID, RefreshHash: hash("s-bob-2")}
-		if err := server.CreateSession(ctx, s3); err != nil {
+		s3 := &server.Session{ID: "s-bob-2", UserID: u2.ID, RefreshHash: hash("s-bob-2")}
+		if err := srv.CreateSession(ctx, s3); err != nil {
 			t.Fatal(err)
 		}
-		server.SessionAuth(ctx, s3.ID)
+		srv.SessionAuth(ctx, s3.ID)
 		if _, err := admin.w.Exec(`DELETE FROM sessions WHERE id = ?`, s3.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := server.SessionAuth(ctx, s3.ID); !errors.Is(err, ErrNotFound) {
-			t.Errorf("SessionAuth without epoch file, same instant = %v, want ErrNotFound (cache must be off)", err)
+		if _, err := srv.SessionAuth(ctx, s3.ID); !errors.Is(err, server.ErrNotFound) {
+			t.Errorf("SessionAuth without epoch file, same instant = %v, want server.ErrNotFound (cache must be off)", err)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -6,27 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"cipherleaf.dev/server"
 )
 
-// Session is one signed-in device of a user.
-type Session struct {
-	ID          string
-	UserID      int64
-	DeviceName  string
-	RefreshHash []byte // SHA-256 of the current refresh token
-	Created     time.Time
-	LastSeen    time.Time
-}
-
-// SessionAuth is what every authenticated request checks about its session.
-type SessionAuth struct {
-	UserID   int64
-	UID      string
-	Disabled bool
-	LastSeen time.Time
-}
-
-func insertSession(ctx context.Context, tx *sql.Tx, sess *Session, now time.Time) error {
+func insertSession(ctx context.Context, tx *sql.Tx, sess *server.Session, now time.Time) error {
 	sess.Created, sess.LastSeen = now.UTC(), now.UTC()
 	_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, user_id, device_name, refresh_hash, created, last_seen) VALUES (?, ?, ?, ?, ?, ?)`,
 		sess.ID, sess.UserID, sess.DeviceName, sess.RefreshHash, now.UnixNano(), now.UnixNano())
@@ -37,7 +21,7 @@ func insertSession(ctx context.Context, tx *sql.Tx, sess *Session, now time.Time
 }
 
 // CreateSession adds sess (for sess.UserID).
-func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
+func (s *Store) CreateSession(ctx context.Context, sess *server.Session) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin create session: %w", err)
@@ -54,7 +38,7 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 
 // SessionAuth looks up the session sid and its user; ErrNotFound if the
 // session was revoked or the user deleted.
-func (s *Store) SessionAuth(ctx context.Context, sid string) (SessionAuth, error) {
+func (s *Store) SessionAuth(ctx context.Context, sid string) (server.SessionAuth, error) {
 	a, ok, gen := s.sessions.get(sid)
 	if ok {
 		return a, nil
@@ -62,7 +46,7 @@ func (s *Store) SessionAuth(ctx context.Context, sid string) (SessionAuth, error
 	var last int64
 	err := s.stmts.sessionAuth.QueryRowContext(ctx, sid).Scan(&a.UserID, &a.UID, &a.Disabled, &last)
 	if errors.Is(err, sql.ErrNoRows) {
-		return a, ErrNotFound
+		return a, server.ErrNotFound
 	}
 	if err != nil {
 		return a, fmt.Errorf("look up session: %w", err)
@@ -78,7 +62,7 @@ func (s *Store) TouchSession(ctx context.Context, sid string) error {
 	if _, err := s.stmts.touch.ExecContext(ctx, now.UnixNano(), sid); err != nil {
 		return fmt.Errorf("touch session: %w", err)
 	}
-	s.sessions.update(sid, func(a *SessionAuth) { a.LastSeen = now })
+	s.sessions.update(sid, func(a *server.SessionAuth) { a.LastSeen = now })
 	return nil
 }
 
@@ -87,14 +71,14 @@ func (s *Store) TouchSession(ctx context.Context, sid string) error {
 // revokes its whole session (theft detection) and returns ErrRefreshReused
 // with the revoked session's ID and UserID filled; an unknown token returns
 // ErrNotFound.
-func (s *Store) RotateRefresh(ctx context.Context, oldHash, newHash []byte) (*Session, error) {
+func (s *Store) RotateRefresh(ctx context.Context, oldHash, newHash []byte) (*server.Session, error) {
 	now := s.now()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin refresh: %w", err)
 	}
 	defer tx.Rollback()
-	var sess Session
+	var sess server.Session
 	var created int64
 	err = tx.QueryRowContext(ctx, `SELECT id, user_id, device_name, created FROM sessions WHERE refresh_hash = ?`, oldHash).
 		Scan(&sess.ID, &sess.UserID, &sess.DeviceName, &created)
@@ -102,7 +86,7 @@ func (s *Store) RotateRefresh(ctx context.Context, oldHash, newHash []byte) (*Se
 		err = tx.QueryRowContext(ctx, `SELECT s.id, s.user_id FROM spent_refresh r JOIN sessions s ON s.id = r.session_id WHERE r.hash = ?`, oldHash).
 			Scan(&sess.ID, &sess.UserID)
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, ErrNotFound
+			return nil, server.ErrNotFound
 		}
 		if err != nil {
 			return nil, fmt.Errorf("look up spent token: %w", err)
@@ -114,7 +98,7 @@ func (s *Store) RotateRefresh(ctx context.Context, oldHash, newHash []byte) (*Se
 			return nil, fmt.Errorf("commit revoke session: %w", err)
 		}
 		s.sessions.invalidate()
-		return &sess, ErrRefreshReused
+		return &sess, server.ErrRefreshReused
 	}
 	if err != nil {
 		return nil, fmt.Errorf("look up refresh token: %w", err)
@@ -135,15 +119,15 @@ func (s *Store) RotateRefresh(ctx context.Context, oldHash, newHash []byte) (*Se
 }
 
 // ListSessions returns the sessions of user id, oldest first.
-func (s *Store) ListSessions(ctx context.Context, userID int64) ([]Session, error) {
+func (s *Store) ListSessions(ctx context.Context, userID int64) ([]server.Session, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, device_name, created, last_seen FROM sessions WHERE user_id = ? ORDER BY created, id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("list sessions: %w", err)
 	}
 	defer rows.Close()
-	var out []Session
+	var out []server.Session
 	for rows.Next() {
-		var ss Session
+		var ss server.Session
 		var c, l int64
 		if err := rows.Scan(&ss.ID, &ss.DeviceName, &c, &l); err != nil {
 			return nil, fmt.Errorf("list sessions: %w", err)
@@ -167,7 +151,7 @@ func (s *Store) DeleteSession(ctx context.Context, userID int64, sid string) err
 		return fmt.Errorf("delete session: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		return server.ErrNotFound
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+
+	"cipherleaf.dev/server"
 )
 
 // Store is the SQLite-backed state of one server.
@@ -195,3 +197,5 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+var _ server.Store = (*Store)(nil)

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -24,15 +25,15 @@ func openTest(t *testing.T) *Store {
 
 func hash(s string) []byte { h := sha256.Sum256([]byte(s)); return h[:] }
 
-func newUser(t testing.TB, s *Store, name string) (*User, *Session) {
+func newUser(t testing.TB, s *Store, name string) (*server.User, *server.Session) {
 	t.Helper()
-	u := &User{
+	u := &server.User{
 		UID: fmt.Sprintf("00000000-0000-4000-8000-%012x", len(name)*7919+int(name[0])), Username: name,
 		AuthHash: []byte("h"), RecoveryHash: []byte("r"),
 		KDF:        protocol.KDF{Alg: "argon2id", Version: 19, Time: 3, Memory: 65536, Threads: 4, Salt: make([]byte, 16)},
 		WrappedKey: []byte("wk"), RecoveryWrappedKey: []byte("rwk"),
 	}
-	sess := &Session{ID: "sess-" + name, DeviceName: "dev", RefreshHash: hash("rt-" + name)}
+	sess := &server.Session{ID: "sess-" + name, DeviceName: "dev", RefreshHash: hash("rt-" + name)}
 	if err := s.CreateUser(context.Background(), u, sess); err != nil {
 		t.Fatalf("CreateUser(%q): %v", name, err)
 	}
@@ -52,11 +53,11 @@ func TestCreateUser(t *testing.T) {
 	}
 	u2 := *u
 	u2.UID = "other"
-	if err := s.CreateUser(ctx, &u2, nil); !errors.Is(err, ErrUsernameTaken) {
-		t.Errorf("CreateUser(dup) = %v, want ErrUsernameTaken", err)
+	if err := s.CreateUser(ctx, &u2, nil); !errors.Is(err, server.ErrUsernameTaken) {
+		t.Errorf("CreateUser(dup) = %v, want server.ErrUsernameTaken", err)
 	}
-	if _, err := s.UserByName(ctx, "bob"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("UserByName(bob) = %v, want ErrNotFound", err)
+	if _, err := s.UserByName(ctx, "bob"); !errors.Is(err, server.ErrNotFound) {
+		t.Errorf("UserByName(bob) = %v, want server.ErrNotFound", err)
 	}
 }
 
@@ -65,8 +66,8 @@ func TestMetacharacterNames(t *testing.T) {
 	ctx := context.Background()
 	for _, name := range []string{"a'; DROP TABLE users; --", `x" OR 1=1 --`, "../../etc/passwd", "%_*"} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := s.UserByName(ctx, name); !errors.Is(err, ErrNotFound) {
-				t.Errorf("UserByName(%q) = %v, want ErrNotFound", name, err)
+			if _, err := s.UserByName(ctx, name); !errors.Is(err, server.ErrNotFound) {
+				t.Errorf("UserByName(%q) = %v, want server.ErrNotFound", name, err)
 			}
 			newUser(t, s, name)
 			if _, err := s.UserByName(ctx, name); err != nil {
@@ -87,19 +88,19 @@ func TestRefreshRotation(t *testing.T) {
 	if err != nil || got.ID != sess.ID || got.UserID != u.ID {
 		t.Fatalf("RotateRefresh = %+v, %v", got, err)
 	}
-	if _, err := s.RotateRefresh(ctx, hash("nope"), hash("x")); !errors.Is(err, ErrNotFound) {
-		t.Errorf("RotateRefresh(unknown) = %v, want ErrNotFound", err)
+	if _, err := s.RotateRefresh(ctx, hash("nope"), hash("x")); !errors.Is(err, server.ErrNotFound) {
+		t.Errorf("RotateRefresh(unknown) = %v, want server.ErrNotFound", err)
 	}
 	// Reusing the spent token revokes the session.
 	got, err = s.RotateRefresh(ctx, hash("rt-alice"), hash("rt3"))
-	if !errors.Is(err, ErrRefreshReused) || got.ID != sess.ID {
-		t.Fatalf("RotateRefresh(spent) = %+v, %v; want ErrRefreshReused", got, err)
+	if !errors.Is(err, server.ErrRefreshReused) || got.ID != sess.ID {
+		t.Fatalf("RotateRefresh(spent) = %+v, %v; want server.ErrRefreshReused", got, err)
 	}
-	if _, err := s.SessionAuth(ctx, sess.ID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("SessionAuth after reuse = %v, want ErrNotFound", err)
+	if _, err := s.SessionAuth(ctx, sess.ID); !errors.Is(err, server.ErrNotFound) {
+		t.Errorf("SessionAuth after reuse = %v, want server.ErrNotFound", err)
 	}
-	if _, err := s.RotateRefresh(ctx, hash("rt2"), hash("rt4")); !errors.Is(err, ErrNotFound) {
-		t.Errorf("RotateRefresh(current of revoked) = %v, want ErrNotFound", err)
+	if _, err := s.RotateRefresh(ctx, hash("rt2"), hash("rt4")); !errors.Is(err, server.ErrNotFound) {
+		t.Errorf("RotateRefresh(current of revoked) = %v, want server.ErrNotFound", err)
 	}
 }
 
@@ -108,10 +109,10 @@ func TestSessionsIsolation(t *testing.T) {
 	ctx := context.Background()
 	a, as := newUser(t, s, "alice")
 	b, _ := newUser(t, s, "bob")
-	if err := s.DeleteSession(ctx, b.ID, as.ID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("DeleteSession(other user's) = %v, want ErrNotFound", err)
+	if err := s.DeleteSession(ctx, b.ID, as.ID); !errors.Is(err, server.ErrNotFound) {
+		t.Errorf("DeleteSession(other user's) = %v, want server.ErrNotFound", err)
 	}
-	extra := &Session{ID: "s2", UserID: a.ID, DeviceName: "d2", RefreshHash: hash("x")}
+	extra := &server.Session{ID: "s2", UserID: a.ID, DeviceName: "d2", RefreshHash: hash("x")}
 	if err := s.CreateSession(ctx, extra); err != nil {
 		t.Fatal(err)
 	}
@@ -133,23 +134,23 @@ func TestWriteNoteCAS(t *testing.T) {
 	u, _ := newUser(t, s, "alice")
 	tests := []struct {
 		name     string
-		w        Write
+		w        server.Write
 		wantRev  uint64
 		wantSeq  uint64
 		conflict bool
 	}{
-		{"create", Write{ID: id1, BaseRev: 0, Blob: []byte("a")}, 1, 1, false},
-		{"create again", Write{ID: id1, BaseRev: 0, Blob: []byte("b")}, 0, 0, true},
-		{"update", Write{ID: id1, BaseRev: 1, Blob: []byte("bb")}, 2, 2, false},
-		{"stale", Write{ID: id1, BaseRev: 1, Blob: []byte("c")}, 0, 0, true},
-		{"delete missing", Write{ID: id2, BaseRev: 0, Delete: true}, 0, 0, true},
-		{"delete", Write{ID: id1, BaseRev: 2, Delete: true}, 3, 3, false},
-		{"resurrect", Write{ID: id1, BaseRev: 3, Blob: []byte("d")}, 4, 4, false},
+		{"create", server.Write{ID: id1, BaseRev: 0, Blob: []byte("a")}, 1, 1, false},
+		{"create again", server.Write{ID: id1, BaseRev: 0, Blob: []byte("b")}, 0, 0, true},
+		{"update", server.Write{ID: id1, BaseRev: 1, Blob: []byte("bb")}, 2, 2, false},
+		{"stale", server.Write{ID: id1, BaseRev: 1, Blob: []byte("c")}, 0, 0, true},
+		{"delete missing", server.Write{ID: id2, BaseRev: 0, Delete: true}, 0, 0, true},
+		{"delete", server.Write{ID: id1, BaseRev: 2, Delete: true}, 3, 3, false},
+		{"resurrect", server.Write{ID: id1, BaseRev: 3, Blob: []byte("d")}, 4, 4, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rev, seq, err := s.WriteNote(ctx, u.ID, 0, &tc.w)
-			var ce *ConflictError
+			var ce *server.ConflictError
 			if tc.conflict {
 				if !errors.As(err, &ce) || ce.Current.ID != tc.w.ID {
 					t.Fatalf("WriteNote = %v, want conflict", err)
@@ -161,8 +162,8 @@ func TestWriteNoteCAS(t *testing.T) {
 			}
 		})
 	}
-	_, _, err := s.WriteNote(ctx, u.ID, 0, &Write{ID: id1, BaseRev: 1, Blob: []byte("x")})
-	var ce *ConflictError
+	_, _, err := s.WriteNote(ctx, u.ID, 0, &server.Write{ID: id1, BaseRev: 1, Blob: []byte("x")})
+	var ce *server.ConflictError
 	if !errors.As(err, &ce) || ce.Current.Rev != 4 || string(ce.Current.Blob) != "d" {
 		t.Errorf("conflict current = %+v, want rev 4 blob d", ce)
 	}
@@ -173,23 +174,23 @@ func TestQuota(t *testing.T) {
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
 	// Two rows and 10 blob bytes (SPEC §7.6: each row costs RowOverhead).
-	q := int64(2*RowOverhead + 10)
-	if _, _, err := s.WriteNote(ctx, u.ID, q, &Write{ID: id1, Blob: make([]byte, 8)}); err != nil {
+	q := int64(2*server.RowOverhead + 10)
+	if _, _, err := s.WriteNote(ctx, u.ID, q, &server.Write{ID: id1, Blob: make([]byte, 8)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.WriteNote(ctx, u.ID, q, &Write{ID: id2, Blob: make([]byte, 3)}); !errors.Is(err, ErrQuotaExceeded) {
-		t.Fatalf("WriteNote over quota = %v, want ErrQuotaExceeded", err)
+	if _, _, err := s.WriteNote(ctx, u.ID, q, &server.Write{ID: id2, Blob: make([]byte, 3)}); !errors.Is(err, server.ErrQuotaExceeded) {
+		t.Fatalf("WriteNote over quota = %v, want server.ErrQuotaExceeded", err)
 	}
 	// Shrinking is allowed, and frees space.
-	if _, _, err := s.WriteNote(ctx, u.ID, q, &Write{ID: id1, BaseRev: 1, Blob: make([]byte, 2)}); err != nil {
+	if _, _, err := s.WriteNote(ctx, u.ID, q, &server.Write{ID: id1, BaseRev: 1, Blob: make([]byte, 2)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.WriteNote(ctx, u.ID, q, &Write{ID: id2, Blob: make([]byte, 8)}); err != nil {
+	if _, _, err := s.WriteNote(ctx, u.ID, q, &server.Write{ID: id2, Blob: make([]byte, 8)}); err != nil {
 		t.Errorf("WriteNote after shrink = %v", err)
 	}
 	// A batch over quota writes nothing.
-	_, err := s.Batch(ctx, u.ID, q, []Write{{ID: "33333333-3333-4333-8333-333333333333", Blob: []byte("x")}}, nil)
-	if !errors.Is(err, ErrQuotaExceeded) {
+	_, err := s.Batch(ctx, u.ID, q, []server.Write{{ID: "33333333-3333-4333-8333-333333333333", Blob: []byte("x")}}, nil)
+	if !errors.Is(err, server.ErrQuotaExceeded) {
 		t.Fatalf("Batch over quota = %v", err)
 	}
 	pg, _ := s.Changes(ctx, u.ID, 0, 100, 1<<20)
@@ -198,15 +199,15 @@ func TestQuota(t *testing.T) {
 	}
 	// A tombstone keeps its row's cost: deleting frees the blob bytes
 	// only, so creating and deleting notes cannot store rows for free.
-	if _, _, err := s.WriteNote(ctx, u.ID, q, &Write{ID: id2, BaseRev: 1, Delete: true}); err != nil {
+	if _, _, err := s.WriteNote(ctx, u.ID, q, &server.Write{ID: id2, BaseRev: 1, Delete: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.WriteNote(ctx, u.ID, q, &Write{ID: "33333333-3333-4333-8333-333333333333", Blob: []byte{}}); !errors.Is(err, ErrQuotaExceeded) {
-		t.Errorf("a third row next to a tombstone = %v, want ErrQuotaExceeded", err)
+	if _, _, err := s.WriteNote(ctx, u.ID, q, &server.Write{ID: "33333333-3333-4333-8333-333333333333", Blob: []byte{}}); !errors.Is(err, server.ErrQuotaExceeded) {
+		t.Errorf("a third row next to a tombstone = %v, want server.ErrQuotaExceeded", err)
 	}
 	us, err := s.ListUsers(ctx)
-	if err != nil || len(us) != 1 || us[0].UsedBytes != 2*RowOverhead+2 || us[0].Notes != 1 || us[0].Tomb != 1 {
-		t.Errorf("ListUsers = %+v, %v; want 1 note, 1 tombstone, %d bytes", us, err, 2*RowOverhead+2)
+	if err != nil || len(us) != 1 || us[0].UsedBytes != 2*server.RowOverhead+2 || us[0].Notes != 1 || us[0].Tomb != 1 {
+		t.Errorf("ListUsers = %+v, %v; want 1 note, 1 tombstone, %d bytes", us, err, 2*server.RowOverhead+2)
 	}
 }
 
@@ -214,7 +215,7 @@ func TestBatch(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
-	out, err := s.Batch(ctx, u.ID, 0, []Write{
+	out, err := s.Batch(ctx, u.ID, 0, []server.Write{
 		{ID: id1, Blob: []byte("a")},
 		{ID: id1, BaseRev: 1, Blob: []byte("b")},
 		{ID: id2, BaseRev: 5, Blob: []byte("c")},
@@ -244,14 +245,14 @@ func TestChangesPaging(t *testing.T) {
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
 	other, _ := newUser(t, s, "bob")
-	var ws []Write
+	var ws []server.Write
 	for i := 0; i < 25; i++ {
-		ws = append(ws, Write{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Blob: make([]byte, 100)})
+		ws = append(ws, server.Write{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Blob: make([]byte, 100)})
 	}
 	if _, err := s.Batch(ctx, u.ID, 0, ws, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.WriteNote(ctx, other.ID, 0, &Write{ID: id1, Blob: []byte("secret")}); err != nil {
+	if _, _, err := s.WriteNote(ctx, other.ID, 0, &server.Write{ID: id1, Blob: []byte("secret")}); err != nil {
 		t.Fatal(err)
 	}
 	seen := map[string]bool{}
@@ -272,7 +273,7 @@ func TestChangesPaging(t *testing.T) {
 		}
 		// Insert during paging: an update of an already seen note shows up again later.
 		if pages == 2 {
-			if _, _, err := s.WriteNote(ctx, u.ID, 0, &Write{ID: ws[0].ID, BaseRev: 1, Blob: make([]byte, 100)}); err != nil {
+			if _, _, err := s.WriteNote(ctx, u.ID, 0, &server.Write{ID: ws[0].ID, BaseRev: 1, Blob: make([]byte, 100)}); err != nil {
 				t.Fatal(err)
 			}
 			delete(seen, ws[0].ID)
@@ -299,7 +300,7 @@ func TestManifest(t *testing.T) {
 		t.Fatalf("PutManifest = %d, %v", v, err)
 	}
 	_, err = s.PutManifest(ctx, u.ID, 0, []byte("m2"))
-	var mc *ManifestConflictError
+	var mc *server.ManifestConflictError
 	if !errors.As(err, &mc) || mc.Current.Version != 1 || string(mc.Current.Blob) != "m1" {
 		t.Errorf("PutManifest(stale) = %v, want conflict with version 1", err)
 	}
@@ -309,7 +310,7 @@ func TestDeleteUserCascades(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	u, sess := newUser(t, s, "alice")
-	if _, _, err := s.WriteNote(ctx, u.ID, 0, &Write{ID: id1, Blob: []byte("a")}); err != nil {
+	if _, _, err := s.WriteNote(ctx, u.ID, 0, &server.Write{ID: id1, Blob: []byte("a")}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.DeleteUserByName(ctx, "alice"); err != nil {
@@ -320,7 +321,7 @@ func TestDeleteUserCascades(t *testing.T) {
 	if n != 0 {
 		t.Errorf("%d notes left after delete", n)
 	}
-	if _, err := s.SessionAuth(ctx, sess.ID); !errors.Is(err, ErrNotFound) {
+	if _, err := s.SessionAuth(ctx, sess.ID); !errors.Is(err, server.ErrNotFound) {
 		t.Errorf("SessionAuth after delete = %v", err)
 	}
 }
@@ -329,7 +330,7 @@ func TestBackup(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
-	if _, _, err := s.WriteNote(ctx, u.ID, 0, &Write{ID: id1, Blob: []byte("a")}); err != nil {
+	if _, _, err := s.WriteNote(ctx, u.ID, 0, &server.Write{ID: id1, Blob: []byte("a")}); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "backup.db")
@@ -354,21 +355,21 @@ func TestAtomicBatch(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
-	put := func(id string, base uint64, blob string) Write {
-		return Write{ID: id, BaseRev: base, Blob: []byte(blob)}
+	put := func(id string, base uint64, blob string) server.Write {
+		return server.Write{ID: id, BaseRev: base, Blob: []byte(blob)}
 	}
 	tests := []struct {
 		name        string
-		writes      []Write
-		man         ManifestWrite
+		writes      []server.Write
+		man         server.ManifestWrite
 		applied     bool
 		wantVersion uint64 // manifest version afterwards
 		wantNotes   int
 	}{
-		{"first write", []Write{put(id1, 0, "a")}, ManifestWrite{0, []byte("m1")}, true, 1, 1},
-		{"stale manifest", []Write{put(id2, 0, "b")}, ManifestWrite{0, []byte("m2")}, false, 1, 1},
-		{"op conflict", []Write{put(id2, 0, "b"), put(id1, 0, "x")}, ManifestWrite{1, []byte("m2")}, false, 1, 1},
-		{"both ok", []Write{put(id2, 0, "b"), put(id1, 1, "x")}, ManifestWrite{1, []byte("m2")}, true, 2, 2},
+		{"first write", []server.Write{put(id1, 0, "a")}, server.ManifestWrite{BaseVersion: 0, Blob: []byte("m1")}, true, 1, 1},
+		{"stale manifest", []server.Write{put(id2, 0, "b")}, server.ManifestWrite{BaseVersion: 0, Blob: []byte("m2")}, false, 1, 1},
+		{"op conflict", []server.Write{put(id2, 0, "b"), put(id1, 0, "x")}, server.ManifestWrite{BaseVersion: 1, Blob: []byte("m2")}, false, 1, 1},
+		{"both ok", []server.Write{put(id2, 0, "b"), put(id1, 1, "x")}, server.ManifestWrite{BaseVersion: 1, Blob: []byte("m2")}, true, 2, 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,33 +1,23 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"cipherleaf.dev/server"
 )
-
-// TwoFactor is an account's two-factor state (SPEC §7.5). Secret and
-// Pending are sealed by the caller; the store never sees them in clear.
-type TwoFactor struct {
-	Secret    []byte // nil when 2FA is off
-	Pending   []byte // a secret awaiting confirmation, or nil
-	LastStep  int64  // newest TOTP step accepted
-	CodesLeft int    // unused recovery codes
-}
-
-// Enabled reports whether 2FA is on.
-func (t *TwoFactor) Enabled() bool { return t.Secret != nil }
 
 // TwoFactor returns user id's two-factor state; the zero value when the
 // account never enrolled.
-func (s *Store) TwoFactor(ctx context.Context, id int64) (*TwoFactor, error) {
-	var t TwoFactor
+func (s *Store) TwoFactor(ctx context.Context, id int64) (*server.TwoFactor, error) {
+	var t server.TwoFactor
 	err := s.r.QueryRowContext(ctx, `SELECT secret, pending, last_step,
 		(SELECT count(*) FROM recovery_codes WHERE user_id = ?) FROM two_factor WHERE user_id = ?`, id, id).
 		Scan(&t.Secret, &t.Pending, &t.LastStep, &t.CodesLeft)
 	if errors.Is(err, sql.ErrNoRows) {
-		return &TwoFactor{}, nil
+		return &server.TwoFactor{}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read two-factor state: %w", err)
@@ -41,7 +31,7 @@ func (s *Store) SetTwoFactorPending(ctx context.Context, id int64, sealed []byte
 	_, err := s.w.ExecContext(ctx, `INSERT INTO two_factor (user_id, pending) VALUES (?, ?)
 		ON CONFLICT (user_id) DO UPDATE SET pending = excluded.pending`, id, sealed)
 	if isForeignKeyViolation(err) {
-		return ErrNotFound
+		return server.ErrNotFound
 	}
 	if err != nil {
 		return fmt.Errorf("store pending two-factor secret: %w", err)
@@ -65,7 +55,7 @@ func (s *Store) ConfirmTwoFactor(ctx context.Context, id int64, pending []byte, 
 		return fmt.Errorf("confirm two-factor: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return ErrConflict
+		return server.ErrConflict
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = ?`, id); err != nil {
 		return fmt.Errorf("replace recovery codes: %w", err)
@@ -131,7 +121,7 @@ func (s *Store) ResetTwoFactorByName(ctx context.Context, name string) error {
 	var id int64
 	err := s.r.QueryRowContext(ctx, `SELECT id FROM users WHERE username = ?`, name).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
+		return server.ErrNotFound
 	}
 	if err != nil {
 		return fmt.Errorf("find user: %w", err)

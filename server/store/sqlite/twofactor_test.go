@@ -1,10 +1,12 @@
-package store
+package sqlite
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"testing"
+
+	"cipherleaf.dev/server"
 )
 
 func TestTwoFactor(t *testing.T) {
@@ -26,8 +28,8 @@ func TestTwoFactor(t *testing.T) {
 	if err := s.SetTwoFactorPending(ctx, u.ID, []byte("p2")); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ConfirmTwoFactor(ctx, u.ID, []byte("p1"), 100, nil); !errors.Is(err, ErrConflict) {
-		t.Fatalf("ConfirmTwoFactor(replaced pending) = %v, want ErrConflict", err)
+	if err := s.ConfirmTwoFactor(ctx, u.ID, []byte("p1"), 100, nil); !errors.Is(err, server.ErrConflict) {
+		t.Fatalf("ConfirmTwoFactor(replaced pending) = %v, want server.ErrConflict", err)
 	}
 	codes := [][]byte{[]byte("c1"), []byte("c2")}
 	if err := s.ConfirmTwoFactor(ctx, u.ID, []byte("p2"), 100, codes); err != nil {
@@ -37,8 +39,8 @@ func TestTwoFactor(t *testing.T) {
 	if !bytes.Equal(tf.Secret, []byte("p2")) || tf.Pending != nil || tf.LastStep != 100 || tf.CodesLeft != 2 {
 		t.Fatalf("TwoFactor(confirmed) = %+v", tf)
 	}
-	if err := s.ConfirmTwoFactor(ctx, u.ID, []byte("p2"), 101, codes); !errors.Is(err, ErrConflict) {
-		t.Fatalf("second ConfirmTwoFactor = %v, want ErrConflict", err)
+	if err := s.ConfirmTwoFactor(ctx, u.ID, []byte("p2"), 101, codes); !errors.Is(err, server.ErrConflict) {
+		t.Fatalf("second ConfirmTwoFactor = %v, want server.ErrConflict", err)
 	}
 
 	steps := []struct {
@@ -63,8 +65,8 @@ func TestTwoFactor(t *testing.T) {
 	if tf, _ = s.TwoFactor(ctx, u.ID); tf.CodesLeft != 1 {
 		t.Errorf("CodesLeft = %d, want 1", tf.CodesLeft)
 	}
-	if err := s.ResetTwoFactorByName(ctx, "nobody"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("ResetTwoFactorByName(nobody) = %v, want ErrNotFound", err)
+	if err := s.ResetTwoFactorByName(ctx, "nobody"); !errors.Is(err, server.ErrNotFound) {
+		t.Errorf("ResetTwoFactorByName(nobody) = %v, want server.ErrNotFound", err)
 	}
 	if err := s.ResetTwoFactorByName(ctx, "alice"); err != nil {
 		t.Fatal(err)
@@ -72,7 +74,7 @@ func TestTwoFactor(t *testing.T) {
 	if tf, _ = s.TwoFactor(ctx, u.ID); tf.Enabled() || tf.CodesLeft != 0 {
 		t.Errorf("TwoFactor(reset) = %+v, want zero", tf)
 	}
-	if err := s.SetTwoFactorPending(ctx, 9999, []byte("p")); !errors.Is(err, ErrNotFound) {
-		t.Errorf("SetTwoFactorPending(no user) = %v, want ErrNotFound", err)
+	if err := s.SetTwoFactorPending(ctx, 9999, []byte("p")); !errors.Is(err, server.ErrNotFound) {
+		t.Errorf("SetTwoFactorPending(no user) = %v, want server.ErrNotFound", err)
 	}
 }

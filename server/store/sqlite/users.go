@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -9,45 +9,20 @@ import (
 	"strings"
 	"time"
 
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
 )
 
-// User is an account as the server knows it: hashes and opaque wrapped keys.
-type User struct {
-	ID                 int64  // internal key
-	UID                string // public UUID (JWT subject, user_id on the wire)
-	Username           string
-	AuthHash           []byte // bcrypt of the auth key
-	RecoveryHash       []byte // "sha256:" + SHA-256 of the recovery auth key, or bcrypt of it (older accounts); see httpapi/recoveryhash.go
-	KDF                protocol.KDF
-	WrappedKey         []byte
-	RecoveryWrappedKey []byte
-	Disabled           bool
-	Created            time.Time
-}
-
-// UserSummary is one line of the admin's user list.
-type UserSummary struct {
-	Username  string
-	UID       string
-	Disabled  bool
-	Notes     int64 // live notes
-	Tomb      int64 // tombstones (deleted notes still in the change feed)
-	UsedBytes int64
-	Sessions  int64
-	Created   time.Time
-}
-
 const userCols = `id, uid, username, auth_hash, recovery_hash, kdf, wrapped_key, recovery_wrapped_key, disabled, created`
 
-func scanUser(row interface{ Scan(...any) error }) (*User, error) {
-	var u User
+func scanUser(row interface{ Scan(...any) error }) (*server.User, error) {
+	var u server.User
 	var kdf string
 	var created int64
 	err := row.Scan(&u.ID, &u.UID, &u.Username, &u.AuthHash, &u.RecoveryHash, &kdf,
 		&u.WrappedKey, &u.RecoveryWrappedKey, &u.Disabled, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, server.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("scan user: %w", err)
@@ -78,7 +53,7 @@ func encodeKDF(k protocol.KDF) (string, error) {
 
 // CreateUser inserts u and its first session in one transaction. It fills
 // u.ID and u.Created. ErrUsernameTaken if the name exists.
-func (s *Store) CreateUser(ctx context.Context, u *User, sess *Session) error {
+func (s *Store) CreateUser(ctx context.Context, u *server.User, sess *server.Session) error {
 	kdf, err := encodeKDF(u.KDF)
 	if err != nil {
 		return err
@@ -94,7 +69,7 @@ func (s *Store) CreateUser(ctx context.Context, u *User, sess *Session) error {
 		u.UID, u.Username, u.AuthHash, u.RecoveryHash, kdf, u.WrappedKey, u.RecoveryWrappedKey, now.UnixNano())
 	if err != nil {
 		if isUniqueViolation(err) {
-			return ErrUsernameTaken
+			return server.ErrUsernameTaken
 		}
 		return fmt.Errorf("insert user: %w", err)
 	}
@@ -114,22 +89,18 @@ func (s *Store) CreateUser(ctx context.Context, u *User, sess *Session) error {
 	return nil
 }
 
-func isUniqueViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
-}
-
 // UserByName returns the user called name, or ErrNotFound.
-func (s *Store) UserByName(ctx context.Context, name string) (*User, error) {
+func (s *Store) UserByName(ctx context.Context, name string) (*server.User, error) {
 	return scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE username = ?`, name))
 }
 
 // UserByID returns the user with internal id, or ErrNotFound.
-func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+func (s *Store) UserByID(ctx context.Context, id int64) (*server.User, error) {
 	return scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
 }
 
 // ListUsers returns every account, by name.
-func (s *Store) ListUsers(ctx context.Context) ([]UserSummary, error) {
+func (s *Store) ListUsers(ctx context.Context) ([]server.UserSummary, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT username, uid, disabled, used_bytes, created,
 		(SELECT count(*) FROM notes n WHERE n.user_id = u.id AND n.blob IS NOT NULL),
 		(SELECT count(*) FROM notes n WHERE n.user_id = u.id AND n.blob IS NULL),
@@ -139,9 +110,9 @@ func (s *Store) ListUsers(ctx context.Context) ([]UserSummary, error) {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	defer rows.Close()
-	var out []UserSummary
+	var out []server.UserSummary
 	for rows.Next() {
-		var us UserSummary
+		var us server.UserSummary
 		var created int64
 		if err := rows.Scan(&us.Username, &us.UID, &us.Disabled, &us.UsedBytes, &created, &us.Notes, &us.Tomb, &us.Sessions); err != nil {
 			return nil, fmt.Errorf("list users: %w", err)
@@ -166,7 +137,7 @@ func (s *Store) SetDisabled(ctx context.Context, name string, disabled bool) err
 	var id int64
 	err = tx.QueryRowContext(ctx, `UPDATE users SET disabled = ? WHERE username = ? RETURNING id`, disabled, name).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
+		return server.ErrNotFound
 	}
 	if err != nil {
 		return fmt.Errorf("set disabled: %w", err)
@@ -191,7 +162,7 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 		return fmt.Errorf("delete user: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		return server.ErrNotFound
 	}
 	return nil
 }
@@ -203,34 +174,15 @@ func (s *Store) DeleteUserByName(ctx context.Context, name string) error {
 		return fmt.Errorf("delete user: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		return server.ErrNotFound
 	}
 	return s.authChanged()
-}
-
-// KeyUpdate is a change of an account's credentials or wrapped keys. Nil
-// fields are left as they are.
-type KeyUpdate struct {
-	AuthHash           []byte
-	RecoveryHash       []byte
-	KDF                *protocol.KDF
-	WrappedKey         []byte
-	RecoveryWrappedKey []byte
-	// AddSuccessor is appended to the kept successors; the oldest beyond
-	// protocol.MaxSuccessors are dropped.
-	AddSuccessor []byte
-	// Generation, when not 0, makes the update a compare-and-swap on the
-	// account's current key generation (SPEC §3): it is applied only if
-	// the current one is BaseGeneration (or not yet known), and Generation
-	// becomes current; otherwise UpdateKeys returns ErrKeyConflict and
-	// writes nothing.
-	BaseGeneration, Generation uint32
 }
 
 // UpdateKeys applies k to user id. If endSessions, every session of the
 // user except keep is ended in the same transaction; if newSess is not nil
 // it is created there too. It returns the ids of the ended sessions.
-func (s *Store) UpdateKeys(ctx context.Context, id int64, k KeyUpdate, endSessions bool, keep string, newSess *Session) ([]string, error) {
+func (s *Store) UpdateKeys(ctx context.Context, id int64, k server.KeyUpdate, endSessions bool, keep string, newSess *server.Session) ([]string, error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin update keys: %w", err)
@@ -248,12 +200,12 @@ func (s *Store) UpdateKeys(ctx context.Context, id int64, k KeyUpdate, endSessio
 			var one int
 			err := tx.QueryRowContext(ctx, `SELECT 1 FROM users WHERE id = ?`, id).Scan(&one)
 			if errors.Is(err, sql.ErrNoRows) {
-				return nil, ErrNotFound
+				return nil, server.ErrNotFound
 			}
 			if err != nil {
 				return nil, fmt.Errorf("update key generation: %w", err)
 			}
-			return nil, ErrKeyConflict
+			return nil, server.ErrKeyConflict
 		}
 	}
 	set := []string{}
@@ -284,7 +236,7 @@ func (s *Store) UpdateKeys(ctx context.Context, id int64, k KeyUpdate, endSessio
 			return nil, fmt.Errorf("update keys: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return nil, ErrNotFound
+			return nil, server.ErrNotFound
 		}
 	}
 	if k.AddSuccessor != nil {
@@ -342,7 +294,7 @@ func (s *Store) authChanged() error {
 func addSuccessor(ctx context.Context, tx *sql.Tx, id int64, blob []byte) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO successors (user_id, blob) VALUES (?, ?)`, id, blob); err != nil {
 		if isForeignKeyViolation(err) {
-			return ErrNotFound
+			return server.ErrNotFound
 		}
 		return fmt.Errorf("add successor: %w", err)
 	}
@@ -354,17 +306,13 @@ func addSuccessor(ctx context.Context, tx *sql.Tx, id int64, blob []byte) error 
 	return nil
 }
 
-func isForeignKeyViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "FOREIGN KEY constraint failed")
-}
-
 // KeyGeneration returns user id's current key generation, 0 when not yet
 // known (SPEC §7.2).
 func (s *Store) KeyGeneration(ctx context.Context, id int64) (uint32, error) {
 	var g sql.NullInt64
 	err := s.r.QueryRowContext(ctx, `SELECT key_generation FROM users WHERE id = ?`, id).Scan(&g)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, ErrNotFound
+		return 0, server.ErrNotFound
 	}
 	if err != nil {
 		return 0, fmt.Errorf("read key generation: %w", err)

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -7,21 +7,9 @@ import (
 	"fmt"
 	"time"
 
+	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
 )
-
-// Write is one put (Blob set) or delete (Delete true) of a note.
-type Write struct {
-	ID      string
-	BaseRev uint64
-	Blob    []byte
-	Delete  bool
-}
-
-// RowOverhead is what the quota charges for each stored note row on top
-// of its blob, tombstones included (SPEC §7.6): ids, revision, sequence and
-// index entries. The migration 0006 uses the same number.
-const RowOverhead = 128
 
 // applied is the outcome of one Write inside a transaction.
 type applied struct {
@@ -70,7 +58,7 @@ func (wt *writeTx) user(ctx context.Context, id int64) (*userState, error) {
 	u := &userState{}
 	err := wt.userGet.QueryRowContext(ctx, id).Scan(&u.seq, &u.used)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, server.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read sequence: %w", err)
@@ -83,7 +71,7 @@ func (wt *writeTx) user(ctx context.Context, id int64) (*userState, error) {
 // sequence number, byte accounting. A stale base gives a conflict, not an
 // error. If quota > 0 and the write would take the user over it, it
 // returns ErrQuotaExceeded having written nothing.
-func (wt *writeTx) apply(ctx context.Context, userID, quota int64, w *Write) (applied, error) {
+func (wt *writeTx) apply(ctx context.Context, userID, quota int64, w *server.Write) (applied, error) {
 	var a applied
 	u, err := wt.user(ctx, userID)
 	if err != nil {
@@ -117,7 +105,7 @@ func (wt *writeTx) apply(ctx context.Context, userID, quota int64, w *Write) (ap
 	}
 	a.delta -= curLen.Int64
 	if !exists {
-		a.delta += RowOverhead
+		a.delta += server.RowOverhead
 	}
 	keep := exists && curLen.Valid && wt.histRevs > 0 // the replaced blob becomes history (SPEC §7.8)
 	var drop historyDrop
@@ -125,10 +113,10 @@ func (wt *writeTx) apply(ctx context.Context, userID, quota int64, w *Write) (ap
 		if drop, err = wt.planHistory(ctx, userID, w.ID); err != nil {
 			return a, err
 		}
-		a.delta += curLen.Int64 + RowOverhead - drop.bytes
+		a.delta += curLen.Int64 + server.RowOverhead - drop.bytes
 	}
 	if a.delta > 0 && !w.Delete && quota > 0 && u.used+a.delta > quota { // a delete is never refused
-		return a, ErrQuotaExceeded
+		return a, server.ErrQuotaExceeded
 	}
 	if keep {
 		if err := wt.keepHistory(ctx, userID, w.ID, drop); err != nil {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"cipherleaf.dev/server"
 )
 
 func TestBackupPrivateAndWhole(t *testing.T) {
@@ -29,5 +31,30 @@ func TestBackupPrivateAndWhole(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Errorf("refused backup left %d files", len(ents))
+	}
+}
+
+func TestBackup(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u, _ := newUser(t, s, "alice")
+	if _, _, err := s.WriteNote(ctx, u.ID, 0, &server.Write{ID: id1, Blob: []byte("a")}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "backup.db")
+	if err := s.Backup(ctx, out); err != nil {
+		t.Fatalf("Backup: %v", err)
+	}
+	if err := s.Backup(ctx, out); err == nil {
+		t.Errorf("Backup over an existing file succeeded")
+	}
+	b, err := Open(ctx, out, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	pg, err := b.Changes(ctx, u.ID, 0, 10, 1<<20)
+	if err != nil || len(pg.Changes) != 1 || string(pg.Changes[0].Blob) != "a" {
+		t.Errorf("restored Changes = %+v, %v", pg, err)
 	}
 }

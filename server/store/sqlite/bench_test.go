@@ -39,3 +39,28 @@ func BenchmarkWriteNoteParallel(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkRevisions500 lists a note with 500 kept revisions (issue goal:
+// the history list of such a note in ≤ 50 ms; this is the server's part).
+func BenchmarkRevisions500(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(b.TempDir(), "db.sqlite"), Options{HistoryRevisions: 1000, Durability: DurableProcessCrash})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	u, _ := newUser(b, s, "bench")
+	blob := make([]byte, 1024)
+	for rev := 1; rev <= 500; rev++ {
+		if _, _, err := s.WriteNote(ctx, u.ID, 0, &server.Write{ID: id1, BaseRev: uint64(rev - 1), Blob: blob}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		revs, _, err := s.Revisions(ctx, u.ID, id1, 0, 1000)
+		if err != nil || len(revs) != 500 {
+			b.Fatalf("Revisions = %d, %v", len(revs), err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"path/filepath"
@@ -54,5 +55,42 @@ func TestMigrationsApplyInOrderAndRollBackWhole(t *testing.T) {
 	}
 	if err := sqlmigrate.Apply(ctx, db, fsys, "m"); err != nil {
 		t.Errorf("Apply again = %v, want nil (nothing to do)", err)
+	}
+}
+
+// TestMigrateKeepsSuccessor: a database of schema 1 keeps its one successor.
+func TestMigrateKeepsSuccessor(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "db.sqlite")
+	db, err := sql.Open("sqlite3", dsn(path, false, DurablePowerLoss))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema1, err := migrationFS.ReadFile("migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{string(schema1), `PRAGMA user_version = 1`,
+		`INSERT INTO users (uid, username, auth_hash, recovery_hash, kdf, wrapped_key, recovery_wrapped_key, successor, created)
+			VALUES ('u1', 'alice', x'01', x'02', '{}', x'03', x'04', x'0506', 0),
+			       ('u2', 'bob', x'01', x'02', '{}', x'03', x'04', NULL, 0)`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%.40s: %v", q, err)
+		}
+	}
+	db.Close()
+	s, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatalf("Open(schema 1): %v", err)
+	}
+	defer s.Close()
+	for name, want := range map[string][][]byte{"alice": {{5, 6}}, "bob": nil} {
+		u, err := s.UserByName(context.Background(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		succ, err := s.Successors(context.Background(), u.ID)
+		if err != nil || len(succ) != len(want) || (len(want) == 1 && !bytes.Equal(succ[0], want[0])) {
+			t.Errorf("Successors(%s) after migration = %x, %v; want %x", name, succ, err, want)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package sqlite
+package storetest
 
 import (
 	"bytes"
@@ -9,8 +9,8 @@ import (
 	"cipherleaf.dev/server"
 )
 
-func TestTwoFactor(t *testing.T) {
-	s := openTest(t)
+func testTwoFactor(t *testing.T, h Harness) {
+	s := h.Open(t, Options{})
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
 	bob, _ := newUser(t, s, "bob")

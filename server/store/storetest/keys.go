@@ -1,20 +1,17 @@
-package sqlite
+package storetest
 
 import (
-	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
 )
 
-func TestUpdateKeys(t *testing.T) {
-	s := openTest(t)
+func testUpdateKeys(t *testing.T, h Harness) {
+	s := h.Open(t, Options{})
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
 	other, _ := newUser(t, s, "bob")
@@ -53,8 +50,8 @@ func TestUpdateKeys(t *testing.T) {
 	}
 }
 
-func TestSuccessorsKeepNewest(t *testing.T) {
-	s := openTest(t)
+func testSuccessorsKeepNewest(t *testing.T, h Harness) {
+	s := h.Open(t, Options{})
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
 	if succ, err := s.Successors(ctx, u.ID); err != nil || succ != nil {
@@ -78,55 +75,16 @@ func TestSuccessorsKeepNewest(t *testing.T) {
 	if err := s.DeleteUser(ctx, u.ID); err != nil {
 		t.Fatal(err)
 	}
-	var n int
-	s.r.QueryRow(`SELECT count(*) FROM successors`).Scan(&n)
-	if n != 0 {
+	if n := h.Rows(t, s, "successors"); n != 0 {
 		t.Errorf("%d successors left after delete", n)
-	}
-}
-
-// TestMigrateKeepsSuccessor: a database of schema 1 keeps its one successor.
-func TestMigrateKeepsSuccessor(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "db.sqlite")
-	db, err := sql.Open("sqlite3", dsn(path, false, DurablePowerLoss))
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema1, err := migrationFS.ReadFile("migrations/0001_init.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{string(schema1), `PRAGMA user_version = 1`,
-		`INSERT INTO users (uid, username, auth_hash, recovery_hash, kdf, wrapped_key, recovery_wrapped_key, successor, created)
-			VALUES ('u1', 'alice', x'01', x'02', '{}', x'03', x'04', x'0506', 0),
-			       ('u2', 'bob', x'01', x'02', '{}', x'03', x'04', NULL, 0)`} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%.40s: %v", q, err)
-		}
-	}
-	db.Close()
-	s, err := Open(context.Background(), path, Options{})
-	if err != nil {
-		t.Fatalf("Open(schema 1): %v", err)
-	}
-	defer s.Close()
-	for name, want := range map[string][][]byte{"alice": {{5, 6}}, "bob": nil} {
-		u, err := s.UserByName(context.Background(), name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		succ, err := s.Successors(context.Background(), u.ID)
-		if err != nil || len(succ) != len(want) || (len(want) == 1 && !bytes.Equal(succ[0], want[0])) {
-			t.Errorf("Successors(%s) after migration = %x, %v; want %x", name, succ, err, want)
-		}
 	}
 }
 
 // TestUpdateKeysGenerationRace: concurrent rotations from the same base
 // generation, as from devices rotating at once: exactly one wins, the
 // others get ErrKeyConflict and write nothing (SPEC §3).
-func TestUpdateKeysGenerationRace(t *testing.T) {
-	s := openTest(t)
+func testUpdateKeysGenerationRace(t *testing.T, h Harness) {
+	s := h.Open(t, Options{})
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
 	const n = 8
@@ -171,13 +129,11 @@ func TestUpdateKeysGenerationRace(t *testing.T) {
 
 // TestUpdateKeysGenerationUnknown: an account from before key generations
 // were kept accepts the first stated generation and checks from then on.
-func TestUpdateKeysGenerationUnknown(t *testing.T) {
-	s := openTest(t)
+func testUpdateKeysGenerationUnknown(t *testing.T, h Harness) {
+	s := h.Open(t, Options{})
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
-	if _, err := s.w.ExecContext(ctx, `UPDATE users SET key_generation = NULL WHERE id = ?`, u.ID); err != nil {
-		t.Fatal(err)
-	}
+	h.ForgetKeyGeneration(t, s, u.ID)
 	if g, err := s.KeyGeneration(ctx, u.ID); err != nil || g != 0 {
 		t.Fatalf("KeyGeneration(legacy) = %d, %v; want 0 (unknown)", g, err)
 	}

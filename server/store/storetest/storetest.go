@@ -1,4 +1,4 @@
-package sqlite
+package storetest
 
 import (
 	"bytes"
@@ -6,26 +6,15 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
 )
 
-func openTest(t *testing.T) *Store {
-	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "db.sqlite"), Options{})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 func hash(s string) []byte { h := sha256.Sum256([]byte(s)); return h[:] }
 
-func newUser(t testing.TB, s *Store, name string) (*server.User, *server.Session) {
+func newUser(t testing.TB, s server.Store, name string) (*server.User, *server.Session) {
 	t.Helper()
 	u := &server.User{
 		UID: fmt.Sprintf("00000000-0000-4000-8000-%012x", len(name)*7919+int(name[0])), Username: name,
@@ -40,8 +29,8 @@ func newUser(t testing.TB, s *Store, name string) (*server.User, *server.Session
 	return u, sess
 }
 
-func TestCreateUser(t *testing.T) {
-	s := openTest(t)
+func testCreateUser(t *testing.T, h Harness) {
+	s := h.Open(t, Options{})
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
 	got, err := s.UserByName(ctx, "alice")
@@ -61,8 +50,8 @@ func TestCreateUser(t *testing.T) {
 	}
 }
 
-func TestMetacharacterNames(t *testing.T) {
-	s := openTest(t)
+func testMetacharacterNames(t *testing.T, h Harness) {
+	s := h.Open(t, Options{})
 	ctx := context.Background()
 	for _, name := range []string{"a'; DROP TABLE users; --", `x" OR 1=1 --`, "../../etc/passwd", "%_*"} {
 		t.Run(name, func(t *testing.T) {
@@ -80,8 +69,8 @@ func TestMetacharacterNames(t *testing.T) {
 	}
 }
 
-func TestRefreshRotation(t *testing.T) {
-	s := openTest(t)
+func testRefreshRotation(t *testing.T, h Harness) {
+	s := h.Open(t, Options{})
 	ctx := context.Background()
 	u, sess := newUser(t, s, "alice")
 	got, err := s.RotateRefresh(ctx, hash("rt-alice"), hash("rt2"))
@@ -104,8 +93,8 @@ func TestRefreshRotation(t *testing.T) {
 	}
 }
 
-func TestSessionsIsolation(t *testing.T) {
-	s := openTest(t)
+func testSessionsIsolation(t *testing.T, h Harness) {
+	s := h.Open(t, Options{})
 	ctx := context.Background()
 	a, as := newUser(t, s, "alice")
 	b, _ := newUser(t, s, "bob")
@@ -128,8 +117,8 @@ func TestSessionsIsolation(t *testing.T) {
 const id1 = "11111111-1111-4111-8111-111111111111"
 const id2 = "22222222-2222-4222-8222-222222222222"
 
-func TestWriteNoteCAS(t *testing.T) {
-	s := openTest(t)
+func testWriteNoteCAS(t *testing.T, h Harness) {
+	s := h.Open(t, Options{})
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
 	tests := []struct {
@@ -169,8 +158,8 @@ func TestWriteNoteCAS(t *testing.T) {
 	}
 }
 
-func TestQuota(t *testing.T) {
-	s := openTest(t)
+func testQuota(t *testing.T, h Harness) {
+	s := h.Open(t, Options{})
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
 	// Two rows and 10 blob bytes (SPEC §7.6: each row costs RowOverhead).
@@ -193,7 +182,7 @@ func TestQuota(t *testing.T) {
 	if !errors.Is(err, server.ErrQuotaExceeded) {
 		t.Fatalf("Batch over quota = %v", err)
 	}
-	pg, _ := s.Changes(ctx, u.ID, 0, 100, 1<<20)
+	pg, _ := changes(t, s, u.ID, 0, 100, 1<<20)
 	if len(pg.Changes) != 2 {
 		t.Errorf("after refused batch %d notes, want 2", len(pg.Changes))
 	}
@@ -211,8 +200,8 @@ func TestQuota(t *testing.T) {
 	}
 }
 
-func TestBatch(t *testing.T) {
-	s := openTest(t)
+func testBatch(t *testing.T, h Harness) {
+	s := h.Open(t, Options{})
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
 	out, err := s.Batch(ctx, u.ID, 0, []server.Write{
@@ -234,14 +223,14 @@ func TestBatch(t *testing.T) {
 	if res[3].Rev != 3 || res[3].Seq != 3 {
 		t.Errorf("result[3] = %+v, want rev 3 seq 3", res[3])
 	}
-	pg, err := s.Changes(ctx, u.ID, 0, 10, 1<<20)
+	pg, err := changes(t, s, u.ID, 0, 10, 1<<20)
 	if err != nil || len(pg.Changes) != 1 || !pg.Changes[0].Deleted || pg.Next != 3 || pg.More || pg.Manifest != nil {
 		t.Errorf("Changes = %+v, %v; want one tombstone, no manifest", pg, err)
 	}
 }
 
-func TestChangesPaging(t *testing.T) {
-	s := openTest(t)
+func testChangesPaging(t *testing.T, h Harness) {
+	s := h.Open(t, Options{})
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
 	other, _ := newUser(t, s, "bob")
@@ -259,7 +248,7 @@ func TestChangesPaging(t *testing.T) {
 	since := uint64(0)
 	pages := 0
 	for {
-		pg, err := s.Changes(ctx, u.ID, since, 10, 550) // bytes bound: 5 per page
+		pg, err := changes(t, s, u.ID, since, 10, 550) // bytes bound: 5 per page
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -288,8 +277,8 @@ func TestChangesPaging(t *testing.T) {
 	}
 }
 
-func TestManifest(t *testing.T) {
-	s := openTest(t)
+func testManifest(t *testing.T, h Harness) {
+	s := h.Open(t, Options{})
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
 	m, err := s.Manifest(ctx, u.ID)
@@ -306,8 +295,8 @@ func TestManifest(t *testing.T) {
 	}
 }
 
-func TestDeleteUserCascades(t *testing.T) {
-	s := openTest(t)
+func testDeleteUserCascades(t *testing.T, h Harness) {
+	s := h.Open(t, Options{})
 	ctx := context.Background()
 	u, sess := newUser(t, s, "alice")
 	if _, _, err := s.WriteNote(ctx, u.ID, 0, &server.Write{ID: id1, Blob: []byte("a")}); err != nil {
@@ -316,9 +305,7 @@ func TestDeleteUserCascades(t *testing.T) {
 	if err := s.DeleteUserByName(ctx, "alice"); err != nil {
 		t.Fatal(err)
 	}
-	var n int
-	s.r.QueryRow(`SELECT count(*) FROM notes`).Scan(&n)
-	if n != 0 {
+	if n := h.Rows(t, s, "notes"); n != 0 {
 		t.Errorf("%d notes left after delete", n)
 	}
 	if _, err := s.SessionAuth(ctx, sess.ID); !errors.Is(err, server.ErrNotFound) {
@@ -326,33 +313,8 @@ func TestDeleteUserCascades(t *testing.T) {
 	}
 }
 
-func TestBackup(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	u, _ := newUser(t, s, "alice")
-	if _, _, err := s.WriteNote(ctx, u.ID, 0, &server.Write{ID: id1, Blob: []byte("a")}); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "backup.db")
-	if err := s.Backup(ctx, out); err != nil {
-		t.Fatalf("Backup: %v", err)
-	}
-	if err := s.Backup(ctx, out); err == nil {
-		t.Errorf("Backup over an existing file succeeded")
-	}
-	b, err := Open(ctx, out, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	pg, err := b.Changes(ctx, u.ID, 0, 10, 1<<20)
-	if err != nil || len(pg.Changes) != 1 || string(pg.Changes[0].Blob) != "a" {
-		t.Errorf("restored Changes = %+v, %v", pg, err)
-	}
-}
-
-func TestAtomicBatch(t *testing.T) {
-	s := openTest(t)
+func testAtomicBatch(t *testing.T, h Harness) {
+	s := h.Open(t, Options{})
 	ctx := context.Background()
 	u, _ := newUser(t, s, "alice")
 	put := func(id string, base uint64, blob string) server.Write {
@@ -390,7 +352,7 @@ func TestAtomicBatch(t *testing.T) {
 					}
 				}
 			}
-			pg, err := s.Changes(ctx, u.ID, 0, 100, 1<<20)
+			pg, err := changes(t, s, u.ID, 0, 100, 1<<20)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -91,6 +91,12 @@ type SyncStatus struct {
 // SyncReport summarizes one Sync call.
 type SyncReport struct {
 	Pushed, Pulled, Merged, Conflicts int
+	// Resynced: the server had compacted deleted notes past this device's
+	// last sync, so it pulled everything again, verified (SPEC §10.7).
+	// Removed notes were deleted on another device meanwhile; Rescued
+	// edits of such notes were kept as new notes.
+	Resynced         bool
+	Removed, Rescued int
 }
 
 // EventKind says what changed.

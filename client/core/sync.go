@@ -165,7 +165,8 @@ func (c *Core) Sync(ctx context.Context) (SyncReport, error) {
 	if err != nil {
 		c.log.Warn("sync stopped", "err", err)
 	}
-	return SyncReport{Pushed: rep.Pushed, Pulled: rep.Pulled, Merged: rep.Merged, Conflicts: rep.Conflicts}, err
+	return SyncReport{Pushed: rep.Pushed, Pulled: rep.Pulled, Merged: rep.Merged, Conflicts: rep.Conflicts,
+		Resynced: rep.Resynced, Removed: rep.Removed, Rescued: rep.Rescued}, err
 }
 
 // StartAutoSync syncs every interval and shortly (Config.Debounce) after

@@ -78,9 +78,23 @@ func TestAttacks(t *testing.T) {
 			cs, m := w.srv.feed(w.b.cursor)
 			return w.b.receive(without(cs, w.y), m)
 		}, ErrStateMismatch},
-		{"dropped tombstone", func(t *testing.T, w *world) error {
+		{"tombstone omitted for a new device (as after compaction: not an attack)", func(t *testing.T, w *world) error {
 			cs, m := w.srv.feed(0)
 			return w.fresh(t).receive(without(cs, w.z), m)
+		}, nil},
+		{"delete hidden from a device holding the note live", func(t *testing.T, w *world) error {
+			c := w.fresh(t)
+			if err := c.pull(w.before); err != nil {
+				t.Fatalf("honest pull before the delete: %v", err)
+			}
+			cs, m := w.srv.feed(c.cursor)
+			return c.receive(without(cs, w.z), m)
+		}, ErrStateMismatch},
+		{"forged tombstone for a live note", func(t *testing.T, w *world) error {
+			cs, m := w.srv.feed(0)
+			i := index(cs, w.y)
+			cs[i].Rev, cs[i].Blob, cs[i].Deleted = cs[i].Rev+1, nil, true
+			return w.fresh(t).receive(cs, m)
 		}, ErrStateMismatch},
 		{"note rolled back, device saw newer", func(t *testing.T, w *world) error {
 			_, m := w.srv.feed(0)

@@ -11,8 +11,14 @@ import (
 
 // DigestView is what Verify needs of the device's view of the server's set.
 type DigestView interface {
+	// Digest and Count are over every note, tombstones included: what a
+	// 0x01 manifest commits to (SPEC §10.3, older writers).
 	Digest() cryptobox.Digest
 	Count() uint64
+	// LiveDigest and LiveCount are over live notes only: what a 0x02
+	// manifest commits to (SPEC §10.3).
+	LiveDigest() cryptobox.Digest
+	LiveCount() uint64
 	// Generation is the key generation the digest is keyed with (DK_g).
 	Generation() uint32
 }
@@ -34,14 +40,16 @@ type counted struct {
 }
 
 // State is the device's view of the server's note set: per note the
-// revision and entry value currently counted, and the running digest and
-// count, maintained in O(1) per change (SPEC §10.3). Not safe for
-// concurrent use.
+// revision and entry value currently counted, and the running digests and
+// counts — over every note and over live notes only — maintained in O(1)
+// per change (SPEC §10.3). Not safe for concurrent use.
 type State struct {
 	d      *cryptobox.Digester
 	gen    uint32
 	notes  map[string]counted
-	digest cryptobox.Digest
+	digest cryptobox.Digest // every note, tombstones included
+	live   cryptobox.Digest // live notes only
+	liveN  uint64
 }
 
 // NewState returns an empty state digesting with d, which was derived from
@@ -65,6 +73,12 @@ func (s *State) Digest() cryptobox.Digest { return s.digest }
 
 // Count returns the number of notes (live and tombstones) counted.
 func (s *State) Count() uint64 { return uint64(len(s.notes)) }
+
+// LiveDigest returns the set digest over live notes only.
+func (s *State) LiveDigest() cryptobox.Digest { return s.live }
+
+// LiveCount returns the number of live notes counted.
+func (s *State) LiveCount() uint64 { return s.liveN }
 
 // Generation returns the key generation of the digester.
 func (s *State) Generation() uint32 { return s.gen }
@@ -109,11 +123,43 @@ func (s *State) ApplyHash(id string, rev uint64, deleted bool, hash [32]byte) er
 		return fmt.Errorf("apply note: %w", err)
 	}
 	if ok {
-		s.digest.Sub(old.entry)
+		s.uncount(old)
 	}
 	s.digest.Add(e)
+	if !deleted {
+		s.live.Add(e)
+		s.liveN++
+	}
 	s.notes[id] = counted{rev: rev, deleted: deleted, hash: hash, entry: e}
 	return nil
+}
+
+// uncount takes c out of the sums.
+func (s *State) uncount(c counted) {
+	s.digest.Sub(c.entry)
+	if !c.deleted {
+		s.live.Sub(c.entry)
+		s.liveN--
+	}
+}
+
+// Remove takes id out of the state: the server no longer holds it (its
+// tombstone was compacted, SPEC §10.7). Whether that is true is for the
+// manifest to say: a live note removed here is still in the writer's D.
+func (s *State) Remove(id string) {
+	if c, ok := s.notes[id]; ok {
+		s.uncount(c)
+		delete(s.notes, id)
+	}
+}
+
+// IDs returns the ids the state counts, in no order.
+func (s *State) IDs() []string {
+	ids := make([]string, 0, len(s.notes))
+	for id := range s.notes {
+		ids = append(ids, id)
+	}
+	return ids
 }
 
 // Get returns what is counted for id: its revision, whether it is a
@@ -191,12 +237,12 @@ func (s *State) Clone() *State {
 	return &c
 }
 
-// Preview returns the digest and count the server will have once every op of
+// Preview returns the digest and count over live notes (what a manifest
+// written now commits to, SPEC §10.3) the server will have once every op of
 // an atomic batch is applied (SPEC §10.5), without changing s. An op whose
 // base revision is not the counted one would conflict: that is an error.
 func (s *State) Preview(ops []protocol.BatchOp) (cryptobox.Digest, uint64, error) {
-	c := &State{d: s.d, gen: s.gen, notes: make(map[string]counted, len(ops)), digest: s.digest}
-	count := s.Count()
+	c := &State{d: s.d, gen: s.gen, notes: make(map[string]counted, len(ops)), digest: s.digest, live: s.live, liveN: s.liveN}
 	for _, op := range ops {
 		old, ok := c.notes[op.ID]
 		if !ok {
@@ -211,12 +257,10 @@ func (s *State) Preview(ops []protocol.BatchOp) (cryptobox.Digest, uint64, error
 		}
 		if ok {
 			c.notes[op.ID] = old // so Apply subtracts it
-		} else {
-			count++
 		}
 		if err := c.Apply(op.ID, op.BaseRev+1, deleted, op.Blob); err != nil {
 			return cryptobox.Digest{}, 0, fmt.Errorf("preview: %w", err)
 		}
 	}
-	return c.digest, count, nil
+	return c.live, c.liveN, nil
 }

@@ -70,8 +70,14 @@ func Verify(b cryptobox.Bundle, userID, deviceID string, mem Memory, st DigestVi
 	if gen := binary.BigEndian.Uint32(m.Blob[1:5]); gen != st.Generation() {
 		return Payload{}, fmt.Errorf("verify manifest: sealed under generation %d, state keyed with %d: %w", gen, st.Generation(), ErrDigestGeneration)
 	}
-	if p.Count != st.Count() || p.Digest != st.Digest() {
-		return Payload{}, detect(ErrStateMismatch, fmt.Sprintf("manifest %d commits to %d notes, pulled %d (digest equal: %t)", m.Version, p.Count, st.Count(), p.Digest == st.Digest()))
+	// The first byte (authenticated by OpenManifest) says which set the
+	// digest is over (SPEC §10.3, §10.4).
+	dg, n := st.LiveDigest(), st.LiveCount()
+	if m.Blob[0] == cryptobox.ManifestAllRows {
+		dg, n = st.Digest(), st.Count()
+	}
+	if p.Count != n || p.Digest != dg {
+		return Payload{}, detect(ErrStateMismatch, fmt.Sprintf("manifest %d commits to %d notes, pulled %d (digest equal: %t)", m.Version, p.Count, n, p.Digest == dg))
 	}
 	return p, nil
 }

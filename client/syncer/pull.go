@@ -58,28 +58,34 @@ func (e *Engine) pullOnce(ctx context.Context, rep *Report) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	st := v.st.Clone()
-	pages := make(chan pulledPage, 2)
-	var verdict struct {
-		m   protocol.Manifest
-		err error
+	st, got, m, seen, err := e.gather(ctx, cursor, v)
+	full := false
+	if err != nil && isCursorCompacted(err) && cursor > 0 {
+		// Tombstones past the cursor were compacted: pull everything,
+		// verified against the same memory (SPEC §10.7).
+		e.cfg.Logger.Info("change cursor compacted on the server: full resync", "cursor", cursor)
+		full = true
+		st, got, m, seen, err = e.gather(ctx, 0, v)
 	}
-	go func() {
-		defer close(pages)
-		verdict.m, verdict.err = e.produce(ctx, cursor, st, pages)
-	}()
-	var got []pulledPage
-	for pg := range pages {
-		got = append(got, pg)
+	if err != nil {
+		return err
 	}
-	if verdict.err != nil {
-		return verdict.err
+	var gone []string
+	if full {
+		// What the full feed did not list is gone from the server: the
+		// manifest's digest says whether that is true.
+		for _, id := range st.IDs() {
+			if !seen[id] {
+				st.Remove(id)
+				gone = append(gone, id)
+			}
+		}
 	}
-	p, err := e.verify(v, st, verdict.m)
+	p, err := e.verify(v, st, m)
 	if err != nil {
 		return fmt.Errorf("pull changes: %w", err)
 	}
-	mem := manifest.Remember(v.mem, v.device, verdict.m, p)
+	mem := manifest.Remember(v.mem, v.device, m, p)
 	blob, err := mem.MarshalBinary()
 	if err != nil {
 		return err
@@ -96,6 +102,20 @@ func (e *Engine) pullOnce(ctx context.Context, rep *Report) error {
 			ups = append(ups, u...)
 			pulled += len(pg.ts)
 		}
+		if full {
+			for _, id := range gone {
+				u, err := e.dropCompacted(tx, id, rep)
+				if err != nil {
+					return err
+				}
+				ups = append(ups, u...)
+			}
+			// The feed's end, even below the old cursor (an empty feed
+			// ends at 0): the next pull asks from there.
+			if err := tx.SetCursor(got[len(got)-1].cursor); err != nil {
+				return err
+			}
+		}
 		if err := tx.SetManifestMemory(blob); err != nil {
 			return err
 		}
@@ -106,13 +126,40 @@ func (e *Engine) pullOnce(ctx context.Context, rep *Report) error {
 		return err
 	}
 	rep.Pulled += pulled
-	v.st, v.mem, v.cur, v.curP = st, mem, verdict.m, p
+	rep.Resynced = rep.Resynced || full
+	v.st, v.mem, v.cur, v.curP = st, mem, m, p
 	return nil
+}
+
+// gather fetches, opens and counts the feed from since to its end in a copy
+// of the view's state (a producer goroutine fetches the next page while one
+// is opened) and returns that state, the pages, the last page's manifest
+// and the ids the feed listed.
+func (e *Engine) gather(ctx context.Context, since uint64, v *view) (*manifest.State, []pulledPage, protocol.Manifest, map[string]bool, error) {
+	st := v.st.Clone()
+	pages := make(chan pulledPage, 2)
+	seen := map[string]bool{}
+	var verdict struct {
+		m   protocol.Manifest
+		err error
+	}
+	go func() {
+		defer close(pages)
+		verdict.m, verdict.err = e.produce(ctx, since, st, pages, seen)
+	}()
+	var got []pulledPage
+	for pg := range pages {
+		got = append(got, pg)
+	}
+	if verdict.err != nil {
+		return nil, nil, protocol.Manifest{}, nil, verdict.err
+	}
+	return st, got, verdict.m, seen, nil
 }
 
 // produce fetches, checks, decrypts and counts the feed from since to its
 // end, sending each page on out, and returns the last page's manifest.
-func (e *Engine) produce(ctx context.Context, since uint64, st *manifest.State, out chan<- pulledPage) (protocol.Manifest, error) {
+func (e *Engine) produce(ctx context.Context, since uint64, st *manifest.State, out chan<- pulledPage, seen map[string]bool) (protocol.Manifest, error) {
 	cursor := since
 	next := e.fetch(ctx, since)
 	done := 0
@@ -140,6 +187,7 @@ func (e *Engine) produce(ctx context.Context, since uint64, st *manifest.State, 
 				return protocol.Manifest{}, fmt.Errorf("pull changes: %w", err)
 			}
 			ids[i] = c.ID
+			seen[c.ID] = true
 		}
 		cursor = max(cursor, page.Next)
 		pg := pulledPage{ts: ts, cursor: cursor, server: make([]vault.ServerNote, 0, len(ids))}

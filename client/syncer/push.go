@@ -133,7 +133,7 @@ func (e *Engine) settle(ctx context.Context, v *view, r sent, rep *Report) (bool
 		// The write stays pending: this answer may come from a retry of a
 		// request that was applied. The next verified manifest settles it.
 		e.cfg.Logger.Debug("atomic batch refused", "ops", len(r.sb.ops), "version", r.w.Manifest.Version)
-		return false, nil
+		return false, e.rescueRefused(ctx, v, r, rep)
 	}
 	if len(r.resp.Results) != len(r.sb.ops) {
 		return false, fmt.Errorf("push changes: %d results for %d operations: %w", len(r.resp.Results), len(r.sb.ops), ErrBadResponse)

@@ -54,6 +54,12 @@ type Config struct {
 // Report summarizes one Sync.
 type Report struct {
 	Pushed, Pulled, Merged, Conflicts int
+	// Resynced: the server had compacted tombstones past the cursor, so
+	// the pull started again from 0 (SPEC §10.7). Removed counts notes this
+	// device held that were deleted elsewhere meanwhile; Rescued counts
+	// pending edits of such notes kept as new notes.
+	Resynced         bool
+	Removed, Rescued int
 }
 
 // Engine runs syncs. One Sync at a time; Sync serializes itself.

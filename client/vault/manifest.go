@@ -83,3 +83,12 @@ func (v *Vault) ensureDeviceID(ctx context.Context) error {
 		return tx.setMeta("device_id", newID)
 	})
 }
+
+// DeleteServerNote forgets the server's state of one note: the server no
+// longer holds it (its tombstone was compacted, SPEC §10.7).
+func (tx *Tx) DeleteServerNote(id string) error {
+	if _, err := tx.exec(`DELETE FROM server_notes WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("delete server note: %w", err)
+	}
+	return nil
+}

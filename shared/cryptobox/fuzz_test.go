@@ -182,7 +182,8 @@ func FuzzParseUUID(f *testing.F) {
 func FuzzOpenManifest(f *testing.F) {
 	b := testBundle()
 	for i, p := range []string{"", `{"v":1}`, strings.Repeat("m", 300)} {
-		blob, err := sealManifestWithNonce(b[i%len(b)], userA, 4, []byte(p), testBytes("fm", NonceSize))
+		hdr := []byte{ManifestLiveOnly, ManifestAllRows}[i%2]
+		blob, err := sealManifestWithNonce(hdr, b[i%len(b)], userA, 4, []byte(p), testBytes("fm", NonceSize))
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -199,7 +200,7 @@ func FuzzOpenManifest(f *testing.F) {
 			return
 		}
 		ak, _ := b.Lookup(uint32(blob[1])<<24 | uint32(blob[2])<<16 | uint32(blob[3])<<8 | uint32(blob[4]))
-		again, err := sealManifestWithNonce(ak, userA, 4, payload, blob[5:ManifestHeaderSize])
+		again, err := sealManifestWithNonce(blob[0], ak, userA, 4, payload, blob[5:ManifestHeaderSize])
 		if err != nil || !bytes.Equal(again, blob) {
 			t.Fatalf("OpenManifest accepted %x but resealing gives %x, %v", blob, again, err)
 		}

@@ -26,6 +26,7 @@ func readIndependent(t *testing.T, name string, v any) {
 func TestIndependentManifestVectors(t *testing.T) {
 	var cases []struct {
 		Name       string   `json:"name"`
+		Header     byte     `json:"header"`
 		AccountKey hexBytes `json:"account_key"`
 		Generation uint32   `json:"generation"`
 		UserID     string   `json:"user_id"`
@@ -48,11 +49,11 @@ func TestIndependentManifestVectors(t *testing.T) {
 			if err != nil || !bytes.Equal(mk[:], c.MK) {
 				t.Errorf("manifestKey() = %x, %v, want %x", mk, err, []byte(c.MK))
 			}
-			ad, err := manifestAD(c.Generation, c.UserID, c.Version)
+			ad, err := manifestAD(c.Header, c.Generation, c.UserID, c.Version)
 			if err != nil || !bytes.Equal(ad, c.AD) {
 				t.Errorf("manifestAD() = %x, %v, want %x", ad, err, []byte(c.AD))
 			}
-			blob, err := sealManifestWithNonce(ak, c.UserID, c.Version, []byte(c.Payload), c.Nonce)
+			blob, err := sealManifestWithNonce(c.Header, ak, c.UserID, c.Version, []byte(c.Payload), c.Nonce)
 			if err != nil || !bytes.Equal(blob, c.Blob) {
 				t.Errorf("sealManifestWithNonce() = %x, %v, want %x", blob, err, []byte(c.Blob))
 			}
@@ -62,6 +63,11 @@ func TestIndependentManifestVectors(t *testing.T) {
 			}
 			if _, err := OpenManifest(Bundle{ak}, c.UserID, c.Version+1, c.Blob); err == nil {
 				t.Errorf("OpenManifest(as version %d) opened", c.Version+1)
+			}
+			other := bytes.Clone(c.Blob)
+			other[0] = ManifestAllRows + ManifestLiveOnly - c.Header // the other digest rule
+			if _, err := OpenManifest(Bundle{ak}, c.UserID, c.Version, other); err == nil {
+				t.Errorf("OpenManifest(first byte %#x instead of %#x) opened", other[0], c.Header)
 			}
 		})
 	}
@@ -82,6 +88,7 @@ func TestIndependentSetDigestVectors(t *testing.T) {
 			SumAfter hexBytes `json:"sum_after"`
 		} `json:"entries"`
 		Digest        hexBytes `json:"digest"`
+		LiveDigest    hexBytes `json:"live_digest"`
 		WithoutSecond hexBytes `json:"without_second"`
 		WrapStart     hexBytes `json:"wrap_start"`
 		WrapAddFirst  hexBytes `json:"wrap_add_first"`
@@ -96,7 +103,7 @@ func TestIndependentSetDigestVectors(t *testing.T) {
 	if !bytes.Equal(d.dk[:], v.DigestKey) {
 		t.Fatalf("NewDigester() key = %x, want %x", d.dk, []byte(v.DigestKey))
 	}
-	var sum Digest
+	var sum, live Digest
 	entries := make([]Entry, len(v.Entries))
 	for i, e := range v.Entries {
 		got, err := d.Entry(e.ID, e.Rev, e.Deleted, e.Blob)
@@ -110,12 +117,18 @@ func TestIndependentSetDigestVectors(t *testing.T) {
 		}
 		entries[i] = got
 		sum.Add(got)
+		if !e.Deleted {
+			live.Add(got)
+		}
 		if !bytes.Equal(sum[:], e.SumAfter) {
 			t.Errorf("sum after entry %d = %x, want %x", i, sum, []byte(e.SumAfter))
 		}
 	}
 	if !bytes.Equal(sum[:], v.Digest) {
 		t.Errorf("digest = %x, want %x", sum, []byte(v.Digest))
+	}
+	if !bytes.Equal(live[:], v.LiveDigest) {
+		t.Errorf("digest over live notes = %x, want %x", live, []byte(v.LiveDigest))
 	}
 	sum.Sub(entries[1])
 	if !bytes.Equal(sum[:], v.WithoutSecond) {

@@ -5,19 +5,27 @@ import (
 	"fmt"
 )
 
-const manifestVersion = 0x01
+// Manifest blob versions (SPEC §10.4): the first byte says which set
+// digest rule (§10.3) the payload's digest and count follow.
+const (
+	// ManifestAllRows: D over every row, tombstones included. Read, never
+	// written.
+	ManifestAllRows byte = 0x01
+	// ManifestLiveOnly: D over live notes only. The only one written.
+	ManifestLiveOnly byte = 0x02
+)
 
 // ManifestHeaderSize is the manifest blob header: version, generation, nonce.
 const ManifestHeaderSize = 1 + 4 + NonceSize
 
-func manifestAD(gen uint32, userID string, version uint64) ([]byte, error) {
+func manifestAD(hdr byte, gen uint32, userID string, version uint64) ([]byte, error) {
 	uid, err := ParseUUID(userID)
 	if err != nil {
 		return nil, fmt.Errorf("user id: %w", err)
 	}
 	ad := make([]byte, 0, 22+1+4+16+8)
 	ad = append(ad, "cipherleaf/v1/manifest"...)
-	ad = append(ad, manifestVersion)
+	ad = append(ad, hdr)
 	ad = binary.BigEndian.AppendUint32(ad, gen)
 	ad = append(ad, uid[:]...)
 	ad = binary.BigEndian.AppendUint64(ad, version)
@@ -34,11 +42,13 @@ func manifestKey(ak *AccountKey) (*[KeySize]byte, error) {
 }
 
 // SealManifest seals a manifest payload under the bundle's current key as
-// version `version` of userID's manifest (SPEC §10.4).
+// version `version` of userID's manifest (SPEC §10.4), with the first byte
+// ManifestLiveOnly: the payload's digest must be over live notes.
 //
 // Why this is safe: MK is independent of every note key (distinct HKDF
 // label); the AD binds user and version, so the server cannot present the
-// blob as another user's or as another version.
+// blob as another user's or as another version, and the first byte, so it
+// cannot make a reader apply the other digest rule.
 func SealManifest(b Bundle, userID string, version uint64, payload []byte) ([]byte, error) {
 	if len(b) == 0 {
 		return nil, ErrBadBundle
@@ -47,11 +57,11 @@ func SealManifest(b Bundle, userID string, version uint64, payload []byte) ([]by
 	if err != nil {
 		return nil, err
 	}
-	return sealManifestWithNonce(b.Current(), userID, version, payload, nonce)
+	return sealManifestWithNonce(ManifestLiveOnly, b.Current(), userID, version, payload, nonce)
 }
 
-func sealManifestWithNonce(ak AccountKey, userID string, version uint64, payload, nonce []byte) ([]byte, error) {
-	ad, err := manifestAD(ak.Gen, userID, version)
+func sealManifestWithNonce(hdr byte, ak AccountKey, userID string, version uint64, payload, nonce []byte) ([]byte, error) {
+	ad, err := manifestAD(hdr, ak.Gen, userID, version)
 	if err != nil {
 		return nil, err
 	}
@@ -61,20 +71,22 @@ func sealManifestWithNonce(ak AccountKey, userID string, version uint64, payload
 	}
 	defer clear(mk[:])
 	out := make([]byte, 0, ManifestHeaderSize+len(payload)+TagSize)
-	out = append(out, manifestVersion)
+	out = append(out, hdr)
 	out = binary.BigEndian.AppendUint32(out, ak.Gen)
 	out = append(out, nonce...)
 	return seal(out, mk, nonce, payload, ad)
 }
 
 // OpenManifest authenticates blob as version `version` of userID's manifest.
+// Its first byte (ManifestAllRows or ManifestLiveOnly) is authenticated
+// with it: once it opens, blob[0] says which digest rule the payload follows.
 // Failures are ErrOpen, ErrUnsupportedVersion, ErrUnknownGeneration (a
 // newer generation: fetch the keys) or ErrRetiredGeneration.
 func OpenManifest(b Bundle, userID string, version uint64, blob []byte) ([]byte, error) {
 	if len(blob) == 0 {
 		return nil, ErrOpen
 	}
-	if blob[0] != manifestVersion {
+	if blob[0] != ManifestAllRows && blob[0] != ManifestLiveOnly {
 		return nil, ErrUnsupportedVersion
 	}
 	if len(blob) < ManifestHeaderSize+TagSize {
@@ -85,7 +97,7 @@ func OpenManifest(b Bundle, userID string, version uint64, blob []byte) ([]byte,
 	if err != nil {
 		return nil, err
 	}
-	ad, err := manifestAD(gen, userID, version)
+	ad, err := manifestAD(blob[0], gen, userID, version)
 	if err != nil {
 		return nil, err
 	}

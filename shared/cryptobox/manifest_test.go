@@ -31,10 +31,15 @@ func TestManifestSealOpen(t *testing.T) {
 	if err != nil || !bytes.Equal(got, []byte(`{"v":1}`)) {
 		t.Fatalf("OpenManifest = %q, %v; want round trip", got, err)
 	}
+	if blob[0] != ManifestLiveOnly {
+		t.Errorf("SealManifest first byte = %#x, want %#x (live-only digest)", blob[0], ManifestLiveOnly)
+	}
 	flipped := bytes.Clone(blob)
 	flipped[len(flipped)-1] ^= 1
 	newer := bytes.Clone(blob)
-	newer[0] = 2
+	newer[0] = 3
+	otherRule := bytes.Clone(blob)
+	otherRule[0] = ManifestAllRows
 	tests := []struct {
 		name    string
 		b       Bundle
@@ -51,6 +56,7 @@ func TestManifestSealOpen(t *testing.T) {
 		{"truncated", b, mUser, 7, blob[:20], ErrOpen},
 		{"empty", b, mUser, 7, nil, ErrOpen},
 		{"newer format", b, mUser, 7, newer, ErrUnsupportedVersion},
+		{"other digest rule", b, mUser, 7, otherRule, ErrOpen},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -34,6 +34,9 @@ type Attack struct {
 	manifest func(x *exchange, m *protocol.Manifest) *protocol.Manifest // any manifest served
 	body     func(x *exchange, body []byte) []byte                      // the final bytes
 	sent     func(x *exchange, body []byte)                             // a request's body, as sent
+	// answer, if it returns true, is the answer instead of the server's
+	// (the request is not forwarded).
+	answer func(x *exchange, r *http.Request) (status int, body []byte, ok bool)
 }
 
 // String names the attack.

@@ -141,7 +141,15 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var status int
 	var header http.Header
 	var body []byte
-	if br := p.branches[x.sess.ID]; br != nil && br.serves(x.route) {
+	answered := false
+	for _, a := range p.attacks {
+		if a.answer != nil && a.applies(x) && !answered {
+			status, body, answered = a.answer(x, r)
+		}
+	}
+	if answered {
+		header = http.Header{"Content-Type": {"application/json"}}
+	} else if br := p.branches[x.sess.ID]; br != nil && br.serves(x.route) {
 		status, body = br.serve(x.route, r, reqBody)
 		header = http.Header{"Content-Type": {"application/json"}}
 	} else {

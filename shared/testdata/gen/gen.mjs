@@ -95,13 +95,16 @@ function manifestVectors() {
   const dev1 = detUUID('manifest/device-1');
   const dev2 = detUUID('manifest/device-2');
   const cases = [];
-  const mk = (name, k, version, payloadObj) => {
+  // header: 0x01 = D over every row (read only), 0x02 = D over live notes
+  // (the one written), §10.3/§10.4. Cases without hdr keep 0x01 so their
+  // bytes stay as first generated.
+  const mk = (name, k, version, payloadObj, hdr = 1) => {
     const payload = enc.encode(JSON.stringify(payloadObj));
     const nonce = det('manifest/nonce/' + name, 24);
     const mkey = hk(k.key, 'cipherleaf/v1/manifest');
-    const ad = cat(enc.encode('cipherleaf/v1/manifest'), u8(1), u32(k.gen), uuid16(userID), u64(version));
-    const blob = cat(u8(1), u32(k.gen), nonce, seal(mkey, nonce, payload, ad));
-    cases.push({ name, account_key: hex(k.key), generation: k.gen, user_id: userID, version, nonce: hex(nonce),
+    const ad = cat(enc.encode('cipherleaf/v1/manifest'), u8(hdr), u32(k.gen), uuid16(userID), u64(version));
+    const blob = cat(u8(hdr), u32(k.gen), nonce, seal(mkey, nonce, payload, ad));
+    cases.push({ name, header: hdr, account_key: hex(k.key), generation: k.gen, user_id: userID, version, nonce: hex(nonce),
       payload: new TextDecoder().decode(payload), manifest_key: hex(mkey), ad: hex(ad), blob: hex(blob) });
     return blob;
   };
@@ -114,8 +117,13 @@ function manifestVectors() {
   const b2 = mk('second-writer', k1, 2, { v: 1, version: 2, prev: prev1, count: 3, digest: d1, writer: dev2,
     heads: { [dev1]: { version: 1, prev: '' }, [dev2]: { version: 2, prev: prev1 } } });
   const prev2 = hex(sha256(b2));
-  mk('after-rotation', k2, 3, { v: 1, version: 3, prev: prev2, count: 3, digest: d1, writer: dev1,
+  const b3 = mk('after-rotation', k2, 3, { v: 1, version: 3, prev: prev2, count: 3, digest: d1, writer: dev1,
     heads: { [dev1]: { version: 3, prev: prev2 }, [dev2]: { version: 2, prev: prev1 } } });
+  const prev3 = hex(sha256(b3));
+  const d2 = hex(det('manifest/digest2', 32));
+  mk('live-only-digest', k2, 4, { v: 1, version: 4, prev: prev3, count: 2, digest: d2, writer: dev2,
+    heads: { [dev1]: { version: 3, prev: prev2 }, [dev2]: { version: 4, prev: prev3 } } }, 2);
+  mk('live-only-first-version', k1, 1, { v: 1, version: 1, prev: '', count: 0, digest: zero, writer: dev1, heads: { [dev1]: { version: 1, prev: '' } } }, 2);
   return cases;
 }
 
@@ -139,6 +147,11 @@ function setDigestVectors() {
     sum = (sum + big(e)) % M;
     return { id: n.id, rev: n.rev, deleted: n.deleted, blob: hex(n.blob), blob_hash: hex(sha256(n.blob)), entry: hex(e), sum_after: toHex(sum) };
   });
+  // §10.3: D and count over live notes only (the 0x02 rule); the sums
+  // above are the 0x01 rule, over every row.
+  let live = 0n;
+  entries.forEach((e) => { if (!e.deleted) live = (live + big(Buffer.from(e.entry, 'hex'))) % M; });
+  const liveCount = notes.filter((n) => !n.deleted).length;
   const removed = (sum - big(Buffer.from(entries[1].entry, 'hex')) + M) % M;
   // Wrapping: adding entry values to a sum near 2^256 wraps mod 2^256.
   const nearTop = M - 5n;
@@ -146,6 +159,7 @@ function setDigestVectors() {
   return {
     account_key: hex(k.key), generation: k.gen, digest_key: hex(dk), entries,
     digest: toHex(sum), count: notes.length,
+    live_digest: toHex(live), live_count: liveCount,
     without_second: toHex(removed),
     wrap_start: toHex(nearTop), wrap_add_first: toHex(wrapped),
   };

@@ -1,0 +1,221 @@
+package core_test
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"net/http"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/client/internal/evilproxy"
+	"cipherleaf.dev/client/internal/testserver"
+	"cipherleaf.dev/shared/note"
+	"cipherleaf.dev/shared/protocol"
+)
+
+// This file covers tombstone compaction end to end (SPEC §7.6, §10.7): the
+// real cipherleafd compacts (its `compact` command, run beside the serving
+// process), devices catch up by a verified full resync, and a server that
+// lies about compaction is caught.
+
+// compactNow runs `cipherleafd compact` on s's data folder with a retention
+// of 1ns (every tombstone so far) and returns its output.
+func compactNow(t *testing.T, s *testserver.Server) string {
+	t.Helper()
+	out, err := exec.Command(s.Bin, "compact", "--data", s.DataDir, "--tombstone-retention", "1ns").CombinedOutput()
+	if err != nil {
+		t.Fatalf("cipherleafd compact: %v\n%s", err, out)
+	}
+	return string(out)
+}
+
+// titled maps title → body of c's notes, failing on a duplicated title.
+func titled(t *testing.T, c *core.Core) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, ni := range c.List() {
+		n, err := c.Get(ni.ID)
+		if err != nil {
+			t.Fatalf("Get(%s): %v", ni.ID, err)
+		}
+		if _, dup := out[n.Title]; dup {
+			t.Fatalf("two notes titled %q", n.Title)
+		}
+		out[n.Title] = n.Body
+	}
+	return out
+}
+
+// offlineRig: A and B share n1…n4; A goes offline with a pending edit of
+// n2; B deletes n1 and n2, edits n3 and adds n5; the server then compacts
+// the two tombstones. ids maps title → id.
+func offlineRig(t *testing.T, s *testserver.Server, a, b *core.Core) map[string]string {
+	t.Helper()
+	ids := map[string]string{}
+	for _, title := range []string{"n1", "n2", "n3", "n4"} {
+		ids[title] = create(t, a, title, title+" body")
+	}
+	mustSync(t, a)
+	mustSync(t, b)
+	if err := a.Update(ids["n2"], &note.Note{Title: "n2", Body: "n2 edited offline"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, title := range []string{"n1", "n2"} {
+		if err := b.Delete(ids[title]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Update(ids["n3"], &note.Note{Title: "n3", Body: "n3 by b"}); err != nil {
+		t.Fatal(err)
+	}
+	ids["n5"] = create(t, b, "n5", "n5 body")
+	mustSync(t, b)
+	// Other tests' accounts may have tombstones too: at least these two.
+	if out := compactNow(t, s); !strings.HasPrefix(out, "compacted ") || strings.HasPrefix(out, "compacted 0 ") || strings.HasPrefix(out, "compacted 1 ") {
+		t.Fatalf("compact = %q, want n1's and n2's tombstones", out)
+	}
+	return ids
+}
+
+// TestE2EOfflinePastRetention: a device offline while deleted notes were
+// compacted catches up without alarm and without losing its offline edit.
+func TestE2EOfflinePastRetention(t *testing.T) {
+	s := startServer(t)
+	a, b := direct(t, s, "offline", true), direct(t, s, "offline", false)
+	ids := offlineRig(t, s, a, b)
+
+	rep := mustSync(t, a)
+	if !rep.Resynced || rep.Removed != 1 || rep.Rescued != 1 {
+		t.Errorf("A's report = %+v, want a full resync removing n1 and rescuing n2's edit", rep)
+	}
+	want := map[string]string{"n2": "n2 edited offline", "n3": "n3 by b", "n4": "n4 body", "n5": "n5 body"}
+	if got := titled(t, a); !maps.Equal(got, want) {
+		t.Fatalf("A = %v, want %v", got, want)
+	}
+	for _, title := range []string{"n1", "n2"} {
+		if _, err := a.Get(ids[title]); !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("A still holds %s under its old id: %v", title, err)
+		}
+	}
+	if rep := mustSync(t, a); rep.Resynced {
+		t.Errorf("A's next sync resynced again: %+v", rep)
+	}
+	mustSync(t, b)
+	c := direct(t, s, "offline", false)
+	mustSync(t, c)
+	for name, d := range map[string]*core.Core{"b": b, "a fresh device": c} {
+		if got := titled(t, d); !maps.Equal(got, want) {
+			t.Errorf("%s = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// TestE2EEditOfCompactedTombstone: A sees B's delete of a note it is
+// editing and re-creates the note over the tombstone (an edit beats a
+// delete), but its push fails; the tombstone is compacted before the next
+// push, which the server refuses (current revision 0). The edit moves to a
+// new note instead of wedging the sync.
+func TestE2EEditOfCompactedTombstone(t *testing.T) {
+	s := startServer(t)
+	p, err := evilproxy.New(s.URL, s.Fingerprint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	a, b := proxied(t, p, "wedge", true), direct(t, s, "wedge", false)
+	id := create(t, a, "doomed", "v1")
+	mustSync(t, a)
+	mustSync(t, b)
+	if err := a.Update(id, &note.Note{Title: "doomed", Body: "kept by a"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Delete(id); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, b)
+	p.Script(evilproxy.Refuse(evilproxy.RouteBatch, http.StatusServiceUnavailable, protocol.CodeInternal))
+	if _, err := a.Sync(context.Background()); err == nil {
+		t.Fatal("A's sync succeeded with its pushes refused")
+	}
+	p.Script()
+	if out := compactNow(t, s); !strings.HasPrefix(out, "compacted 1 tombstones") {
+		t.Fatalf("compact = %q", out)
+	}
+	rep := mustSync(t, a)
+	if rep.Rescued != 1 || a.Status().Pending != 0 {
+		t.Errorf("A's report = %+v (pending %d), want the edit rescued and pushed", rep, a.Status().Pending)
+	}
+	want := map[string]string{"doomed": "kept by a"}
+	mustSync(t, b)
+	for name, d := range map[string]*core.Core{"a": a, "b": b} {
+		if got := titled(t, d); !maps.Equal(got, want) {
+			t.Errorf("%s = %v, want %v", name, got, want)
+		}
+		if _, err := d.Get(id); !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("%s holds the old id: %v", name, err)
+		}
+	}
+}
+
+// TestE2ECompactionTamper: a server that lies about compaction is caught
+// with the vault untouched, or costs only a verified full pull.
+func TestE2ECompactionTamper(t *testing.T) {
+	s := startServer(t)
+	p, err := evilproxy.New(s.URL, s.Fingerprint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	tests := []struct {
+		name    string
+		compact bool // the server really compacts first
+		attack  func(ids map[string]string) evilproxy.Attack
+		want    error // nil: no alarm, A catches up
+	}{
+		{"410 although nothing was compacted", false, func(map[string]string) evilproxy.Attack { return evilproxy.FalseCompacted() }, nil},
+		{"live note dropped from the full resync", true, func(ids map[string]string) evilproxy.Attack { return evilproxy.DropChange(ids["n4"]) }, core.ErrStateMismatch},
+		{"edited note dropped from the full resync", true, func(ids map[string]string) evilproxy.Attack { return evilproxy.DropChange(ids["n3"]) }, core.ErrStateMismatch},
+		{"compaction without 410", true, func(map[string]string) evilproxy.Attack { return evilproxy.HideCompaction() }, core.ErrStateMismatch},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			user := "tamper" + string(rune('a'+i))
+			a, b := proxied(t, p, user, true), direct(t, s, user, false)
+			var ids map[string]string
+			if tc.compact {
+				ids = offlineRig(t, s, a, b)
+			} else {
+				ids = map[string]string{"n1": create(t, a, "n1", "n1 body"), "n2": create(t, a, "n2", "n2 body")}
+				mustSync(t, a)
+				mustSync(t, b)
+				if err := b.Delete(ids["n1"]); err != nil {
+					t.Fatal(err)
+				}
+				create(t, b, "n3", "n3 body")
+				mustSync(t, b)
+			}
+			before := titled(t, a)
+			p.Script(tc.attack(ids))
+			rep, err := a.Sync(context.Background())
+			p.Script()
+			if tc.want == nil {
+				if err != nil || !rep.Resynced {
+					t.Fatalf("Sync = %+v, %v (%s); want a full resync and no alarm", rep, err, core.Words(err))
+				}
+				if got, want := titled(t, a), titled(t, b); !maps.Equal(got, want) {
+					t.Fatalf("A = %v, want B's %v", got, want)
+				}
+				return
+			}
+			if !errors.Is(err, tc.want) || !core.IsTamperDetection(err) {
+				t.Fatalf("Sync = %v, want detection %v", err, tc.want)
+			}
+			if got := titled(t, a); !maps.Equal(got, before) {
+				t.Fatalf("A's vault changed by a detected sync: %v, was %v", got, before)
+			}
+		})
+	}
+}

@@ -50,6 +50,16 @@ func manifestKey(ak *AccountKey) (*[KeySize]byte, error) {
 // blob as another user's or as another version, and the first byte, so it
 // cannot make a reader apply the other digest rule.
 func SealManifest(b Bundle, userID string, version uint64, payload []byte) ([]byte, error) {
+	return SealManifestAs(ManifestLiveOnly, b, userID, version, payload)
+}
+
+// SealManifestAs is SealManifest with the first byte rule (ManifestAllRows
+// or ManifestLiveOnly). A device writes only ManifestLiveOnly; the older
+// rule is for tests of readers that must still accept it.
+func SealManifestAs(rule byte, b Bundle, userID string, version uint64, payload []byte) ([]byte, error) {
+	if rule != ManifestAllRows && rule != ManifestLiveOnly {
+		return nil, ErrUnsupportedVersion
+	}
 	if len(b) == 0 {
 		return nil, ErrBadBundle
 	}
@@ -57,7 +67,7 @@ func SealManifest(b Bundle, userID string, version uint64, payload []byte) ([]by
 	if err != nil {
 		return nil, err
 	}
-	return sealManifestWithNonce(ManifestLiveOnly, b.Current(), userID, version, payload, nonce)
+	return sealManifestWithNonce(rule, b.Current(), userID, version, payload, nonce)
 }
 
 func sealManifestWithNonce(hdr byte, ak AccountKey, userID string, version uint64, payload, nonce []byte) ([]byte, error) {

@@ -21,6 +21,14 @@ func TestManifestSealOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := SealManifestAs(3, b, mUser, 1, nil); !errors.Is(err, ErrUnsupportedVersion) {
+		t.Errorf("SealManifestAs(rule 3) = %v, want ErrUnsupportedVersion", err)
+	}
+	if old, err := SealManifestAs(ManifestAllRows, b, mUser, 7, []byte(`{"v":1}`)); err != nil || old[0] != ManifestAllRows {
+		t.Errorf("SealManifestAs(ManifestAllRows) = %x, %v", old, err)
+	} else if got, err := OpenManifest(b, mUser, 7, old); err != nil || string(got) != `{"v":1}` {
+		t.Errorf("OpenManifest(0x01 blob) = %q, %v", got, err)
+	}
 	if _, err := SealManifest(nil, mUser, 1, nil); !errors.Is(err, ErrBadBundle) {
 		t.Errorf("SealManifest(empty bundle) = %v, want ErrBadBundle", err)
 	}

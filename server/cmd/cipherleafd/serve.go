@@ -67,7 +67,7 @@ type serveConfig struct {
 	durability    string
 	att           attachmentFlags
 	history       historyFlags
-	tombstones    time.Duration // SPEC §7.6 tombstone retention
+	tombstones    tombstoneFlags // SPEC §7.6 tombstone retention
 }
 
 func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
@@ -111,7 +111,7 @@ func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
 	fs.StringVar(&c.durability, "durability", "power", "power: every acknowledged write is fsynced (survives a power loss); process: survives only a process crash, faster on slow disks")
 	c.att.register(fs)
 	c.history.register(fs)
-	tombstoneFlag(fs, &c.tombstones)
+	c.tombstones.register(fs)
 	fs.StringVar(&c.cpuProfile, "cpu-profile", "", "write a Go CPU profile of the whole run to this file (diagnostics)")
 	return c, fs
 }
@@ -140,8 +140,8 @@ func (c *serveConfig) check() error {
 		return c.att.check()
 	case c.history.check() != nil:
 		return c.history.check()
-	case checkTombstoneRetention(c.tombstones) != nil:
-		return checkTombstoneRetention(c.tombstones)
+	case c.tombstones.check() != nil:
+		return c.tombstones.check()
 	case c.maxBlob <= 0 || c.maxBody <= 0 || c.maxBlob > c.maxBody:
 		return fmt.Errorf("%w: need 0 < --max-blob <= --max-body", errUsage)
 	}

@@ -29,17 +29,38 @@ func checkTombstoneRetention(d time.Duration) error {
 	return nil
 }
 
+// tombstoneFlags are serve's: the retention and how often to compact.
+type tombstoneFlags struct {
+	retention time.Duration
+	every     time.Duration
+}
+
+func (f *tombstoneFlags) register(fs *flag.FlagSet) {
+	tombstoneFlag(fs, &f.retention)
+	fs.DurationVar(&f.every, "tombstone-compact-every", time.Hour, "how often serve compacts tombstones past --tombstone-retention (also once at start)")
+}
+
+func (f *tombstoneFlags) check() error {
+	if err := checkTombstoneRetention(f.retention); err != nil {
+		return err
+	}
+	if f.every <= 0 {
+		return fmt.Errorf("%w: --tombstone-compact-every must be above 0", errUsage)
+	}
+	return nil
+}
+
 func logCompaction(log *slog.Logger, c server.Compaction) {
 	if c.Tombstones > 0 {
 		log.Info("compacted tombstones", "users", c.Users, "tombstones", c.Tombstones, "revisions", c.Revisions)
 	}
 }
 
-// startTombstoneCompaction compacts tombstones past retention at once and
-// then every hour until ctx ends; stop waits for it. retention 0 starts
-// nothing.
-func startTombstoneCompaction(ctx context.Context, st server.Store, retention time.Duration, log *slog.Logger) (stop func()) {
-	if retention <= 0 {
+// startTombstoneCompaction compacts tombstones past f.retention at once
+// and then every f.every until ctx ends; stop waits for it. Retention 0
+// starts nothing.
+func startTombstoneCompaction(ctx context.Context, st server.Store, f tombstoneFlags, log *slog.Logger) (stop func()) {
+	if f.retention <= 0 {
 		return func() {}
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -47,10 +68,10 @@ func startTombstoneCompaction(ctx context.Context, st server.Store, retention ti
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		t := time.NewTicker(time.Hour)
+		t := time.NewTicker(f.every)
 		defer t.Stop()
 		for {
-			c, err := st.CompactTombstones(ctx, retention)
+			c, err := st.CompactTombstones(ctx, f.retention)
 			if err != nil && ctx.Err() == nil {
 				log.Error("compact tombstones", "err", err)
 			} else {

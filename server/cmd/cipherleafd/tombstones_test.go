@@ -15,11 +15,12 @@ import (
 
 func TestTombstoneRetentionFlag(t *testing.T) {
 	c, fs := serveFlags(&bytes.Buffer{})
-	if _, err := parse(fs, nil, func(string) string { return "" }); err != nil || c.tombstones != 90*24*time.Hour {
+	if _, err := parse(fs, nil, func(string) string { return "" }); err != nil || c.tombstones != (tombstoneFlags{90 * 24 * time.Hour, time.Hour}) {
 		t.Fatalf("default --tombstone-retention = %v, %v; want 90 days", c.tombstones, err)
 	}
 	for _, args := range [][]string{
 		{"serve", "--data", t.TempDir(), "--tombstone-retention", "-1h"},
+		{"serve", "--data", t.TempDir(), "--tombstone-compact-every", "0s"},
 		{"compact", "--data", t.TempDir(), "--tombstone-retention", "-1s"},
 		{"compact", "--data", t.TempDir(), "extra"},
 		{"compact"},

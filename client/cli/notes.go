@@ -162,5 +162,8 @@ func (a *app) sync(ctx context.Context, args []string) error {
 	if r.Conflicts > 0 {
 		fmt.Fprintln(a.stderr, "Some edits overlapped: your version is kept as a \"conflicted copy\" note next to the original.")
 	}
+	if r.Resynced {
+		fmt.Fprintf(a.stderr, "This device was away longer than the server keeps deleted notes, so it synced everything again (verified): %d notes deleted on other devices were removed here, %d edits of such notes were kept as new notes.\n", r.Removed, r.Rescued)
+	}
 	return nil
 }

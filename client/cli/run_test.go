@@ -113,6 +113,8 @@ func TestCommands(t *testing.T) {
 			wantOut: "pushed 2, pulled 3, merged 1, conflicts 0\n", wantCalls: []string{"Unlock pw", "Sync"}},
 		{name: "sync with conflicts", args: []string{"sync"}, env: pwEnv, setup: func(f *fakeCore) { f.report = core.SyncReport{Conflicts: 1} },
 			wantOut: "pushed 0, pulled 0, merged 0, conflicts 1\n", wantErr: "conflicted copy", wantCalls: []string{"Unlock pw", "Sync"}},
+		{name: "sync after compaction", args: []string{"sync"}, env: pwEnv, setup: func(f *fakeCore) { f.report = core.SyncReport{Pulled: 4, Resynced: true, Removed: 2, Rescued: 1} },
+			wantOut: "pushed 0, pulled 4, merged 0, conflicts 0\n", wantErr: "2 notes deleted on other devices were removed here, 1 edits", wantCalls: []string{"Unlock pw", "Sync"}},
 		{name: "sync offline", args: []string{"sync"}, env: pwEnv, setup: func(f *fakeCore) { f.fail["Sync"] = core.ErrOffline },
 			fails: true, wantErr: core.Words(core.ErrOffline), wantCalls: []string{"Unlock pw", "Sync"}},
 

@@ -20,11 +20,15 @@ ADDR ?= 127.0.0.1:8443
 #   xvfb xauth          a virtual screen for `make run` without a display and for
 #                       screenshots (xvfb-run needs xauth)
 #   xz-utils            `fyne package` writes a .tar.xz
+#   postgresql          the server's PostgreSQL store: its tests start their own
+#                       throw-away cluster (initdb + postgres on a Unix socket, as the
+#                       package's "postgres" user when run as root; server/store/postgres/pgtest)
 # Other systems (Fedora, Arch, macOS, Windows): see "Prerequisites" in README.md.
 DEB_PACKAGES := ca-certificates gcc libc6-dev pkg-config \
   libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev \
   xvfb xauth xz-utils \
-  gnome-keyring dbus-x11
+  gnome-keyring dbus-x11 \
+  postgresql
 
 .PHONY: all setup setup-windows fyne-tool windows-cli package-windows test-windows screenshot-windows package-macos build test test-short lint vet vet-cross fmt-check bench run check-run stop-server package screenshots clean
 

@@ -34,19 +34,13 @@ func runFingerprint(args []string, getenv func(string) string, stdout, stderr io
 	return nil
 }
 
-func openStore(ctx context.Context, data string) (*sqlite.Store, error) {
-	d := dataDir(data)
-	if err := d.mustExist(); err != nil {
-		return nil, err
-	}
-	return sqlite.Open(ctx, d.db(), sqlite.Options{ReadConn: 1})
-}
-
 // runUser lists, disables, enables or deletes accounts; safe while the
 // server runs (SQLite serializes the writes).
 func runUser(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("user", stderr)
 	data := fs.String("data", "", "data folder")
+	var db string
+	dbFlag(fs, &db)
 	pos, err := parse(fs, args, getenv)
 	if err != nil {
 		return err
@@ -62,7 +56,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	if len(rest) != wantArgs {
 		return fmt.Errorf("%w: user %s takes %d argument(s)", errUsage, verb, wantArgs)
 	}
-	st, err := openStore(ctx, *data)
+	st, err := openStore(ctx, *data, db)
 	if err != nil {
 		return err
 	}
@@ -118,7 +112,14 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 	if *out == "" {
 		return fmt.Errorf("%w: --out FILE is required", errUsage)
 	}
-	st, err := openStore(ctx, *data)
+	if getenv("CIPHERLEAF_DB") != "" {
+		return fmt.Errorf("%w: backup copies the SQLite database of --data; back up PostgreSQL with pg_dump", errUsage)
+	}
+	d := dataDir(*data)
+	if err := d.mustExist(); err != nil {
+		return err
+	}
+	st, err := sqlite.Open(ctx, d.db(), sqlite.Options{ReadConn: 1})
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,12 @@ const envBinary = "CIPHERLEAFD_BIN"
 var binary string
 
 func TestMain(m *testing.M) {
-	os.Exit(runTests(m))
+	code := runTests(m)
+	if err := stopPostgres(); err != nil && code == 0 {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
+	}
+	os.Exit(code)
 }
 
 func runTests(m *testing.M) int {

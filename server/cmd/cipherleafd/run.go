@@ -8,11 +8,11 @@ import (
 )
 
 const usage = `usage:
-  cipherleafd serve --data DIR [--addr 127.0.0.1:8443] [flags]
+  cipherleafd serve --data DIR [--db postgres://…] [--addr 127.0.0.1:8443] [flags]
   cipherleafd fingerprint --data DIR
-  cipherleafd user list|disable NAME|enable NAME|delete NAME --data DIR
+  cipherleafd user list|disable NAME|enable NAME|delete NAME --data DIR | --db postgres://…
   cipherleafd backup --data DIR --out FILE
-  cipherleafd compact --data DIR [--tombstone-retention 2160h]
+  cipherleafd compact --data DIR | --db postgres://… [--tombstone-retention 2160h]
 Run "cipherleafd COMMAND -h" for a command's flags. Every flag may also be
 given in the environment as CIPHERLEAF_<FLAG> (dashes become underscores).`
 

@@ -29,6 +29,7 @@ import (
 // serveConfig is everything "serve" reads from flags and environment.
 type serveConfig struct {
 	data          string
+	db            string // --db: PostgreSQL shared by replicas
 	addr          string
 	tlsCert       string
 	tlsKey        string
@@ -74,6 +75,7 @@ func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
 	c := &serveConfig{maxBody: 32 << 20, authBody: 8 << 10, maxBlob: 4 << 20, quota: 1 << 30, memLimit: 64 << 20}
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&c.data, "data", "", "data folder (created on first start)")
+	dbFlag(fs, &c.db)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8443", "address to listen on (port 0 picks a free one)")
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "PEM certificate (chain) instead of the self-signed one")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "PEM key of --tls-cert")
@@ -145,6 +147,9 @@ func (c *serveConfig) check() error {
 	case c.maxBlob <= 0 || c.maxBody <= 0 || c.maxBlob > c.maxBody:
 		return fmt.Errorf("%w: need 0 < --max-blob <= --max-body", errUsage)
 	}
+	if err := checkDB(c.db); err != nil {
+		return err
+	}
 	if _, err := sqlite.ParseDurability(c.durability); err != nil {
 		return fmt.Errorf("%w: --durability must be power or process", errUsage)
 	}
@@ -211,8 +216,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	durability, _ := sqlite.ParseDurability(c.durability) // checked by c.check
-	st, err := sqlite.Open(ctx, dir.db(), sqlite.Options{Durability: durability,
-		HistoryRevisions: c.history.revisions, HistoryDays: c.history.days})
+	st, err := openDatabase(ctx, dir, storeConfig{db: c.db, durability: durability,
+		histRevs: c.history.revisions, histDays: c.history.days})
 	if err != nil {
 		return err
 	}
@@ -320,7 +325,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		log.Warn("serving plain HTTP: only safe behind a TLS-terminating proxy")
 	}
 	fmt.Fprintf(stdout, "listening on %s://%s\n", scheme, ln.Addr())
-	log.Info("serving", "addr", ln.Addr().String(), "data", c.data, "registration", c.registration, "durability", durability.String())
+	log.Info("serving", "addr", ln.Addr().String(), "data", c.data, "registration", c.registration, "database", engineName(c.db), "durability", durability.String())
 
 	go func() {
 		if tlsConf != nil {

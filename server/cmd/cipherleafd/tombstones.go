@@ -92,6 +92,8 @@ func startTombstoneCompaction(ctx context.Context, st server.Store, f tombstoneF
 func runCompact(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("compact", stderr)
 	data := fs.String("data", "", "data folder")
+	var db string
+	dbFlag(fs, &db)
 	var retention time.Duration
 	tombstoneFlag(fs, &retention)
 	if pos, err := parse(fs, args, getenv); err != nil {
@@ -102,7 +104,7 @@ func runCompact(ctx context.Context, args []string, getenv func(string) string, 
 	if err := checkTombstoneRetention(retention); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, *data)
+	st, err := openStore(ctx, *data, db)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"cipherleaf.dev/server/store/postgres/pgtest"
+	"cipherleaf.dev/shared/protocol"
+)
+
+// The PostgreSQL cluster of this package's tests, started by the first
+// test that needs it and stopped by TestMain.
+var pg struct {
+	once sync.Once
+	c    *pgtest.Cluster
+	err  error
+}
+
+// pgDatabase returns the address of a fresh database; the test fails
+// (never skips) if PostgreSQL cannot run here.
+func pgDatabase(t *testing.T) string {
+	t.Helper()
+	pg.once.Do(func() { pg.c, pg.err = pgtest.Start(pgtest.Config{}) })
+	if pg.err != nil {
+		t.Fatalf("PostgreSQL for this test: %v", pg.err)
+	}
+	dsn, err := pg.c.NewDatabase(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dsn
+}
+
+func stopPostgres() error {
+	if pg.c == nil {
+		return nil
+	}
+	return pg.c.Stop()
+}
+
+// replicaData copies the secrets of a first replica's data folder, as an
+// operator starts further replicas (server/README.md, Scaling out).
+func replicaData(t *testing.T, from string) string {
+	t.Helper()
+	to := filepath.Join(t.TempDir(), "replica")
+	if err := os.Mkdir(to, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"secret.key", "tls-cert.pem", "tls-key.pem"} {
+		b, err := os.ReadFile(filepath.Join(from, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, f), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return to
+}
+
+// TestE2EPostgresReplicas: two cipherleafd processes on one PostgreSQL
+// database serve the same accounts: a session from one works on the
+// other, a note CAS conflict is caught across them, a refresh token spent
+// on one and replayed on the other revokes the session, and a disabled
+// account is refused by both at once.
+func TestE2EPostgresReplicas(t *testing.T) {
+	dsn := pgDatabase(t)
+	dataA := filepath.Join(t.TempDir(), "data")
+	a := start(t, dataA, "--db", dsn)
+	if _, err := os.Stat(filepath.Join(dataA, "cipherleaf.db")); err == nil {
+		t.Errorf("--db still created a SQLite database in the data folder")
+	}
+	b := startEnv(t, []string{"CIPHERLEAF_DB=" + dsn}, replicaData(t, dataA))
+	if a.fingerprint != b.fingerprint {
+		t.Fatalf("replicas present different certificates: %s, %s", a.fingerprint, b.fingerprint)
+	}
+	lr := a.register("alice")
+
+	var wr protocol.WriteResponse
+	if st, body := b.call("PUT", "/api/v1/notes/"+noteID(1), lr.AccessToken, protocol.PutNoteRequest{BaseRev: 0, Blob: []byte("from b")}, &wr); st != 200 || wr.Rev != 1 {
+		t.Fatalf("put on replica b with a session of replica a = %d %s", st, body)
+	}
+	if st, body := a.call("PUT", "/api/v1/notes/"+noteID(1), lr.AccessToken, protocol.PutNoteRequest{BaseRev: 0, Blob: []byte("from a")}, nil); st != 409 {
+		t.Errorf("stale put on replica a = %d %s, want 409", st, body)
+	}
+	if ch := a.allChanges(lr.AccessToken); len(ch) != 1 || string(ch[0].Blob) != "from b" {
+		t.Errorf("replica a sees %+v, want replica b's write", ch)
+	}
+
+	var r1 protocol.LoginResponse
+	if st, body := a.call("POST", "/api/v1/auth/refresh", "", protocol.RefreshRequest{RefreshToken: lr.RefreshToken}, &r1); st != 200 {
+		t.Fatalf("refresh on a = %d %s", st, body)
+	}
+	if st, _ := b.call("POST", "/api/v1/auth/refresh", "", protocol.RefreshRequest{RefreshToken: lr.RefreshToken}, nil); st != 401 {
+		t.Errorf("replaying the spent refresh token on b = %d, want 401", st)
+	}
+	if st, _ := a.call("POST", "/api/v1/auth/refresh", "", protocol.RefreshRequest{RefreshToken: r1.RefreshToken}, nil); st != 401 {
+		t.Errorf("the rotated token after reuse was caught on b = %d, want 401 (session revoked)", st)
+	}
+	if st, _ := a.call("GET", "/api/v1/notes?since=0", r1.AccessToken, nil, nil); st != 401 {
+		t.Errorf("access token of the revoked session on a = %d, want 401", st)
+	}
+
+	lb := b.register("bob")
+	out, err := exec.Command(binary, "user", "disable", "bob", "--db", dsn).CombinedOutput()
+	if err != nil {
+		t.Fatalf("user disable --db: %v\n%s", err, out)
+	}
+	for name, d := range map[string]*daemon{"a": a, "b": b} {
+		if st, _ := d.call("GET", "/api/v1/notes?since=0", lb.AccessToken, nil, nil); st != 401 {
+			t.Errorf("disabled account on replica %s = %d, want 401", name, st)
+		}
+	}
+}

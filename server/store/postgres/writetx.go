@@ -1,0 +1,175 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"cipherleaf.dev/server"
+	"cipherleaf.dev/shared/protocol"
+)
+
+// applied is the outcome of one Write inside a transaction.
+type applied struct {
+	rev, seq uint64
+	used     int64
+	delta    int64
+	conflict *protocol.Change
+}
+
+// writeTx applies note writes of one account inside one transaction that
+// holds the account's row lock (lockUser), so the compare-and-swap on
+// each note, the next sequence number and the byte count are decided by
+// one writer at a time across every replica.
+type writeTx struct {
+	tx                 pgx.Tx
+	userID             int64
+	seq                uint64
+	used               int64
+	dirty              bool
+	now                func() time.Time
+	histRevs, histDays int
+}
+
+func (s *Store) newWriteTx(ctx context.Context, tx pgx.Tx, userID int64) (*writeTx, error) {
+	seq, used, err := lockUser(ctx, tx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return &writeTx{tx: tx, userID: userID, seq: seq, used: used, now: s.now, histRevs: s.histRevs, histDays: s.histDays}, nil
+}
+
+// apply performs w: compare-and-swap on the revision, next sequence
+// number, byte accounting, history (the same rules as store/sqlite).
+func (wt *writeTx) apply(ctx context.Context, quota int64, w *server.Write) (applied, error) {
+	var a applied
+	var curRev, curSeq uint64
+	var curLen *int64
+	err := wt.tx.QueryRow(ctx, `SELECT rev, seq, octet_length(blob) FROM notes WHERE user_id = $1 AND id = $2`, wt.userID, w.ID).Scan(&curRev, &curSeq, &curLen)
+	exists := true
+	if noRows(err) {
+		exists = false
+	} else if err != nil {
+		return a, fmt.Errorf("read note: %w", err)
+	}
+	if (exists && curRev != w.BaseRev) || (!exists && (w.BaseRev != 0 || w.Delete)) {
+		cur := protocol.Change{ID: w.ID, Rev: curRev, Seq: curSeq}
+		if exists {
+			if curLen == nil {
+				cur.Deleted = true
+			} else if err := wt.tx.QueryRow(ctx, `SELECT blob FROM notes WHERE user_id = $1 AND id = $2`, wt.userID, w.ID).Scan(&cur.Blob); err != nil {
+				return a, fmt.Errorf("read current note: %w", err)
+			}
+		}
+		a.conflict = &cur
+		return a, nil
+	}
+	var old int64
+	if curLen != nil {
+		old = *curLen
+	}
+	var blob []byte // nil binds NULL: a tombstone
+	if !w.Delete {
+		blob = w.Blob
+		if blob == nil {
+			blob = []byte{}
+		}
+		a.delta = int64(len(w.Blob))
+	}
+	a.delta -= old
+	if !exists {
+		a.delta += server.RowOverhead
+	}
+	keep := exists && curLen != nil && wt.histRevs > 0 // the replaced blob becomes history (SPEC §7.8)
+	var drop historyDrop
+	if keep {
+		if drop, err = wt.planHistory(ctx, w.ID); err != nil {
+			return a, err
+		}
+		a.delta += old + server.RowOverhead - drop.bytes
+	}
+	if a.delta > 0 && !w.Delete && quota > 0 && wt.used+a.delta > quota { // a delete is never refused
+		return a, server.ErrQuotaExceeded
+	}
+	if keep {
+		if err := wt.keepHistory(ctx, w.ID, drop); err != nil {
+			return a, err
+		}
+	}
+	a.rev = w.BaseRev + 1
+	a.seq = wt.seq + 1
+	if _, err := wt.tx.Exec(ctx, `INSERT INTO notes (user_id, id, rev, seq, blob, stored) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (user_id, id) DO UPDATE SET rev = excluded.rev, seq = excluded.seq, blob = excluded.blob, stored = excluded.stored`,
+		wt.userID, w.ID, a.rev, a.seq, blob, wt.now().Unix()); err != nil {
+		return a, fmt.Errorf("write note: %w", err)
+	}
+	wt.seq, wt.used, wt.dirty = a.seq, wt.used+a.delta, true
+	a.used = wt.used
+	return a, nil
+}
+
+// flush writes back the account's sequence and byte count.
+func (wt *writeTx) flush(ctx context.Context) error {
+	if !wt.dirty {
+		return nil
+	}
+	if _, err := wt.tx.Exec(ctx, `UPDATE users SET seq = $1, used_bytes = $2 WHERE id = $3`, wt.seq, wt.used, wt.userID); err != nil {
+		return fmt.Errorf("write sequence: %w", err)
+	}
+	wt.dirty = false
+	return nil
+}
+
+// historyDrop is what keeping one more past revision of a note removes.
+type historyDrop struct {
+	bytes, rows int64
+	upTo        uint64
+	before      int64
+}
+
+// planHistory works out which past revisions go when one more is kept.
+func (wt *writeTx) planHistory(ctx context.Context, id string) (historyDrop, error) {
+	var d historyDrop
+	if wt.histDays > 0 {
+		d.before = wt.now().Add(-time.Duration(wt.histDays) * 24 * time.Hour).Unix()
+	}
+	rows, err := wt.tx.Query(ctx, `SELECT rev, stored, octet_length(blob) FROM note_history WHERE user_id = $1 AND note_id = $2 ORDER BY rev DESC`, wt.userID, id)
+	if err != nil {
+		return d, fmt.Errorf("read history: %w", err)
+	}
+	defer rows.Close()
+	for n := 1; rows.Next(); n++ {
+		var rev uint64
+		var stored, size int64
+		if err := rows.Scan(&rev, &stored, &size); err != nil {
+			return d, fmt.Errorf("read history: %w", err)
+		}
+		if n >= wt.histRevs || stored < d.before {
+			if n >= wt.histRevs && d.upTo == 0 {
+				d.upTo = rev
+			}
+			d.bytes += size + server.RowOverhead
+			d.rows++
+		}
+	}
+	return d, rows.Err()
+}
+
+// keepHistory moves the current blob of a note into its history and drops
+// what plan said.
+func (wt *writeTx) keepHistory(ctx context.Context, id string, d historyDrop) error {
+	if _, err := wt.tx.Exec(ctx, `INSERT INTO note_history (user_id, note_id, rev, stored, blob)
+		SELECT user_id, id, rev, stored, blob FROM notes WHERE user_id = $1 AND id = $2 AND blob IS NOT NULL`, wt.userID, id); err != nil {
+		return fmt.Errorf("keep revision: %w", err)
+	}
+	if d.rows == 0 {
+		return nil
+	}
+	if _, err := wt.tx.Exec(ctx, `DELETE FROM note_history WHERE user_id = $1 AND note_id = $2 AND (rev <= $3 OR stored < $4)`,
+		wt.userID, id, d.upTo, d.before); err != nil {
+		return fmt.Errorf("trim history: %w", err)
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"os/exec"
@@ -175,7 +176,7 @@ func TestE2ECompactionTamper(t *testing.T) {
 		attack  func(ids map[string]string) evilproxy.Attack
 		want    error // nil: no alarm, A catches up
 	}{
-		{"410 although nothing was compacted", false, func(map[string]string) evilproxy.Attack { return evilproxy.FalseCompacted() }, nil},
+		{"410 although nothing was compacted", false, func(map[string]string) evilproxy.Attack { return evilproxy.FalseCompacted(1) }, nil},
 		{"live note dropped from the full resync", true, func(ids map[string]string) evilproxy.Attack { return evilproxy.DropChange(ids["n4"]) }, core.ErrStateMismatch},
 		{"edited note dropped from the full resync", true, func(ids map[string]string) evilproxy.Attack { return evilproxy.DropChange(ids["n3"]) }, core.ErrStateMismatch},
 		{"compaction without 410", true, func(map[string]string) evilproxy.Attack { return evilproxy.HideCompaction() }, core.ErrStateMismatch},
@@ -218,4 +219,41 @@ func TestE2ECompactionTamper(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestE2ECompactedDuringFullResync: the server answers 410 again on the
+// second page of the full resync (as a compaction between two pages would):
+// the device starts the full pull over and catches up without alarm.
+func TestE2ECompactedDuringFullResync(t *testing.T) {
+	s := startServer(t)
+	p, err := evilproxy.New(s.URL, s.Fingerprint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	a, b := proxied(t, p, "pages", true), direct(t, s, "pages", false)
+	create(t, a, "first", "x")
+	mustSync(t, a)
+	for i := range protocol.DefaultPageLimit + 100 { // two pages from 0
+		if _, err := b.Create(&note.Note{Title: fmt.Sprintf("bulk %d", i), Body: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustSync(t, b)
+	p.Script(evilproxy.FalseCompacted(2))
+	rep, err := a.Sync(context.Background())
+	if err != nil || !rep.Resynced {
+		t.Fatalf("Sync = %+v, %v; want a full resync without alarm", rep, err)
+	}
+	if got, want := len(a.List()), protocol.DefaultPageLimit+101; got != want {
+		t.Fatalf("A has %d notes, want %d", got, want)
+	}
+	// Both 410s were spent by that sync (the second on the full pull's
+	// second page), or this one would meet the second.
+	create(t, b, "later", "x")
+	mustSync(t, b)
+	if rep := mustSync(t, a); rep.Resynced || rep.Pulled != 1 {
+		t.Errorf("next sync = %+v, want an ordinary pull of 1", rep)
+	}
+	p.Script()
 }

@@ -60,9 +60,10 @@ func (e *Engine) pullOnce(ctx context.Context, rep *Report) error {
 	defer cancel()
 	st, got, m, seen, err := e.gather(ctx, cursor, v)
 	full := false
-	if err != nil && isCursorCompacted(err) && cursor > 0 {
-		// Tombstones past the cursor were compacted: pull everything,
-		// verified against the same memory (SPEC §10.7).
+	// Tombstones past the cursor were compacted: pull everything, verified
+	// against the same memory (SPEC §10.7). A compaction between two pages
+	// of that pull starts it again, a few times at most.
+	for try := 0; try < 3 && isCursorCompacted(err); try++ {
 		e.cfg.Logger.Info("change cursor compacted on the server: full resync", "cursor", cursor)
 		full = true
 		st, got, m, seen, err = e.gather(ctx, 0, v)

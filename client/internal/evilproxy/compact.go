@@ -15,16 +15,16 @@ func sinceOf(r *http.Request) uint64 {
 	return v
 }
 
-// FalseCompacted answers the first feed request with since > 0 by 410
+// FalseCompacted answers the first n feed requests with since > 0 by 410
 // cursor_compacted, as if tombstones had been compacted past the device's
-// cursor when none were: the device pulls everything again.
-func FalseCompacted() Attack {
-	done := false
+// cursor when none were: the device pulls everything again (and again if a
+// later page of that pull is answered so too).
+func FalseCompacted(n int) Attack {
 	return Attack{name: "false cursor_compacted", answer: func(x *exchange, r *http.Request) (int, []byte, bool) {
-		if done || x.route != RouteChanges || sinceOf(r) == 0 {
+		if n == 0 || x.route != RouteChanges || sinceOf(r) == 0 {
 			return 0, nil, false
 		}
-		done = true
+		n--
 		body, _ := json.Marshal(protocol.ErrorBody{Error: "compacted", Code: protocol.CodeCursorCompacted})
 		return http.StatusGone, body, true
 	}}

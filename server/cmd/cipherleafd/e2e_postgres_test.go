@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"sync"
 	"testing"
 
@@ -114,5 +116,48 @@ func TestE2EPostgresReplicas(t *testing.T) {
 		if st, _ := d.call("GET", "/api/v1/notes?since=0", lb.AccessToken, nil, nil); st != 401 {
 			t.Errorf("disabled account on replica %s = %d, want 401", name, st)
 		}
+	}
+}
+
+// TestE2EMigrateDB moves a SQLite server to PostgreSQL: the accounts,
+// notes, tombstones and sessions served afterwards are the same, and a
+// second run refuses the now non-empty database.
+func TestE2EMigrateDB(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	d := start(t, data)
+	lr := d.register("alice")
+	for i := range 5 {
+		if st, b := d.call("PUT", "/api/v1/notes/"+noteID(i), lr.AccessToken, protocol.PutNoteRequest{BaseRev: 0, Blob: repeat(byte(i), 50)}, nil); st != 200 {
+			t.Fatalf("put = %d %s", st, b)
+		}
+	}
+	if st, b := d.call("DELETE", "/api/v1/notes/"+noteID(2)+"?base_rev=1", lr.AccessToken, nil, nil); st != 200 {
+		t.Fatalf("delete = %d %s", st, b)
+	}
+	before := d.allChanges(lr.AccessToken)
+	d.stop()
+
+	dsn := pgDatabase(t)
+	out, err := exec.Command(binary, "migrate-db", "--from", "sqlite:"+data, "--to", dsn).CombinedOutput()
+	if err != nil {
+		t.Fatalf("migrate-db: %v\n%s", err, out)
+	}
+	for _, want := range []string{"notes  ", "verified"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("migrate-db output lacks %q:\n%s", want, out)
+		}
+	}
+	p := start(t, data, "--db", dsn)
+	if got := p.allChanges(lr.AccessToken); !reflect.DeepEqual(got, before) {
+		t.Errorf("changes on PostgreSQL = %+v\nwant %+v", got, before)
+	}
+	var r protocol.LoginResponse
+	if st, b := p.call("POST", "/api/v1/auth/refresh", "", protocol.RefreshRequest{RefreshToken: lr.RefreshToken}, &r); st != 200 {
+		t.Errorf("refresh with the SQLite server's token = %d %s", st, b)
+	}
+
+	out, err = exec.Command(binary, "migrate-db", "--from", "sqlite:"+data, "--to", dsn).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "not empty") {
+		t.Errorf("second migrate-db = %v\n%s; want a refusal of the non-empty target", err, out)
 	}
 }

@@ -12,6 +12,7 @@ const usage = `usage:
   cipherleafd fingerprint --data DIR
   cipherleafd user list|disable NAME|enable NAME|delete NAME --data DIR | --db postgres://…
   cipherleafd backup --data DIR --out FILE
+  cipherleafd migrate-db --from sqlite:DIR --to postgres://…
   cipherleafd compact --data DIR | --db postgres://… [--tombstone-retention 2160h]
 Run "cipherleafd COMMAND -h" for a command's flags. Every flag may also be
 given in the environment as CIPHERLEAF_<FLAG> (dashes become underscores).`
@@ -35,6 +36,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runUser(ctx, args[1:], getenv, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args[1:], getenv, stdout, stderr)
+	case "migrate-db":
+		return runMigrateDB(ctx, args[1:], getenv, stdout, stderr)
 	case "compact":
 		return runCompact(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":

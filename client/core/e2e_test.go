@@ -447,3 +447,42 @@ func TestE2EPasswordChange(t *testing.T) {
 		t.Fatalf("C Get = %v, %v", n, err)
 	}
 }
+
+// TestE2ERepin replaces the real server's certificate (same accounts, new
+// key pair) and re-pins: the edit made before the change reaches the
+// server, and a second device signed in with the new pin reads it.
+func TestE2ERepin(t *testing.T) {
+	ctx := context.Background()
+	s := startServer(t)
+	a := realDevice(t, t.TempDir())
+	realRegister(t, a, s, "repin", "pw")
+	id := create(t, a, "before", "typed while the certificate changed")
+	oldPin := s.Fingerprint
+
+	s.NewCertificate()
+	if s.Fingerprint == oldPin {
+		t.Fatal("the restarted server kept its certificate")
+	}
+	if _, err := a.Sync(ctx); !errors.Is(err, core.ErrCertificateChanged) {
+		t.Fatalf("Sync after the certificate changed = %v, want ErrCertificateChanged", err)
+	}
+	info, err := a.ProbeServer(ctx, a.Account().ServerURL)
+	if err != nil || info.Fingerprint != s.Fingerprint {
+		t.Fatalf("ProbeServer = %+v, %v, want fingerprint %s", info, err, s.Fingerprint)
+	}
+	if err := a.Repin(ctx, oldPin); !errors.Is(err, core.ErrCertificateChanged) {
+		t.Fatalf("Repin(old pin) = %v, want ErrCertificateChanged", err)
+	}
+	if err := a.Repin(ctx, info.Fingerprint); err != nil {
+		t.Fatalf("Repin: %v", err)
+	}
+	if got := a.Account().Fingerprint; got != s.Fingerprint {
+		t.Fatalf("Account().Fingerprint = %s, want %s", got, s.Fingerprint)
+	}
+	mustSync(t, a) // the stored tokens still work: same session
+	b := realDevice(t, t.TempDir())
+	realLogin(t, b, s, "repin", "pw")
+	if n, err := b.Get(id); err != nil || n.Body != "typed while the certificate changed" {
+		t.Fatalf("second device reads %v, %v", n, err)
+	}
+}

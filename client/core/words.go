@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"time"
 
@@ -50,7 +51,7 @@ func Words(err error) string {
 	if errors.As(err, &ae) {
 		return apiWords(err, ae)
 	}
-	return "Something went wrong. Your notes are safe; please try again."
+	return "An unexpected error stopped this. Your notes are safe on this device; try again."
 }
 
 // detected describes each kind of misbehaviour a device detects (SPEC
@@ -129,6 +130,9 @@ var sentinelWords = [...]sentinel{
 	{cryptobox.ErrTooLarge, "This note is too large (16 MiB at most)."},
 	{note.ErrInvalid, "This note breaks a limit (title up to 1024 bytes, up to 64 tags of 128 bytes)."},
 	{ErrClosed, "Cipherleaf is closing."},
+	{fs.ErrPermission, "Cipherleaf is not allowed to use that file or folder. Choose one you can write to."},
+	{fs.ErrNotExist, "That file or folder doesn't exist (any more). Choose it again."},
+	{fs.ErrExist, "A file with that name already exists there. Choose another name or folder."},
 	{context.DeadlineExceeded, "The server took too long to answer. Try again."},
 	{context.Canceled, "Cancelled."},
 }

@@ -3,6 +3,7 @@ package core_test
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +44,9 @@ func TestWords(t *testing.T) {
 		{"username taken", &protocol.APIError{Status: 409, Code: protocol.CodeUsernameTaken}, "username is taken"},
 		{"mistyped recovery key", cryptobox.ErrRecoveryKeyMistyped, "mistyped"},
 		{"weak kdf from server", fmt.Errorf("derive: %w", cryptobox.ErrWeakParams), "unsafe password settings"},
-		{"unknown", errors.New("sql: database is locked at /home/x/vault.db"), "Something went wrong"},
+		{"no permission", fmt.Errorf("export backup: %w", &fs.PathError{Op: "open", Path: "/root/x", Err: fs.ErrPermission}), "not allowed to use that file or folder"},
+		{"missing file", fmt.Errorf("import: %w", &fs.PathError{Op: "open", Path: "/tmp/gone", Err: fs.ErrNotExist}), "doesn't exist"},
+		{"unknown", errors.New("sql: database is locked at /home/x/vault.db"), "An unexpected error stopped this"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -20,6 +20,7 @@ type Core interface {
 	Locked() bool
 
 	ProbeServer(ctx context.Context, serverURL string) (core.ServerInfo, error)
+	Repin(ctx context.Context, fingerprint string) error // trust a changed certificate (repin.go)
 	Register(ctx context.Context, in core.RegisterInput) (recoveryKey string, err error)
 	Login(ctx context.Context, in core.LoginInput) error // also signs an ended session in again
 	Recover(ctx context.Context, in core.RecoverInput) error

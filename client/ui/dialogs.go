@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+
+	"cipherleaf.dev/client/core"
 )
 
 // modal is an open dialog and what its keys do: Esc runs dismiss, Enter
@@ -69,6 +71,10 @@ func (u *UI) inform(title, message string) dialog.Dialog {
 // showError tells the user what failed, in words, never cut short. It
 // never touches what they typed: entries keep their text behind the dialog.
 func (u *UI) showError(what string, err error) {
+	if errors.Is(err, core.ErrCertificateChanged) {
+		u.confirm(what, what+". "+words(err), "Review certificate…", false, u.reviewCertificate)
+		return
+	}
 	d := dialog.NewError(errors.New(what+". "+words(err)), u.win)
 	u.trackModal(d, nil)
 	d.Show()

@@ -91,7 +91,7 @@ func newEditor(api Notes, sc *shortcuts, now func() time.Time, saver *autosaver)
 	actions := container.NewHBox(e.previewBt, e.deleteBt)
 	// The objects are listed in Tab order: title, tags, body, then the
 	// note's actions; editorLayout places the actions beside the title.
-	e.form = container.NewPadded(container.New(editorLayout{}, e.conflictBar, e.title, e.tags, e.bodyStack, actions))
+	e.form = container.NewPadded(container.New(editorLayout{}, e.conflictBar, withoutScrollBars(fyne.CurrentApp(), e.title), e.tags, e.bodyStack, actions))
 
 	e.emptyText = widget.NewLabel("Select a note, or start a new one.")
 	e.emptyText.Alignment = fyne.TextAlignCenter

@@ -128,6 +128,17 @@ func (f *fakeAPI) ProbeServer(_ context.Context, url string) (core.ServerInfo, e
 	return info, nil
 }
 
+func (f *fakeAPI) Repin(_ context.Context, fp string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, "Repin "+fp)
+	if err := f.fail["Repin"]; err != nil {
+		return err
+	}
+	f.acct.Fingerprint = fp
+	return nil
+}
+
 func (f *fakeAPI) Register(_ context.Context, in core.RegisterInput) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -187,10 +187,18 @@ func (u *UI) showFirstRun(mode firstRunMode) {
 
 	title := heading("Welcome to Cipherleaf")
 	intro := paragraph("End-to-end encrypted notes that sync through your own server. Your password never leaves this device.")
+	var modes fyne.CanvasObject = container.NewCenter(v.modes)
+	if u.api.HasAccount() {
+		// "Forgot your password?" on the unlock screen: a screen of its
+		// own, not the welcome with a way to create another account.
+		title = heading("Reset your password")
+		intro = paragraph("Enter the recovery key you saved when you created your account, then choose a new password. Your notes stay encrypted; your other devices will ask for the new password.")
+		modes = layout.NewSpacer()
+	}
 	top := []fyne.CanvasObject{
 		container.NewHBox(widget.NewIcon(leafIcon()), title),
 		intro,
-		container.NewCenter(v.modes),
+		modes,
 		widget.NewSeparator(),
 		subheading("Server"),
 		container.NewBorder(nil, nil, nil, container.NewStack(v.checkBt, container.NewCenter(v.probeSpin)), v.server),

@@ -145,7 +145,7 @@ func TestFirstRunRecover(t *testing.T) {
 	h.typeInto(h.entry("Choose a new password"), "a brand new passphrase")
 	h.typeInto(h.entry("Repeat the password"), "a brand new passphrase")
 	h.tap("Set new password")
-	if !h.shows("Something went wrong") && !h.shows("recovery key") {
+	if !h.shows("An unexpected error") && !h.shows("recovery key") {
 		t.Errorf("a wrong recovery key gave no message; screen shows %q", h.texts())
 	}
 	rk := h.entry("XXXXX-XXXXX-XXXXX-…")

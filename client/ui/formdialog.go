@@ -17,8 +17,12 @@ type formDialog struct {
 	spinner *widget.Activity
 	ok      *keyButton
 	cancel  *keyButton
+	busyTx  *widget.Label
 	check   func() string // "" when the form may be sent, else why not
 	busy    bool
+
+	// busyText says what runs while the spinner turns (default "Working…").
+	busyText string
 
 	onCancel func() // optional, after Cancel (or Esc) closed it
 }
@@ -27,9 +31,11 @@ type formDialog struct {
 // enable the confirm button; work runs in the background and done (optional)
 // runs on the UI thread after it succeeds.
 func (u *UI) showForm(title, confirm string, danger bool, content fyne.CanvasObject, check func() string, work func() error, done func()) *formDialog {
-	f := &formDialog{errText: errorLabel(), hint: caption(""), spinner: widget.NewActivity(), check: check}
+	f := &formDialog{errText: errorLabel(), hint: caption(""), spinner: widget.NewActivity(), busyTx: widget.NewLabel(""), check: check}
 	f.hint.Wrapping = fyne.TextWrapWord
 	f.spinner.Hide()
+	f.busyTx.Wrapping = fyne.TextWrapWord
+	f.busyTx.Hide()
 	f.cancel = newKeyButton(u.sc, "Cancel", nil, func() {
 		if !f.busy {
 			f.d.Hide()
@@ -63,7 +69,10 @@ func (u *UI) showForm(title, confirm string, danger bool, content fyne.CanvasObj
 	if danger {
 		f.ok.Importance = widget.DangerImportance
 	}
-	body := container.NewVBox(content, f.hint, f.errText, container.NewCenter(f.spinner))
+	// The hint and the busy line share one row that is always there, so
+	// the buttons never move while the user types or waits.
+	busyRow := container.NewBorder(nil, nil, f.spinner, nil, f.busyTx)
+	body := container.NewVBox(content, f.errText, container.NewStack(f.hint, busyRow))
 	f.d = dialog.NewCustomWithoutButtons(title, withMinSize(440, 0, body), u.win)
 	f.d.SetButtons([]fyne.CanvasObject{f.cancel, f.ok})
 	m := u.trackModal(f.d, f.ok.OnTapped)
@@ -80,7 +89,7 @@ func (f *formDialog) recheck() {
 		why = f.check()
 	}
 	f.hint.SetText(why)
-	if why == "" {
+	if f.busy {
 		f.hint.Hide()
 	} else {
 		f.hint.Show()
@@ -95,10 +104,17 @@ func (f *formDialog) recheck() {
 func (f *formDialog) setBusy(on bool) {
 	f.busy = on
 	if on {
+		text := f.busyText
+		if text == "" {
+			text = "Working…"
+		}
+		f.busyTx.SetText(text)
+		f.busyTx.Show()
 		f.spinner.Show()
 		f.spinner.Start()
 		f.cancel.Disable()
 	} else {
+		f.busyTx.Hide()
 		f.spinner.Stop()
 		f.spinner.Hide()
 		f.cancel.Enable()

@@ -124,3 +124,11 @@ func chip(text string) fyne.CanvasObject {
 	t.TextSize = theme.Size(theme.SizeNameCaptionText)
 	return container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(1, 1, 7, 7), t))
 }
+
+// relayout lays o's children out again at its current size, without
+// refreshing each of them (Container.Refresh would redraw the whole tree).
+func relayout(o fyne.CanvasObject) {
+	if c, ok := o.(*fyne.Container); ok && c.Layout != nil {
+		c.Layout.Layout(c.Objects, c.Size())
+	}
+}

@@ -38,6 +38,7 @@ type mainView struct {
 func (u *UI) newMainView() *mainView {
 	m := &mainView{u: u}
 	m.status = newStatusBar(u.now, m.syncNow)
+	m.status.onRepin = u.reviewCertificate
 	m.saver = newAutosaver(u.opts.AutosaveDelay, u.tick, u.api.Update, func(id string, err error) {
 		u.do(func() { m.saved(id, err) })
 	})
@@ -85,6 +86,7 @@ func (u *UI) newMainView() *mainView {
 	m.split.Offset = u.app.Preferences().Float(prefSplit)
 	m.center = container.NewStack(m.split)
 	m.content = container.NewBorder(toolbar, m.status.content, nil, nil, m.center)
+	m.status.relayout = func() { relayout(m.content) }
 	return m
 }
 

@@ -129,6 +129,17 @@ func newNoteList(api Notes, sc *shortcuts, now func() time.Time) *noteList {
 	return l
 }
 
+// redrawSearchIcon draws the search field's icon in the current theme's
+// colours. Neither the entry nor the icon redraws it for a new theme (the
+// icon skips a refresh whose resource is unchanged), so after switching
+// to light the dark theme's white icon stayed, invisible.
+func (l *noteList) redrawSearchIcon() {
+	if icon, ok := l.search.ActionItem.(*widget.Icon); ok {
+		icon.SetResource(nil)
+		icon.SetResource(theme.SearchIcon())
+	}
+}
+
 func (l *noteList) touch() {
 	if l.onTouch != nil {
 		l.onTouch()

@@ -116,6 +116,7 @@ func (m *mainView) showSettings() {
 				u.app.Preferences().SetString(prefTheme, themeValues[i])
 				applyTheme(u.app, themeValues[i])
 				m.list.list.Refresh()
+				m.list.redrawSearchIcon()
 				if m.editor.previewOn {
 					m.editor.renderPreview() // code colours follow the theme
 				}
@@ -318,6 +319,7 @@ func (v *settingsView) changePassword() {
 	}, func() {
 		u.inform("Password changed", "Use the new password from now on, on every device.")
 	}))
+	f.busyText = "Changing the password: deriving the new key, then telling the server. This takes a few seconds…"
 	for _, e := range []*entry{old, pw, again} {
 		e.OnChanged = func(string) {
 			meter.set(passwordStrength(pw.Text, u.api.Account().Username), pw.Text != "")
@@ -479,7 +481,7 @@ func (v *settingsView) deleteAccount() {
 	u := v.u
 	user := u.api.Account().Username
 	typed := newEntry(u.sc)
-	typed.SetPlaceHolder(user)
+	typed.SetPlaceHolder("Your user name") // not the name itself: it would look typed already
 	pw := newPasswordEntry(u.sc)
 	pw.SetPlaceHolder("Password")
 	content := container.NewVBox(
@@ -505,6 +507,7 @@ func (v *settingsView) deleteAccount() {
 	}, u.then(code, "Delete account forever", func(ctx context.Context, ac codeAccountCore, f protocol.SecondFactor) error {
 		return ac.DeleteAccountCode(ctx, []byte(pw.Text), f)
 	}, v.leave))
+	f.busyText = "Deleting your account and every note on the server…"
 	typed.OnChanged = func(string) { f.recheck() }
 	pw.OnChanged = func(string) { f.recheck() }
 }

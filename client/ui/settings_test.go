@@ -116,11 +116,11 @@ func TestSettingsDeleteAccountNeedsTypedName(t *testing.T) {
 	api.password = "pw"
 	h.tap("Delete account…")
 	h.typeInto(h.entry("Password"), "pw")
-	h.typeInto(h.entry("alice"), "alic")
+	h.typeInto(h.entry("Your user name"), "alic")
 	if !h.button("Delete account forever").Disabled() {
 		t.Fatal("delete enabled without the exact user name")
 	}
-	h.typeInto(h.entry("alice"), "e")
+	h.typeInto(h.entry("Your user name"), "e")
 	h.tap("Delete account forever")
 	if api.called("DeleteAccount") != 1 || api.HasAccount() {
 		t.Fatal("account not deleted")

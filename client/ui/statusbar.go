@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -35,6 +36,7 @@ type statusView struct {
 	Progress float64 // 0…1 when ShowBar
 	ShowBar  bool    // a large sync: show a progress bar
 	Retry    bool    // offer "Try again"
+	Repin    bool    // the certificate changed: offer "Review certificate…"
 }
 
 // describeStatus turns the core's sync status into the status line.
@@ -67,6 +69,8 @@ func describeStatus(s core.SyncStatus, now time.Time) statusView {
 	case core.StateError:
 		text := "Sync stopped"
 		switch {
+		case errors.Is(s.Err, core.ErrCertificateChanged):
+			return statusView{Kind: kindError, Text: "Sync stopped: the server's certificate has changed. Nothing was sent." + waiting, Repin: true}
 		case core.IsTamperDetection(s.Err):
 			text = words(s.Err) // already "Sync stopped: <what was detected>"
 		case s.Err != nil:
@@ -96,11 +100,17 @@ type statusBar struct {
 	bar     *widget.ProgressBar
 	barBox  fyne.CanvasObject
 	retry   *widget.Button
+	repin   *widget.Button
 	save    *widget.Label
 	content fyne.CanvasObject
 	view    statusView
 	last    core.SyncStatus // the status shown, to redraw with the conflicts
 	nConf   int             // conflicted copies waiting to be resolved
+	onRepin func()          // "Review certificate…" (set by the main view)
+	row     *fyne.Container // icon, text and the buttons on the right
+	// relayout (set by the main view) lays the window out again when the
+	// status line's height changed (a long status wraps onto a second line).
+	relayout func()
 
 	// banner is the red warning the main view shows at its top while the
 	// last sync detected a misbehaving server (SPEC §10.6): it names what was
@@ -119,17 +129,25 @@ func newStatusBar(now func() time.Time, onRetry func()) *statusBar {
 		bar:     widget.NewProgressBar(),
 		save:    widget.NewLabel(""),
 	}
-	b.text.Truncation = fyne.TextTruncateEllipsis
+	b.text.Wrapping = fyne.TextWrapWord // never cut: a long status takes a second line
 	b.save.Importance = widget.LowImportance
 	b.retry = widget.NewButton("Try again", onRetry)
 	b.retry.Importance = widget.LowImportance
+	b.repin = widget.NewButtonWithIcon("Review certificate…", theme.WarningIcon(), func() {
+		if b.onRepin != nil {
+			b.onRepin()
+		}
+	})
+	b.repin.Importance = widget.WarningImportance
+	b.repin.Hide()
 	b.spinner.Hide()
 	b.barBox = withMinSize(180, 0, b.bar)
 	b.barBox.Hide()
 	b.retry.Hide()
 	left := container.NewHBox(container.NewStack(b.icon, b.spinner))
-	right := container.NewHBox(container.NewCenter(b.barBox), b.retry, b.save)
-	b.content = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, left, right, b.text))
+	right := container.NewHBox(container.NewCenter(b.barBox), b.retry, b.repin, b.save)
+	b.row = container.NewBorder(nil, nil, left, right, b.text)
+	b.content = container.NewVBox(widget.NewSeparator(), b.row)
 	b.bannerBg = canvas.NewRectangle(theme.Color(theme.ColorNameError))
 	b.bannerText = widget.NewRichText()
 	b.bannerText.Wrapping = fyne.TextWrapWord
@@ -201,6 +219,18 @@ func (b *statusBar) set(s core.SyncStatus) {
 	} else {
 		b.retry.Hide()
 	}
+	if v.Repin {
+		b.repin.Show()
+	} else {
+		b.repin.Hide()
+	}
+	// Buttons shown or hidden above take or give back room only when the
+	// row is laid out again.
+	before := b.content.MinSize().Height
+	b.row.Refresh()
+	if b.content.MinSize().Height != before && b.relayout != nil {
+		b.relayout()
+	}
 }
 
 // setConflicts shows how many conflicts wait to be resolved.
@@ -222,4 +252,19 @@ func (b *statusBar) saveState(text string, err error) {
 	}
 	b.save.Importance = widget.LowImportance
 	b.save.SetText(text)
+}
+
+// syncFinished clears the "Not synced" marks a finished sync made stale: a
+// push changes no note, so the core sends no notes-changed event for it.
+// Rows of an edit still being typed keep their mark until it is saved.
+func (m *mainView) syncFinished(s core.SyncStatus) {
+	if s.State != core.StateSynced || m.saver.Pending() {
+		return
+	}
+	for _, it := range m.list.model.items {
+		if it.Pending {
+			m.list.reload()
+			return
+		}
+	}
 }

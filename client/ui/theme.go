@@ -4,6 +4,7 @@ import (
 	"image/color"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 )
 
@@ -76,4 +77,28 @@ func (t *leafTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Colo
 // applyTheme switches the whole app to the chosen theme.
 func applyTheme(a fyne.App, choice string) {
 	a.Settings().SetTheme(newLeafTheme(choice))
+}
+
+// noScrollBarTheme is the app's current theme with invisible scroll bars.
+// The title is one line that scrolls sideways to follow the cursor; a long
+// title drew Fyne's scroll bar across its own text.
+type noScrollBarTheme struct{ app fyne.App }
+
+func (t noScrollBarTheme) base() fyne.Theme { return t.app.Settings().Theme() }
+
+func (t noScrollBarTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	switch n {
+	case theme.ColorNameScrollBar, theme.ColorNameScrollBarBackground:
+		return color.Transparent
+	}
+	return t.base().Color(n, v)
+}
+
+func (t noScrollBarTheme) Font(s fyne.TextStyle) fyne.Resource     { return t.base().Font(s) }
+func (t noScrollBarTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base().Icon(n) }
+func (t noScrollBarTheme) Size(n fyne.ThemeSizeName) float32       { return t.base().Size(n) }
+
+// withoutScrollBars shows o in the app's theme without scroll bars.
+func withoutScrollBars(a fyne.App, o fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewThemeOverride(o, noScrollBarTheme{a})
 }

@@ -198,7 +198,7 @@ func TestDeleteAccountAsksForTheCode(t *testing.T) {
 	h := newHarness(t, api, Options{Size: fyne.NewSize(1000, 760)})
 	h.tap("Settings")
 	h.tap("Delete account…")
-	h.typeInto(h.entry("alice"), "alice")
+	h.typeInto(h.entry("Your user name"), "alice")
 	h.typeInto(h.entry("Password"), "pw")
 	h.tap("Delete account forever")
 	h.mustShow("This account uses two-factor sign-in.")

@@ -225,6 +225,7 @@ func (u *UI) onEvent(ev core.Event) {
 		u.holdWhileSyncing(ev.Status.State == core.StateSyncing)
 		if u.main != nil {
 			u.main.status.set(ev.Status)
+			u.main.syncFinished(ev.Status)
 			if sessionEnded(ev.Status) {
 				u.askSignIn()
 			}

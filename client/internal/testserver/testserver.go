@@ -181,6 +181,20 @@ func (s *Server) Restart() {
 	s.start(s.Addr())
 }
 
+// NewCertificate restarts the server on the same port and data folder
+// with a new self-signed certificate (as when an operator replaces it): the
+// accounts and notes stay, the fingerprint changes.
+func (s *Server) NewCertificate() {
+	s.t.Helper()
+	s.Kill()
+	for _, f := range []string{"tls-cert.pem", "tls-key.pem"} {
+		if err := os.Remove(filepath.Join(s.DataDir, f)); err != nil {
+			s.t.Fatalf("remove the old certificate: %v", err)
+		}
+	}
+	s.start(s.Addr())
+}
+
 // Files returns the paths of the server's data files (database, WAL, logs).
 func (s *Server) Files() []string {
 	var out []string

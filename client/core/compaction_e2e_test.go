@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"net/http"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 
 	"cipherleaf.dev/client/core"
@@ -256,4 +258,108 @@ func TestE2ECompactedDuringFullResync(t *testing.T) {
 		t.Errorf("next sync = %+v, want an ordinary pull of 1", rep)
 	}
 	p.Script()
+}
+
+// TestE2EHonestWithCompaction: three devices make random creates, edits and
+// deletes, syncing concurrently, one of them offline for long stretches,
+// while the server compacts every tombstone (retention 1ns) now and then,
+// during syncs. No sync may fail or report a detection, and every device
+// ends with the same notes.
+func TestE2EHonestWithCompaction(t *testing.T) {
+	s := startServer(t)
+	devs := []*core.Core{direct(t, s, "compacting", true), direct(t, s, "compacting", false), direct(t, s, "compacting", false)}
+	rng := rand.New(rand.NewPCG(7, 2026))
+	ctx := context.Background()
+	var mu sync.Mutex
+	var syncErrs []error
+	resynced, rescued, removed := 0, 0, 0
+	syncAll := func(which []int, compact bool) {
+		var wg sync.WaitGroup
+		if compact {
+			wg.Go(func() {
+				if out, err := exec.Command(s.Bin, "compact", "--data", s.DataDir, "--tombstone-retention", "1ns").CombinedOutput(); err != nil {
+					mu.Lock()
+					syncErrs = append(syncErrs, fmt.Errorf("compact: %w: %s", err, out))
+					mu.Unlock()
+				}
+			})
+		}
+		for _, i := range which {
+			wg.Go(func() {
+				rep, err := devs[i].Sync(ctx)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					syncErrs = append(syncErrs, fmt.Errorf("device %d: %w", i, err))
+				}
+				if rep.Resynced {
+					resynced++
+				}
+				rescued += rep.Rescued
+				removed += rep.Removed
+			})
+		}
+		wg.Wait()
+	}
+	const edits = 400
+	for e := range edits {
+		i := rng.IntN(3)
+		if i == 2 && e%200 < 120 {
+			i = rng.IntN(2) // device 2 is offline for a while every 200 edits
+		}
+		d := devs[i]
+		list := d.List()
+		switch r := rng.IntN(10); {
+		case r < 3 || len(list) < 5:
+			create(t, d, fmt.Sprintf("n%d", e), fmt.Sprintf("body %d\n", e))
+		case r < 7:
+			id := list[rng.IntN(len(list))].ID
+			n, err := d.Get(id)
+			if err != nil {
+				t.Fatalf("Get: %v", err)
+			}
+			n.Body += fmt.Sprintf("edit %d by %d\n", e, i)
+			if err := d.Update(id, n); err != nil && !errors.Is(err, core.ErrNotFound) {
+				t.Fatalf("Update: %v", err)
+			}
+		default:
+			if err := d.Delete(list[rng.IntN(len(list))].ID); err != nil && !errors.Is(err, core.ErrNotFound) {
+				t.Fatalf("Delete: %v", err)
+			}
+		}
+		if e%7 == 6 {
+			var which []int
+			for j := range 3 {
+				if rng.IntN(2) == 0 && (j != 2 || e%200 >= 120) {
+					which = append(which, j)
+				}
+			}
+			syncAll(which, e%21 == 20)
+		}
+	}
+	for round := 0; ; round++ {
+		syncAll([]int{0}, false)
+		syncAll([]int{1}, false)
+		syncAll([]int{2}, false)
+		want := snapshot(t, devs[0])
+		same := true
+		for _, d := range devs {
+			if d.Status().Pending != 0 || !maps.Equal(snapshot(t, d), want) {
+				same = false
+			}
+		}
+		if same {
+			break
+		}
+		if round == 5 {
+			t.Fatalf("devices did not converge after %d rounds", round)
+		}
+	}
+	for _, err := range syncErrs {
+		t.Errorf("honest sync failed (false alarm?): %v — %s", err, core.Words(err))
+	}
+	if resynced == 0 {
+		t.Error("no device ever needed a full resync: the compactions did not test the catch-up")
+	}
+	t.Logf("%d full resyncs (%d notes removed, %d edits kept as new notes), %d notes at the end", resynced, removed, rescued, len(snapshot(t, devs[0])))
 }

@@ -86,6 +86,9 @@ func (e *Engine) resolve(tx *vault.Tx, local vault.Note, exists bool, t theirs, 
 	}
 	if c.Deleted {
 		// Our edit beats their delete: recreate on top of the tombstone.
+		// If the server compacts that tombstone before the push, the
+		// push is refused with current revision 0 and rescueRefused moves
+		// the edit to a new id (SPEC §10.7), so the sync never wedges.
 		env, gen, err := e.cfg.Codec.Reseal(c.ID, local.Rev, c.Rev+1, local.Envelope)
 		if err != nil {
 			return nil, err

@@ -44,15 +44,16 @@ func stopPostgres() error {
 	return pg.c.Stop()
 }
 
-// replicaData copies the secrets of a first replica's data folder, as an
-// operator starts further replicas (server/README.md, Scaling out).
+// replicaData copies the certificate of a first replica's data folder, as
+// an operator starts further replicas (server/README.md, Scaling out);
+// the secret comes by --secret-file.
 func replicaData(t *testing.T, from string) string {
 	t.Helper()
 	to := filepath.Join(t.TempDir(), "replica")
 	if err := os.Mkdir(to, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"secret.key", "tls-cert.pem", "tls-key.pem"} {
+	for _, f := range []string{"tls-cert.pem", "tls-key.pem"} {
 		b, err := os.ReadFile(filepath.Join(from, f))
 		if err != nil {
 			t.Fatal(err)
@@ -76,7 +77,7 @@ func TestE2EPostgresReplicas(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dataA, "cipherleaf.db")); err == nil {
 		t.Errorf("--db still created a SQLite database in the data folder")
 	}
-	b := startEnv(t, []string{"CIPHERLEAF_DB=" + dsn}, replicaData(t, dataA))
+	b := startEnv(t, []string{"CIPHERLEAF_DB=" + dsn}, replicaData(t, dataA), "--secret-file", filepath.Join(dataA, "secret.key"))
 	if a.fingerprint != b.fingerprint {
 		t.Fatalf("replicas present different certificates: %s, %s", a.fingerprint, b.fingerprint)
 	}

@@ -30,6 +30,7 @@ import (
 type serveConfig struct {
 	data          string
 	db            string // --db: PostgreSQL shared by replicas
+	secretFile    string // --secret-file: the secret from a mounted file
 	addr          string
 	tlsCert       string
 	tlsKey        string
@@ -76,6 +77,7 @@ func serveFlags(stderr io.Writer) (*serveConfig, *flag.FlagSet) {
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&c.data, "data", "", "data folder (created on first start)")
 	dbFlag(fs, &c.db)
+	fs.StringVar(&c.secretFile, "secret-file", "", "read the 32-byte secret from this existing file instead of DIR/secret.key (orchestrators: a mounted secret shared by replicas)")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8443", "address to listen on (port 0 picks a free one)")
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "PEM certificate (chain) instead of the self-signed one")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "PEM key of --tls-cert")
@@ -211,7 +213,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := dir.create(); err != nil {
 		return err
 	}
-	sec, err := secret.LoadOrCreate(dir.secret(), nil)
+	secretPath := dir.secret()
+	if c.secretFile != "" {
+		if _, err := os.Stat(c.secretFile); err != nil {
+			return fmt.Errorf("--secret-file: %w", err)
+		}
+		secretPath = c.secretFile
+	}
+	sec, err := secret.LoadOrCreate(secretPath, nil)
 	if err != nil {
 		return err
 	}

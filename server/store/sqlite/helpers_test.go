@@ -42,16 +42,3 @@ func newUser(t testing.TB, s *Store, name string) (*server.User, *server.Session
 }
 
 const id1 = "11111111-1111-4111-8111-111111111111"
-
-// usedMatches checks users.used_bytes against what is stored.
-func usedMatches(t *testing.T, s *Store, userID int64) {
-	t.Helper()
-	var used, want int64
-	err := s.r.QueryRow(`SELECT used_bytes,
-		(SELECT coalesce(sum(coalesce(length(blob), 0) + ?), 0) FROM notes WHERE user_id = ?) +
-		(SELECT coalesce(sum(length(blob) + ?), 0) FROM note_history WHERE user_id = ?)
-		FROM users WHERE id = ?`, server.RowOverhead, userID, server.RowOverhead, userID, userID).Scan(&used, &want)
-	if err != nil || used != want {
-		t.Fatalf("used_bytes = %d, %v; stored %d", used, err, want)
-	}
-}

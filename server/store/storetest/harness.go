@@ -64,6 +64,7 @@ func Run(t *testing.T, h Harness) {
 		{"History", testHistory},
 		{"HistoryQuota", testHistoryQuota},
 		{"Attachments", testAttachments},
+		{"CompactTombstones", testCompactTombstones},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })

@@ -1,10 +1,9 @@
-package sqlite
+package storetest
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,12 +11,12 @@ import (
 	"cipherleaf.dev/shared/protocol"
 )
 
-func noteID(i int) string { return fmt.Sprintf("%08x-0000-4000-8000-000000000000", i) }
+func compactID(i int) string { return fmt.Sprintf("%08x-0000-4000-8000-000000000000", i) }
 
 // feed returns every change of userID from since, or the error.
-func feed(t *testing.T, s *Store, userID int64, since uint64) (map[string]protocol.Change, error) {
+func feed(t *testing.T, s server.Store, userID int64, since uint64) (map[string]protocol.Change, error) {
 	t.Helper()
-	p, err := s.Changes(context.Background(), userID, since, 5000, 1<<30)
+	p, err := changes(t, s, userID, since, 5000, 1<<30)
 	if err != nil {
 		return nil, err
 	}
@@ -28,14 +27,14 @@ func feed(t *testing.T, s *Store, userID int64, since uint64) (map[string]protoc
 	return out, nil
 }
 
-func TestCompactTombstones(t *testing.T) {
+// testCompactTombstones: tombstones past the retention are compacted with
+// their history (on an injected clock), only for accounts whose manifest
+// is 0x02 or absent; a cursor below the compacted sequence is refused; the
+// quota gets the bytes back (SPEC §7.3, §7.6).
+func testCompactTombstones(t *testing.T, h Harness) {
 	ctx := context.Background()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"), Options{Now: func() time.Time { return now }, HistoryRevisions: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := h.Open(t, Options{Now: func() time.Time { return now }, HistoryRevisions: 5})
 	const day = 24 * time.Hour
 	const retention = 90 * day
 	write := func(u int64, w server.Write) uint64 {
@@ -62,16 +61,16 @@ func TestCompactTombstones(t *testing.T) {
 	seqs := map[string]map[string]uint64{} // user -> note -> seq of the tombstone
 	for name, u := range users {
 		seqs[name] = map[string]uint64{}
-		write(u, server.Write{ID: noteID(1), Blob: []byte("live note")})
-		write(u, server.Write{ID: noteID(2), Blob: []byte("deleted early")})
-		write(u, server.Write{ID: noteID(2), BaseRev: 1, Blob: []byte("edited")}) // rev 1 becomes history
-		seqs[name]["early"] = write(u, server.Write{ID: noteID(2), BaseRev: 2, Delete: true})
+		write(u, server.Write{ID: compactID(1), Blob: []byte("live note")})
+		write(u, server.Write{ID: compactID(2), Blob: []byte("deleted early")})
+		write(u, server.Write{ID: compactID(2), BaseRev: 1, Blob: []byte("edited")}) // rev 1 becomes history
+		seqs[name]["early"] = write(u, server.Write{ID: compactID(2), BaseRev: 2, Delete: true})
 	}
 	now = now.Add(50 * day)
 	for name, u := range users {
-		write(u, server.Write{ID: noteID(3), Blob: []byte("deleted late")})
-		seqs[name]["late"] = write(u, server.Write{ID: noteID(3), BaseRev: 1, Delete: true})
-		write(u, server.Write{ID: noteID(1), BaseRev: 1, Blob: []byte("live, edited")})
+		write(u, server.Write{ID: compactID(3), Blob: []byte("deleted late")})
+		seqs[name]["late"] = write(u, server.Write{ID: compactID(3), BaseRev: 1, Delete: true})
+		write(u, server.Write{ID: compactID(1), BaseRev: 1, Blob: []byte("live, edited")})
 	}
 
 	if c, err := s.CompactTombstones(ctx, 0); err != nil || c != (server.Compaction{}) {
@@ -88,19 +87,19 @@ func TestCompactTombstones(t *testing.T) {
 	}
 	for name, u := range users {
 		t.Run(name, func(t *testing.T) {
-			usedMatches(t, s, u)
+			h.usedMatches(t, s, u)
 			all, err := feed(t, s, u, 0)
 			if err != nil {
 				t.Fatalf("Changes(since 0) = %v", err)
 			}
-			_, kept := all[noteID(2)]
+			_, kept := all[compactID(2)]
 			if compacted := name != "old"; kept == compacted {
 				t.Errorf("tombstone kept = %v, want %v", kept, !compacted)
 			}
-			if _, ok := all[noteID(3)]; !ok || !all[noteID(3)].Deleted {
+			if _, ok := all[compactID(3)]; !ok || !all[compactID(3)].Deleted {
 				t.Errorf("the younger tombstone is gone: %+v", all)
 			}
-			if len(all[noteID(1)].Blob) == 0 {
+			if len(all[compactID(1)].Blob) == 0 {
 				t.Errorf("the live note is gone: %+v", all)
 			}
 			early := seqs[name]["early"]
@@ -115,9 +114,9 @@ func TestCompactTombstones(t *testing.T) {
 			}
 			// The id is free again: re-creating it starts over at revision 1.
 			if name != "old" {
-				write(u, server.Write{ID: noteID(2), Blob: []byte("new note, old id")})
-				write(u, server.Write{ID: noteID(2), BaseRev: 1, Blob: []byte("and edited")})
-				usedMatches(t, s, u)
+				write(u, server.Write{ID: compactID(2), Blob: []byte("new note, old id")})
+				write(u, server.Write{ID: compactID(2), BaseRev: 1, Blob: []byte("and edited")})
+				h.usedMatches(t, s, u)
 			}
 		})
 	}
@@ -137,6 +136,6 @@ func TestCompactTombstones(t *testing.T) {
 		if _, err := feed(t, s, u, late); err != nil {
 			t.Errorf("%s: Changes(since %d) = %v", name, late, err)
 		}
-		usedMatches(t, s, u)
+		h.usedMatches(t, s, u)
 	}
 }

@@ -6,5 +6,8 @@
 // revision, else a conflicted copy; an edit beats a delete). Any sign of a
 // misbehaving server — a blob that fails to open, a rollback, a dropped,
 // swapped or replayed note, a manifest rolled back or forked — stops the sync
-// with a *manifest.Detection and leaves the vault untouched (SPEC §8).
+// with a *manifest.Detection and leaves the vault untouched (SPEC §8). After
+// the server compacted tombstones past the cursor it pulls everything again,
+// verified against the same memory, and keeps a pending edit of a note
+// deleted meanwhile as a new note (SPEC §10.7).
 package syncer

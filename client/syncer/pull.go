@@ -42,7 +42,9 @@ func (e *Engine) pull(ctx context.Context, rep *Report) error {
 // network call finished, does the transaction open: no vault lock is ever
 // held across network I/O, so a token refresh that persists new tokens
 // during the fetch never waits for this pull (see package core's lock
-// design). A detection leaves the vault untouched.
+// design). A detection leaves the vault untouched. A cursor the server
+// answers 410 cursor_compacted (tombstones past it were compacted) turns the
+// pull into a full resync from 0 against the same memory (SPEC §10.7).
 func (e *Engine) pullOnce(ctx context.Context, rep *Report) error {
 	v, err := e.loadView(ctx)
 	if err != nil {

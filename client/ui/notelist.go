@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -271,8 +272,12 @@ func (l *noteList) showEdit(id string, n *note.Note) {
 	}
 	it := &l.model.items[i]
 	first, _, _ := strings.Cut(strings.TrimSpace(n.Body), "\n")
+	same := it.Title == n.Title && it.Snippet == first && slices.Equal(it.Tags, n.Tags) && it.Pending &&
+		modifiedText(l.now(), it.Modified) == modifiedText(l.now(), n.Modified)
 	it.Title, it.Snippet, it.Tags, it.Modified, it.Pending = n.Title, first, n.Tags, n.Modified, true
-	l.list.RefreshItem(i)
+	if !same { // typing below the first line changes nothing the row shows
+		l.list.RefreshItem(i)
+	}
 }
 
 // selectID highlights note id without reopening it.
@@ -296,6 +301,8 @@ type noteRow struct {
 	badge   *fyne.Container
 	icon    *widget.Icon
 	badgeTx *widget.Label
+	tags    []string // the tags the chips show
+	shown   int      // the badge shown (badge*); badgeUnset before the first set
 }
 
 func newNoteRow() *noteRow {
@@ -328,32 +335,59 @@ func (r *noteRow) CreateRenderer() fyne.WidgetRenderer {
 	))
 }
 
+// snippetRunes caps the first line handed to the snippet label: the row
+// shows a few dozen characters, and the label shapes the whole text to
+// find where to cut it, on every keystroke in a long first line.
+const snippetRunes = 160
+
+// set shows n. Each label is given new text only when its text changed:
+// a label shapes its text again on every SetText, and typing redraws the
+// open note's row on every key.
 func (r *noteRow) set(n core.NoteInfo, now time.Time) {
-	r.title.SetText(displayTitle(n.Title))
+	setText(r.title, displayTitle(n.Title))
 	snippet := strings.TrimSpace(n.Snippet)
 	if snippet == "" {
 		snippet = "No text"
 	}
-	r.snippet.SetText(snippet)
-	r.when.SetText(modifiedText(now, n.Modified))
-
-	r.chips.RemoveAll()
-	for i, t := range n.Tags {
-		if i == maxChips {
-			r.chips.Add(chip("+" + itoa(len(n.Tags)-maxChips)))
-			break
+	if len(snippet) > snippetRunes {
+		if rs := []rune(snippet); len(rs) > snippetRunes {
+			snippet = string(rs[:snippetRunes])
 		}
-		r.chips.Add(chip(t))
+	}
+	setText(r.snippet, snippet)
+	setText(r.when, modifiedText(now, n.Modified))
+
+	if !slices.Equal(r.tags, n.Tags) || r.shown == badgeUnset {
+		r.tags = slices.Clone(n.Tags)
+		r.chips.RemoveAll()
+		for i, t := range n.Tags {
+			if i == maxChips {
+				r.chips.Add(chip("+" + itoa(len(n.Tags)-maxChips)))
+				break
+			}
+			r.chips.Add(chip(t))
+		}
 	}
 
+	badge := badgeNone
 	switch {
 	case n.Conflict:
+		badge = badgeConflict
+	case n.Pending:
+		badge = badgePending
+	}
+	if badge == r.shown {
+		return
+	}
+	r.shown = badge
+	switch badge {
+	case badgeConflict:
 		r.icon.SetResource(theme.NewErrorThemedResource(theme.WarningIcon()))
 		r.badgeTx.SetText("Conflict")
 		r.badgeTx.Importance = widget.DangerImportance
 		r.badgeTx.Refresh()
 		r.badge.Show()
-	case n.Pending:
+	case badgePending:
 		r.icon.SetResource(theme.NewDisabledResource(theme.UploadIcon()))
 		r.badgeTx.SetText("Not synced")
 		r.badgeTx.Importance = widget.LowImportance
@@ -361,6 +395,21 @@ func (r *noteRow) set(n core.NoteInfo, now time.Time) {
 		r.badge.Show()
 	default:
 		r.badge.Hide()
+	}
+}
+
+// Badges a row shows beside the title.
+const (
+	badgeUnset = iota
+	badgeNone
+	badgeConflict
+	badgePending
+)
+
+// setText changes l's text only when it differs.
+func setText(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
 	}
 }
 

@@ -82,6 +82,9 @@ type Store interface {
 	// during the call. The last page carries the manifest, read in the
 	// same snapshot.
 	StreamChanges(ctx context.Context, userID int64, since uint64, limit int, maxBytes int, fn func(c *protocol.Change) error) (*PageEnd, error)
+	// LatestSeq returns userID's sequence number (0 before any write);
+	// ErrNotFound if there is no such user.
+	LatestSeq(ctx context.Context, userID int64) (uint64, error)
 	// Manifest returns userID's manifest (version 0 and no blob if none).
 	Manifest(ctx context.Context, userID int64) (protocol.Manifest, error)
 	// PutManifest replaces userID's manifest if base is its current

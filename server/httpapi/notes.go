@@ -121,6 +121,7 @@ func (a *api) handlePutNote(c echo.Context) error {
 		return err
 	}
 	a.Metrics.SyncBytesIn.Add(float64(len(req.Blob)))
+	a.poked(c, seq)
 	return c.JSON(http.StatusOK, protocol.WriteResponse{Rev: rev, Seq: seq})
 }
 
@@ -141,6 +142,7 @@ func (a *api) handleDeleteNote(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	a.poked(c, seq)
 	return c.JSON(http.StatusOK, protocol.WriteResponse{Rev: rev, Seq: seq})
 }
 
@@ -190,6 +192,11 @@ func (a *api) handleBatch(c echo.Context) error {
 	}
 	if out.Applied {
 		a.Metrics.SyncBytesIn.Add(float64(in))
+		var top uint64
+		for _, r := range out.Results {
+			top = max(top, r.Seq)
+		}
+		a.poked(c, top)
 	}
 	return c.JSON(http.StatusOK, protocol.BatchResponse{Results: out.Results, Applied: out.Applied, Manifest: out.Manifest})
 }

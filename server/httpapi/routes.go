@@ -46,6 +46,7 @@ func (a *api) routes(e *echo.Echo) {
 	authed.GET("/notes/:id/revisions/:rev", a.handleRevision)
 	authed.GET("/manifest", a.handleGetManifest)
 	authed.PUT("/manifest", a.handlePutManifest)
+	authed.GET("/events", a.handleEvents)
 
 	// Attachments stream raw bytes: bound by the attachment limit, not MaxBody.
 	att := e.Group(protocol.PathPrefix+"/attachments", a.requireAuth, a.requireEnrolled)

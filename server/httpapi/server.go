@@ -14,6 +14,7 @@ import (
 
 	"cipherleaf.dev/server"
 	"cipherleaf.dev/server/blob"
+	"cipherleaf.dev/server/events"
 	"cipherleaf.dev/server/metrics"
 	"cipherleaf.dev/server/ratelimit"
 	"cipherleaf.dev/server/tokens"
@@ -55,8 +56,12 @@ type Config struct {
 	RecoveryCodeKey  []byte
 	CodeLimit        ratelimit.Config
 	RequireTwoFactor bool
-	Now              func() time.Time
-	Rand             io.Reader
+	// Events carries live-push pokes (SPEC §7.10); an in-process hub if
+	// nil. EventsHeartbeat is the idle streams' heartbeat (25 s if 0).
+	Events          Pusher
+	EventsHeartbeat time.Duration
+	Now             func() time.Time
+	Rand            io.Reader
 }
 
 // api is the state shared by the handlers.
@@ -78,6 +83,12 @@ type api struct {
 
 // New returns the HTTP handler of the whole server.
 func New(cfg Config) (*echo.Echo, error) {
+	if cfg.Events == nil {
+		cfg.Events = events.NewHub()
+	}
+	if cfg.EventsHeartbeat <= 0 {
+		cfg.EventsHeartbeat = defaultHeartbeat
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"cipherleaf.dev/server/store/postgres/pgtest"
 	"cipherleaf.dev/shared/protocol"
@@ -94,6 +97,20 @@ func TestE2EPostgresReplicas(t *testing.T) {
 		t.Errorf("replica a sees %+v, want replica b's write", ch)
 	}
 
+	// Live push across replicas: a stream on b is poked by a write on a.
+	pokes := b.stream(t, lr.AccessToken, "1")
+	if st, body := a.call("PUT", "/api/v1/notes/"+noteID(2), lr.AccessToken, protocol.PutNoteRequest{BaseRev: 0, Blob: []byte("x")}, nil); st != 200 {
+		t.Fatalf("put on a = %d %s", st, body)
+	}
+	select {
+	case id := <-pokes:
+		if id != "2" {
+			t.Errorf("poke on b after a write on a = id %s, want 2", id)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no poke on replica b within 10 s of a write on replica a")
+	}
+
 	var r1 protocol.LoginResponse
 	if st, body := a.call("POST", "/api/v1/auth/refresh", "", protocol.RefreshRequest{RefreshToken: lr.RefreshToken}, &r1); st != 200 {
 		t.Fatalf("refresh on a = %d %s", st, body)
@@ -161,4 +178,33 @@ func TestE2EMigrateDB(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "not empty") {
 		t.Errorf("second migrate-db = %v\n%s; want a refusal of the non-empty target", err, out)
 	}
+}
+
+// stream opens GET /events and returns the ids of the pokes it sends.
+func (d *daemon) stream(t *testing.T, token, lastID string) <-chan string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, "GET", d.base+"/api/v1/events", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Last-Event-ID", lastID)
+	resp, err := d.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET /events = %d", resp.StatusCode)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	out := make(chan string, 16)
+	go func() {
+		defer close(out)
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if id, ok := strings.CutPrefix(sc.Text(), "id: "); ok {
+				out <- id
+			}
+		}
+	}()
+	return out
 }

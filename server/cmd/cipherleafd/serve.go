@@ -17,10 +17,12 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"cipherleaf.dev/server/events"
 	"cipherleaf.dev/server/httpapi"
 	"cipherleaf.dev/server/metrics"
 	"cipherleaf.dev/server/ratelimit"
 	"cipherleaf.dev/server/secret"
+	"cipherleaf.dev/server/store/postgres"
 	"cipherleaf.dev/server/store/sqlite"
 	"cipherleaf.dev/server/tlsid"
 	"cipherleaf.dev/server/tokens"
@@ -236,6 +238,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}()
 
+	// Live push (SPEC §7.10): an in-process hub, relayed between replicas
+	// by LISTEN/NOTIFY on a shared PostgreSQL.
+	var pusher httpapi.Pusher = events.NewHub()
+	if pg, ok := st.(*postgres.Store); ok {
+		relay, err := pg.NewRelay(ctx, events.NewHub(), log)
+		if err != nil {
+			return err
+		}
+		defer relay.Close()
+		pusher = relay
+	}
+
 	blobs, stopAttachments, err := startAttachments(ctx, dir, st, c.att, log)
 	if err != nil {
 		return err
@@ -301,6 +315,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		RecoveryCodeKey:  sec.Derive("cipherleaf/recovery-codes"),
 		CodeLimit:        ratelimit.Config{Rate: 1, Burst: 10, MaxFailures: max(c.lockAfter, 1), BaseLockout: c.lockBase, MaxLockout: c.lockMax},
 		RequireTwoFactor: c.require2FA,
+		Events:           pusher,
 		Now:              c.clock(),
 	})
 	if err != nil {

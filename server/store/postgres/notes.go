@@ -221,3 +221,16 @@ func streamPage(ctx context.Context, tx pgx.Tx, end *server.PageEnd, userID int6
 	}
 	return nil
 }
+
+// LatestSeq returns userID's sequence number.
+func (s *Store) LatestSeq(ctx context.Context, userID int64) (uint64, error) {
+	var seq uint64
+	err := s.db.QueryRow(ctx, `SELECT seq FROM users WHERE id = $1`, userID).Scan(&seq)
+	if noRows(err) {
+		return 0, server.ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read sequence: %w", err)
+	}
+	return seq, nil
+}

@@ -50,3 +50,16 @@ func (s *Store) PutManifest(ctx context.Context, userID int64, base uint64, blob
 	}
 	return base + 1, nil
 }
+
+// LatestSeq returns userID's sequence number.
+func (s *Store) LatestSeq(ctx context.Context, userID int64) (uint64, error) {
+	var seq uint64
+	err := s.r.QueryRowContext(ctx, `SELECT seq FROM users WHERE id = ?`, userID).Scan(&seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, server.ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read sequence: %w", err)
+	}
+	return seq, nil
+}

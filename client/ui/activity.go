@@ -48,3 +48,30 @@ func (a *activityArea) MouseUp(*desktop.MouseEvent) {}
 // Scrolled implements fyne.Scrollable: a wheel turned over a part of the
 // screen that does not scroll.
 func (a *activityArea) Scrolled(*fyne.ScrollEvent) { a.touch() }
+
+// wheelSpy lies over a list and hands the mouse wheel on to it after
+// telling auto-lock: the list's own scroller takes the wheel and tells no
+// one. It is Scrollable and nothing else, so clicks, hover and drags still
+// reach the rows below it.
+type wheelSpy struct {
+	widget.BaseWidget
+	list  *widget.List
+	touch func()
+}
+
+func newWheelSpy(list *widget.List, touch func()) *wheelSpy {
+	w := &wheelSpy{list: list, touch: touch}
+	w.ExtendBaseWidget(w)
+	return w
+}
+
+// CreateRenderer implements fyne.Widget.
+func (w *wheelSpy) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
+
+// Scrolled implements fyne.Scrollable.
+func (w *wheelSpy) Scrolled(ev *fyne.ScrollEvent) {
+	w.touch()
+	w.list.ScrollToOffset(w.list.GetScrollOffset() - ev.Scrolled.DY)
+}

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/shared/note"
 )
 
 // autoLockIn starts auto-lock at 5 minutes on an unlocked harness.
@@ -43,6 +44,19 @@ func TestAutoLockCountsMouseAndScrolling(t *testing.T) {
 			h.advance(4 * time.Minute)
 			e.togglePreview()
 			e.preview.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.Delta{DY: -200}})
+		}},
+		{"wheel over the note list", func(h *harness) {
+			l := h.u.main.list
+			for i := range 60 {
+				h.fake.add(note.Note{Title: "filler " + itoa(i), Modified: testNow.Add(-time.Duration(i+100) * time.Hour)})
+			}
+			l.reload()
+			before := l.list.GetScrollOffset()
+			pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(l.list).Add(fyne.NewPos(100, 100))
+			test.Scroll(h.canvas(), pos, 0, -120)
+			if got := l.list.GetScrollOffset(); got <= before {
+				h.t.Errorf("the wheel over the list left it at offset %v (was %v)", got, before)
+			}
 		}},
 		{"wheel over a part that does not scroll", func(h *harness) {
 			test.Scroll(h.canvas(), fyne.NewPos(500, 20), 0, -10)

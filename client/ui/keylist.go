@@ -28,9 +28,10 @@ func newKeyList(length func() int, create func() fyne.CanvasObject, update func(
 	return l
 }
 
-// framed is the list with its focus frame over it.
-func (l *keyList) framed() fyne.CanvasObject {
-	return container.NewStack(l, l.frame)
+// framed is the list with its focus frame over it, and over both a layer
+// that counts the mouse wheel as activity (touch) and scrolls the list.
+func (l *keyList) framed(touch func()) fyne.CanvasObject {
+	return container.NewStack(l, l.frame, newWheelSpy(&l.List, touch))
 }
 
 // FocusGained implements fyne.Focusable.

@@ -124,7 +124,7 @@ func newNoteList(api Notes, sc *shortcuts, now func() time.Time) *noteList {
 	// Built by hand so that the search field comes before the list in
 	// the Tab order (NewBorder puts the centre first).
 	l.content = container.New(layout.NewBorderLayout(top, nil, nil, nil), top,
-		container.NewStack(l.list.framed(), container.NewVBox(l.empty, layout.NewSpacer())))
+		container.NewStack(l.list.framed(l.touch), container.NewVBox(l.empty, layout.NewSpacer())))
 	l.model.Reload()
 	l.refresh()
 	return l

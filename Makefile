@@ -136,6 +136,8 @@ bench: setup build
 	cd server && $(GO) test -run '^$$' -bench . -benchmem ./...
 	cd server && $(GO) run ./cmd/cipherleaf-load --server $(BIN)/cipherleafd
 	cd server && $(GO) run ./cmd/cipherleaf-load --server $(BIN)/cipherleafd --hostile
+	cd server && $(GO) run ./cmd/cipherleaf-load --server $(BIN)/cipherleafd --postgres
+	cd server && $(GO) run ./cmd/cipherleaf-load --server $(BIN)/cipherleafd --postgres --replicas 2
 
 ## run: build, start a local cipherleafd (data in .run/, git-ignored) and open the app pointed at it
 # Without a display the app runs on a virtual screen (Xvfb); client/scripts/run.sh

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"cipherleaf.dev/server/store/postgres/pgtest"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -45,6 +47,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&hcfg.flooders, "flooders", 32, "hostile mode: concurrent attackers per flood")
 	fs.DurationVar(&hcfg.phase, "phase", 3*time.Second, "hostile mode: length of each measured phase")
 	fs.StringVar(&hcfg.bcryptArg, "bcrypt-cost", "12", "hostile mode: --bcrypt-cost of the attacked server")
+	usePG := fs.Bool("postgres", false, "run cipherleafd on PostgreSQL (--db): a private cluster started for the run, fsync on")
+	replicas := fs.Int("replicas", 1, "with --postgres: cipherleafd replicas sharing the database; writers are spread round-robin")
 	var serverArgs multiFlag
 	fs.Var(&serverArgs, "server-arg", "extra argument for cipherleafd serve (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -74,12 +78,42 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return printResults(stdout, *asJSON, "cipherleafd under hostile floods over loopback TLS", results)
 	}
+	if *replicas < 1 || (*replicas > 1 && !*usePG) {
+		return errors.New("--replicas N needs N >= 1, and --postgres for N > 1")
+	}
+	title := "cipherleafd over loopback TLS"
+	if *usePG {
+		cl, err := pgtest.Start(pgtest.Config{Durable: true})
+		if err != nil {
+			return err
+		}
+		defer cl.Stop()
+		dsn, err := cl.NewDatabase(ctx)
+		if err != nil {
+			return err
+		}
+		serverArgs = append(serverArgs, "--db", dsn)
+		title = fmt.Sprintf("cipherleafd on PostgreSQL (%d replica(s)) over loopback TLS", *replicas)
+	}
 	data := filepath.Join(dir, "data")
 	srv, err := startServer(*bin, data, append([]string{"--bcrypt-cost", "4"}, serverArgs...), stderr)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
+	srvs := []*server{srv}
+	for i := 1; i < *replicas; i++ {
+		rdata := filepath.Join(dir, fmt.Sprintf("replica%d", i))
+		if err := copySecrets(data, rdata); err != nil {
+			return err
+		}
+		r, err := startServer(*bin, rdata, append([]string{"--bcrypt-cost", "4"}, serverArgs...), stderr)
+		if err != nil {
+			return err
+		}
+		defer r.stop()
+		srvs = append(srvs, r)
+	}
 	api := srv.base + protocol.PathPrefix
 	hc := srv.client(*clients + 4)
 	if err := waitHealthy(ctx, hc, srv.base); err != nil {
@@ -149,7 +183,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	add(fmt.Sprintf("paged download %d notes", got), down.Seconds(), "s", "<= 0.3 s", down <= 300*time.Millisecond)
 
 	// Concurrent single-note writers, each its own session and connection.
-	w, err := concurrentWrites(ctx, srv, api, *clients, *dur, *blobSize)
+	w, err := concurrentWrites(ctx, srvs, *clients, *dur, *blobSize)
 	if err != nil {
 		return err
 	}
@@ -163,7 +197,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	add("server peak RSS, whole run (VmHWM)", mb(hwm), "MB", "<= 40 MB", mb(hwm) <= 40)
 
-	return printResults(stdout, *asJSON, "cipherleafd over loopback TLS", results)
+	return printResults(stdout, *asJSON, title, results)
+}
+
+// copySecrets gives a replica's data folder the first one's secret and
+// certificate (server/README.md, Scaling out).
+func copySecrets(from, to string) error {
+	if err := os.MkdirAll(to, 0o700); err != nil {
+		return err
+	}
+	for _, f := range []string{"secret.key", "tls-cert.pem", "tls-key.pem"} {
+		b, err := os.ReadFile(filepath.Join(from, f))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(to, f), b, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // printResults prints results as JSON or as a table under title.
@@ -240,9 +292,14 @@ type writeStats struct {
 
 // concurrentWrites logs in n clients (one session and connection each) and
 // has each write its own note in a loop for d, tracking revisions.
-func concurrentWrites(ctx context.Context, srv *server, api string, n int, d time.Duration, blobSize int) (*writeStats, error) {
+// With several replicas client i writes to replica i mod N; RSS is the
+// first replica's.
+func concurrentWrites(ctx context.Context, srvs []*server, n int, d time.Duration, blobSize int) (*writeStats, error) {
+	srv := srvs[0]
+	api := srv.base + protocol.PathPrefix
 	type worker struct {
 		c     *http.Client
+		api   string
 		token string
 		lat   []time.Duration
 		err   error
@@ -254,7 +311,8 @@ func concurrentWrites(ctx context.Context, srv *server, api string, n int, d tim
 		if err := call(ctx, setup, "POST", api+"/auth/login", "", protocol.LoginRequest{Username: "load", AuthKey: key(1, 32), DeviceName: fmt.Sprintf("w%d", i)}, &lr); err != nil {
 			return nil, fmt.Errorf("login: %w", err)
 		}
-		ws[i] = &worker{c: srv.client(1), token: lr.AccessToken, lat: make([]time.Duration, 0, 4096)}
+		to := srvs[i%len(srvs)]
+		ws[i] = &worker{c: to.client(1), api: to.base + protocol.PathPrefix, token: lr.AccessToken, lat: make([]time.Duration, 0, 4096)}
 	}
 	blob := key(7, blobSize)
 	var wg sync.WaitGroup
@@ -281,7 +339,7 @@ func concurrentWrites(ctx context.Context, srv *server, api string, n int, d tim
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			url := api + "/notes/" + writerNoteID(i)
+			url := w.api + "/notes/" + writerNoteID(i)
 			// The body is built by hand around the pre-encoded blob so the
 			// generator spends its CPU share on the wire, not on JSON.
 			b64, _ := json.Marshal(blob)

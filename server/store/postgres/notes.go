@@ -11,38 +11,6 @@ import (
 	"cipherleaf.dev/shared/protocol"
 )
 
-// errConflict carries a note conflict out of a transaction (rolled back).
-type errConflict struct{ cur protocol.Change }
-
-func (e *errConflict) Error() string { return "conflict" }
-
-// WriteNote applies one put or delete for userID in its own transaction.
-func (s *Store) WriteNote(ctx context.Context, userID int64, quota int64, w *server.Write) (rev, seq uint64, err error) {
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		wt, err := s.newWriteTx(ctx, tx, userID)
-		if err != nil {
-			return err
-		}
-		a, err := wt.apply(ctx, quota, w)
-		if err != nil {
-			return err
-		}
-		if a.conflict != nil {
-			return &errConflict{cur: *a.conflict}
-		}
-		rev, seq = a.rev, a.seq
-		return wt.flush(ctx)
-	})
-	var ce *errConflict
-	if errors.As(err, &ce) {
-		return 0, 0, &server.ConflictError{Current: ce.cur}
-	}
-	if err != nil {
-		return 0, 0, err
-	}
-	return rev, seq, nil
-}
-
 // errNotApplied rolls back an atomic batch that was refused.
 var errNotApplied = errors.New("atomic batch not applied")
 

@@ -18,6 +18,9 @@ type Store struct {
 	db                 *pgxpool.Pool
 	now                func() time.Time
 	histRevs, histDays int
+	writeq             chan writeReq // single-note writes for the committer
+	quit               chan struct{} // closed by Close
+	committerDone      chan struct{}
 	closeOnce          sync.Once
 }
 
@@ -56,12 +59,19 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
-	return &Store{db: db, now: opt.Now, histRevs: opt.HistoryRevisions, histDays: opt.HistoryDays}, nil
+	s := &Store{db: db, now: opt.Now, histRevs: opt.HistoryRevisions, histDays: opt.HistoryDays,
+		writeq: make(chan writeReq), quit: make(chan struct{}), committerDone: make(chan struct{})}
+	go s.committer()
+	return s, nil
 }
 
 // Close closes the connection pool; closing twice is safe.
 func (s *Store) Close() error {
-	s.closeOnce.Do(s.db.Close)
+	s.closeOnce.Do(func() {
+		close(s.quit)
+		<-s.committerDone
+		s.db.Close()
+	})
 	return nil
 }
 

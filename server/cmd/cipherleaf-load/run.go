@@ -47,6 +47,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&hcfg.flooders, "flooders", 32, "hostile mode: concurrent attackers per flood")
 	fs.DurationVar(&hcfg.phase, "phase", 3*time.Second, "hostile mode: length of each measured phase")
 	fs.StringVar(&hcfg.bcryptArg, "bcrypt-cost", "12", "hostile mode: --bcrypt-cost of the attacked server")
+	streams := fs.Int("streams", 2000, "idle event streams held open to measure the server's RSS (0: skip)")
+	pushSamples := fs.Int("push-samples", 100, "edits timed from device A's write to device B's pull through live push")
 	usePG := fs.Bool("postgres", false, "run cipherleafd on PostgreSQL (--db): a private cluster started for the run, fsync on")
 	replicas := fs.Int("replicas", 1, "with --postgres: cipherleafd replicas sharing the database; writers are spread round-robin")
 	var serverArgs multiFlag
@@ -197,6 +199,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	add("server peak RSS, whole run (VmHWM)", mb(hwm), "MB", "<= 40 MB", mb(hwm) <= 40)
 
+	if *pushSamples > 0 {
+		p50, p95, err := pushLatency(ctx, srvs, *pushSamples)
+		if err != nil {
+			return err
+		}
+		add("edit A -> visible on B by push, p50", ms(p50), "ms", "", true)
+		add("edit A -> visible on B by push, p95", ms(p95), "ms", "<= 100 ms", p95 <= 100*time.Millisecond)
+	}
+	if *streams > 0 {
+		rss, err := idleStreams(ctx, srv, *streams)
+		if err != nil {
+			return err
+		}
+		add(fmt.Sprintf("server RSS holding %d idle event streams", *streams), mb(rss), "MB", "<= 150 MB", mb(rss) <= 150)
+	}
 	return printResults(stdout, *asJSON, title, results)
 }
 

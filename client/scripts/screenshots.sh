@@ -84,4 +84,19 @@ xvfb-run -a -s "-screen 0 1920x1080x24" bash -c '
   $s preview-light 1280x800 $TMP/profile yes CIPHERLEAF_THEME=light CIPHERLEAF_SCREEN=preview
   $s preview-dark 1280x800 $TMP/profile yes CIPHERLEAF_THEME=dark CIPHERLEAF_SCREEN=preview
 '
+
+# The operator replaces the server's certificate (same data, new key pair):
+# the app stops syncing and offers to review and re-pin it.
+kill "$server_pid" 2>/dev/null || true
+wait "$server_pid" 2>/dev/null || true
+rm -f "$tmp/server/tls-cert.pem" "$tmp/server/tls-key.pem"
+"$bin/cipherleafd" serve --data "$tmp/server" --addr "${url#https://}" >"$tmp/server2.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do grep -q "^listening on " "$tmp/server2.log" && break; sleep 0.1; done
+grep -q "^listening on " "$tmp/server2.log" || { echo "screenshots: server did not restart"; cat "$tmp/server2.log"; exit 1; }
+echo "screenshots: new certificate $(sed -n 's/^fingerprint: //p' "$tmp/server2.log")"
+xvfb-run -a -s "-screen 0 1920x1080x24" bash -c '
+  set -e
+  $TMP/shot.sh repin 1280x800 $TMP/profile yes CIPHERLEAF_THEME=light CIPHERLEAF_SCREEN=repin
+'
 ls -l "$out"

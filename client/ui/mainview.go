@@ -128,6 +128,8 @@ func (u *UI) showMain() {
 			if c := u.api.Conflicts(); len(c) > 0 {
 				m.showResolve(c[0].ID)
 			}
+		case "repin":
+			u.reviewCertificate()
 		}
 	}
 }

@@ -21,8 +21,9 @@ type Options struct {
 	// Theme overrides the stored theme choice ("light", "dark", "system").
 	Theme string
 	// Screen opens a given screen once unlocked: "settings", "resolve"
-	// (the first conflict) or "preview" (the rendered "Markdown tour" note,
-	// else the first). Used to take screenshots.
+	// (the first conflict), "preview" (the rendered "Markdown tour" note,
+	// else the first) or "repin" (the certificate review, when the server's
+	// certificate changed). Used to take screenshots.
 	Screen string
 	// Size is the initial window size; when zero the window opens at its
 	// last size, or a size derived from ScreenPixels, never larger than

@@ -34,6 +34,9 @@ type Options struct {
 	// there (FYNE_SCALE included).
 	ScreenPixels fyne.Size
 	ScreenScale  float32
+	// Placer moves the window to where it was last time and reports where
+	// it is (window.go); nil where the driver cannot (tests).
+	Placer WindowPlacer
 
 	// AutosaveDelay is the pause in typing before an edit is saved
 	// (default 700 ms). SyncEvery is the background sync period (default 1 min).
@@ -131,6 +134,7 @@ func (u *UI) Window() fyne.Window { return u.win }
 func (u *UI) Show() {
 	u.route()
 	u.win.Show()
+	u.restorePosition()
 }
 
 // route shows the screen for the current state of the core.

@@ -19,7 +19,27 @@ const (
 	prefWinWidth  = "window_width"
 	prefWinHeight = "window_height"
 	prefSplit     = "window_split"
+	prefWinX      = "window_x"
+	prefWinY      = "window_y"
+	prefWinPlaced = "window_placed" // window_x/y hold a position
 )
+
+// WindowPlacer moves the window and reports its position on the screen,
+// in screen pixels: Fyne's Window has no such call, so the app's main
+// provides one for its driver.
+type WindowPlacer interface {
+	Position() (x, y int, ok bool)
+	Move(x, y int)
+}
+
+// restorePosition puts the window where saveWindowState found it last.
+func (u *UI) restorePosition() {
+	p := u.app.Preferences()
+	if u.opts.Placer == nil || !p.Bool(prefWinPlaced) {
+		return
+	}
+	u.opts.Placer.Move(p.Int(prefWinX), p.Int(prefWinY))
+}
 
 // firstWindowSize is the size to open the window at. screen is the screen
 // in pixels (zero when unknown) and scale the pixels per Fyne unit; saved
@@ -49,8 +69,8 @@ func (u *UI) savedWindowSize() fyne.Size {
 	return fyne.NewSize(float32(p.Float(prefWinWidth)), float32(p.Float(prefWinHeight)))
 }
 
-// saveWindowState remembers the window's size and the list/editor split
-// for the next start.
+// saveWindowState remembers the window's size, its position (when a
+// Placer can tell) and the list/editor split for the next start.
 func (u *UI) saveWindowState() {
 	p := u.app.Preferences()
 	if s := u.win.Canvas().Size(); s.Width > 0 && s.Height > 0 {
@@ -59,5 +79,12 @@ func (u *UI) saveWindowState() {
 	}
 	if u.main != nil {
 		p.SetFloat(prefSplit, u.main.split.Offset)
+	}
+	if u.opts.Placer != nil {
+		if x, y, ok := u.opts.Placer.Position(); ok {
+			p.SetInt(prefWinX, x)
+			p.SetInt(prefWinY, y)
+			p.SetBool(prefWinPlaced, true)
+		}
 	}
 }

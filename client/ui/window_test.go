@@ -101,3 +101,40 @@ func TestSmallWindowKeepsEveryControlOnScreen(t *testing.T) {
 		t.Errorf("notes screen needs %v, more than 800x600", min)
 	}
 }
+
+// fakePlacer stands for the desktop driver's window position.
+type fakePlacer struct {
+	x, y  int
+	known bool
+	moves [][2]int
+}
+
+func (p *fakePlacer) Position() (int, int, bool) { return p.x, p.y, p.known }
+func (p *fakePlacer) Move(x, y int)              { p.moves = append(p.moves, [2]int{x, y}) }
+
+// The window opens where it was when the app last closed; before any
+// position was known it is left where the system puts it.
+func TestWindowPositionIsRemembered(t *testing.T) {
+	api := newFakeAPI().withAccount("pw")
+	api.locked = false
+	first := &fakePlacer{}
+	h := newHarness(t, api, Options{Placer: first})
+	if len(first.moves) != 0 {
+		t.Fatalf("first start moved the window to %v", first.moves)
+	}
+	first.x, first.y, first.known = 312, 140, true
+	h.wait()
+	h.u.shutdown() // closing the window saves its state
+
+	second := &fakePlacer{}
+	u := New(h.app, api, Options{Placer: second, Now: h.clock.Now, AfterFunc: h.clock.AfterFunc, Size: fyne.NewSize(1000, 700)})
+	u.do, u.doAndWait = h.post, h.postAndWait
+	u.taskDone = h.signal
+	h.u = u // h.wait now waits for the second window's work
+	t.Cleanup(func() { h.wait(); u.shutdown(); u.win.Close() })
+	u.Show()
+	h.wait()
+	if len(second.moves) != 1 || second.moves[0] != [2]int{312, 140} {
+		t.Fatalf("second start moved the window to %v, want [312 140]", second.moves)
+	}
+}

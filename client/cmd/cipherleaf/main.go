@@ -91,7 +91,11 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 	// SQLite locks the vault itself (POSIX locks on Unix, LockFileEx on
 	// Windows); nothing here depends on flock or another Unix-only call.
 	a := app.NewWithID("dev.cipherleaf.app")
+	placer := &glfwPlacer{}
+	opts.Placer = placer
 	u := ui.New(a, c, opts)
+	placer.win = u.Window()
+	a.Lifecycle().SetOnStarted(placer.restore)
 	quitOnSignals(u)
 	u.Show()
 	a.Run()

@@ -72,6 +72,7 @@ type Core struct {
 	engine  *syncer.Engine
 	status  SyncStatus
 
+	typing typing      // open typing sessions (typing.go)
 	att    attachState // the profile's attachments, opened on first use
 	events *dispatcher
 	kick   chan struct{} // edits poke the auto-sync loop

@@ -28,7 +28,7 @@ import (
 func TestE2EHistory(t *testing.T) {
 	s := startServer(t)
 	clk := &clock{t: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)}
-	a, b := clockedDevice(t, clk), clockedDevice(t, clk)
+	a, b := namedDevice(t, clk, "Laptop"), namedDevice(t, clk, "Phone")
 	realRegister(t, a, s, "historian", "pw")
 	realLogin(t, b, s, "historian", "pw")
 	ctx := context.Background()
@@ -52,8 +52,8 @@ func TestE2EHistory(t *testing.T) {
 	}
 	for _, r := range revs {
 		n, err := b.RevisionNote(ctx, id, r.Rev)
-		if want := fmt.Sprintf("v%d", r.Rev); err != nil || n.Body != want {
-			t.Fatalf("RevisionNote(%d) = %v, %v, want body %s", r.Rev, n, err, want)
+		if want := fmt.Sprintf("v%d", r.Rev); err != nil || n.Body != want || n.Device != "Laptop" {
+			t.Fatalf("RevisionNote(%d) = %v, %v, want body %s written by Laptop", r.Rev, n, err, want)
 		}
 	}
 	if err := b.Restore(ctx, id, 2); err != nil {
@@ -66,6 +66,10 @@ func TestE2EHistory(t *testing.T) {
 	}
 	if revs, _ := a.History(ctx, id); len(revs) != 6 || revs[0].Rev != 6 {
 		t.Errorf("History after restore = %+v, want 6 revisions", revs)
+	}
+	// The restore names the device that made it, inside the payload.
+	if n, err := a.RevisionNote(ctx, id, 6); err != nil || n.Device != "Phone" || n.Body != "v2" {
+		t.Errorf("RevisionNote(6) = %+v, %v, want v2 written by Phone", n, err)
 	}
 
 	// A history entry with a swapped blob (revision 3's served as 2) fails to open.

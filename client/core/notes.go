@@ -10,6 +10,7 @@ import (
 	"cipherleaf.dev/client/syncer"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/note"
+	"cipherleaf.dev/shared/protocol"
 )
 
 // entry is one decrypted note in memory.
@@ -106,8 +107,17 @@ func (c *Core) Create(n *note.Note) (string, error) {
 	return id, nil
 }
 
-// Update replaces a note's content.
+// Update replaces a note's content. It is an explicit save: it ends the
+// note's typing session (see Autosave), so the next sync pushes it.
 func (c *Core) Update(id string, n *note.Note) error {
+	if err := c.update(id, n); err != nil {
+		return err
+	}
+	c.EndTyping(id)
+	return nil
+}
+
+func (c *Core) update(id string, n *note.Note) error {
 	c.mu.RLock()
 	old, ok := c.notes[id]
 	c.mu.RUnlock()
@@ -142,6 +152,7 @@ func (c *Core) Delete(id string) error {
 	if err := c.write(id, nil); err != nil {
 		return fmt.Errorf("delete note: %w", err)
 	}
+	c.EndTyping(id)
 	return nil
 }
 
@@ -187,6 +198,12 @@ func (c *Core) writeAll(items map[string]*note.Note) error {
 		return ErrLocked
 	}
 	cd := c.codec(a.UserID)
+	dev := deviceLabel(c.cfg.DeviceName)
+	for _, n := range items {
+		if n != nil {
+			n.Device = dev // each revision names its writer (SPEC §12.4)
+		}
+	}
 	err := c.v.Update(context.Background(), func(tx *vault.Tx) error {
 		total := 0
 		for id, n := range items {
@@ -237,6 +254,14 @@ func (c *Core) Search(query string) []NoteInfo {
 	}
 	c.fillPlaces(out)
 	return out
+}
+
+// deviceLabel is name cut to protocol.MaxDeviceName bytes of UTF-8.
+func deviceLabel(name string) string {
+	if len(name) <= protocol.MaxDeviceName {
+		return name
+	}
+	return strings.ToValidUTF8(name[:protocol.MaxDeviceName], "")
 }
 
 func doc(id string, n *note.Note) search.Doc {

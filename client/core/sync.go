@@ -56,6 +56,7 @@ func (c *Core) syncEngine() (*syncer.Engine, error) {
 		},
 		Now:    c.cfg.Now,
 		Logger: c.log,
+		Hold:   c.held,
 	})
 	return c.engine, nil
 }
@@ -73,6 +74,7 @@ func (c *Core) applyUpdates(ups []syncer.Update) {
 		return
 	}
 	changed := false
+	var from []string // notes another device changed
 	for _, u := range ups {
 		switch {
 		case u.Keep:
@@ -86,6 +88,7 @@ func (c *Core) applyUpdates(ups []syncer.Update) {
 			c.index.Delete(u.ID)
 			changed = true
 		default:
+			from = append(from, u.ID)
 			c.notes[u.ID] = &entry{n: u.Note, pending: u.Pending}
 			if u.Prepared != nil {
 				batch = append(batch, *u.Prepared)
@@ -98,6 +101,7 @@ func (c *Core) applyUpdates(ups []syncer.Update) {
 	c.index.PutPrepared(batch...)
 	s := c.status
 	c.mu.Unlock()
+	c.pulled(from)
 	if changed {
 		c.events.publish(Event{Kind: EventNotesChanged, Status: s})
 	}

@@ -12,11 +12,17 @@ import (
 // clockedDevice is realDevice with its own clock.
 func clockedDevice(t *testing.T, clk *clock) *core.Core {
 	t.Helper()
+	return namedDevice(t, clk, "e2e")
+}
+
+// namedDevice is clockedDevice with a device name.
+func namedDevice(t *testing.T, clk *clock, name string) *core.Core {
+	t.Helper()
 	c, err := core.Open(core.Config{
 		ProfileDir: t.TempDir(),
 		Policy:     cryptobox.DefaultPolicy,
 		NewParams:  floorParams,
-		DeviceName: "e2e",
+		DeviceName: name,
 		APITimeout: 5 * time.Second,
 		APIRetries: -1,
 		Now:        clk.now,

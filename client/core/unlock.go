@@ -175,6 +175,7 @@ func (c *Core) updateAccount(ctx context.Context, fn func(a *accountRow) error) 
 // cancelled; their committed work stays. It never waits for them: a key a
 // running sync still uses is wiped when that sync lets go (keyGuard).
 func (c *Core) Lock() {
+	c.EndTyping("") // locking is an explicit save (SPEC §12.4)
 	c.cancelSyncs()
 	if c.dropKeys() {
 		c.events.publish(Event{Kind: EventLocked, Status: c.Status()})

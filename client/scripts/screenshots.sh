@@ -83,6 +83,12 @@ xvfb-run -a -s "-screen 0 1920x1080x24" bash -c '
   $s main-1920x1080-dark 1920x1080 $TMP/profile yes CIPHERLEAF_THEME=dark
   $s preview-light 1280x800 $TMP/profile yes CIPHERLEAF_THEME=light CIPHERLEAF_SCREEN=preview
   $s preview-dark 1280x800 $TMP/profile yes CIPHERLEAF_THEME=dark CIPHERLEAF_SCREEN=preview
+  $s notebooks 1280x800 $TMP/profile yes CIPHERLEAF_THEME=light CIPHERLEAF_SCREEN=notebooks
+  $s notebooks-800x600 800x600 $TMP/profile yes CIPHERLEAF_THEME=light CIPHERLEAF_SCREEN=notebooks
+  $s history 1280x800 $TMP/profile yes CIPHERLEAF_THEME=light CIPHERLEAF_SCREEN=history
+  $s history-800x600 800x600 $TMP/profile yes CIPHERLEAF_THEME=light CIPHERLEAF_SCREEN=history
+  $s trash 1280x800 $TMP/profile yes CIPHERLEAF_THEME=light CIPHERLEAF_SCREEN=trash
+  $s trash-800x600 800x600 $TMP/profile yes CIPHERLEAF_THEME=light CIPHERLEAF_SCREEN=trash
 '
 
 # The operator replaces the server's certificate (same data, new key pair):

@@ -43,6 +43,16 @@ func (e *Engine) push(ctx context.Context, rep *Report) error {
 	}); err != nil {
 		return err
 	}
+	e.held = 0
+	if e.cfg.Hold != nil {
+		rows = slices.DeleteFunc(rows, func(r vault.Note) bool {
+			if e.cfg.Hold(r.ID) {
+				e.held++
+				return true
+			}
+			return false
+		})
+	}
 	if len(rows) == 0 {
 		return nil
 	}

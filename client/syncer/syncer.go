@@ -49,6 +49,10 @@ type Config struct {
 	BatchSize int                    // 0: protocol.MaxBatchOps
 	NewID     func() (string, error) // nil: vault.NewID
 	MaxRounds int                    // push/pull rounds per Sync; 0: 8
+	// Hold, if set, keeps a queued note out of this push: its typing
+	// session is still open (SPEC §12.4). It is asked after the pull, so a
+	// pull that ends a session lets the note go out in the same Sync.
+	Hold func(id string) bool
 }
 
 // Report summarizes one Sync.
@@ -71,6 +75,7 @@ type Engine struct {
 	view      *view                          // nil: read it from the vault
 	digesters map[uint32]*cryptobox.Digester // made during this Sync
 	adopted   bool                           // this pull already fetched the keys
+	held      int                            // queued notes the last push held back
 }
 
 // New returns an engine.
@@ -135,7 +140,7 @@ func (e *Engine) Sync(ctx context.Context) (rep Report, err error) {
 		if err != nil {
 			return rep, err
 		}
-		if n == 0 {
+		if n <= e.held { // nothing left but notes held back (Config.Hold)
 			break
 		}
 	}

@@ -15,6 +15,7 @@ import (
 // on the UI thread if it can reach the network (they take a context).
 type Core interface {
 	Notes
+	Organizer
 	HasAccount() bool
 	Account() core.AccountInfo
 	Locked() bool
@@ -55,10 +56,34 @@ type Notes interface {
 	Get(id string) (*note.Note, error)
 	Create(n *note.Note) (id string, err error)
 	Update(id string, n *note.Note) error
+	// Autosave is Update for an edit made while typing: pushed with the
+	// note's typing session (SPEC §12.4); EndTyping ends a session ("" all).
+	Autosave(id string, n *note.Note) error
+	EndTyping(id string)
 	Delete(id string) error
 	Search(query string) []core.NoteInfo
 	Conflicts() []core.NoteInfo
 	ResolveConflict(copyID string, merged *note.Note) error
+}
+
+// Organizer is what the sidebar, the trash, "Move to…" and the history
+// view use (SPEC §12). History, RevisionNote and Restore reach the server.
+type Organizer interface {
+	Notebooks() []core.NotebookInfo
+	CreateNotebook(name, parent string) (string, error)
+	RenameNotebook(id, name string) error
+	MoveNote(id, notebook string) error
+	DeleteNotebook(id string, trashNotes bool) error
+
+	Trash(id string) error
+	Untrash(id string) error
+	TrashList() []core.TrashInfo
+	EmptyTrash() error
+	TrashDays() (int, error)
+
+	History(ctx context.Context, id string) ([]core.Revision, error)
+	RevisionNote(ctx context.Context, id string, rev uint64) (*note.Note, error)
+	Restore(ctx context.Context, id string, rev uint64) error
 }
 
 var _ Core = (*core.Core)(nil)

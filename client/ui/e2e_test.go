@@ -97,7 +97,8 @@ func TestEndToEndWithRealCoreAndServer(t *testing.T) {
 		t.Fatalf("edit not saved: %q", n.Body)
 	}
 
-	// A second note, found by search and deleted with confirmation.
+	// A second note, found by search, moved to the trash (Undo shown, no
+	// error), then deleted forever from the trash with confirmation.
 	a.shortcut(scNew)
 	a.typeInto(ed.title, "Scratch")
 	a.typeInto(ed.body, "temporary thoughts")
@@ -116,11 +117,22 @@ func TestEndToEndWithRealCoreAndServer(t *testing.T) {
 	a.wait()
 	a.u.win.Canvas().Unfocus()
 	a.shortcut(scDelete)
-	a.mustShow("“Scratch” will be deleted on all your devices.")
-	a.tap("Delete")
+	a.mustShow("“Scratch” moved to the trash.")
+	a.mustNotShow("doesn't exist")
+	if tr := coreA.TrashList(); len(tr) != 1 || tr[0].ID != scratch {
+		t.Fatalf("trash = %+v, want Scratch", tr)
+	}
+	a.u.main.side.show(navTrash)
+	a.wait()
+	a.tap("Delete forever")
+	a.mustShow("“Scratch” will be deleted for good on all your devices.")
+	a.tap("Delete forever")
 	if _, err := coreA.Get(scratch); err == nil {
 		t.Fatal("deleted note still in the core")
 	}
+	a.mustShow("The trash is empty.")
+	a.u.main.side.show(navAll)
+	a.wait()
 	a.u.main.list.search.SetText("")
 	if items := a.u.main.list.model.items; len(items) != 1 || items[0].Title != "Shopping" {
 		t.Fatalf("after delete the list is %+v", items)

@@ -37,6 +37,8 @@ type fakeAPI struct {
 	recovery   string
 	sessions   []protocol.Session
 	calls      []string
+	revs       map[string][]fakeRev // past revisions per note, oldest first
+	typing     map[string]bool      // notes in a typing session
 
 	// Errors to return, by method name.
 	fail map[string]error
@@ -236,9 +238,14 @@ func (f *fakeAPI) listWhere(keep func(*note.Note) bool) []core.NoteInfo {
 		return nil
 	}
 	var out []core.NoteInfo
+	paths := f.pathsLocked()
 	for id, n := range f.notes {
-		if keep(n) {
-			out = append(out, f.info(id, n))
+		if n.IsNote() && !n.Trashed() && keep(n) {
+			ni := f.info(id, n)
+			if _, ok := paths[n.Notebook]; ok {
+				ni.Notebook, ni.NotebookPath = n.Notebook, paths[n.Notebook]
+			}
+			out = append(out, ni)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {

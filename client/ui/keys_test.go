@@ -98,16 +98,16 @@ func TestDialogKeys(t *testing.T) {
 		check  func(t *testing.T, h *harness)
 		closes bool
 	}{
-		{"delete Esc cancels", func(h *harness) { h.shortcut(scDelete) }, "Delete this note?", fyne.KeyEscape,
+		{"delete notebook Esc cancels", openDeleteNotebook, "Delete this notebook?", fyne.KeyEscape,
 			func(t *testing.T, h *harness) {
-				if n := h.fake.called("Delete"); n != 0 {
-					t.Errorf("Delete called %d times after Esc", n)
+				if n := h.fake.called("DeleteNotebook n04 false"); n != 0 {
+					t.Errorf("DeleteNotebook called %d times after Esc", n)
 				}
 			}, true},
-		{"delete Enter confirms", func(h *harness) { h.shortcut(scDelete) }, "Delete this note?", fyne.KeyReturn,
+		{"delete notebook Enter confirms", openDeleteNotebook, "Delete this notebook?", fyne.KeyReturn,
 			func(t *testing.T, h *harness) {
-				if n := h.fake.called("Delete"); n != 1 {
-					t.Errorf("Delete called %d times after Enter, want 1", n)
+				if n := h.fake.called("DeleteNotebook n04 false"); n != 1 {
+					t.Errorf("DeleteNotebook (notes to the parent) called %d times after Enter, want 1; calls %q", n, h.fake.calls)
 				}
 			}, true},
 		{"change password Esc cancels", func(h *harness) {
@@ -160,14 +160,28 @@ func TestDialogEscFromFocusedButtonAndEntry(t *testing.T) {
 	if len(h.u.sc.modals) != 0 {
 		t.Fatal("Esc in a dialog's field did not close it")
 	}
-	h.shortcut(scDelete) // not bound in settings: nothing opens
-	h.tap("Back to notes")
-	h.shortcut(scDelete)
-	h.focusButton("Delete")
-	h.key(fyne.KeyEscape)
-	if len(h.u.sc.modals) != 0 || api.called("Delete") != 0 {
-		t.Fatalf("Esc on the focused Delete button: dialogs %d, deletes %d", len(h.u.sc.modals), api.called("Delete"))
+	h.shortcut(scDelete) // not bound in settings: nothing happens
+	if api.called("Trash") != 0 {
+		t.Fatal("Ctrl+Delete in settings trashed a note")
 	}
+	h.tap("Back to notes")
+	openDeleteNotebook(h)
+	h.focusButton("Delete notebook")
+	h.key(fyne.KeyEscape)
+	if len(h.u.sc.modals) != 0 || api.called("DeleteNotebook n04 false") != 0 {
+		t.Fatalf("Esc on the focused Delete notebook button: dialogs %d, calls %q", len(h.u.sc.modals), api.calls)
+	}
+}
+
+// openDeleteNotebook adds a notebook (n04 after the sample notes), picks it
+// in the sidebar and presses Delete there.
+func openDeleteNotebook(h *harness) {
+	id := h.fake.addNotebook("Work", "")
+	h.u.main.side.reload()
+	h.u.main.side.show(navNB + id)
+	h.wait()
+	h.canvas().Focus(h.u.main.side.tree)
+	h.key(fyne.KeyDelete)
 }
 
 func TestSearchAndListKeys(t *testing.T) {

@@ -17,7 +17,7 @@ import (
 )
 
 // sidebarWidth is the note list's width; the split never makes it narrower.
-const sidebarWidth = 300
+const sidebarWidth = 280
 
 // mainView is the notes screen: toolbar, list beside editor, status line.
 // The centre shows either the notes or, for a while, the resolve view.
@@ -32,14 +32,20 @@ type mainView struct {
 	center  *fyne.Container
 	content fyne.CanvasObject
 
+	side    *sidebar     // notebooks, tags, trash (sidebar.go)
+	undo    *undoBar     // "Moved to the trash. Undo" (trash.go)
+	trash   *trashView   // shown in the centre while not nil
+	history *historyView // shown in the centre while not nil (history.go)
+
 	newBt, syncBt, lockBt, settingsBt *widget.Button
+	moveBt, historyBt                 *widget.Button
 }
 
 func (u *UI) newMainView() *mainView {
 	m := &mainView{u: u}
 	m.status = newStatusBar(u.now, m.syncNow)
 	m.status.onRepin = u.reviewCertificate
-	m.saver = newAutosaver(u.opts.AutosaveDelay, u.tick, u.api.Update, func(id string, err error) {
+	m.saver = newAutosaver(u.opts.AutosaveDelay, u.tick, u.api.Autosave, func(id string, err error) {
 		u.do(func() { m.saved(id, err) })
 	})
 	m.list = newNoteList(u.api, u.sc, u.now)
@@ -68,24 +74,33 @@ func (u *UI) newMainView() *mainView {
 		Notice:   func(msg string) { u.inform("Link not opened", msg) },
 	}
 	m.editor.setMonospace(u.app.Preferences().Bool(prefMonospace))
+	m.side = newSidebar(u)
+	m.side.onSelect = m.navigate
+	m.list.onTag = m.side.selectTag
+	m.list.onDrop = m.dropNote
+	m.undo = newUndoBar(u)
 
 	m.newBt = widget.NewButtonWithIcon("New note", theme.ContentAddIcon(), m.newNote)
 	m.syncBt = widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), m.syncNow)
 	m.lockBt = widget.NewButtonWithIcon("Lock", lockIcon(), u.lock)
 	m.settingsBt = widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), m.showSettings)
-	for _, b := range []*widget.Button{m.newBt, m.syncBt, m.lockBt, m.settingsBt} {
+	m.moveBt = widget.NewButtonWithIcon("Move to…", theme.FolderOpenIcon(), m.showMoveTo)
+	m.historyBt = widget.NewButtonWithIcon("History", theme.HistoryIcon(), m.showHistory)
+	for _, b := range []*widget.Button{m.newBt, m.syncBt, m.lockBt, m.settingsBt, m.moveBt, m.historyBt} {
 		b.Importance = widget.LowImportance
 	}
 	brand := container.NewHBox(widget.NewIcon(leafIcon()), subheading("Cipherleaf"))
 	toolbar := container.NewVBox(
-		container.NewBorder(nil, nil, brand, container.NewHBox(m.newBt, m.syncBt, layout.NewSpacer(), m.lockBt, m.settingsBt)),
+		container.NewBorder(nil, nil, brand, container.NewHBox(m.newBt, m.syncBt, m.moveBt, m.historyBt, layout.NewSpacer(), m.lockBt, m.settingsBt)),
 		widget.NewSeparator(), m.status.banner)
 
 	m.split = container.NewHSplit(withMinSize(sidebarWidth, 0, m.list.content), container.NewBorder(nil, m.attach.content, nil, nil, m.editor.content))
 	// The sidebar starts at its minimum width, or where the user left it.
 	m.split.Offset = u.app.Preferences().Float(prefSplit)
 	m.center = container.NewStack(m.split)
-	m.content = container.NewBorder(toolbar, m.status.content, nil, nil, m.center)
+	bottom := container.NewVBox(m.undo.content, m.status.content)
+	// Built by hand for the Tab order: toolbar, sidebar, list, editor.
+	m.content = container.New(layout.NewBorderLayout(toolbar, bottom, m.side.content, nil), toolbar, m.side.content, m.center, bottom)
 	m.status.relayout = func() { relayout(m.content) }
 	return m
 }
@@ -130,6 +145,8 @@ func (u *UI) showMain() {
 			}
 		case "repin":
 			u.reviewCertificate()
+		case "notebooks", "history", "trash":
+			m.showOrganizeScreen(u.opts.Screen) // sidebar.go
 		}
 	}
 }
@@ -145,6 +162,8 @@ func (m *mainView) bindShortcuts() {
 	sc.set(scSwitcher, m.quickSwitch)
 	sc.set(scLink, m.linkNote)
 	sc.set(scPreview, m.editor.togglePreview)
+	sc.set(scMoveTo, m.showMoveTo)
+	sc.set(scHistory, m.showHistory)
 }
 
 // openByTitle opens the note a [[title]] link names: the most recently
@@ -189,7 +208,7 @@ func (m *mainView) setCenter(o fyne.CanvasObject) {
 		o = m.split
 		m.bindShortcuts()
 	} else {
-		for _, s := range []fyne.Shortcut{scNew, scDelete, scDeleteAlt, scSearch, scSwitcher, scLink, scPreview} {
+		for _, s := range []fyne.Shortcut{scNew, scDelete, scDeleteAlt, scSearch, scSwitcher, scLink, scPreview, scMoveTo, scHistory} {
 			m.u.sc.set(s, nil)
 		}
 	}
@@ -197,8 +216,13 @@ func (m *mainView) setCenter(o fyne.CanvasObject) {
 	m.center.Refresh()
 }
 
-// open shows note id in the editor.
+// open shows note id in the editor. Leaving a note is an explicit save: it
+// ends that note's typing session (SPEC §12.4).
 func (m *mainView) open(id string) {
+	if prev := m.editor.id; prev != "" && prev != id {
+		m.editor.flush()
+		m.u.api.EndTyping(prev)
+	}
 	if err := m.editor.open(id); err != nil {
 		m.editor.showEmpty("This note can't be opened. " + words(err))
 		return
@@ -213,7 +237,7 @@ func (m *mainView) newNote() {
 	m.u.touch()
 	m.editor.flush()
 	now := m.u.now()
-	n := &note.Note{Created: now, Modified: now}
+	n := &note.Note{Created: now, Modified: now, Notebook: m.side.selectedNotebook()}
 	m.u.background(func() func() {
 		id, err := m.u.api.Create(n)
 		return func() {
@@ -233,44 +257,22 @@ func (m *mainView) newNote() {
 	})
 }
 
-// confirmDelete asks before deleting the open note.
+// confirmDelete moves the open note to the trash, with Undo for a few
+// seconds (trash.go); the trash deletes for good, after asking.
 func (m *mainView) confirmDelete() {
 	m.u.touch()
 	id := m.editor.id
 	if id == "" {
 		return
 	}
-	title := displayTitle(m.editor.title.Text)
-	m.u.confirm("Delete this note?", "“"+title+"” will be deleted on all your devices.", "Delete", true,
-		func() { m.deleteNote(id) })
-}
-
-func (m *mainView) deleteNote(id string) {
-	m.saver.Drop(id)
-	m.u.background(func() func() {
-		err := m.u.api.Delete(id)
-		return func() {
-			if m.u.main != m {
-				return
-			}
-			if err != nil {
-				m.u.showError("Couldn't delete the note", err)
-				return
-			}
-			if m.editor.id == id {
-				m.editor.id = ""
-				m.editor.showEmpty("")
-			}
-			m.list.selected = ""
-			m.list.reload()
-		}
-	})
+	m.trashNote(id, displayTitle(m.editor.title.Text))
 }
 
 // syncNow runs a sync in the background; its progress arrives as events.
 func (m *mainView) syncNow() {
 	m.u.touch()
 	m.editor.flush()
+	m.u.api.EndTyping("") // Ctrl+S is an explicit save (SPEC §12.4)
 	m.status.set(core.SyncStatus{State: core.StateSyncing, Pending: m.u.api.Status().Pending})
 	m.u.background(func() func() {
 		_, err := m.u.api.Sync(context.Background())
@@ -304,6 +306,10 @@ func (m *mainView) notesChanged() {
 	m.list.reload()
 	m.editor.reloadIfIdle()
 	m.attach.refresh()
+	m.side.reload()
+	if m.trash != nil {
+		m.trash.reload()
+	}
 }
 
 // saved is the autosaver's report, on the UI thread.

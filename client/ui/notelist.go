@@ -22,6 +22,10 @@ type listModel struct {
 	api   Notes
 	query string
 	items []core.NoteInfo
+	// keep, when set, is the sidebar's filter (a notebook or a tag) and
+	// empty what the list says when it keeps nothing.
+	keep  func(core.NoteInfo) bool
+	empty string
 }
 
 // Reload fetches the rows for the current query (all notes when empty).
@@ -30,6 +34,9 @@ func (m *listModel) Reload() {
 		m.items = m.api.Search(q)
 	} else {
 		m.items = m.api.List()
+	}
+	if m.keep != nil {
+		m.items = slices.DeleteFunc(m.items, func(n core.NoteInfo) bool { return !m.keep(n) })
 	}
 }
 
@@ -69,12 +76,14 @@ type noteList struct {
 	empty    *widget.Label
 	content  fyne.CanvasObject
 
-	onOpen      func(id string)      // a row was chosen
-	onResolve   func(copyID string)  // the conflict banner was tapped
-	onTouch     func()               // any activity
-	onEnter     func()               // Enter on a row or in search: go to the editor
-	focus       func(fyne.Focusable) // the window's canvas Focus
-	onConflicts func(n int)          // the number of conflicts changed
+	onOpen      func(id string)                   // a row was chosen
+	onResolve   func(copyID string)               // the conflict banner was tapped
+	onTouch     func()                            // any activity
+	onEnter     func()                            // Enter on a row or in search: go to the editor
+	focus       func(fyne.Focusable)              // the window's canvas Focus
+	onConflicts func(n int)                       // the number of conflicts changed
+	onTag       func(tag string)                  // a tag chip was clicked
+	onDrop      func(id string, at fyne.Position) // a row was dragged and let go at at (absolute)
 }
 
 func newNoteList(api Notes, sc *shortcuts, now func() time.Time) *noteList {
@@ -92,10 +101,11 @@ func newNoteList(api Notes, sc *shortcuts, now func() time.Time) *noteList {
 
 	l.list = newKeyList(
 		func() int { return len(l.model.items) },
-		func() fyne.CanvasObject { return newNoteRow() },
+		func() fyne.CanvasObject { return newNoteRow(l) },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(l.model.items) {
 				o.(*noteRow).set(l.model.items[i], l.now())
+				o.(*noteRow).index = i
 			}
 		})
 	l.list.onKey = l.listKey
@@ -175,6 +185,9 @@ func (l *noteList) refresh() {
 		l.empty.Hide()
 	case strings.TrimSpace(l.model.query) != "":
 		l.empty.SetText("No notes match “" + strings.TrimSpace(l.model.query) + "”.")
+		l.empty.Show()
+	case l.model.keep != nil:
+		l.empty.SetText(l.model.empty)
 		l.empty.Show()
 	default:
 		l.empty.SetText("No notes yet.\nPress Ctrl+N to write one.")
@@ -294,6 +307,10 @@ func (l *noteList) selectID(id string) {
 // time and tag chips.
 type noteRow struct {
 	widget.BaseWidget
+	l       *noteList
+	id      string // the note shown
+	index   int    // its row
+	dragAt  fyne.Position
 	title   *widget.Label
 	snippet *widget.Label
 	when    *widget.Label
@@ -305,8 +322,9 @@ type noteRow struct {
 	shown   int      // the badge shown (badge*); badgeUnset before the first set
 }
 
-func newNoteRow() *noteRow {
+func newNoteRow(l *noteList) *noteRow {
 	r := &noteRow{
+		l:       l,
 		title:   widget.NewLabel("Title"),
 		snippet: widget.NewLabel("First line"),
 		when:    caption("12:00"),
@@ -344,6 +362,7 @@ const snippetRunes = 160
 // a label shapes its text again on every SetText, and typing redraws the
 // open note's row on every key.
 func (r *noteRow) set(n core.NoteInfo, now time.Time) {
+	r.id = n.ID
 	setText(r.title, displayTitle(n.Title))
 	snippet := strings.TrimSpace(n.Snippet)
 	if snippet == "" {
@@ -365,7 +384,7 @@ func (r *noteRow) set(n core.NoteInfo, now time.Time) {
 				r.chips.Add(chip("+" + itoa(len(n.Tags)-maxChips)))
 				break
 			}
-			r.chips.Add(chip(t))
+			r.chips.Add(r.tagChip(t))
 		}
 	}
 

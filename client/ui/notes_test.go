@@ -165,29 +165,40 @@ func TestSearch(t *testing.T) {
 	}
 }
 
-func TestDeleteAsksFirst(t *testing.T) {
+func TestDeleteMovesToTrashWithUndo(t *testing.T) {
 	h, api, ids := unlocked(t, Options{})
 	m := h.u.main
 	h.canvas().Focus(m.editor.body)
 	h.shortcut(scDeleteAlt)
-	h.mustShow("Delete this note?")
-	h.mustShow("“Groceries” will be deleted on all your devices.")
-	h.tap("Cancel")
-	if api.called("Delete") != 0 {
-		t.Fatal("deleted although cancelled")
+	if api.called("Trash") != 1 || api.called("Delete") != 0 {
+		t.Fatalf("Ctrl+Shift+D: calls %q, want one Trash and no Delete", api.calls)
 	}
+	h.mustShow("“Groceries” moved to the trash.")
+	h.mustNotShow("doesn't exist")
+	if len(h.u.sc.modals) != 0 {
+		t.Fatal("a dialog opened on delete")
+	}
+	if m.editor.id != "" || m.list.model.Index(ids[0]) >= 0 {
+		t.Fatalf("trashed note still open (%q) or listed", m.editor.id)
+	}
+	h.tap("Undo")
+	if api.called("Untrash") != 1 {
+		t.Fatal("Undo did not untrash")
+	}
+	if m.editor.id != ids[0] || m.list.model.Index(ids[0]) < 0 {
+		t.Fatalf("after Undo the editor shows %q, want the note back", m.editor.id)
+	}
+	h.mustNotShow("moved to the trash")
+
+	// Unanswered, the Undo goes away after a few seconds; the note stays
+	// in the trash.
 	h.u.win.Canvas().Unfocus()
 	h.shortcut(scDelete)
-	h.tap("Delete")
-	if api.called("Delete") != 1 {
-		t.Fatal("not deleted after confirming")
-	}
-	if _, err := api.Get(ids[0]); err == nil {
-		t.Error("note still there")
-	}
-	h.mustNotShow("Groceries")
-	if m.editor.id != "" {
-		t.Errorf("editor still shows deleted note %q", m.editor.id)
+	h.mustShow("“Groceries” moved to the trash.")
+	h.advance(undoFor)
+	h.mustNotShow("moved to the trash")
+	if tr := api.TrashList(); len(tr) != 1 || tr[0].ID != ids[0] {
+		t.Fatalf("trash = %+v, want the note", tr)
 	}
 }
 

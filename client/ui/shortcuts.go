@@ -17,7 +17,9 @@ var (
 	scSwitcher  = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
 	scLink      = &desktop.CustomShortcut{KeyName: fyne.KeyK, Modifier: fyne.KeyModifierShortcutDefault}
 	scHelp      = &desktop.CustomShortcut{KeyName: fyne.KeySlash, Modifier: fyne.KeyModifierShortcutDefault}
-	scPreview   = &desktop.CustomShortcut{KeyName: fyne.KeyM, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	scPreview   = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	scMoveTo    = &desktop.CustomShortcut{KeyName: fyne.KeyM, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	scHistory   = &desktop.CustomShortcut{KeyName: fyne.KeyH, Modifier: fyne.KeyModifierShortcutDefault}
 	scBold      = &desktop.CustomShortcut{KeyName: fyne.KeyB, Modifier: fyne.KeyModifierShortcutDefault}
 	scItalic    = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault}
 	scCode      = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
@@ -25,7 +27,7 @@ var (
 
 // appShortcuts are the shortcuts installed on the canvas.
 var appShortcuts = []*desktop.CustomShortcut{scNew, scSearch, scLock, scSync, scDelete, scDeleteAlt,
-	scSwitcher, scLink, scHelp, scPreview}
+	scSwitcher, scLink, scHelp, scPreview, scMoveTo, scHistory}
 
 // shortcuts routes the app's shortcuts to their actions, whether focus is
 // in a text entry or nowhere.

@@ -22,8 +22,9 @@ type Options struct {
 	Theme string
 	// Screen opens a given screen once unlocked: "settings", "resolve"
 	// (the first conflict), "preview" (the rendered "Markdown tour" note,
-	// else the first) or "repin" (the certificate review, when the server's
-	// certificate changed). Used to take screenshots.
+	// else the first), "repin" (the certificate review, when the server's
+	// certificate changed), "notebooks", "history" (of "Garden plans") or
+	// "trash". Used to take screenshots.
 	Screen string
 	// Size is the initial window size; when zero the window opens at its
 	// last size, or a size derived from ScreenPixels, never larger than

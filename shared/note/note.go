@@ -50,6 +50,9 @@ type Note struct {
 	Notebook string
 	// TrashedAt is when the note was moved to the trash (zero = not trashed).
 	TrashedAt time.Time
+	// Device names the device that wrote this revision (SPEC §5.2, §12.4);
+	// "" = unknown.
+	Device string
 
 	// extra keeps fields from newer writers so a rewrite preserves them.
 	extra map[string]json.RawMessage
@@ -69,6 +72,7 @@ type wire struct {
 	Kind        string       `json:"kind,omitempty"`
 	Notebook    string       `json:"notebook,omitempty"`
 	TrashedAt   *time.Time   `json:"trashed_at,omitempty"`
+	Device      string       `json:"device,omitempty"`
 }
 
 // Kinds of item (SPEC §5.2): KindNote is written as an absent "kind".
@@ -86,7 +90,7 @@ func (n *Note) IsNotebook() bool { return n.Kind == KindNotebook }
 // Trashed reports whether n is in the trash.
 func (n *Note) Trashed() bool { return !n.TrashedAt.IsZero() }
 
-var known = map[string]bool{"v": true, "title": true, "body": true, "tags": true, "created": true, "modified": true, "conflict_of": true, "attachments": true, "source": true, "kind": true, "notebook": true, "trashed_at": true}
+var known = map[string]bool{"v": true, "title": true, "body": true, "tags": true, "created": true, "modified": true, "conflict_of": true, "attachments": true, "source": true, "kind": true, "notebook": true, "trashed_at": true, "device": true}
 
 // Validate checks the rules of SPEC §5.2: limits, non-empty tags, UTF-8
 // text and times that RFC 3339 can write in UTC.
@@ -104,7 +108,8 @@ func (n *Note) Validate() error {
 	}
 	if !utf8.ValidString(n.Title) || !utf8.ValidString(n.Body) || !utf8.ValidString(n.ConflictOf) ||
 		!utf8.ValidString(n.Source) || len(n.Source) > MaxSourceBytes ||
-		!utf8.ValidString(n.Kind) || !utf8.ValidString(n.Notebook) {
+		!utf8.ValidString(n.Kind) || !utf8.ValidString(n.Notebook) ||
+		!utf8.ValidString(n.Device) || len(n.Device) > protocol.MaxDeviceName {
 		return fmt.Errorf("not UTF-8: %w", ErrInvalid)
 	}
 	for _, t := range n.Tags {
@@ -133,7 +138,7 @@ func (n *Note) Marshal() ([]byte, error) {
 	}
 	w := wire{V: Version, Title: n.Title, Body: n.Body, Tags: n.Tags,
 		Created: n.Created.UTC(), Modified: n.Modified.UTC(), ConflictOf: n.ConflictOf, Attachments: n.Attachments, Source: n.Source,
-		Kind: n.Kind, Notebook: n.Notebook}
+		Kind: n.Kind, Notebook: n.Notebook, Device: n.Device}
 	if n.Trashed() {
 		t := n.TrashedAt.UTC()
 		w.TrashedAt = &t
@@ -190,6 +195,7 @@ func Unmarshal(data []byte) (*Note, error) {
 		{"kind", &n.Kind},
 		{"notebook", &n.Notebook},
 		{"trashed_at", &n.TrashedAt},
+		{"device", &n.Device},
 	}
 	for _, f := range fields {
 		raw, ok := m[f.name]

@@ -27,7 +27,7 @@ func equal(a, b *Note) bool {
 		!a.Created.Equal(b.Created) || !a.Modified.Equal(b.Modified) ||
 		len(a.Tags) != len(b.Tags) || (len(a.Tags) > 0 && !slices.Equal(a.Tags, b.Tags)) ||
 		len(a.extra) != len(b.extra) || !reflect.DeepEqual(a.Attachments, b.Attachments) ||
-		a.Kind != b.Kind || a.Notebook != b.Notebook || !a.TrashedAt.Equal(b.TrashedAt) {
+		a.Kind != b.Kind || a.Notebook != b.Notebook || !a.TrashedAt.Equal(b.TrashedAt) || a.Device != b.Device {
 		return false
 	}
 	for k, v := range a.extra {
@@ -199,6 +199,7 @@ func FuzzUnmarshal(f *testing.F) {
 		`{"v":1,"kind":"notebook","title":"Work","notebook":"0a1b2c3d-4e5f-4a6b-8c7d-000000000001"}`,
 		`{"v":1,"trashed_at":"2026-11-24T10:00:00+02:00"}`, `{"v":1,"trashed_at":"0001-01-01T00:00:00Z","kind":"note"}`,
 		`{"v":1,"notebook":"NOT-AN-ID"}`, `{"v":1,"kind":"folder"}`, `{"v":1`, ``,
+		`{"v":1,"device":"Laptop"}`, `{"v":1,"device":7}`,
 	} {
 		f.Add([]byte(s))
 	}

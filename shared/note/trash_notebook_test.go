@@ -16,7 +16,12 @@ func TestTrashAndNotebookFields(t *testing.T) {
 		wantJSON []string // substrings of the payload
 		absent   []string // field names that must not appear
 	}{
-		{"plain note keeps its bytes", sample(), nil, []string{`"kind"`, `"notebook"`, `"trashed_at"`}},
+		{"plain note keeps its bytes", sample(), nil, []string{`"kind"`, `"notebook"`, `"trashed_at"`, `"device"`}},
+		{"device named", func() *Note {
+			n := sample()
+			n.Device = "Cipherleaf on Linux"
+			return n
+		}(), []string{`"device":"Cipherleaf on Linux"`}, []string{`"kind"`}},
 		{"trashed in a notebook", func() *Note {
 			n := sample()
 			n.Notebook, n.TrashedAt = nb, trashed
@@ -54,7 +59,8 @@ func TestTrashAndNotebookFields(t *testing.T) {
 
 func TestNotebookFieldInvalid(t *testing.T) {
 	for _, s := range []string{`{"v":1,"notebook":"work"}`, `{"v":1,"notebook":"0A1B2C3D-4E5F-4A6B-8C7D-000000000001"}`,
-		`{"v":1,"trashed_at":"10000-01-01T00:00:00Z"}`, `{"v":1,"kind":7}`} {
+		`{"v":1,"trashed_at":"10000-01-01T00:00:00Z"}`, `{"v":1,"kind":7}`, `{"v":1,"device":7}`,
+		`{"v":1,"device":"` + strings.Repeat("d", 129) + `"}`} {
 		if _, err := Unmarshal([]byte(s)); !errors.Is(err, ErrInvalid) {
 			t.Errorf("Unmarshal(%s) error = %v, want ErrInvalid", s, err)
 		}

@@ -2,6 +2,8 @@
 // for screenshots and demos: it registers on a running cipherleafd, writes a
 // handful of notes, syncs them, and then makes a second device edit the same
 // line as the first so that the profile ends with one conflicted copy.
+// The notes are sorted into notebooks, two sit in the trash, and "Garden
+// plans" has revisions from both devices (for the history screenshot).
 //
 //	cipherleaf-seed --server URL --pin sha256:HEX --profile DIR --device2 DIR \
 //	                --user NAME --password PW
@@ -73,11 +75,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, err := a.Register(ctx, core.RegisterInput{ServerURL: *server, Pin: *pin, Username: *user, Password: []byte(*password)}); err != nil {
 		return fmt.Errorf("register: %w", err)
 	}
+	ids := map[string]string{}
 	for _, s := range samples {
 		t := now.Add(-s.age)
-		if _, err := a.Create(&note.Note{Title: s.title, Body: s.body, Tags: s.tags, Created: t.Add(-time.Hour), Modified: t}); err != nil {
+		id, err := a.Create(&note.Note{Title: s.title, Body: s.body, Tags: s.tags, Created: t.Add(-time.Hour), Modified: t})
+		if err != nil {
 			return fmt.Errorf("create %q: %w", s.title, err)
 		}
+		ids[s.title] = id
+	}
+	if err := organize(a, ids, now); err != nil {
+		return err
 	}
 	planT := now.Add(-2 * time.Hour)
 	planID, err := a.Create(&note.Note{Title: conflictTitle, Body: conflictBase, Tags: []string{"plans"}, Created: planT, Modified: planT})
@@ -103,6 +111,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := edit(b, planID, "Wednesday: dinner with Ana", "Wednesday: dinner with Ana and Tom at 8", now.Add(-30*time.Minute)); err != nil {
 		return err
 	}
+	if err := history(ctx, a, b, ids["Garden plans"]); err != nil {
+		return err
+	}
 	if _, err := b.Sync(ctx); err != nil {
 		return fmt.Errorf("sync second device: %w", err)
 	}
@@ -116,6 +127,60 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("sync: %w", err)
 	}
 	fmt.Fprintf(stdout, "seeded %d notes for %s; %d conflict(s)\n", len(samples)+1, *user, rep.Conflicts)
+	return nil
+}
+
+// organize puts the samples into notebooks and two more notes in the trash.
+func organize(a *core.Core, ids map[string]string, now time.Time) error {
+	nbs := map[string]string{}
+	for _, p := range [][2]string{{"Home", ""}, {"Work", ""}, {"Projects", "Work"}, {"Reading", ""}, {"Recipes", "Home"}} {
+		id, err := a.CreateNotebook(p[0], nbs[p[1]])
+		if err != nil {
+			return fmt.Errorf("create notebook: %w", err)
+		}
+		nbs[p[0]] = id
+	}
+	for title, nb := range map[string]string{"Markdown tour": "Projects", "Server setup checklist": "Work",
+		"Groceries": "Home", "Gift ideas": "Home", "Garden plans": "Home", "Recipe: lentil soup": "Recipes",
+		"Book notes: The Overstory": "Reading"} {
+		if err := a.MoveNote(ids[title], nbs[nb]); err != nil {
+			return fmt.Errorf("move %q: %w", title, err)
+		}
+	}
+	for _, title := range []string{"Old packing list", "Draft: letter to the landlord"} {
+		t := now.Add(-48 * time.Hour)
+		id, err := a.Create(&note.Note{Title: title, Body: "…", Created: t, Modified: t})
+		if err != nil {
+			return err
+		}
+		if err := a.Trash(id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// history gives "Garden plans" revisions from both devices, synced one by one.
+func history(ctx context.Context, a, b *core.Core, id string) error {
+	steps := []struct {
+		c        *core.Core
+		from, to string
+	}{
+		{b, "- Ask Sam about the old bench", "- Ask Sam about the old bench\n- Tomatoes along the south fence\n- Beans on the trellis"},
+		{a, "thyme, sage, chives", "thyme, sage, chives, mint (in a pot!)"},
+		{b, "- Beans on the trellis", "- Runner beans on the trellis"},
+	}
+	for _, s := range steps {
+		if _, err := s.c.Sync(ctx); err != nil {
+			return fmt.Errorf("sync: %w", err)
+		}
+		if err := edit(s.c, id, s.from, s.to, time.Now()); err != nil {
+			return err
+		}
+		if _, err := s.c.Sync(ctx); err != nil {
+			return fmt.Errorf("sync: %w", err)
+		}
+	}
 	return nil
 }
 

@@ -1,0 +1,97 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/shared/note"
+)
+
+// benchOrg is the 10,000-note bench vault sorted into 1,000 notebooks
+// (100 at the top, 9 inside each), answered from prepared slices like the
+// real core's in-memory lists.
+type benchOrg struct {
+	*benchNotes
+	nbs []core.NotebookInfo
+}
+
+// Autosave and Update go to the bench vault, not the embedded fake.
+func (bo *benchOrg) Autosave(id string, n *note.Note) error { return bo.Update(id, n) }
+
+func (bo *benchOrg) Notebooks() []core.NotebookInfo {
+	return append([]core.NotebookInfo(nil), bo.nbs...)
+}
+
+func newBenchOrg(b *testing.B) *benchOrg {
+	bo := &benchOrg{benchNotes: newBenchNotes(b)}
+	for top := 0; top < 100; top++ {
+		tid := fmt.Sprintf("nb%03d-00", top)
+		tname := fmt.Sprintf("Area %03d", top)
+		bo.nbs = append(bo.nbs, core.NotebookInfo{ID: tid, Name: tname, Path: tname})
+		for c := 1; c < 10; c++ {
+			name := fmt.Sprintf("Project %d", c)
+			bo.nbs = append(bo.nbs, core.NotebookInfo{ID: fmt.Sprintf("nb%03d-%02d", top, c), Name: name, Parent: tid, Path: tname + "/" + name})
+		}
+	}
+	for i := range bo.sorted {
+		nb := bo.nbs[i%len(bo.nbs)]
+		bo.sorted[i].Notebook, bo.sorted[i].NotebookPath = nb.ID, nb.Path
+	}
+	return bo
+}
+
+// BenchmarkSidebarBuild builds the sidebar for 1,000 notebooks and 10,000
+// notes: the model (tree, counts, tags) from the core's lists, and the
+// tree widget with every branch open, laid out in the window.
+func BenchmarkSidebarBuild(b *testing.B) {
+	bo := newBenchOrg(b)
+	h := newBenchUI(b, bo)
+	w := test.NewWindow(nil)
+	defer w.Close()
+	w.Resize(fyne.NewSize(navWidth, 800))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s := newSidebar(h.u)
+		s.tree.OpenAllBranches()
+		w.SetContent(s.content)
+	}
+	b.StopTimer()
+	s := h.u.main.side
+	if len(s.model.notebooks) != 1000 || len(s.model.children[""]) != 100 || s.model.counts["nb000-00"] != 10 {
+		b.Fatalf("sidebar model: %d notebooks, %d at the top, %d notes in the first", len(s.model.notebooks), len(s.model.children[""]), s.model.counts["nb000-00"])
+	}
+}
+
+// BenchmarkHistoryList500 opens the history of a note with 500 revisions:
+// the list shown, the revisions of the rows on screen opened for their
+// device names, and the newest one's diff drawn.
+func BenchmarkHistoryList500(b *testing.B) {
+	bo := newBenchOrg(b)
+	id := bo.sorted[0].ID
+	body := bo.byID[id].Body
+	for r := 0; r < 500; r++ {
+		bo.addRevision(id, testNow.Add(-time.Duration(500-r)*time.Minute),
+			note.Note{Title: "t", Body: fmt.Sprintf("%s\nedit %d", body, r), Device: "Laptop"})
+	}
+	h := newBenchUI(b, bo)
+	m := h.u.main
+	m.open(id)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.showHistory()
+		h.settle()
+		if len(m.history.revs) != 500 || len(m.history.opened) < 5 || !strings.HasPrefix(m.history.summary.Text, "Compared with now") {
+			b.Fatalf("history shows %d revisions, %d opened", len(m.history.revs), len(m.history.opened))
+		}
+		b.StopTimer()
+		m.closeHistory()
+		h.settle()
+		b.StartTimer()
+	}
+}

@@ -40,23 +40,16 @@ func (c *Core) Autosave(id string, n *note.Note) error {
 
 // EndTyping ends note id's typing session (all sessions for ""), so the
 // next sync pushes its edits: an explicit save (Ctrl+S, leaving the note,
-// locking). It pokes auto-sync when it ended one.
+// locking). It starts no sync itself: Ctrl+S syncs at once, and otherwise
+// auto-sync's next round pushes it.
 func (c *Core) EndTyping(id string) {
 	c.typing.mu.Lock()
-	n := len(c.typing.start)
+	defer c.typing.mu.Unlock()
 	if id == "" {
 		clear(c.typing.start)
-	} else {
-		delete(c.typing.start, id)
+		return
 	}
-	ended := n != len(c.typing.start)
-	c.typing.mu.Unlock()
-	if ended {
-		select {
-		case c.kick <- struct{}{}:
-		default:
-		}
-	}
+	delete(c.typing.start, id)
 }
 
 // held reports whether note id's edits wait for the end of its typing

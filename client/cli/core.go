@@ -33,6 +33,9 @@ type Core interface {
 	Trash(id string) error
 	Untrash(id string) error
 	TrashList() []core.TrashInfo
+	EmptyTrash() error
+	TrashDays() (int, error)
+	SetTrashDays(days int) error
 	Notebooks() []core.NotebookInfo
 	CreateNotebook(name, parent string) (string, error)
 	MoveNotebook(id, parent string) error

@@ -21,6 +21,12 @@ const (
 )
 
 // run drives the CLI against f with a scripted terminal (nil: none).
+// trashedNote is twoNotes with the second in the trash.
+func trashedNote(f *fakeCore) {
+	twoNotes(f)
+	f.notes[id2].TrashedAt = time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)
+}
+
 func run(t *testing.T, f *fakeCore, env map[string]string, stdin string, term terminal, args ...string) (string, string, error, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -103,6 +109,19 @@ func TestCommands(t *testing.T) {
 			twoNotes(f)
 			f.notes[id2].TrashedAt = time.Date(2025, 3, 3, 10, 0, 0, 0, time.FixedZone("X", 3600))
 		}, wantOut: id2 + "\ttab here newline\t2025-03-03T09:00:00Z\n", wantCalls: []string{"Unlock pw", "TrashList"}},
+		{name: "empty-trash --yes", args: []string{"empty-trash", "--yes"}, env: pwEnv, setup: trashedNote,
+			wantCalls: []string{"Unlock pw", "TrashList", "EmptyTrash"}},
+		{name: "empty-trash asks and is told yes", args: []string{"empty-trash"}, env: pwEnv, setup: trashedNote,
+			term: &fakeTerm{confirm: true}, wantCalls: []string{"Unlock pw", "TrashList", "EmptyTrash"}},
+		{name: "empty-trash asks and is told no", args: []string{"empty-trash"}, env: pwEnv, setup: trashedNote,
+			term: &fakeTerm{confirm: false}, fails: true, wantErr: "not emptied", wantCalls: []string{"Unlock pw", "TrashList"}},
+		{name: "empty-trash without a terminal needs --yes", args: []string{"empty-trash"}, env: pwEnv, setup: trashedNote,
+			fails: true, wantErr: "add --yes", wantCalls: []string{"Unlock pw", "TrashList"}},
+		{name: "empty-trash of an empty trash", args: []string{"empty-trash"}, env: pwEnv, wantCalls: []string{"Unlock pw", "TrashList"}},
+		{name: "trash-days prints", args: []string{"trash-days"}, env: pwEnv, wantOut: "30\n", wantCalls: []string{"Unlock pw", "TrashDays"}},
+		{name: "trash-days sets", args: []string{"trash-days", "7"}, env: pwEnv, wantCalls: []string{"Unlock pw", "SetTrashDays 7"}},
+		{name: "trash-days out of range", args: []string{"trash-days", "0"}, env: pwEnv, fails: true, usage: true},
+		{name: "trash-days not a number", args: []string{"trash-days", "week"}, env: pwEnv, fails: true, usage: true},
 		{name: "search", args: []string{"search", "eggs"}, env: pwEnv, setup: twoNotes,
 			wantOut: id1 + "\tgroceries\t2025-03-01T09:00:00Z\t\n", wantCalls: []string{"Unlock pw", `Search "eggs"`}},
 		{name: "search joins words", args: []string{"search", "milk", "eggs"}, env: pwEnv, setup: twoNotes,

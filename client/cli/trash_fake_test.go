@@ -26,6 +26,17 @@ func (f *fakeCore) TrashList() []core.TrashInfo {
 	return out
 }
 
+func (f *fakeCore) EmptyTrash() error { return f.call("EmptyTrash") }
+
+func (f *fakeCore) TrashDays() (int, error) {
+	if err := f.call("TrashDays"); err != nil {
+		return 0, err
+	}
+	return 30, nil
+}
+
+func (f *fakeCore) SetTrashDays(d int) error { return f.call("SetTrashDays %d", d) }
+
 func (f *fakeCore) Notebooks() []core.NotebookInfo {
 	f.call("Notebooks")
 	return []core.NotebookInfo{{ID: nb1, Name: "Work", Path: "Work"}, {ID: nb2, Name: "P\tx", Parent: nb1, Path: "Work/P\tx"}}

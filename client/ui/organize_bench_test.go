@@ -21,8 +21,9 @@ type benchOrg struct {
 	nbs []core.NotebookInfo
 }
 
-// Autosave and Update go to the bench vault, not the embedded fake.
-func (bo *benchOrg) Autosave(id string, n *note.Note) error { return bo.Update(id, n) }
+// Autosave goes to the bench vault (benchNotes.Update), not the embedded
+// fake, for every GUI benchmark.
+func (bn *benchNotes) Autosave(id string, n *note.Note) error { return bn.Update(id, n) }
 
 func (bo *benchOrg) Notebooks() []core.NotebookInfo {
 	return append([]core.NotebookInfo(nil), bo.nbs...)

@@ -11,6 +11,7 @@ import (
 
 	"cipherleaf.dev/client/core"
 	"cipherleaf.dev/client/internal/testserver"
+	"cipherleaf.dev/shared/cryptobox"
 )
 
 var newCertPin = "sha256:" + strings.Repeat("9f3c", 15) + "77e0d1c4"[:4]
@@ -151,14 +152,34 @@ func TestE2ERepinRealServer(t *testing.T) {
 		t.Skip("end-to-end test skipped under -short")
 	}
 	srv := testserver.Start(t, serverBin, "--auth-ip-burst", "1000", "--auth-user-burst", "1000", "--lockout-after", "0")
-	c := realCore(t, "device A")
+	// Register on the profile with one core, then open it again for the
+	// app (the first core's events never reach the window), and unlock.
 	ctx := context.Background()
-	if _, err := c.Register(ctx, core.RegisterInput{ServerURL: srv.URL, Pin: srv.Fingerprint, Username: "pinned", Password: []byte("correct horse battery staple")}); err != nil {
+	dir := t.TempDir()
+	openCore := func() *core.Core {
+		c, err := core.Open(core.Config{ProfileDir: dir, Policy: cryptobox.DefaultPolicy, NewParams: floorParams,
+			DeviceName: "device A", APITimeout: 5 * time.Second, APIRetries: -1})
+		if err != nil {
+			t.Fatalf("core.Open: %v", err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	const password = "correct horse battery staple"
+	first := openCore()
+	if _, err := first.Register(ctx, core.RegisterInput{ServerURL: srv.URL, Pin: srv.Fingerprint, Username: "pinned", Password: []byte(password)}); err != nil {
 		t.Fatalf("Register: %v", err)
 	}
+	first.Close()
+	c := openCore()
 	oldPin := srv.Fingerprint
 	h := newHarness(t, c, Options{SyncEvery: time.Hour})
+	h.typeInto(h.entry("Password"), password)
+	h.tap("Unlock")
 	m := h.u.main
+	if m == nil {
+		t.Fatalf("not unlocked: %q", h.texts())
+	}
 	h.shortcut(scNew)
 	h.typeInto(m.editor.title, "Written during the change")
 	h.advance(defaultAutosaveDelay)
@@ -184,7 +205,7 @@ func TestE2ERepinRealServer(t *testing.T) {
 		t.Fatalf("after re-pinning, status %+v, want synced with nothing pending", st)
 	}
 	other := realCore(t, "device B")
-	if err := other.Login(ctx, core.LoginInput{ServerURL: srv.URL, Pin: srv.Fingerprint, Username: "pinned", Password: []byte("correct horse battery staple")}); err != nil {
+	if err := other.Login(ctx, core.LoginInput{ServerURL: srv.URL, Pin: srv.Fingerprint, Username: "pinned", Password: []byte(password)}); err != nil {
 		t.Fatalf("Login on B: %v", err)
 	}
 	if n, err := other.Get(id); err != nil || n.Title != "Written during the change" {

@@ -30,7 +30,7 @@ DEB_PACKAGES := ca-certificates gcc libc6-dev pkg-config \
   gnome-keyring dbus-x11 \
   postgresql
 
-.PHONY: all setup setup-windows fyne-tool windows-cli package-windows test-windows screenshot-windows package-macos build test test-short lint vet vet-cross fmt-check bench run check-run stop-server package screenshots clean
+.PHONY: weed all setup setup-windows fyne-tool windows-cli package-windows test-windows screenshot-windows package-macos build test test-short lint vet vet-cross fmt-check bench run check-run stop-server package screenshots clean
 
 all: build
 
@@ -106,7 +106,7 @@ fmt-check:
 # $$CIPHERLEAFD_BIN. The tests run with TMPDIR set to a fresh folder; the run
 # fails if anything is left in it, or if the repository's `git status`
 # (ignored files included) differs from before. The folder is removed anyway.
-test: setup lint
+test: setup lint weed
 	@run=$$(mktemp -d "$${TMPDIR:-/tmp}/cipherleaf-test.XXXXXX") || exit 1; \
 	trap 'rm -rf "$$run"' EXIT; mkdir "$$run/tmp" "$$run/bin"; \
 	before=$$(git status --porcelain --ignored 2>/dev/null); \
@@ -156,6 +156,19 @@ check-run: build
 stop-server:
 	@if [ -f $(RUNDIR)/server.pid ]; then kill $$(cat $(RUNDIR)/server.pid) 2>/dev/null && echo "cipherleafd stopped"; \
 	  rm -f $(RUNDIR)/server.pid; else echo "no server started by make run"; fi
+
+# weed: SeaweedFS, the real S3-compatible server the server's tests start
+# (server/blob/s3blob/s3test) to test the S3 blob store against. `go install
+# m@v` refuses its module (its go.mod has replace directives), so it is built
+# inside the downloaded module into $(go env GOPATH)/bin, once: the first
+# build is long (it links a whole object store), later runs find it there.
+WEED_VERSION := v0.0.0-20261109003541-7506e5f91cd6
+weed:
+	@command -v weed >/dev/null || [ -x "$$($(GO) env GOPATH)/bin/weed" ] || { \
+	  echo "weed: building SeaweedFS $(WEED_VERSION) for the S3 tests (once)"; \
+	  $(GO) mod download github.com/seaweedfs/seaweedfs@$(WEED_VERSION) && \
+	  cd "$$($(GO) env GOMODCACHE)/github.com/seaweedfs/seaweedfs@$(WEED_VERSION)" && \
+	  GOWORK=off $(GO) build -o "$$($(GO) env GOPATH)/bin/weed" ./weed; }
 
 # fyne-tool: the `fyne` packaging command (its own module: installed, never
 # added to the app's go.mod)

@@ -1,7 +1,8 @@
 // Package blob declares where attachment blobs live (SPEC §7.7, §11): a
 // Store of opaque, write-once byte strings named by key, filled by
-// resumable appends. Implementations: fsblob (files under the data folder);
-// an S3 one comes with scale-out. The server never reads inside a blob.
+// resumable appends. Implementations: fsblob (files under the data folder)
+// and s3blob (an S3-compatible bucket shared by replicas, SPEC §7.9). The
+// server never reads inside a blob.
 package blob
 
 import (

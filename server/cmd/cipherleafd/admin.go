@@ -106,6 +106,8 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 	fs := newFlagSet("backup", stderr)
 	data := fs.String("data", "", "data folder")
 	out := fs.String("out", "", "file to write (must not exist)")
+	var blobs string
+	blobsFlag(fs, &blobs)
 	if _, err := parse(fs, args, getenv); err != nil {
 		return err
 	}
@@ -127,7 +129,11 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 	if err := st.Backup(ctx, *out); err != nil {
 		return err
 	}
-	n, err := backupAttachments(ctx, dataDir(*data), *out, *out+".attachments")
+	src, err := openBlobs(ctx, d, blobs, getenv)
+	if err != nil {
+		return err
+	}
+	n, err := backupAttachments(ctx, src, *out, *out+".attachments")
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 
 // attachmentFlags configure attachments (SPEC §7.7).
 type attachmentFlags struct {
+	blobs string        // --blobs: s3://… or "" for the data folder
 	max   sizeValue     // largest attachment content
 	grace time.Duration // how long a released or abandoned blob is kept
 	every time.Duration // how often the collector runs
@@ -27,6 +28,7 @@ type attachmentFlags struct {
 
 func (f *attachmentFlags) register(fs *flag.FlagSet) {
 	f.max = protocol.MaxAttachmentSize
+	blobsFlag(fs, &f.blobs)
 	fs.Var(&f.max, "max-attachment", "largest attachment (bytes, or with KiB/MiB/GiB)")
 	fs.DurationVar(&f.grace, "attachment-grace", 24*time.Hour, "keep released or abandoned attachments this long")
 	fs.DurationVar(&f.every, "attachment-gc-every", 10*time.Minute, "how often released attachments are collected")
@@ -36,6 +38,8 @@ func (f *attachmentFlags) check() error {
 	switch {
 	case f.max <= 0 || f.max > protocol.MaxAttachmentFormat:
 		return fmt.Errorf("%w: --max-attachment must be 1 byte to 1 TiB", errUsage)
+	case checkBlobs(f.blobs) != nil:
+		return checkBlobs(f.blobs)
 	case f.grace < 0 || f.every <= 0:
 		return fmt.Errorf("%w: --attachment-grace and --attachment-gc-every must be positive", errUsage)
 	}
@@ -44,10 +48,10 @@ func (f *attachmentFlags) check() error {
 
 func (d dataDir) attachments() string { return filepath.Join(string(d), "attachments") }
 
-// startAttachments opens the blob store of the data folder and runs the
-// collector until ctx ends; stop waits for it.
-func startAttachments(ctx context.Context, d dataDir, st server.Store, f attachmentFlags, log *slog.Logger) (bs blob.Store, stop func(), err error) {
-	fsb, err := fsblob.New(d.attachments())
+// startAttachments opens the blob store (--blobs, else the data folder)
+// and runs the collector until ctx ends; stop waits for it.
+func startAttachments(ctx context.Context, d dataDir, st server.Store, f attachmentFlags, getenv func(string) string, log *slog.Logger) (bs blob.Store, stop func(), err error) {
+	fsb, err := openBlobs(ctx, d, f.blobs, getenv)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -76,15 +80,12 @@ func startAttachments(ctx context.Context, d dataDir, st server.Store, f attachm
 }
 
 // backupAttachments copies the blob of every complete attachment the
-// backup database at dbPath lists into a blob store at dir. Blobs are
+// backup database at dbPath lists from src (the data folder's store, or
+// the --blobs bucket) into a blob store at dir. Blobs are
 // write-once, so a copy taken after the database snapshot is the snapshot's
 // blob; one collected meanwhile (released before the snapshot) is dropped
 // from the backup instead.
-func backupAttachments(ctx context.Context, d dataDir, dbPath, dir string) (int, error) {
-	src, err := fsblob.New(d.attachments())
-	if err != nil {
-		return 0, err
-	}
+func backupAttachments(ctx context.Context, src blob.Store, dbPath, dir string) (int, error) {
 	dst, err := fsblob.New(dir)
 	if err != nil {
 		return 0, err

@@ -33,9 +33,11 @@ var binary string
 
 func TestMain(m *testing.M) {
 	code := runTests(m)
-	if err := stopPostgres(); err != nil && code == 0 {
-		fmt.Fprintln(os.Stderr, err)
-		code = 1
+	for _, stop := range []func() error{stopPostgres, stopS3} {
+		if err := stop(); err != nil && code == 0 {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
 	}
 	os.Exit(code)
 }

@@ -250,7 +250,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		pusher = relay
 	}
 
-	blobs, stopAttachments, err := startAttachments(ctx, dir, st, c.att, log)
+	blobs, stopAttachments, err := startAttachments(ctx, dir, st, c.att, getenv, log)
 	if err != nil {
 		return err
 	}

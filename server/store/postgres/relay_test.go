@@ -52,3 +52,41 @@ func TestRelay(t *testing.T) {
 		}
 	}
 }
+
+// TestRelayReconnects: when the listening connection is cut (a database
+// restart or failover does that), the relay connects again and pokes
+// flow once more.
+func TestRelayReconnects(t *testing.T) {
+	ctx := context.Background()
+	s1 := openTest(t, Options{})
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	r, err := s1.NewRelay(ctx, events.NewHub(), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ch, stop, _ := r.Subscribe(5)
+	defer stop()
+	// Cut every LISTENing backend of this database.
+	var cut int
+	if err := s1.db.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%'`).Scan(&cut); err != nil || cut != 1 {
+		t.Fatalf("cut %d listening connections, %v; want 1", cut, err)
+	}
+	// Another replica's pokes, sent until one arrives: the first ones may
+	// be sent before the relay has listened again.
+	other := &Relay{s: s1, hub: events.NewHub(), id: "other", log: log}
+	deadline := time.After(15 * time.Second)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for seq := uint64(1); ; seq++ {
+		other.Publish(5, seq)
+		select {
+		case <-ch:
+			return
+		case <-tick.C:
+		case <-deadline:
+			t.Fatal("no poke through the relay within 15 s of cutting its connection")
+		}
+	}
+}

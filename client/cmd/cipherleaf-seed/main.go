@@ -108,10 +108,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, err := b.Sync(ctx); err != nil {
 		return fmt.Errorf("sync second device: %w", err)
 	}
-	if err := edit(b, planID, "Wednesday: dinner with Ana", "Wednesday: dinner with Ana and Tom at 8", now.Add(-30*time.Minute)); err != nil {
+	// The history steps sync both devices, so they come before the plan's
+	// edits: this device must not see the other's edit before its own.
+	if err := history(ctx, a, b, ids["Garden plans"]); err != nil {
 		return err
 	}
-	if err := history(ctx, a, b, ids["Garden plans"]); err != nil {
+	if err := edit(b, planID, "Wednesday: dinner with Ana", "Wednesday: dinner with Ana and Tom at 8", now.Add(-30*time.Minute)); err != nil {
 		return err
 	}
 	if _, err := b.Sync(ctx); err != nil {

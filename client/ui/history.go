@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -94,7 +95,7 @@ func newHistoryView(m *mainView, id string, cur *note.Note) *historyView {
 		asked: map[uint64]bool{}, ctx: context.Background(),
 		state: widget.NewLabel("Loading the history…"), summary: widget.NewLabel("")}
 	h.cancel = func() {}
-	h.state.Wrapping = fyne.TextWrapWord
+	h.state.Truncation = fyne.TextTruncateEllipsis // one line: a wrapped label overlaps the list below it
 	h.summary.Wrapping = fyne.TextWrapWord
 	h.list = newKeyList(
 		func() int { return len(h.revs) },
@@ -137,7 +138,7 @@ func newHistoryView(m *mainView, id string, cur *note.Note) *historyView {
 
 	head := container.NewVBox(container.NewBorder(nil, nil, h.backBt, nil,
 		subheading("History of “"+displayTitle(cur.Title)+"”")), widget.NewSeparator())
-	side := withMinSize(230, 0, container.New(layout.NewBorderLayout(h.state, nil, nil, nil), h.state, h.list.framed(m.u.touch)))
+	side := withMinSize(190, 0, container.New(layout.NewBorderLayout(h.state, nil, nil, nil), h.state, h.list.framed(m.u.touch)))
 	cols := container.NewGridWithColumns(2,
 		container.NewBorder(subheading("This version"), nil, nil, nil, container.NewVScroll(h.left)),
 		container.NewBorder(subheading("Now"), nil, nil, nil, container.NewVScroll(h.right)))
@@ -186,15 +187,17 @@ func (h *historyView) load() {
 				return
 			}
 			if err != nil {
-				h.state.SetText("The history can't be shown. " + words(err))
+				h.state.SetText("No versions")
+				h.summary.SetText("The history can't be shown. " + words(err))
 				return
 			}
 			h.revs = revs
 			if len(revs) == 0 {
-				h.state.SetText("The server keeps no earlier versions of this note yet: it has not been synced.")
+				h.state.SetText("No versions")
+				h.summary.SetText("The server keeps no earlier versions of this note yet: it has not been synced.")
 				return
 			}
-			h.state.SetText(countText(len(revs), "version", "versions") + " kept by the server, newest first.")
+			h.state.SetText(countText(len(revs), "version", "versions") + ", newest first")
 			h.list.Refresh()
 			if h.start < 0 || h.start >= len(revs) {
 				h.start = len(revs) - 1
@@ -290,7 +293,7 @@ func (h *historyView) show() {
 		h.setDiff(nil, nil)
 		return
 	}
-	left, right := lineDiff(n.Body, h.cur.Body)
+	left, right := lineDiff(withNewline(n.Body), withNewline(h.cur.Body))
 	removed, added := changedCount(left), changedCount(right)
 	var text string
 	switch {
@@ -311,6 +314,15 @@ func (h *historyView) show() {
 	}
 	h.summary.SetText(text)
 	h.setDiff(diffText(left, "−", theme.ColorNameError), diffText(right, "+", theme.ColorNameSuccess))
+}
+
+// withNewline ends s with a newline, so a last line compares equal
+// whether or not a newline followed it.
+func withNewline(s string) string {
+	if s == "" || strings.HasSuffix(s, "\n") {
+		return s
+	}
+	return s + "\n"
 }
 
 func (h *historyView) setDiff(l, r fyne.CanvasObject) {

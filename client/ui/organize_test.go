@@ -78,6 +78,9 @@ func TestSidebarFiltersByNotebookAndTag(t *testing.T) {
 			if got := listed(h); !slices.Equal(got, c.want) {
 				t.Errorf("list = %q, want %q", got, c.want)
 			}
+			if m.list.model.Index(m.editor.id) < 0 {
+				t.Errorf("the open note %q is not among those listed", m.editor.id)
+			}
 		})
 	}
 
@@ -350,7 +353,7 @@ func TestHistoryShowsDevicesDiffAndRestores(t *testing.T) {
 	h, api, ids := unlocked(t, Options{})
 	m := h.u.main
 	g := ids[0]
-	api.addRevision(g, testNow.Add(-3*time.Hour), note.Note{Title: "Groceries", Body: "Oat milk\nand bread", Device: "Laptop"})
+	api.addRevision(g, testNow.Add(-3*time.Hour), note.Note{Title: "Groceries", Body: "Oat milk\nand bread\n", Device: "Laptop"})
 	api.addRevision(g, testNow.Add(-20*time.Minute), note.Note{Title: "Groceries", Body: "Oat milk, lemons\nand bread", Device: "Phone"})
 	m.open(g)
 	h.wait()
@@ -359,7 +362,7 @@ func TestHistoryShowsDevicesDiffAndRestores(t *testing.T) {
 		t.Fatal("Ctrl+H did not open the history")
 	}
 	h.mustShow("History of “Groceries”")
-	h.mustShow("2 versions kept by the server")
+	h.mustShow("2 versions, newest first")
 	for _, s := range []string{"Today, 10:10:00", "Phone", "Today, 07:30:00", "Laptop"} {
 		h.mustShow(s)
 	}
@@ -387,7 +390,7 @@ func TestHistoryShowsDevicesDiffAndRestores(t *testing.T) {
 	if api.called("Restore 1") != 1 {
 		t.Fatalf("calls %q, want Restore 1", api.calls)
 	}
-	if m.history != nil || m.editor.id != g || m.editor.body.Text != "Oat milk\nand bread" {
+	if m.history != nil || m.editor.id != g || m.editor.body.Text != "Oat milk\nand bread\n" {
 		t.Fatalf("after Restore: history %v, editor %q %q", m.history != nil, m.editor.id, m.editor.body.Text)
 	}
 	h.mustShow("Restored the version of Today, 07:30:00")

@@ -549,6 +549,10 @@ func (m *mainView) navigate(uid string) {
 		l.keep, l.empty = nil, ""
 	}
 	m.list.reload()
+	// The open note stays open if it is listed; else the first one opens.
+	if l.Index(m.editor.id) < 0 && len(l.items) > 0 {
+		m.open(l.items[0].ID)
+	}
 }
 
 // dropNote moves note id into the notebook whose sidebar row is under the

@@ -457,3 +457,24 @@ func TestLeavingANoteAndCtrlSEndTypingSessions(t *testing.T) {
 		t.Fatalf("Ctrl+S did not end every session; calls %q", api.calls)
 	}
 }
+
+// Tab goes toolbar → sidebar (tree, New notebook) → search → list.
+func TestTabOrderReachesTheSidebarBeforeTheList(t *testing.T) {
+	h, _, _ := unlocked(t, Options{})
+	m := h.u.main
+	h.canvas().Focus(m.side.tree)
+	h.key(fyne.KeyTab)
+	if f := h.canvas().Focused(); f != fyne.Focusable(m.side.newBt) {
+		t.Fatalf("Tab from the tree focused %T, want the New notebook button", f)
+	}
+	h.key(fyne.KeyTab)
+	h.focusedIs(m.list.search, "search")
+	h.key(fyne.KeyTab)
+	h.focusedIs(m.list.list, "list")
+	// And before the sidebar, the toolbar.
+	h.canvas().Focus(m.settingsBt)
+	h.key(fyne.KeyTab)
+	if f := h.canvas().Focused(); f != fyne.Focusable(m.side.tree) {
+		t.Fatalf("Tab from Settings focused %T, want the sidebar", f)
+	}
+}

@@ -26,7 +26,7 @@ ADDR ?= 127.0.0.1:8443
 # Other systems (Fedora, Arch, macOS, Windows): see "Prerequisites" in README.md.
 DEB_PACKAGES := ca-certificates gcc libc6-dev pkg-config \
   libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev \
-  xvfb xauth xz-utils \
+  xvfb xauth xdotool xz-utils \
   gnome-keyring dbus-x11 \
   postgresql
 

@@ -51,7 +51,7 @@ set -euo pipefail
 name=$1 size=$2 profile=$3 unlock=$4; shift 4
 env "$@" CIPHERLEAF_SIZE="$size" "$BIN/cipherleaf" --profile "$profile" --server "$URL" --pin "$PIN" >"$TMP/$name.log" 2>&1 &
 app=$!
-wid=$(timeout 30 xdotool search --sync --onlyvisible --name '^Cipherleaf$' | head -1)
+wid=$(timeout 30 xdotool search --sync --onlyvisible --name 'Cipherleaf$' | head -1)
 xdotool windowmove "$wid" 0 0 windowfocus --sync "$wid" || true
 sleep 1.5
 if [ "$unlock" = yes ]; then

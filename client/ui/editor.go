@@ -41,6 +41,7 @@ type editor struct {
 	content           *fyne.Container
 
 	onEdited  func(id string, n *note.Note) // something was typed; n is the new version
+	onTitle   func(title string, open bool) // the open note's title changed, or no note is open
 	onNew     func()                        // "New note" in the empty state
 	onDelete  func()                        // delete button
 	onResolve func(copyID string)           // "Resolve…" on a conflicted copy
@@ -59,6 +60,7 @@ func newEditor(api Notes, sc *shortcuts, now func() time.Time, saver *autosaver)
 	for _, w := range []*entry{e.title, e.tags, e.body} {
 		w.OnChanged = func(string) { e.edited() }
 	}
+	e.title.OnChanged = func(t string) { e.edited(); e.titleChanged(t, e.id != "") }
 	// Enter in the title or the tags goes on to the body.
 	e.title.OnSubmitted = func(string) { e.focusBody() }
 	e.tags.OnSubmitted = func(string) { e.focusBody() }
@@ -152,6 +154,7 @@ func (e *editor) show(id string, n *note.Note) {
 	}
 	e.empty.Hide()
 	e.form.Show()
+	e.titleChanged(n.Title, true)
 }
 
 // showEmpty closes the note (after saving) and shows the placeholder; msg
@@ -165,6 +168,14 @@ func (e *editor) showEmpty(msg string) {
 	e.emptyText.SetText(msg)
 	e.form.Hide()
 	e.empty.Show()
+	e.titleChanged("", false)
+}
+
+// titleChanged tells the window the open note's title.
+func (e *editor) titleChanged(title string, open bool) {
+	if e.onTitle != nil {
+		e.onTitle(title, open)
+	}
 }
 
 // snapshot is the open note with the entries' current text.

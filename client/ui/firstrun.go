@@ -229,6 +229,7 @@ func (u *UI) showFirstRun(mode firstRunMode) {
 		v.server.SetText(u.opts.ServerURL)
 	}
 	u.setContent(card(520, container.NewVBox(top...)))
+	u.setTitle(windowTitle(titleWelcome))
 	v.update()
 	if v.model.serverURL != "" {
 		v.probe()

@@ -59,6 +59,7 @@ func (u *UI) newMainView() *mainView {
 		m.list.showEdit(id, n)
 		m.status.saveState("Editing…", nil)
 	}
+	m.editor.onTitle = func(title string, open bool) { u.setTitle(noteWindowTitle(title, open)) }
 	m.editor.onNew = m.newNote
 	m.editor.onDelete = m.confirmDelete
 	m.editor.onResolve = m.showResolve
@@ -110,6 +111,7 @@ func (u *UI) showMain() {
 	m := u.newMainView()
 	u.main = m
 	u.setContent(m.content)
+	u.setTitle(noteWindowTitle("", false))
 	m.bindShortcuts()
 	u.win.SetOnDropped(m.attach.dropped)
 

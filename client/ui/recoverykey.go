@@ -65,6 +65,7 @@ type recoveryKeyView struct {
 func (u *UI) showRecoveryKey(key string, first bool, then func()) {
 	v := u.newRecoveryKeyView(key, first, then)
 	u.setContent(card(560, v.content))
+	u.setTitle(windowTitle(titleRecoveryKey))
 }
 
 func (u *UI) newRecoveryKeyView(key string, first bool, then func()) *recoveryKeyView {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -71,6 +72,8 @@ type UI struct {
 	idle  *idleLock
 	main  *mainView
 	unsub func()
+
+	shutdownOnce sync.Once
 
 	syncCancel  context.CancelFunc
 	syncHold    func() // releases auto-lock's hold while a sync runs
@@ -279,8 +282,20 @@ func (u *UI) Quit() {
 	u.app.Quit()
 }
 
-// shutdown saves pending edits and releases the core's subscription.
-func (u *UI) shutdown() {
+// Close saves what is being typed and detaches the UI from the core. The
+// app's main calls it after the app's loop has ended, whichever way it
+// ended: the window closed, Quit, or Fyne's own SIGINT/SIGTERM handler,
+// which races with Quit and can end the loop before Quit runs. Fyne runs
+// fyne.Do inline once its loop has ended, so this is safe on main's
+// goroutine then. Calling it again does nothing.
+func (u *UI) Close() { u.shutdown() }
+
+// shutdown saves pending edits and releases the core's subscription, once:
+// a second caller (Quit on the signal goroutine and Close on main's, after
+// Fyne's own signal handler ended the loop) waits for the first to finish.
+func (u *UI) shutdown() { u.shutdownOnce.Do(u.shutdownNow) }
+
+func (u *UI) shutdownNow() {
 	u.saveWindowState()
 	if u.main != nil {
 		u.leaveMain(true)

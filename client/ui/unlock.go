@@ -58,6 +58,7 @@ func (u *UI) showUnlock() {
 		v.recover,
 	))
 	u.setContent(v.content)
+	u.setTitle(windowTitle(titleLocked))
 	u.win.Canvas().Focus(v.password)
 
 	// Only the first unlock screen of a run tries the device key: after a

@@ -77,12 +77,20 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 	if _, err := fmt.Sscanf(getenv("CIPHERLEAF_SIZE"), "%fx%f", &w, &h); err == nil {
 		opts.Size = fyne.NewSize(w, h)
 	}
-	if sw, sh, mm := primaryScreen(); sw > 0 && sh > 0 {
+	sw, sh, mm, err := primaryScreen()
+	if err != nil {
+		return err
+	}
+	if sw > 0 && sh > 0 {
 		opts.ScreenPixels = fyne.NewSize(float32(sw), float32(sh))
 		opts.ScreenScale = fyneScale(sw, mm, getenv("FYNE_SCALE"))
 	}
-	// Quitting, on every OS: Fyne turns SIGINT and SIGTERM into Quit, so Run
-	// returns and the deferred c.Close flushes and closes the vault. On
+	// Quitting, on every OS: on SIGINT and SIGTERM both Fyne's driver (its
+	// own handler ends the loop) and quitOnSignals (u.Quit, which saves
+	// first) act, and either may win. So after Run returns, u.Close saves
+	// the editor's text whichever way the loop ended (TestAppSignals caught
+	// the typed text lost when Fyne's handler won), and the deferred c.Close
+	// closes the vault. On
 	// Windows Go delivers Ctrl-C/Ctrl-Break as os.Interrupt and a console
 	// close, logoff or shutdown as syscall.SIGTERM, so the same path runs;
 	// closing the window quits the same way. A hard kill (SIGKILL, or
@@ -99,5 +107,6 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 	quitOnSignals(u)
 	u.Show()
 	a.Run()
+	u.Close() // the editor's text into the vault, before the deferred c.Close
 	return nil
 }

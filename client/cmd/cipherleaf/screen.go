@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 
@@ -8,22 +9,31 @@ import (
 )
 
 // primaryScreen is the primary monitor's size in pixels, or zeros when
-// there is no screen to ask. It runs on the main thread (Fyne's driver
+// the monitor does not say. It runs on the main thread (Fyne's driver
 // locks it) before the app starts; Fyne's own glfw.Init later is a no-op.
-func primaryScreen() (width, height, widthMM int) {
+// An error means there is no display to open a window on: Fyne would
+// panic on it, so the app stops with these words instead.
+func primaryScreen() (width, height, widthMM int, err error) {
+	// glfw.Init logs a display it cannot open and returns nil; the next
+	// call panics with NotInitialized. Both mean: no display.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("open the display (is DISPLAY or WAYLAND_DISPLAY set?): %v", r)
+		}
+	}()
 	if err := glfw.Init(); err != nil {
-		return 0, 0, 0
+		return 0, 0, 0, fmt.Errorf("open the display (is DISPLAY or WAYLAND_DISPLAY set?): %w", err)
 	}
 	m := glfw.GetPrimaryMonitor()
 	if m == nil {
-		return 0, 0, 0
+		return 0, 0, 0, nil
 	}
 	mode := m.GetVideoMode()
 	if mode == nil {
-		return 0, 0, 0
+		return 0, 0, 0, nil
 	}
 	widthMM, _ = m.GetPhysicalSize()
-	return mode.Width, mode.Height, widthMM
+	return mode.Width, mode.Height, widthMM, nil
 }
 
 // fyneScale is the pixels per Fyne unit the window will get on that

@@ -93,12 +93,12 @@ func TestAppSignals(t *testing.T) {
 			// A new note: title, Enter to the body, then back to the title.
 			a.xdotool("key", "ctrl+n")
 			a.waitTitle("Untitled — Cipherleaf")
-			a.xdotool("type", "--delay", "10", "Typed")
+			a.xdotool("type", "--delay", "40", "Typed")
 			a.waitTitle("Typed — Cipherleaf")
 			a.xdotool("key", "Return")
-			a.xdotool("type", "--delay", "10", "body words")
+			a.xdotool("type", "--delay", "40", "body words")
 			a.xdotool("key", "shift+Tab", "shift+Tab", "End")
-			a.xdotool("type", "--delay", "10", " title")
+			a.xdotool("type", "--delay", "40", " title")
 			a.waitTitle("Typed title — Cipherleaf") // so the body's keys were handled too
 			if tt.blackHole {
 				a.xdotool("key", "ctrl+s") // "Sync now" joins the sync that hangs
@@ -138,7 +138,7 @@ func TestAppSignals(t *testing.T) {
 			// What was on screen is in the vault.
 			n := findNote(t, dir, "Typed title")
 			if n.Body != "body words" {
-				t.Errorf("body in the vault = %q, want %q", n.Body, "body words")
+				t.Errorf("body in the vault = %q, want %q\napp output:\n%s", n.Body, "body words", a.stderr())
 			}
 			if !strings.HasPrefix(n.Title, onScreen) || !strings.HasPrefix("Typed title"+more, n.Title) {
 				t.Errorf("title in the vault = %q; on screen at the signal it was %q (typed: %q)", n.Title, onScreen, "Typed title"+more)
@@ -421,7 +421,7 @@ func (a *appProc) unlock() {
 	const unlocked = "kept — Cipherleaf"
 	for try := 1; ; try++ {
 		a.xdotool("key", "ctrl+a", "BackSpace")
-		a.xdotool("type", "--delay", "10", appPassword)
+		a.xdotool("type", "--delay", "40", appPassword)
 		a.xdotool("key", "Return")
 		if a.waitTitleFor(15*time.Second, func(s string) bool { return s == unlocked }) != "" {
 			return

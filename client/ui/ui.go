@@ -74,6 +74,7 @@ type UI struct {
 	unsub func()
 
 	shutdownOnce sync.Once
+	windowGone   bool // set by Close: the app's loop has ended
 
 	syncCancel  context.CancelFunc
 	syncHold    func() // releases auto-lock's hold while a sync runs
@@ -284,11 +285,15 @@ func (u *UI) Quit() {
 
 // Close saves what is being typed and detaches the UI from the core. The
 // app's main calls it after the app's loop has ended, whichever way it
-// ended: the window closed, Quit, or Fyne's own SIGINT/SIGTERM handler,
-// which races with Quit and can end the loop before Quit runs. Fyne runs
-// fyne.Do inline once its loop has ended, so this is safe on main's
-// goroutine then. Calling it again does nothing.
-func (u *UI) Close() { u.shutdown() }
+// ended: the window closed, Quit, or SIGINT/SIGTERM (Fyne's driver ends
+// the loop on those itself, and nothing can run on the UI thread after
+// that). Fyne runs fyne.Do inline once its loop has ended, so this is safe
+// on main's goroutine then; the window's position is not read, as the
+// window is gone. Calling it again, or after Quit, does nothing.
+func (u *UI) Close() {
+	u.windowGone = true
+	u.shutdown()
+}
 
 // shutdown saves pending edits and releases the core's subscription, once:
 // a second caller (Quit on the signal goroutine and Close on main's, after

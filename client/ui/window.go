@@ -80,7 +80,7 @@ func (u *UI) saveWindowState() {
 	if u.main != nil {
 		p.SetFloat(prefSplit, u.main.split.Offset)
 	}
-	if u.opts.Placer != nil {
+	if u.opts.Placer != nil && !u.windowGone {
 		if x, y, ok := u.opts.Placer.Position(); ok {
 			p.SetInt(prefWinX, x)
 			p.SetInt(prefWinY, y)

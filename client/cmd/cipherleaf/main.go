@@ -85,12 +85,12 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 		opts.ScreenPixels = fyne.NewSize(float32(sw), float32(sh))
 		opts.ScreenScale = fyneScale(sw, mm, getenv("FYNE_SCALE"))
 	}
-	// Quitting, on every OS: on SIGINT and SIGTERM both Fyne's driver (its
-	// own handler ends the loop) and quitOnSignals (u.Quit, which saves
-	// first) act, and either may win. So after Run returns, u.Close saves
-	// the editor's text whichever way the loop ended (TestAppSignals caught
-	// the typed text lost when Fyne's handler won), and the deferred c.Close
-	// closes the vault. On
+	// Quitting, on every OS: SIGINT and SIGTERM end the app's loop (Fyne's
+	// driver and quitOnSignals both ask), and so does closing the window.
+	// After Run returns, u.Close saves the editor's text whichever way the
+	// loop ended, and the deferred c.Close closes the vault. (Saving inside
+	// the loop on a signal lost the text whenever Fyne's own handler ended
+	// the loop first: TestAppSignals caught it.) On
 	// Windows Go delivers Ctrl-C/Ctrl-Break as os.Interrupt and a console
 	// close, logoff or shutdown as syscall.SIGTERM, so the same path runs;
 	// closing the window quits the same way. A hard kill (SIGKILL, or
@@ -104,7 +104,7 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 	u := ui.New(a, c, opts)
 	placer.win = u.Window()
 	a.Lifecycle().SetOnStarted(placer.restore)
-	quitOnSignals(u)
+	quitOnSignals(a)
 	u.Show()
 	a.Run()
 	u.Close() // the editor's text into the vault, before the deferred c.Close

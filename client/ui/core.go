@@ -47,6 +47,7 @@ type Core interface {
 	ExportEncrypted(path string) error
 	ExportMarkdown(dir string) error
 	Import(path string, password []byte) (int, error)
+	NoteImporter // other apps' exports (importdialog.go)
 }
 
 // Notes is the part of Core the note list, the editor and the conflict

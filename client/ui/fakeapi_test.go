@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cipherleaf.dev/client/importer"
 	"context"
 	"errors"
 	"fmt"
@@ -485,5 +486,44 @@ func (f *fakeAPI) Import(string, []byte) (int, error) {
 	defer f.mu.Unlock()
 	return 3, f.record("Import")
 }
+
+// ImportedSources, NewNoteID and ImportNotes keep imports like notes; the
+// fake has no attachments (a file's id is "").
+func (f *fakeAPI) ImportedSources() map[string]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m := map[string]string{}
+	for id, n := range f.notes {
+		if n.Source != "" {
+			m[n.Source] = id
+		}
+	}
+	return m
+}
+
+func (f *fakeAPI) NewNoteID() (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextID++
+	return fmt.Sprintf("n%02d", f.nextID), nil
+}
+
+func (f *fakeAPI) ImportNotes(batch []importer.Pending) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.record("ImportNotes"); err != nil {
+		return err
+	}
+	for _, p := range batch {
+		cp := *p.Note
+		cp.Body = p.Body(make([]string, len(p.Files)))
+		f.notes[p.ID] = &cp
+		f.pending[p.ID] = true
+	}
+	return nil
+}
+
+// ImportNotebooks: nil, so notebook paths become "notebook:" tags.
+func (f *fakeAPI) ImportNotebooks() importer.Notebooks { return nil }
 
 var _ Core = (*fakeAPI)(nil)

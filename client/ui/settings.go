@@ -143,6 +143,9 @@ func (m *mainView) showSettings() {
 			widget.NewButtonWithIcon("Import backup…", theme.UploadIcon(), v.importBackup),
 		),
 		caption("An encrypted backup opens with your password or recovery key. Markdown is plain text."),
+		container.NewHBox(widget.NewButtonWithIcon("Import from another app…", theme.UploadIcon(), func() {
+			u.showImport(v.m.list.reload)
+		})),
 	)
 
 	// Leaving.

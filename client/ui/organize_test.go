@@ -456,6 +456,13 @@ func TestLeavingANoteAndCtrlSEndTypingSessions(t *testing.T) {
 	if api.called("EndTyping ") != before+1 {
 		t.Fatalf("Ctrl+S did not end every session; calls %q", api.calls)
 	}
+	// Going to Settings leaves the note too (its logout counts what is
+	// not on the server yet, and Sync there pushes it).
+	m.showSettings()
+	h.wait()
+	if api.called("EndTyping ") != before+2 {
+		t.Fatalf("Settings did not end the typing sessions; calls %q", api.calls)
+	}
 }
 
 // Tab goes toolbar → sidebar (tree, New notebook) → search → list.

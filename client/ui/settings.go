@@ -49,6 +49,7 @@ type settingsView struct {
 func (m *mainView) showSettings() {
 	m.u.touch()
 	m.editor.flush()
+	m.u.api.EndTyping("") // leaving the note is an explicit save (SPEC §12.4)
 	v := &settingsView{m: m, u: m.u}
 	u := m.u
 	acct := u.api.Account()

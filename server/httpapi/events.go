@@ -63,6 +63,8 @@ func (a *api) handleEvents(c echo.Context) error {
 	}
 	w := c.Response()
 	rc := http.NewResponseController(w)
+	// Nothing more is read from a stream's request: no read deadline.
+	_ = rc.SetReadDeadline(time.Time{})
 	h := w.Header()
 	h.Set(echo.HeaderContentType, "text/event-stream")
 	h.Set(echo.HeaderCacheControl, "no-cache, no-transform")

@@ -109,7 +109,7 @@ func nextPing(t *testing.T, ch <-chan sseEvent) {
 func TestEvents(t *testing.T) {
 	en := newEnv(t, func(c *Config) { c.EventsHeartbeat = 20 * time.Millisecond })
 	srv := httptest.NewServer(en.e)
-	defer srv.Close()
+	t.Cleanup(srv.Close) // after the streams' cleanups: Close waits for open requests
 	alice := en.register("alice")
 	bob := en.register("bob")
 
@@ -174,4 +174,32 @@ func TestEvents(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestEventsOutliveTimeouts: a stream lives past the server's read and
+// write timeouts (which would otherwise cancel or cut it).
+func TestEventsOutliveTimeouts(t *testing.T) {
+	en := newEnv(t, func(c *Config) { c.EventsHeartbeat = 20 * time.Millisecond })
+	srv := httptest.NewUnstartedServer(en.e)
+	srv.Config.ReadTimeout, srv.Config.WriteTimeout = 100*time.Millisecond, 100*time.Millisecond
+	srv.Start()
+	t.Cleanup(srv.Close) // after the stream's cleanup: Close waits for open requests
+	alice := en.register("alice")
+	_, ch := openStream(t, srv.URL, alice.AccessToken, "")
+	deadline := time.After(10 * time.Second)
+	start := time.Now()
+	for time.Since(start) < 500*time.Millisecond { // 5 read and write timeouts
+		nextPing(t, ch)
+		select {
+		case <-deadline:
+			t.Fatal("too slow")
+		default:
+		}
+	}
+	if r := en.do("PUT", "/api/v1/notes/"+noteID(1), alice.AccessToken, protocol.PutNoteRequest{Blob: []byte("a")}); r.status != 200 {
+		t.Fatal(r.status)
+	}
+	if ev := nextPoke(t, ch); ev.id != "1" {
+		t.Errorf("poke after the timeouts passed = %+v", ev)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
@@ -66,37 +67,57 @@ func (s *Store) Has(id string) bool {
 // Seal reads the file at path into a new sealed blob for user userID and
 // marks it for upload. It returns the reference to put in the note.
 func (s *Store) Seal(userID, path string) (note.Attachment, error) {
-	var ref note.Attachment
+	st, err := s.Stage(userID, path)
+	if err != nil {
+		return note.Attachment{}, err
+	}
+	if err := s.Commit([]Staged{st}); err != nil {
+		return note.Attachment{}, err
+	}
+	return st.Ref, nil
+}
+
+// Staged is a blob sealed under its temporary name: not yet durable, not
+// yet in the store. Commit makes a batch of them so; Discard drops them.
+type Staged struct {
+	Ref note.Attachment // the reference to put in the note
+	tmp string
+}
+
+// Stage seals the file at path like Seal, leaving the blob under its
+// temporary name (removed by Open after a crash) until Commit.
+func (s *Store) Stage(userID, path string) (Staged, error) {
+	var st Staged
 	f, err := os.Open(path)
 	if err != nil {
-		return ref, fmt.Errorf("open file: %w", err)
+		return st, fmt.Errorf("open file: %w", err)
 	}
 	defer f.Close()
 	before, err := f.Stat()
 	if err != nil {
-		return ref, fmt.Errorf("open file: %w", err)
+		return st, fmt.Errorf("open file: %w", err)
 	}
 	switch {
 	case !before.Mode().IsRegular():
-		return ref, fmt.Errorf("attach %s: not a regular file", filepath.Base(path))
+		return st, fmt.Errorf("attach %s: not a regular file", filepath.Base(path))
 	case before.Size() == 0:
-		return ref, ErrEmptyFile
+		return st, ErrEmptyFile
 	case before.Size() > s.max:
-		return ref, ErrFileTooLarge
+		return st, ErrFileTooLarge
 	}
 	id, err := s.newID()
 	if err != nil {
-		return ref, err
+		return st, err
 	}
 	key, err := cryptobox.NewAttachmentKey()
 	if err != nil {
-		return ref, err
+		return st, err
 	}
 	defer clear(key[:])
 	tmp := s.blobPath(id) + ".tmp"
 	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return ref, fmt.Errorf("seal attachment: %w", err)
+		return st, fmt.Errorf("seal attachment: %w", err)
 	}
 	ok := false
 	defer func() {
@@ -107,46 +128,107 @@ func (s *Store) Seal(userID, path string) (note.Attachment, error) {
 	}()
 	w, err := cryptobox.NewAttachmentWriter(out, key, cryptobox.AttachmentLocation{UserID: userID, AttachmentID: id})
 	if err != nil {
-		return ref, err
+		return st, err
 	}
 	n, err := io.Copy(w, io.LimitReader(f, s.max+1))
 	if err != nil {
-		return ref, fmt.Errorf("seal attachment: %w", err)
+		return st, fmt.Errorf("seal attachment: %w", err)
 	}
 	if err := w.Close(); err != nil {
-		return ref, fmt.Errorf("seal attachment: %w", err)
+		return st, fmt.Errorf("seal attachment: %w", err)
 	}
 	if s.afterRead != nil {
 		s.afterRead()
 	}
 	after, err := os.Stat(path)
 	if err != nil || n != before.Size() || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
-		return ref, ErrFileChanged
-	}
-	if err := out.Sync(); err != nil {
-		return ref, fmt.Errorf("seal attachment: %w", err)
+		return st, ErrFileChanged
 	}
 	if err := out.Close(); err != nil {
-		return ref, fmt.Errorf("seal attachment: %w", err)
-	}
-	if err := os.Rename(tmp, s.blobPath(id)); err != nil {
-		return ref, fmt.Errorf("seal attachment: %w", err)
+		return st, fmt.Errorf("seal attachment: %w", err)
 	}
 	ok = true
-	if err := touch(s.marker(id, "up")); err != nil {
-		return ref, err
-	}
-	if err := syncDir(s.dir); err != nil {
-		return ref, err
-	}
 	sum := w.Sum()
 	_, chunks := protocol.AttachmentPadded(n)
 	name := filepath.Base(path)
 	if len(name) > protocol.MaxAttachmentName {
 		name = strings.ToValidUTF8(name[:protocol.MaxAttachmentName], "")
 	}
-	return note.Attachment{ID: id, Name: name, Type: mediaType(name), Size: n, Chunks: chunks,
-		SHA256: hex.EncodeToString(sum[:]), Key: append([]byte(nil), key[:]...)}, nil
+	st.tmp = tmp
+	st.Ref = note.Attachment{ID: id, Name: name, Type: mediaType(name), Size: n, Chunks: chunks,
+		SHA256: hex.EncodeToString(sum[:]), Key: append([]byte(nil), key[:]...)}
+	return st, nil
+}
+
+// commitSyncers is how many staged blobs Commit syncs at once: the file
+// system commits concurrent fsyncs together, where one after another each
+// waits for its own (an import of 1,000 images paid 2,000 in a row).
+const commitSyncers = 16
+
+// Commit makes staged blobs durable and part of the store, marked for
+// upload: every blob is synced (concurrently), renamed to its name, then
+// the folder is synced once. A blob is never under its name before its
+// content is on disk. On an error nothing staged is left behind.
+func (s *Store) Commit(staged []Staged) error {
+	if len(staged) == 0 {
+		return nil
+	}
+	errs := make([]error, len(staged))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(commitSyncers, len(staged)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = syncFile(staged[i].tmp)
+			}
+		}()
+	}
+	for i := range staged {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		s.Discard(staged)
+		return fmt.Errorf("seal attachment: %w", err)
+	}
+	for i, st := range staged {
+		id := st.Ref.ID
+		err := os.Rename(st.tmp, s.blobPath(id))
+		if err == nil {
+			err = touch(s.marker(id, "up"))
+		}
+		if err != nil {
+			s.Discard(staged[i:])
+			for _, done := range staged[:i] {
+				_ = s.Remove(done.Ref.ID)
+			}
+			return fmt.Errorf("seal attachment: %w", err)
+		}
+	}
+	return syncDir(s.dir)
+}
+
+// Discard removes staged blobs that will not be committed.
+func (s *Store) Discard(staged []Staged) {
+	for _, st := range staged {
+		os.Remove(st.tmp)
+	}
+}
+
+// syncFile writes the file at path to disk.
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // mediaType guesses a media type from the name's extension.

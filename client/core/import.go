@@ -44,38 +44,46 @@ func (c *Core) ImportNote(id string, n *note.Note, files []importer.Attachment, 
 }
 
 // ImportNotes writes several imported notes in one vault transaction (see
-// ImportNote): an import of thousands of notes pays for one commit per batch.
+// ImportNote): an import of thousands of notes pays for one commit per batch,
+// and their attachments for one durability barrier (attach.Store.Commit)
+// before it.
 func (c *Core) ImportNotes(batch []importer.Pending) error {
 	var written []*note.Note
-	var sealed []string
+	var staged []attach.Staged
 	var st *attach.Store
-	fail := func(err error) error {
-		for _, id := range sealed {
-			_ = st.Remove(id)
-		}
-		return err
-	}
 	for _, p := range batch {
-		n, refs, err := c.prepareImport(p.ID, p.Note, p.Files, p.Body)
+		n, sts, err := c.prepareImport(p.ID, p.Note, p.Files, p.Body)
 		if err != nil {
-			return fail(err)
+			if st != nil {
+				st.Discard(staged)
+			}
+			return err
 		}
-		if len(refs) > 0 {
-			st, _ = c.attachments()
+		if len(sts) > 0 && st == nil {
+			if st, err = c.attachments(); err != nil {
+				return err
+			}
 		}
-		for _, r := range refs {
-			sealed = append(sealed, r.ID)
-		}
+		staged = append(staged, sts...)
 		written = append(written, n)
 	}
+	if st != nil {
+		if err := st.Commit(staged); err != nil {
+			return fmt.Errorf("import attachments: %w", err)
+		}
+	}
 	if err := c.writeMany(batch, written); err != nil {
-		return fail(err)
+		for _, s := range staged {
+			_ = st.Remove(s.Ref.ID)
+		}
+		return err
 	}
 	return nil
 }
 
-// prepareImport seals one note's files and returns the note to write.
-func (c *Core) prepareImport(id string, n *note.Note, files []importer.Attachment, body func(attIDs []string) string) (*note.Note, []note.Attachment, error) {
+// prepareImport seals one note's files (staged: the caller commits them)
+// and returns the note to write.
+func (c *Core) prepareImport(id string, n *note.Note, files []importer.Attachment, body func(attIDs []string) string) (*note.Note, []attach.Staged, error) {
 	if _, err := c.Get(id); err == nil {
 		return nil, nil, fmt.Errorf("import note %s: %w", id, errIDTaken)
 	} else if !errors.Is(err, ErrNotFound) {
@@ -84,13 +92,14 @@ func (c *Core) prepareImport(id string, n *note.Note, files []importer.Attachmen
 	n = cloneNote(n)
 	ids := make([]string, len(files))
 	var refs []note.Attachment
-	var st *attach.Store
+	var staged []attach.Staged
 	if len(files) > 0 {
 		uid, err := c.userID()
 		if err != nil {
 			return nil, nil, err
 		}
-		if st, err = c.attachments(); err != nil {
+		st, err := c.attachments()
+		if err != nil {
 			return nil, nil, err
 		}
 		tmp, err := os.MkdirTemp("", "cipherleaf-import-")
@@ -99,23 +108,22 @@ func (c *Core) prepareImport(id string, n *note.Note, files []importer.Attachmen
 		}
 		defer os.RemoveAll(tmp)
 		for i, f := range files {
-			ref, err := sealImported(st, uid, tmp, i, f)
+			s, err := stageImported(st, uid, tmp, i, f)
 			if errors.Is(err, attach.ErrEmptyFile) {
 				continue
 			}
 			if err != nil {
-				for _, r := range refs {
-					_ = st.Remove(r.ID)
-				}
+				st.Discard(staged)
 				return nil, nil, fmt.Errorf("import attachment %s: %w", f.Name, err)
 			}
-			ids[i] = ref.ID
-			refs = append(refs, ref)
+			ids[i] = s.Ref.ID
+			refs = append(refs, s.Ref)
+			staged = append(staged, s)
 		}
 	}
 	n.Attachments = refs
 	n.Body = body(ids)
-	return n, refs, nil
+	return n, staged, nil
 }
 
 // writeMany seals new notes into the vault and the pending queue in one
@@ -128,38 +136,38 @@ func (c *Core) writeMany(batch []importer.Pending, notes []*note.Note) error {
 	return c.writeAll(items)
 }
 
-// sealImported spools one file to dir and seals it, keeping its own name
-// and media type in the reference.
-func sealImported(st *attach.Store, uid, dir string, i int, f importer.Attachment) (note.Attachment, error) {
+// stageImported spools one file to dir and stages it sealed, keeping its
+// own name and media type in the reference.
+func stageImported(st *attach.Store, uid, dir string, i int, f importer.Attachment) (attach.Staged, error) {
 	r, err := f.Open()
 	if err != nil {
-		return note.Attachment{}, err
+		return attach.Staged{}, err
 	}
 	defer r.Close()
 	path := filepath.Join(dir, fmt.Sprintf("%d", i))
 	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return note.Attachment{}, err
+		return attach.Staged{}, err
 	}
 	_, err = io.Copy(out, r)
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return note.Attachment{}, err
+		return attach.Staged{}, err
 	}
 	defer os.Remove(path)
-	ref, err := st.Seal(uid, path)
+	s, err := st.Stage(uid, path)
 	if err != nil {
-		return ref, err
+		return s, err
 	}
 	if f.Name != "" {
-		ref.Name = importer.AttachmentName(f.Name)
+		s.Ref.Name = importer.AttachmentName(f.Name)
 	}
 	if f.Type != "" && len(f.Type) <= 255 {
-		ref.Type = f.Type
+		s.Ref.Type = f.Type
 	}
-	return ref, nil
+	return s, nil
 }
 
 // importWords words an import refusal: the importer's reasons are written

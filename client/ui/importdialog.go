@@ -42,6 +42,8 @@ type importView struct {
 	source   *widget.Select
 	path     *entry
 	notebook *entry
+	dryRun   *widget.Check
+	dry      bool // the run was a dry run
 	form     *formDialog
 	sum      importer.Summary
 	format   importer.Format
@@ -62,6 +64,7 @@ func (u *UI) showImport(then func()) {
 	v.path.SetPlaceHolder("File or folder to import")
 	v.notebook = newEntry(u.sc)
 	v.notebook.SetPlaceHolder("Notebook to put everything under (optional)")
+	v.dryRun = widget.NewCheck("Only count what would be imported (dry run: nothing is written)", nil)
 	chooseFile := widget.NewButtonWithIcon("File…", theme.FileIcon(), func() {
 		u.fileDialog(dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 			if err != nil || r == nil {
@@ -84,6 +87,7 @@ func (u *UI) showImport(then func()) {
 		settingRow("From", v.source),
 		container.NewBorder(nil, nil, nil, container.NewHBox(chooseFile, chooseFolder), v.path),
 		v.notebook,
+		v.dryRun,
 	)
 	v.form = u.showForm("Import from another app", "Import", false, withMinSize(560, 0, content), v.check, v.run, func() {
 		if then != nil {
@@ -112,6 +116,7 @@ func (v *importView) run() error {
 	path := strings.TrimSpace(v.path.Text)
 	format := importSources[max(v.source.SelectedIndex(), 0)].format
 	notebook := strings.TrimSpace(v.notebook.Text)
+	v.dry = v.dryRun.Checked
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
@@ -126,7 +131,13 @@ func (v *importView) run() error {
 		format = f
 	}
 	v.format = format
-	r := importer.NewRunner(v.u.api, v.u.api.ImportNotebooks(), importer.Options{Notebook: notebook,
+	// A dry run places notes by "notebook:" tag in memory: real notebooks
+	// would be created in the vault.
+	nb := v.u.api.ImportNotebooks()
+	if v.dry {
+		nb = nil
+	}
+	r := importer.NewRunner(v.u.api, nb, importer.Options{Notebook: notebook, DryRun: v.dry,
 		Progress: func(n int) {
 			if n%100 == 0 {
 				v.u.do(func() { v.form.busyTx.SetText(fmt.Sprintf("Reading… %d notes so far", n)) })
@@ -144,7 +155,7 @@ func (v *importView) run() error {
 // skipped item and every note imported only as well as possible).
 func (v *importView) showSummary() {
 	var b strings.Builder
-	v.sum.Print(&b, false)
+	v.sum.Print(&b, v.dry)
 	text := widget.NewLabel(strings.TrimSpace(b.String()))
 	text.Wrapping = fyne.TextWrapWord
 	scroll := container.NewVScroll(text)
@@ -152,7 +163,11 @@ func (v *importView) showSummary() {
 	var d *dialog.CustomDialog
 	ok := newKeyButton(v.u.sc, "OK", nil, func() { d.Hide() })
 	ok.Importance = widget.HighImportance
-	d = dialog.NewCustomWithoutButtons("Import finished", scroll, v.u.win)
+	title := "Import finished"
+	if v.dry {
+		title = "Dry run finished: nothing was written"
+	}
+	d = dialog.NewCustomWithoutButtons(title, scroll, v.u.win)
 	d.SetButtons([]fyne.CanvasObject{ok})
 	v.u.trackModal(d, nil)
 	d.Show()

@@ -3,6 +3,8 @@ package ui
 import (
 	"os"
 
+	"fyne.io/fyne/v2/test"
+
 	"cipherleaf.dev/client/importer"
 	"path/filepath"
 	"strings"
@@ -40,12 +42,24 @@ func TestImportFromAnotherApp(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A dry run first: it counts and writes nothing.
 	h.tap("Import from another app…")
 	h.mustShow("Import from another app")
 	h.mustShow("Choose a file or folder to import.")
 	if !h.button("Import").Disabled() {
 		t.Error("Import is enabled with no file chosen")
 	}
+	h.typeInto(h.entry("File or folder to import"), path)
+	test.Tap(h.check("Only count what would be imported (dry run: nothing is written)"))
+	h.tap("Import")
+	h.mustShow("Dry run finished: nothing was written")
+	h.mustShow("would import 2 notes")
+	if n := len(importedNotes(api)); n != 0 || api.called("ImportNotes") != 0 {
+		t.Fatalf("a dry run wrote %d notes", n)
+	}
+	h.tap("OK")
+
+	h.tap("Import from another app…")
 	h.typeInto(h.entry("File or folder to import"), path)
 	h.typeInto(h.entry("Notebook to put everything under (optional)"), "From Evernote")
 	h.tap("Import")

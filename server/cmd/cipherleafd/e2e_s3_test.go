@@ -40,7 +40,7 @@ func s3Bucket(t *testing.T) (string, []string) {
 		t.Fatal(err)
 	}
 	ak, sk := s3.s.Credentials()
-	return s3.s.URL(cfg.Bucket), []string{"AWS_ACCESS_KEY_ID=" + ak, "AWS_SECRET_ACCESS_KEY=" + sk}
+	return s3.s.URL(cfg), []string{"AWS_ACCESS_KEY_ID=" + ak, "AWS_SECRET_ACCESS_KEY=" + sk}
 }
 
 func stopS3() error {

@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -145,7 +146,7 @@ func Start() (*Server, error) {
 	}
 	s.cmd = exec.Command(bin, "-logtostderr", "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-dir="+data,
 		"-master.port="+itoa(p[0]), "-master.port.grpc="+itoa(p[1]), "-master.telemetry=false", "-master.volumeSizeLimitMB=64",
-		"-volume.port="+itoa(p[2]), "-volume.port.grpc="+itoa(p[3]), "-volume.max=4",
+		"-volume.port="+itoa(p[2]), "-volume.port.grpc="+itoa(p[3]), "-volume.max=16",
 		"-filer", "-filer.port="+itoa(p[4]), "-filer.port.grpc="+itoa(p[5]),
 		"-s3", "-s3.port="+itoa(p[6]), "-s3.port.grpc="+itoa(p[7]), "-s3.port.iceberg=0", "-s3.port.lance=0",
 		"-s3.config="+confPath, "-filer.localSocket="+filepath.Join(dir, "filer.sock"), "-s3.localSocket="+filepath.Join(dir, "s3.sock"))
@@ -179,9 +180,9 @@ func (s *Server) waitReady(d time.Duration) error {
 	defer tick.Stop()
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err = c.MakeBucket(ctx, "cipherleaf-ready", minio.MakeBucketOptions{})
+		err = c.MakeBucket(ctx, testBucket, minio.MakeBucketOptions{})
 		if err == nil || minio.ToErrorResponse(err).Code == "BucketAlreadyOwnedByYou" {
-			_, err = c.BucketExists(ctx, "cipherleaf-ready")
+			_, err = c.BucketExists(ctx, testBucket)
 		}
 		cancel()
 		if err == nil {
@@ -198,26 +199,24 @@ func (s *Server) waitReady(d time.Duration) error {
 	}
 }
 
-// NewBucket creates an empty bucket and returns a Config for it,
-// credentials included.
+// testBucket is the one bucket every test store lives in, each under a
+// prefix of its own: SeaweedFS gives each bucket its own volumes (seven
+// at its first write), so a bucket per test would run out of volume slots.
+const testBucket = "cipherleaf-ready"
+
+// NewBucket returns a Config for a fresh, empty part of the test bucket
+// (a prefix of its own), credentials included.
 func (s *Server) NewBucket(ctx context.Context) (s3blob.Config, error) {
 	s.mu.Lock()
 	s.n++
-	name := fmt.Sprintf("cipherleaf-%d", s.n)
+	prefix := fmt.Sprintf("t%d/", s.n)
 	s.mu.Unlock()
-	c, err := s.client()
-	if err != nil {
-		return s3blob.Config{}, err
-	}
-	if err := c.MakeBucket(ctx, name, minio.MakeBucketOptions{}); err != nil {
-		return s3blob.Config{}, fmt.Errorf("make bucket: %w", err)
-	}
-	return s3blob.Config{Endpoint: s.endpoint, Bucket: name, AccessKey: s.accessKey, SecretKey: s.secretKey}, nil
+	return s3blob.Config{Endpoint: s.endpoint, Bucket: testBucket, Prefix: prefix, AccessKey: s.accessKey, SecretKey: s.secretKey}, nil
 }
 
-// URL is the --blobs address of bucket (credentials go in the environment).
-func (s *Server) URL(bucket string) string {
-	return "s3://" + bucket + "?endpoint=" + s.endpoint + "&insecure=1"
+// URL is the --blobs address of cfg (credentials go in the environment).
+func (s *Server) URL(cfg s3blob.Config) string {
+	return "s3://" + cfg.Bucket + "/" + strings.TrimSuffix(cfg.Prefix, "/") + "?endpoint=" + s.endpoint + "&insecure=1"
 }
 
 // Credentials are the access and secret key of the test identity.

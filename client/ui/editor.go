@@ -195,6 +195,20 @@ func (e *editor) snapshot() *note.Note {
 	return n
 }
 
+// ownFields is the note to save for an edit: the editor's own fields
+// (title, body, tags, modified time) over the note as it is stored now. A
+// sync or the sidebar may have changed the note since the editor opened it
+// (an attachment added on another device, a move to another notebook): an
+// autosave from the editor's older copy would undo that.
+func ownFields(api Notes, id string, edit *note.Note) *note.Note {
+	cur, err := api.Get(id)
+	if err != nil {
+		return edit // gone or locked: the save says so
+	}
+	cur.Title, cur.Body, cur.Tags, cur.Modified = edit.Title, edit.Body, edit.Tags, edit.Modified
+	return cur
+}
+
 func (e *editor) edited() {
 	if e.loading || e.id == "" {
 		return

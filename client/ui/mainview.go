@@ -45,7 +45,9 @@ func (u *UI) newMainView() *mainView {
 	m := &mainView{u: u}
 	m.status = newStatusBar(u.now, m.syncNow)
 	m.status.onRepin = u.reviewCertificate
-	m.saver = newAutosaver(u.opts.AutosaveDelay, u.tick, u.api.Autosave, func(id string, err error) {
+	m.saver = newAutosaver(u.opts.AutosaveDelay, u.tick, func(id string, n *note.Note) error {
+		return u.api.Autosave(id, ownFields(u.api, id, n))
+	}, func(id string, err error) {
 		u.do(func() { m.saved(id, err) })
 	})
 	m.list = newNoteList(u.api, u.sc, u.now)

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -408,5 +409,30 @@ func TestTamperDetectionShowsRedBanner(t *testing.T) {
 	h.wait()
 	if m.status.banner.Visible() {
 		t.Error("banner shown for an offline error")
+	}
+}
+
+// TestAutosaveKeepsWhatChangedMeanwhile: while the user types, a sync
+// brings an attachment from another device and the note is moved to a
+// notebook; the autosave of the typed text keeps both.
+func TestAutosaveKeepsWhatChangedMeanwhile(t *testing.T) {
+	h, api, ids := unlocked(t, Options{})
+	m := h.u.main
+	if m.editor.id != ids[0] {
+		t.Fatalf("opened %q, want %q", m.editor.id, ids[0])
+	}
+	h.typeInto(m.editor.body, "Typed. ")
+	api.mu.Lock()
+	stored := api.notes[ids[0]]
+	stored.Attachments = []note.Attachment{{ID: "a1", Name: "receipt.pdf", Size: 10}}
+	stored.Notebook = "nb-home"
+	api.mu.Unlock()
+	h.advance(defaultAutosaveDelay)
+	n, _ := api.Get(ids[0])
+	if !strings.HasPrefix(n.Body, "Typed. ") {
+		t.Fatalf("body %q, want the typed text saved", n.Body)
+	}
+	if len(n.Attachments) != 1 || n.Attachments[0].ID != "a1" || n.Notebook != "nb-home" {
+		t.Errorf("after the autosave: attachments %+v, notebook %q; want what changed meanwhile kept", n.Attachments, n.Notebook)
 	}
 }

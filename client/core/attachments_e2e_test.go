@@ -423,3 +423,49 @@ func TestE2EAttachmentAttacks(t *testing.T) {
 		})
 	}
 }
+
+// TestE2EDeleteReleasesAttachments: a note deleted for good (here through
+// the trash) releases its attachments on the server, which removes the
+// blob once the grace period is over; a trashed note keeps them.
+func TestE2EDeleteReleasesAttachments(t *testing.T) {
+	if serverBin == "" {
+		t.Skip("end-to-end test skipped under -short")
+	}
+	s := testserver.Start(t, serverBin, "--attachment-grace", "1ms", "--attachment-gc-every", "50ms")
+	a := realDevice(t, t.TempDir())
+	realRegister(t, a, s, "releaser", "pw")
+	id := create(t, a, "with a file", "see below")
+	p, _ := randomFile(t, t.TempDir(), "scan.pdf", 100000)
+	attID := mustAttach(t, a, id, p)
+	mustSync(t, a)
+	// The server stores blobs under names of its own; this account has one.
+	onServer := func() bool {
+		for _, f := range s.Files() {
+			if strings.Contains(f, string(filepath.Separator)+"attachments"+string(filepath.Separator)) {
+				return true
+			}
+		}
+		return false
+	}
+	if !onServer() {
+		t.Fatalf("attachment %s not on the server after the sync: %v", attID, s.Files())
+	}
+	if err := a.Trash(id); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, a)
+	if !onServer() {
+		t.Fatal("trashing the note released its attachment; it must stay until the note is deleted for good")
+	}
+	if err := a.EmptyTrash(); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, a)
+	deadline := time.Now().Add(20 * time.Second)
+	for onServer() {
+		if time.Now().After(deadline) {
+			t.Fatalf("attachment %s still on the server 20 s after its note was deleted for good", attID)
+		}
+		time.Sleep(50 * time.Millisecond) // polling the server's files: it collects on its own clock
+	}
+}

@@ -138,10 +138,16 @@ func (c *Core) update(id string, n *note.Note) error {
 	return nil
 }
 
-// Delete removes a note (queued for sync).
+// Delete removes a note (queued for sync). Its attachments are released
+// on the server at the sync after the delete is pushed (SPEC §11), unless
+// another note still holds them by then.
 func (c *Core) Delete(id string) error {
 	c.mu.RLock()
-	_, ok := c.notes[id]
+	e, ok := c.notes[id]
+	var atts []note.Attachment
+	if ok {
+		atts = e.n.Attachments
+	}
 	c.mu.RUnlock()
 	if !ok {
 		if c.Locked() {
@@ -153,6 +159,17 @@ func (c *Core) Delete(id string) error {
 		return fmt.Errorf("delete note: %w", err)
 	}
 	c.EndTyping(id)
+	if len(atts) > 0 {
+		st, err := c.attachments()
+		if err != nil {
+			return fmt.Errorf("delete note: release its attachments: %w", err)
+		}
+		for _, a := range atts {
+			if err := st.MarkRelease(a.ID); err != nil {
+				return fmt.Errorf("delete note: release its attachments: %w", err)
+			}
+		}
+	}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -62,5 +63,51 @@ func BenchmarkRevisions500(b *testing.B) {
 		if err != nil || len(revs) != 500 {
 			b.Fatalf("Revisions = %d, %v", len(revs), err)
 		}
+	}
+}
+
+// BenchmarkHistoryStorage10kEdits is the server's storage for 10,000 edits
+// of one 1 KiB note (a sealed 1 KiB note is 1,112 bytes on the wire), with
+// the default retention (100 past revisions, 180 days) and without history:
+// the database file after a checkpoint, and what the quota counts.
+func BenchmarkHistoryStorage10kEdits(b *testing.B) {
+	for _, tt := range []struct {
+		name string
+		revs int
+	}{{"default-100-revisions", 100}, {"no-history", 0}} {
+		b.Run(tt.name, func(b *testing.B) {
+			for range b.N {
+				ctx := context.Background()
+				path := filepath.Join(b.TempDir(), "db.sqlite")
+				s, err := Open(ctx, path, Options{HistoryRevisions: tt.revs, HistoryDays: 180, Durability: DurableProcessCrash})
+				if err != nil {
+					b.Fatal(err)
+				}
+				u, _ := newUser(b, s, "bench")
+				blob := make([]byte, 1112)
+				for rev := 1; rev <= 10000; rev++ {
+					blob[rev%len(blob)]++
+					if _, _, err := s.WriteNote(ctx, u.ID, 0, &server.Write{ID: id1, BaseRev: uint64(rev - 1), Blob: blob}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if _, err := s.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+					b.Fatal(err)
+				}
+				var used int64
+				if err := s.r.QueryRowContext(ctx, "SELECT used_bytes FROM users WHERE id = ?", u.ID).Scan(&used); err != nil {
+					b.Fatal(err)
+				}
+				s.Close()
+				var onDisk int64
+				for _, suffix := range []string{"", "-wal", "-shm"} {
+					if fi, err := os.Stat(path + suffix); err == nil {
+						onDisk += fi.Size()
+					}
+				}
+				b.ReportMetric(float64(onDisk)/1024, "db-KiB")
+				b.ReportMetric(float64(used)/1024, "quota-KiB")
+			}
+		})
 	}
 }

@@ -21,6 +21,7 @@ var errFakeWrongPassword = core.ErrWrongPassword
 // fakeAPI is an in-memory Core for fast UI tests. Its methods are safe
 // from any goroutine; subscribers are called outside its lock.
 type fakeAPI struct {
+	trashDays  int // 0: the default
 	mu         sync.Mutex
 	hasAccount bool
 	locked     bool

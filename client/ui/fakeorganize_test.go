@@ -213,7 +213,21 @@ func (f *fakeAPI) EmptyTrash() error {
 	return nil
 }
 
-func (f *fakeAPI) TrashDays() (int, error) { return 30, nil }
+func (f *fakeAPI) TrashDays() (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.trashDays == 0 {
+		return 30, nil
+	}
+	return f.trashDays, nil
+}
+
+func (f *fakeAPI) SetTrashDays(days int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.trashDays = days
+	return f.record("SetTrashDays")
+}
 
 func (f *fakeAPI) History(_ context.Context, id string) ([]core.Revision, error) {
 	f.mu.Lock()

@@ -485,3 +485,30 @@ func TestTabOrderReachesTheSidebarBeforeTheList(t *testing.T) {
 		t.Fatalf("Tab from Settings focused %T, want the sidebar", f)
 	}
 }
+
+// TestTrashRetentionSetting: the trash view sets how long this device
+// keeps trashed notes, and says what applies.
+func TestTrashRetentionSetting(t *testing.T) {
+	h, api, _ := unlocked(t, Options{})
+	m := h.u.main
+	test.Tap(navRowOf(t, h, navTrash))
+	h.wait()
+	if m.trash == nil {
+		t.Fatal("Trash did not open the trash")
+	}
+	if got := m.trash.keep.Selected; got != "30 days" {
+		t.Errorf("retention shown %q, want the default 30 days", got)
+	}
+	m.trash.keep.SetSelected("7 days")
+	h.wait()
+	if d, _ := api.TrashDays(); d != 7 || api.called("SetTrashDays") != 1 {
+		t.Errorf("after choosing 7 days: TrashDays %d, SetTrashDays called %d times", d, api.called("SetTrashDays"))
+	}
+	h.mustShow("Notes in the trash are deleted for good 7 days after they were moved there, on all your devices. This is this device's setting: when your devices differ, the shortest applies.")
+
+	api.SetTrashDays(45) // set with cipherleaf-cli trash-days
+	m.trash.reload()
+	if got, opts := m.trash.keep.Selected, m.trash.keep.Options; got != "45 days" || !slices.Contains(opts, "45 days") {
+		t.Errorf("a retention set elsewhere: selected %q of %q, want 45 days listed and selected", got, opts)
+	}
+}

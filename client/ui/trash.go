@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -69,6 +71,7 @@ type trashView struct {
 	items   []core.TrashInfo
 	list    *widget.List
 	info    *widget.Label
+	keep    *widget.Select // days trashed notes are kept
 	emptyBt *widget.Button
 	none    *widget.Label
 	content fyne.CanvasObject
@@ -88,8 +91,20 @@ func newTrashView(m *mainView) *trashView {
 		})
 	t.emptyBt = widget.NewButtonWithIcon("Empty trash", theme.DeleteIcon(), t.askEmpty)
 	t.emptyBt.Importance = widget.DangerImportance
+	t.keep = widget.NewSelect(nil, func(s string) {
+		var days int
+		if _, err := fmt.Sscanf(s, "%d", &days); err != nil || days == t.days() {
+			return
+		}
+		m.u.touch()
+		if err := m.u.api.SetTrashDays(days); err != nil {
+			m.u.showError("Couldn't change how long the trash keeps notes", err)
+		}
+		t.reload()
+	})
 	head := container.NewVBox(
 		container.NewBorder(nil, nil, subheading("Trash"), t.emptyBt),
+		container.NewBorder(nil, nil, widget.NewLabel("Keep trashed notes for"), nil, container.NewHBox(t.keep)),
 		t.info, widget.NewSeparator())
 	t.content = container.New(layout.NewBorderLayout(head, nil, nil, nil), head,
 		container.NewStack(t.list, container.NewVBox(t.none, layout.NewSpacer())))
@@ -100,11 +115,19 @@ func newTrashView(m *mainView) *trashView {
 // reload re-reads the trash.
 func (t *trashView) reload() {
 	t.items = t.m.u.api.TrashList()
-	days, err := t.m.u.api.TrashDays()
-	if err != nil || days <= 0 {
-		days = 30
+	days := t.days()
+	choices := []int{7, 30, 90, 365}
+	if !slices.Contains(choices, days) {
+		choices = append(choices, days) // set elsewhere (cipherleaf-cli trash-days)
+		slices.Sort(choices)
 	}
-	t.info.SetText("Notes in the trash are deleted for good " + countText(days, "day", "days") + " after they were moved there, on all your devices.")
+	var opts []string
+	for _, d := range choices {
+		opts = append(opts, countText(d, "day", "days"))
+	}
+	t.keep.Options = opts
+	t.keep.SetSelected(countText(days, "day", "days"))
+	t.info.SetText("Notes in the trash are deleted for good " + countText(days, "day", "days") + " after they were moved there, on all your devices. This is this device's setting: when your devices differ, the shortest applies.")
 	if len(t.items) == 0 {
 		t.none.Show()
 		t.emptyBt.Disable()
@@ -113,6 +136,15 @@ func (t *trashView) reload() {
 		t.emptyBt.Enable()
 	}
 	t.list.Refresh()
+}
+
+// days is this device's trash retention (30 when unreadable).
+func (t *trashView) days() int {
+	days, err := t.m.u.api.TrashDays()
+	if err != nil || days <= 0 {
+		return 30
+	}
+	return days
 }
 
 // changed refreshes the trash, the sidebar's count and the note list.

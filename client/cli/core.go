@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"time"
 
 	"cipherleaf.dev/client/core"
 	"cipherleaf.dev/shared/note"
@@ -47,6 +48,8 @@ type Core interface {
 
 	Sync(ctx context.Context) (core.SyncReport, error)
 	Status() core.SyncStatus
+	StartAutoSync(ctx context.Context, every time.Duration)
+	Subscribe(fn func(core.Event)) (cancel func())
 
 	ChangePassword(ctx context.Context, oldPassword, newPassword []byte) error
 	NewRecoveryKey(ctx context.Context, password []byte) (string, error)

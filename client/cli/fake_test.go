@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"cipherleaf.dev/client/core"
 	"cipherleaf.dev/shared/note"
@@ -222,3 +223,7 @@ func (t *fakeTerm) Confirm(prompt string) (bool, error) {
 	t.prompts = append(t.prompts, prompt)
 	return t.confirm, nil
 }
+
+func (f *fakeCore) StartAutoSync(context.Context, time.Duration) { _ = f.call("StartAutoSync") }
+
+func (f *fakeCore) Subscribe(func(core.Event)) func() { return func() {} }

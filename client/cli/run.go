@@ -63,6 +63,7 @@ func commands() map[string]command {
 		"detach":       {args: "NOTE_ID ATT_ID", help: "remove an attachment from a note", run: (*app).detach},
 		"search":       {args: "QUERY", help: "notes matching QUERY, formatted like list", run: (*app).search},
 		"sync":         {help: "push local changes and pull the server's", run: (*app).sync},
+		"watch":        {help: "stay connected and print ID<TAB>TITLE for each note that changes on the server, after pulling it, until interrupted", run: (*app).watch},
 		"passwd":       {args: "[--code N | --recovery-code C]", help: "change the password (new one from " + EnvNewPassword + " or a prompt)", run: (*app).passwd},
 		"recovery-key": {help: "make a new recovery key (the old one stops working); prints it once", run: (*app).newRecoveryKey},
 		"rotate-key":   {help: "re-encrypt every note under a new account key", run: (*app).rotateKey},

@@ -113,4 +113,7 @@ const (
 type Event struct {
 	Kind   EventKind
 	Status SyncStatus
+	// Changed lists, on the EventNotesChanged a pull sends, the notes the
+	// pull added, changed or deleted (empty for local edits).
+	Changed []string
 }

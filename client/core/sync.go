@@ -74,7 +74,7 @@ func (c *Core) applyUpdates(ups []syncer.Update) {
 		return
 	}
 	changed := false
-	var from []string // notes another device changed
+	var from, gone []string // notes another device changed, deleted
 	for _, u := range ups {
 		switch {
 		case u.Keep:
@@ -86,6 +86,7 @@ func (c *Core) applyUpdates(ups []syncer.Update) {
 			c.index.PutPrepared(batch...) // in order: a later delete wins
 			batch = batch[:0]
 			c.index.Delete(u.ID)
+			gone = append(gone, u.ID)
 			changed = true
 		default:
 			from = append(from, u.ID)
@@ -103,7 +104,7 @@ func (c *Core) applyUpdates(ups []syncer.Update) {
 	c.mu.Unlock()
 	c.pulled(from)
 	if changed {
-		c.events.publish(Event{Kind: EventNotesChanged, Status: s})
+		c.events.publish(Event{Kind: EventNotesChanged, Status: s, Changed: append(from, gone...)})
 	}
 }
 
@@ -174,7 +175,10 @@ func (c *Core) Sync(ctx context.Context) (SyncReport, error) {
 }
 
 // StartAutoSync syncs every interval and shortly (Config.Debounce) after
-// each edit, until ctx ends or the core is closed. Its timers come from
+// each edit, until ctx ends or the core is closed. While the account is
+// unlocked it also keeps the server's event stream open and syncs as soon
+// as a poke carries a sequence beyond the local cursor; the periodic sync
+// then runs only while the stream is down (SPEC §7.10.1). Its timers come from
 // Config.AfterFunc, so tests drive it without waiting. One sync runs at a
 // time; a timer that fires meanwhile is remembered and runs after it.
 func (c *Core) StartAutoSync(ctx context.Context, every time.Duration) {
@@ -185,6 +189,7 @@ func (c *Core) StartAutoSync(ctx context.Context, every time.Duration) {
 		default:
 		}
 	}
+	push := &livePush{c: c, sync: poke}
 	go func() {
 		var (
 			tmu     sync.Mutex // guards tick and stopped against the timer's goroutine
@@ -196,12 +201,22 @@ func (c *Core) StartAutoSync(ctx context.Context, every time.Duration) {
 			tmu.Lock()
 			defer tmu.Unlock()
 			if !stopped {
-				tick = c.cfg.AfterFunc(every, func() { poke(); arm() })
+				tick = c.cfg.AfterFunc(every, func() {
+					if !push.up.Load() { // polling is the fallback while the stream is down
+						poke()
+					}
+					arm()
+				})
 			}
 		}
 		arm()
+		pctx, stopPush := context.WithCancel(ctx)
+		pushDone := make(chan struct{})
+		go func() { defer close(pushDone); push.run(pctx) }()
 		var debounce Timer
 		defer func() {
+			stopPush()
+			<-pushDone
 			tmu.Lock()
 			stopped = true
 			tick.Stop()

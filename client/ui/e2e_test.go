@@ -176,14 +176,14 @@ func TestEndToEndWithRealCoreAndServer(t *testing.T) {
 		b.u.main.open(id)
 	}
 
-	// Both devices change the same line; B syncs second and gets a
-	// conflicted copy.
+	// Both devices change the same line; B syncs second (on A's live-push
+	// poke or on Ctrl+S, whichever comes first) and gets a conflicted copy.
 	a.u.main.open(id)
 	a.u.main.editor.body.SetText("oat milk and honey\nbread\neggs")
 	a.advance(defaultAutosaveDelay)
-	a.shortcut(scSync)
 	b.u.main.editor.body.SetText("goat milk and honey\nbread\neggs")
 	b.advance(defaultAutosaveDelay)
+	a.shortcut(scSync)
 	b.shortcut(scSync)
 	if c := coreB.Conflicts(); len(c) != 1 {
 		t.Fatalf("device B has %d conflicts, want 1", len(c))

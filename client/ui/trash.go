@@ -79,6 +79,7 @@ type trashView struct {
 
 func newTrashView(m *mainView) *trashView {
 	t := &trashView{m: m, info: caption(""), none: widget.NewLabel("The trash is empty.")}
+	t.info.Wrapping = fyne.TextWrapWord // long at 800×600: wrapped, never cut
 	t.none.Alignment = fyne.TextAlignCenter
 	t.none.Importance = widget.LowImportance
 	t.list = widget.NewList(

@@ -165,6 +165,16 @@ func (n *Note) Marshal() ([]byte, error) {
 // unlike encoding/json's default), so "Title" is an unknown field, kept
 // as such, and never mistaken for "title".
 func Unmarshal(data []byte) (*Note, error) {
+	if n, ok := unmarshalFast(data); ok {
+		return finish(n, nil)
+	}
+	return unmarshalJSON(data)
+}
+
+// unmarshalJSON is Unmarshal through encoding/json: every payload that
+// unmarshalFast declines, and the reference FuzzUnmarshalFast checks it
+// against.
+func unmarshalJSON(data []byte) (*Note, error) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(data, &m); err != nil || m == nil {
 		return nil, fmt.Errorf("decode note: %w", ErrInvalid)
@@ -206,6 +216,12 @@ func Unmarshal(data []byte) (*Note, error) {
 			return nil, fmt.Errorf("decode note field %s: %w", f.name, ErrInvalid)
 		}
 	}
+	return finish(n, m)
+}
+
+// finish ends both decoders alike: no attachments is nil, the rules of
+// SPEC §5.2 hold, and the members of m this version does not know are kept.
+func finish(n *Note, m map[string]json.RawMessage) (*Note, error) {
 	if len(n.Attachments) == 0 {
 		n.Attachments = nil // an empty list and none are the same
 	}

@@ -237,14 +237,36 @@ func (e *Engine) fetch(ctx context.Context, since uint64) <-chan fetched {
 }
 
 // applyPage resolves a page against the local rows inside the pull's
-// transaction and records its cursor and server view.
+// transaction and records its cursor and server view. A note new here is
+// taken as it is (what resolve does for it), and such rows are written
+// together in multi-row statements: on a first pull that is every note.
+// They are written before anything else of the page touches the vault,
+// so resolve always reads what the changes before it wrote.
 func (e *Engine) applyPage(tx *vault.Tx, pg pulledPage, rep *Report) ([]Update, error) {
 	rows, err := loadRows(tx, pg.ts)
 	if err != nil {
 		return nil, err
 	}
 	var ups []Update
+	var fresh []vault.Note
+	flush := func() error {
+		err := tx.PutNotes(fresh)
+		fresh = fresh[:0]
+		return err
+	}
 	for _, t := range pg.ts {
+		if rows.isNew(t.c.ID) {
+			row, err := acceptedRow(t.c, t.c.Rev)
+			if err != nil {
+				return nil, err
+			}
+			fresh = append(fresh, row)
+			ups = append(ups, Update{ID: t.c.ID, Note: t.n, Prepared: t.prep})
+			continue
+		}
+		if err := flush(); err != nil {
+			return nil, err
+		}
 		local, exists, err := rows.get(tx, t.c.ID)
 		if err != nil {
 			return nil, err
@@ -255,10 +277,11 @@ func (e *Engine) applyPage(tx *vault.Tx, pg pulledPage, rep *Report) ([]Update, 
 		}
 		ups = append(ups, u...)
 	}
-	for _, n := range pg.server {
-		if err := tx.PutServerNote(n); err != nil {
-			return nil, err
-		}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	if err := tx.PutServerNotes(pg.server); err != nil {
+		return nil, err
 	}
 	cur, err := tx.Cursor()
 	if err != nil {
@@ -339,6 +362,16 @@ func loadRows(tx *vault.Tx, ts []theirs) (*rowCache, error) {
 		return nil, err
 	}
 	return &rowCache{rows: rows, used: map[string]bool{}}, nil
+}
+
+// isNew reports whether id is met for the first time in the page and has
+// no row, and if so counts it as met.
+func (rc *rowCache) isNew(id string) bool {
+	if _, ok := rc.rows[id]; ok || rc.used[id] {
+		return false
+	}
+	rc.used[id] = true
+	return true
 }
 
 func (rc *rowCache) get(tx *vault.Tx, id string) (vault.Note, bool, error) {

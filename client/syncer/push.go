@@ -2,6 +2,7 @@ package syncer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -238,21 +239,35 @@ func (e *Engine) applyBatch(ctx context.Context, v *view, sb sentBatch, results 
 		if st == nil {
 			return nil
 		}
-		ts := make([]theirs, len(results))
+		// A sent row is still the local row while its queue entry is at
+		// the version read with it: every local write re-queues the note,
+		// bumping that version. Those entries go in one statement, their
+		// rows are recorded together; a note written meanwhile (or gone)
+		// is read again and recorded on its own.
 		ids := make([]string, len(results))
+		queued := make([]vault.Queued, len(results))
 		for i, res := range results {
-			ts[i].c.ID, ids[i] = res.ID, res.ID
+			ids[i] = res.ID
+			queued[i] = vault.Queued{ID: res.ID, Version: sb.sent[i].Version}
 		}
-		rows, err := loadRows(tx, ts)
+		done, err := tx.DequeueEach(queued)
 		if err != nil {
 			return err
 		}
+		var acks []vault.Note
 		for i, res := range results {
-			local, ok, err := rows.get(tx, res.ID)
-			if err != nil {
-				return err
+			sent := sb.sent[i]
+			if res.Rev != sent.BaseRev+1 {
+				return fmt.Errorf("push note %s: rev %d for base %d: %w", sent.ID, res.Rev, sent.BaseRev, ErrBadResponse)
 			}
-			if !ok {
+			if done[i] {
+				row, u := acked(sent, sent, res, rep)
+				acks = append(acks, row)
+				ups = append(ups, u...)
+				continue
+			}
+			local, err := tx.Note(res.ID)
+			if errors.Is(err, vault.ErrNotFound) {
 				// Deleted here before its first push was acknowledged:
 				// delete it on the server too.
 				if err := e.forget(tx, res); err != nil {
@@ -260,11 +275,17 @@ func (e *Engine) applyBatch(ctx context.Context, v *view, sb sentBatch, results 
 				}
 				continue
 			}
-			u, err := e.pushed(tx, local, sb.sent[i], res, rep)
+			if err != nil {
+				return err
+			}
+			u, err := e.pushed(tx, local, sent, res, rep)
 			if err != nil {
 				return err
 			}
 			ups = append(ups, u...)
+		}
+		if err := tx.PutNotes(acks); err != nil {
+			return err
 		}
 		if err := putServerNotes(tx, st, ids); err != nil {
 			return err
@@ -294,25 +315,16 @@ func (e *Engine) pushed(tx *vault.Tx, local, sent vault.Note, res protocol.Batch
 	if res.Rev != sent.BaseRev+1 {
 		return nil, fmt.Errorf("push note %s: rev %d for base %d: %w", sent.ID, res.Rev, sent.BaseRev, ErrBadResponse)
 	}
-	rep.Pushed++
-	local.SeenRev = max(local.SeenRev, res.Rev)
 	ok, err := tx.Dequeue(local.ID, sent.Version)
 	if err != nil {
 		return nil, err
 	}
 	if ok {
-		local.BaseRev, local.Rev, local.BaseEnvelope = res.Rev, res.Rev, nil
-		if sent.Op == vault.OpDelete {
-			local.Envelope, local.Gen, local.Deleted = nil, 0, true
-		}
-		if err := tx.PutNote(local); err != nil {
-			return nil, err
-		}
-		if sent.Op == vault.OpDelete {
-			return nil, nil
-		}
-		return []Update{{ID: local.ID, Keep: true}}, nil
+		row, u := acked(local, sent, res, rep)
+		return u, tx.PutNote(row)
 	}
+	rep.Pushed++
+	local.SeenRev = max(local.SeenRev, res.Rev)
 	// Edited again meanwhile: what we sent is now the base.
 	local.BaseRev, local.BaseEnvelope = res.Rev, nil
 	if sent.Op == vault.OpPut {
@@ -330,6 +342,20 @@ func (e *Engine) pushed(tx *vault.Tx, local, sent vault.Note, res protocol.Batch
 		return nil, err
 	}
 	return nil, nil
+}
+
+// acked is the row of local once the write of sent, still its pending
+// one, is acknowledged by res (its queue entry just removed), and what the
+// owner of the in-memory notes learns from it.
+func acked(local, sent vault.Note, res protocol.BatchResult, rep *Report) (vault.Note, []Update) {
+	rep.Pushed++
+	local.SeenRev = max(local.SeenRev, res.Rev)
+	local.BaseRev, local.Rev, local.BaseEnvelope = res.Rev, res.Rev, nil
+	if sent.Op == vault.OpDelete {
+		local.Envelope, local.Gen, local.Deleted = nil, 0, true
+		return local, nil
+	}
+	return local, []Update{{ID: local.ID, Keep: true}}
 }
 
 // forget queues the deletion of a note that was written to the server while

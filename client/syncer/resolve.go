@@ -55,15 +55,9 @@ func (e *Engine) resolve(tx *vault.Tx, local vault.Note, exists bool, t theirs, 
 		}
 	}
 	accept := func() ([]Update, error) {
-		row := vault.Note{ID: c.ID, Rev: c.Rev, BaseRev: c.Rev, SeenRev: seen, Deleted: c.Deleted}
-		if !c.Deleted {
-			row.Envelope = c.Blob
-			// A newer envelope version is kept untouched with generation 0.
-			gen, err := cryptobox.EnvelopeGeneration(c.Blob)
-			if err != nil && !errors.Is(err, cryptobox.ErrUnsupportedVersion) {
-				return nil, fmt.Errorf("note %s: %w", c.ID, manifest.ErrTamperedNote)
-			}
-			row.Gen = gen
+		row, err := acceptedRow(c, seen)
+		if err != nil {
+			return nil, err
 		}
 		if err := tx.PutNote(row); err != nil {
 			return nil, err
@@ -145,6 +139,22 @@ func (e *Engine) resolve(tx *vault.Tx, local vault.Note, exists bool, t theirs, 
 	rep.Conflicts++
 	e.cfg.Logger.Info("kept a conflicted copy", "note", c.ID, "copy", copyID)
 	return append(ups, Update{ID: copyID, Note: &cp, Pending: true}), nil
+}
+
+// acceptedRow is the local row of the server's change c taken as it is,
+// with seen as the highest revision seen.
+func acceptedRow(c protocol.Change, seen uint64) (vault.Note, error) {
+	row := vault.Note{ID: c.ID, Rev: c.Rev, BaseRev: c.Rev, SeenRev: seen, Deleted: c.Deleted}
+	if !c.Deleted {
+		row.Envelope = c.Blob
+		// A newer envelope version is kept untouched with generation 0.
+		gen, err := cryptobox.EnvelopeGeneration(c.Blob)
+		if err != nil && !errors.Is(err, cryptobox.ErrUnsupportedVersion) {
+			return vault.Note{}, fmt.Errorf("note %s: %w", c.ID, manifest.ErrTamperedNote)
+		}
+		row.Gen = gen
+	}
+	return row, nil
 }
 
 // requeue writes row and (re)queues a put, bumping the pending version so

@@ -160,14 +160,11 @@ func (e *Engine) saveMemory(ctx context.Context, mem manifest.Memory) error {
 
 // putServerNotes records st's state of ids in tx.
 func putServerNotes(tx *vault.Tx, st *manifest.State, ids []string) error {
+	ns := make([]vault.ServerNote, 0, len(ids))
 	for _, id := range ids {
-		n, ok := st.Get(id)
-		if !ok {
-			continue
-		}
-		if err := tx.PutServerNote(vault.ServerNote{ID: id, Rev: n.Rev, Deleted: n.Deleted, BlobHash: n.Hash}); err != nil {
-			return err
+		if n, ok := st.Get(id); ok {
+			ns = append(ns, vault.ServerNote{ID: id, Rev: n.Rev, Deleted: n.Deleted, BlobHash: n.Hash})
 		}
 	}
-	return nil
+	return tx.PutServerNotes(ns)
 }

@@ -86,6 +86,9 @@ type SyncStatus struct {
 	Pending  int // local changes not yet pushed
 	LastSync time.Time
 	Err      error // for StateOffline and StateError; show with Words(Err)
+	// Live: the event stream is open (SPEC §7.10.1), so another device's
+	// change arrives within moments, not at the next poll.
+	Live bool
 }
 
 // SyncReport summarizes one Sync call.

@@ -54,18 +54,20 @@ func rssKB(b *testing.B, pid, field string) int64 {
 
 func resetPeak(pid string) { os.WriteFile("/proc/"+pid+"/clear_refs", []byte("5"), 0) }
 
-// requestCount sums the server's request counter from its metrics address.
-func requestCount(b *testing.B, metricsAddr string) float64 {
+// requestCount sums the server's request counter from its metrics
+// address, over the series whose labels contain every one of labels
+// (e.g. `route="/api/v1/events"`; none: all requests).
+func requestCount(tb testing.TB, metricsAddr string, labels ...string) float64 {
 	resp, err := http.Get("http://" + metricsAddr + "/metrics")
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	defer resp.Body.Close()
 	var sum float64
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
 		line := sc.Text()
-		if strings.HasPrefix(line, "cipherleaf_http_requests_total{") {
+		if strings.HasPrefix(line, "cipherleaf_http_requests_total{") && hasAll(line, labels) {
 			f := strings.Fields(line)
 			v, _ := strconv.ParseFloat(f[len(f)-1], 64)
 			sum += v
@@ -74,10 +76,19 @@ func requestCount(b *testing.B, metricsAddr string) float64 {
 	return sum
 }
 
-func freeAddr(b *testing.B) string {
+func hasAll(s string, subs []string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
+}
+
+func freeAddr(tb testing.TB) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	defer l.Close()
 	return l.Addr().String()

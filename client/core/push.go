@@ -72,6 +72,14 @@ func (p *livePush) stop() {
 	p.mu.Unlock()
 }
 
+// setUp records whether the stream is open and, when that changed, says
+// so in the sync status (Live), which the app shows.
+func (p *livePush) setUp(up bool) {
+	if p.up.Swap(up) != up {
+		p.c.setStatus(func(s *SyncStatus) { s.Live = up })
+	}
+}
+
 // errNoStream: the account is locked or gone, or its Remote cannot stream.
 var errNoStream = errors.New("no event stream")
 
@@ -111,13 +119,13 @@ func (p *livePush) once(ctx context.Context) error {
 		p.mu.Lock()
 		p.cancel = nil
 		p.mu.Unlock()
-		p.up.Store(false)
+		p.setUp(false)
 	}()
 	cur, err := c.cursor(sctx)
 	if err != nil {
 		return err
 	}
-	return s.Watch(sctx, apiclient.StreamConfig{LastSeq: cur, OnState: p.up.Store}, func(pk apiclient.Poke) {
+	return s.Watch(sctx, apiclient.StreamConfig{LastSeq: cur, OnState: p.setUp}, func(pk apiclient.Poke) {
 		if cur, err := c.cursor(sctx); err != nil || pk.Seq > cur {
 			p.sync()
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/client/internal/testserver"
 	"cipherleaf.dev/shared/note"
 )
 
@@ -68,4 +69,43 @@ func TestE2EPushPoke(t *testing.T) {
 		t.Fatalf("Unlock: %v", err)
 	}
 	waitBody(t, b, id, "four", 10*time.Second) // the reopened stream pokes at once: B's cursor is behind
+}
+
+// TestE2EPushStreamEndsOnLockAndLogout: the sync status says Live while
+// the event stream is open, and locking or logging out ends the stream at
+// once on the server too (its request is counted when it ends), not at the
+// server's next heartbeat check 25 s later.
+func TestE2EPushStreamEndsOnLockAndLogout(t *testing.T) {
+	maddr := freeAddr(t)
+	if serverBin == "" {
+		t.Skip("end-to-end test skipped under -short")
+	}
+	s := testserver.Start(t, serverBin, "--auth-ip-burst", "1000", "--auth-user-burst", "1000", "--lockout-after", "0", "--metrics-addr", maddr)
+	b := realDevice(t, t.TempDir())
+	realRegister(t, b, s, "livey", "pw")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b.StartAutoSync(ctx, noPoll)
+	// waitFor gives each step 10 s, far below the 25 s heartbeat.
+	ended := func() float64 { return requestCount(t, maddr, `route="/api/v1/events"`) }
+
+	waitFor(t, "Live after StartAutoSync", func() bool { return b.Status().Live })
+	n0 := ended()
+	b.Lock()
+	waitFor(t, "stream ended on the server after Lock", func() bool { return ended() > n0 })
+	if b.Status().Live {
+		t.Fatal("Live after Lock")
+	}
+	if err := b.Unlock([]byte("pw")); err != nil {
+		t.Fatalf("Unlock: %v", err)
+	}
+	waitFor(t, "Live again after Unlock", func() bool { return b.Status().Live })
+	n1 := ended()
+	if err := b.Logout(context.Background()); err != nil {
+		t.Fatalf("Logout: %v", err)
+	}
+	waitFor(t, "stream ended on the server after Logout", func() bool { return ended() > n1 })
+	if b.Status().Live {
+		t.Fatal("Live after Logout")
+	}
 }

@@ -51,7 +51,10 @@ func describeStatus(s core.SyncStatus, now time.Time) statusView {
 	switch s.State {
 	case core.StateSynced:
 		v := statusView{Kind: kindOK, Text: "Synced"}
-		if !s.LastSync.IsZero() {
+		switch {
+		case s.Live: // the event stream is open: other devices' changes arrive as they happen
+			v.Text += " · live"
+		case !s.LastSync.IsZero():
 			v.Text += " · " + lastSyncText(now, s.LastSync)
 		}
 		v.Text += waiting

@@ -56,7 +56,7 @@ func commands() map[string]command {
 		"trash":        {help: "the trash, one note a line: ID<TAB>TITLE<TAB>DELETED", run: (*app).trash},
 		"untrash":      {args: "ID", help: "take a note out of the trash", run: (*app).untrash},
 		"empty-trash":  {args: "[--yes]", help: "delete every note in the trash for good, on every device (asks first)", run: (*app).emptyTrash},
-		"trash-days":   {args: "[DAYS]", help: "print, or set (1-3650), how many days this device keeps trashed notes before purging them (default 30)", run: (*app).trashDays},
+		"trash-days":   {args: "[DAYS]", help: "print, or set (1-3650), how many days the account keeps trashed notes before every device purges them (default 30; synced, encrypted)", run: (*app).trashDays},
 		"attach":       {args: "NOTE_ID FILE", help: "attach a file to a note (encrypted now, uploaded at the next sync); prints the attachment id", run: (*app).attach},
 		"attachments":  {args: "NOTE_ID", help: "a note's attachments, one a line: ATT_ID<TAB>NAME<TAB>SIZE", run: (*app).listAttachments},
 		"get":          {args: "NOTE_ID ATT_ID --out PATH", help: "write an attachment to PATH (downloaded and verified first)", run: (*app).getAttachment},

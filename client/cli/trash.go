@@ -99,9 +99,9 @@ func (a *app) emptyTrash(_ context.Context, args []string) error {
 	return nil
 }
 
-// trashDays prints this device's trash retention in days, or sets it
-// (SPEC §12.3: 1-3650, default 30; the shortest among an account's
-// devices applies).
+// trashDays prints the account's trash retention in days, or sets it
+// (SPEC §12.3, §12.5: 1-3650, default 30; an encrypted account setting
+// the next sync takes to every device).
 func (a *app) trashDays(_ context.Context, args []string) error {
 	fs := newFlagSet("trash-days")
 	if err := parse(fs, args); err != nil {

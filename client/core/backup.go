@@ -105,16 +105,20 @@ func (c *Core) Import(path string, password []byte) (int, error) {
 	for _, e := range c.notes {
 		have[fingerprint(e.n)] = true
 	}
+	_, own := effectiveSettings(c.notes)
 	c.mu.RUnlock()
 	added := 0
 	for _, n := range notes {
-		if have[fingerprint(n)] {
-			continue
+		if have[fingerprint(n)] || (n.IsSettings() && own != nil) {
+			continue // the account's own settings win over a file's (SPEC §12.5)
 		}
 		if _, err := c.createKeepTimes(n); err != nil {
 			return added, fmt.Errorf("import: %w", err)
 		}
 		have[fingerprint(n)] = true
+		if n.IsSettings() {
+			continue // not a note: not counted
+		}
 		added++
 	}
 	return added, nil

@@ -148,6 +148,9 @@ func (c *Core) Sync(ctx context.Context) (SyncReport, error) {
 		err = c.releaseAttachments(ctx)
 	}
 	if err == nil {
+		err = c.migrateTrashDays() // a device-local retention becomes the account's, once (SPEC §12.5)
+	}
+	if err == nil {
 		err = c.purgeTrash() // deletions go out with the next sync (SPEC §12.3)
 	}
 	err = classify("sync", err)

@@ -1,13 +1,10 @@
 package core
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
-
-	"cipherleaf.dev/client/vault"
 )
 
 // TrashInfo is one note in the trash.
@@ -76,27 +73,12 @@ func (c *Core) EmptyTrash() error {
 	return nil
 }
 
-// TrashDays returns this device's trash retention (SPEC §12.3).
-func (c *Core) TrashDays() (int, error) {
-	var d int
-	err := c.v.View(context.Background(), func(tx *vault.Tx) (err error) {
-		d, err = tx.TrashDays()
-		return err
-	})
-	return d, err
-}
-
-// SetTrashDays sets this device's trash retention in days.
-func (c *Core) SetTrashDays(days int) error {
-	return c.v.Update(context.Background(), func(tx *vault.Tx) error { return tx.SetTrashDays(days) })
-}
-
 // purgeTrash deletes for good the notes trashed longer ago than the
 // retention; the deletions are pushed by the next sync.
 func (c *Core) purgeTrash() error {
 	days, err := c.TrashDays()
 	if err != nil {
-		days = vault.DefaultTrashDays // a bad setting never stops sync; the default applies
+		return fmt.Errorf("purge trash: %w", err)
 	}
 	cutoff := c.cfg.Now().Add(-time.Duration(days) * 24 * time.Hour)
 	for _, t := range c.TrashList() {

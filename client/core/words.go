@@ -95,6 +95,7 @@ type sentinel struct {
 // sentinelWords is checked in order: the most specific first.
 var sentinelWords = [...]sentinel{
 	{ErrWrongPassword, "Wrong password."},
+	{ErrTrashDays, "The trash keeps notes for 1 to 3650 days."},
 	{ErrWrongRecoveryKey, "That recovery key does not belong to this account."},
 	{ErrTwoFactorRequired, "This account uses two-factor sign-in: enter the 6-digit code from your authenticator app, or one of your recovery codes."},
 	{ErrTwoFactorInvalid, "That two-factor code is wrong or was already used. Wait for the next code and try again, or use a recovery code."},

@@ -54,6 +54,7 @@ func Note(base, ours, theirs *note.Note) (merged *note.Note, ok bool) {
 	oursLater := later(ours, theirs)
 	m.Notebook = place(base.Notebook, ours.Notebook, theirs.Notebook, oursLater)
 	m.TrashedAt = trashedAt(base.TrashedAt, ours.TrashedAt, theirs.TrashedAt, oursLater)
+	m.TrashDays = single(base.TrashDays, ours.TrashDays, theirs.TrashDays, oursLater)
 	m.Tags = tags(base.Tags, ours.Tags, theirs.Tags)
 	m.Attachments = attachments(base.Attachments, ours.Attachments, theirs.Attachments)
 	m.Created = base.Created
@@ -106,6 +107,23 @@ func trashedAt(base, ours, theirs time.Time, oursLater int) time.Time {
 		return theirs
 	}
 	return base
+}
+
+// single merges a settings value (SPEC §12.5 conflict 2) like place: one
+// side's change wins over an unchanged side; two different changes go to
+// the later side, and on equal times to the greater number (absent = 0).
+func single(base, ours, theirs, oursLater int) int {
+	switch {
+	case ours == theirs, theirs == base:
+		return ours
+	case ours == base:
+		return theirs
+	case oursLater > 0:
+		return ours
+	case oursLater < 0:
+		return theirs
+	}
+	return max(ours, theirs)
 }
 
 // line merges a value that is either kept or replaced whole.

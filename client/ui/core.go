@@ -81,7 +81,7 @@ type Organizer interface {
 	TrashList() []core.TrashInfo
 	EmptyTrash() error
 	TrashDays() (int, error)
-	SetTrashDays(days int) error // this device's retention (SPEC §12.3)
+	SetTrashDays(days int) error // the account's retention, synced (SPEC §12.5)
 
 	History(ctx context.Context, id string) ([]core.Revision, error)
 	RevisionNote(ctx context.Context, id string, rev uint64) (*note.Note, error)

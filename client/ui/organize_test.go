@@ -486,8 +486,8 @@ func TestTabOrderReachesTheSidebarBeforeTheList(t *testing.T) {
 	}
 }
 
-// TestTrashRetentionSetting: the trash view sets how long this device
-// keeps trashed notes, and says what applies.
+// TestTrashRetentionSetting: the trash view sets how long the account
+// keeps trashed notes, and says it applies on every device.
 func TestTrashRetentionSetting(t *testing.T) {
 	h, api, _ := unlocked(t, Options{})
 	m := h.u.main
@@ -504,9 +504,9 @@ func TestTrashRetentionSetting(t *testing.T) {
 	if d, _ := api.TrashDays(); d != 7 || api.called("SetTrashDays") != 1 {
 		t.Errorf("after choosing 7 days: TrashDays %d, SetTrashDays called %d times", d, api.called("SetTrashDays"))
 	}
-	h.mustShow("Notes in the trash are deleted for good 7 days after they were moved there, on all your devices. This is this device's setting: when your devices differ, the shortest applies.")
+	h.mustShow("Notes in the trash are deleted for good 7 days after they were moved there. This is your account's setting: it applies on all your devices once they sync.")
 
-	api.SetTrashDays(45) // set with cipherleaf-cli trash-days
+	api.SetTrashDays(45) // set on another device, or with cipherleaf-cli trash-days
 	m.trash.reload()
 	if got, opts := m.trash.keep.Selected, m.trash.keep.Options; got != "45 days" || !slices.Contains(opts, "45 days") {
 		t.Errorf("a retention set elsewhere: selected %q of %q, want 45 days listed and selected", got, opts)

@@ -119,7 +119,7 @@ func (t *trashView) reload() {
 	days := t.days()
 	choices := []int{7, 30, 90, 365}
 	if !slices.Contains(choices, days) {
-		choices = append(choices, days) // set elsewhere (cipherleaf-cli trash-days)
+		choices = append(choices, days) // set elsewhere (another device, cipherleaf-cli trash-days)
 		slices.Sort(choices)
 	}
 	var opts []string
@@ -128,7 +128,7 @@ func (t *trashView) reload() {
 	}
 	t.keep.Options = opts
 	t.keep.SetSelected(countText(days, "day", "days"))
-	t.info.SetText("Notes in the trash are deleted for good " + countText(days, "day", "days") + " after they were moved there, on all your devices. This is this device's setting: when your devices differ, the shortest applies.")
+	t.info.SetText(retentionText(days))
 	if len(t.items) == 0 {
 		t.none.Show()
 		t.emptyBt.Disable()
@@ -139,7 +139,14 @@ func (t *trashView) reload() {
 	t.list.Refresh()
 }
 
-// days is this device's trash retention (30 when unreadable).
+// retentionText says what the trash keeps, and that the setting is the
+// account's (SPEC §12.5).
+func retentionText(days int) string {
+	return "Notes in the trash are deleted for good " + countText(days, "day", "days") +
+		" after they were moved there. This is your account's setting: it applies on all your devices once they sync."
+}
+
+// days is the account's trash retention (30 when unreadable).
 func (t *trashView) days() int {
 	days, err := t.m.u.api.TrashDays()
 	if err != nil || days <= 0 {

@@ -5,30 +5,36 @@ import (
 	"strconv"
 )
 
-// Trash retention limits of SPEC §12.3.
-const (
-	DefaultTrashDays = 30
-	MaxTrashDays     = 3650
-)
+// legacyTrashDays is the vault meta key of the trash retention earlier
+// versions kept per device (SPEC §12.5, migration).
+const legacyTrashDays = "trash_days"
 
-// TrashDays returns this device's trash retention in days (SPEC §12.3,
-// meta trash_days; DefaultTrashDays when unset).
-func (tx *Tx) TrashDays() (int, error) {
-	s, err := tx.meta("trash_days")
+// LegacyTrashDays returns the device-local trash retention an earlier
+// version stored (SPEC §12.5, migration); ok is false when there is none.
+// A value that is not a whole number is returned as 0 with ok true, so the
+// caller drops it.
+func (tx *Tx) LegacyTrashDays() (days int, ok bool, err error) {
+	s, err := tx.meta(legacyTrashDays)
 	if err != nil || s == "" {
-		return DefaultTrashDays, err
+		return 0, false, err
 	}
 	d, err := strconv.Atoi(s)
-	if err != nil || d < 1 || d > MaxTrashDays {
-		return DefaultTrashDays, fmt.Errorf("read trash_days: %q is not 1-%d", s, MaxTrashDays)
+	if err != nil {
+		return 0, true, nil
 	}
-	return d, nil
+	return d, true, nil
 }
 
-// SetTrashDays stores this device's trash retention in days.
-func (tx *Tx) SetTrashDays(days int) error {
-	if days < 1 || days > MaxTrashDays {
-		return fmt.Errorf("set trash days: %d is not 1-%d", days, MaxTrashDays)
+// SetLegacyTrashDays writes the device-local retention the way earlier
+// versions did; only tests of the migration call it.
+func (tx *Tx) SetLegacyTrashDays(days int) error {
+	return tx.setMeta(legacyTrashDays, strconv.Itoa(days))
+}
+
+// DropLegacyTrashDays removes the device-local retention once migrated.
+func (tx *Tx) DropLegacyTrashDays() error {
+	if _, err := tx.exec("DELETE FROM meta WHERE key = ?", legacyTrashDays); err != nil {
+		return fmt.Errorf("drop %s: %w", legacyTrashDays, err)
 	}
-	return tx.setMeta("trash_days", strconv.Itoa(days))
+	return nil
 }

@@ -53,6 +53,10 @@ type Note struct {
 	// Device names the device that wrote this revision (SPEC §5.2, §12.4);
 	// "" = unknown.
 	Device string
+	// TrashDays is a settings item's trash retention in days (SPEC §12.5);
+	// 0 = absent. Out-of-range values are kept as written: readers apply
+	// TrashDaysOr.
+	TrashDays int
 
 	// extra keeps fields from newer writers so a rewrite preserves them.
 	extra map[string]json.RawMessage
@@ -73,13 +77,31 @@ type wire struct {
 	Notebook    string       `json:"notebook,omitempty"`
 	TrashedAt   *time.Time   `json:"trashed_at,omitempty"`
 	Device      string       `json:"device,omitempty"`
+	TrashDays   int          `json:"trash_days,omitempty"`
 }
 
 // Kinds of item (SPEC §5.2): KindNote is written as an absent "kind".
 const (
 	KindNote     = ""
 	KindNotebook = "notebook"
+	KindSettings = "settings"
 )
+
+// Trash retention limits of SPEC §12.3 and §12.5, in days.
+const (
+	DefaultTrashDays = 30
+	MaxTrashDays     = 3650
+)
+
+// TrashDaysOr returns n's trash_days when it is within 1-MaxTrashDays,
+// else DefaultTrashDays (absent or out of range, SPEC §12.5). A nil n has
+// the default.
+func (n *Note) TrashDaysOr() int {
+	if n == nil || n.TrashDays < 1 || n.TrashDays > MaxTrashDays {
+		return DefaultTrashDays
+	}
+	return n.TrashDays
+}
 
 // IsNote reports whether n is a note (not a notebook or an unknown kind).
 func (n *Note) IsNote() bool { return n.Kind == KindNote || n.Kind == "note" }
@@ -87,10 +109,13 @@ func (n *Note) IsNote() bool { return n.Kind == KindNote || n.Kind == "note" }
 // IsNotebook reports whether n is a notebook item.
 func (n *Note) IsNotebook() bool { return n.Kind == KindNotebook }
 
+// IsSettings reports whether n is an account settings item (SPEC §12.5).
+func (n *Note) IsSettings() bool { return n.Kind == KindSettings }
+
 // Trashed reports whether n is in the trash.
 func (n *Note) Trashed() bool { return !n.TrashedAt.IsZero() }
 
-var known = map[string]bool{"v": true, "title": true, "body": true, "tags": true, "created": true, "modified": true, "conflict_of": true, "attachments": true, "source": true, "kind": true, "notebook": true, "trashed_at": true, "device": true}
+var known = map[string]bool{"v": true, "title": true, "body": true, "tags": true, "created": true, "modified": true, "conflict_of": true, "attachments": true, "source": true, "kind": true, "notebook": true, "trashed_at": true, "device": true, "trash_days": true}
 
 // Validate checks the rules of SPEC §5.2: limits, non-empty tags, UTF-8
 // text and times that RFC 3339 can write in UTC.
@@ -138,7 +163,7 @@ func (n *Note) Marshal() ([]byte, error) {
 	}
 	w := wire{V: Version, Title: n.Title, Body: n.Body, Tags: n.Tags,
 		Created: n.Created.UTC(), Modified: n.Modified.UTC(), ConflictOf: n.ConflictOf, Attachments: n.Attachments, Source: n.Source,
-		Kind: n.Kind, Notebook: n.Notebook, Device: n.Device}
+		Kind: n.Kind, Notebook: n.Notebook, Device: n.Device, TrashDays: n.TrashDays}
 	if n.Trashed() {
 		t := n.TrashedAt.UTC()
 		w.TrashedAt = &t
@@ -206,6 +231,7 @@ func unmarshalJSON(data []byte) (*Note, error) {
 		{"notebook", &n.Notebook},
 		{"trashed_at", &n.TrashedAt},
 		{"device", &n.Device},
+		{"trash_days", &n.TrashDays},
 	}
 	for _, f := range fields {
 		raw, ok := m[f.name]

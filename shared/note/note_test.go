@@ -27,7 +27,7 @@ func equal(a, b *Note) bool {
 		!a.Created.Equal(b.Created) || !a.Modified.Equal(b.Modified) ||
 		len(a.Tags) != len(b.Tags) || (len(a.Tags) > 0 && !slices.Equal(a.Tags, b.Tags)) ||
 		len(a.extra) != len(b.extra) || !reflect.DeepEqual(a.Attachments, b.Attachments) ||
-		a.Kind != b.Kind || a.Notebook != b.Notebook || !a.TrashedAt.Equal(b.TrashedAt) || a.Device != b.Device {
+		a.Kind != b.Kind || a.Notebook != b.Notebook || !a.TrashedAt.Equal(b.TrashedAt) || a.Device != b.Device || a.TrashDays != b.TrashDays {
 		return false
 	}
 	for k, v := range a.extra {
@@ -200,6 +200,8 @@ func FuzzUnmarshal(f *testing.F) {
 		`{"v":1,"trashed_at":"2026-11-24T10:00:00+02:00"}`, `{"v":1,"trashed_at":"0001-01-01T00:00:00Z","kind":"note"}`,
 		`{"v":1,"notebook":"NOT-AN-ID"}`, `{"v":1,"kind":"folder"}`, `{"v":1`, ``,
 		`{"v":1,"device":"Laptop"}`, `{"v":1,"device":7}`,
+		`{"v":1,"kind":"settings","trash_days":7}`, `{"v":1,"kind":"settings","trash_days":-3}`,
+		`{"v":1,"kind":"settings","trash_days":7.5}`, `{"v":1,"trash_days":"7"}`,
 	} {
 		f.Add([]byte(s))
 	}

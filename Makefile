@@ -191,7 +191,8 @@ package: setup fyne-tool
 #   gcc-mingw-w64-x86-64  cgo for windows/amd64: go-gl (the app) and go-sqlite3 (all three)
 #   osslsigncode          Authenticode signing and verifying
 #   wine64                runs the .exe files in make test-windows (Wine 8)
-WIN_DEB_PACKAGES := gcc-mingw-w64-x86-64 osslsigncode wine64
+#   fonts-wine            Wine's Marlett and Tahoma, for the window frame in make screenshot-windows
+WIN_DEB_PACKAGES := gcc-mingw-w64-x86-64 osslsigncode wine64 fonts-wine
 WIN := $(BIN)/windows
 WIN_ENV := GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc
 
@@ -207,7 +208,7 @@ package-windows: windows-cli fyne-tool
 	mv client/cmd/cipherleaf/Cipherleaf.exe $(WIN)/
 	@if [ -n "$$CIPHERLEAF_SIGN_CERT" ]; then \
 	  bash client/scripts/sign-windows.sh "$$CIPHERLEAF_SIGN_CERT" "$$CIPHERLEAF_SIGN_KEY" $(WIN)/*.exe; \
-	else echo "package-windows: not signed (set CIPHERLEAF_SIGN_CERT and CIPHERLEAF_SIGN_KEY to sign)"; fi
+	else echo "package-windows: not signed by this run (set CIPHERLEAF_SIGN_CERT and CIPHERLEAF_SIGN_KEY to sign)"; fi
 	@ls -l $(WIN)
 
 # windows-cli: cipherleaf-cli.exe and cipherleafd.exe (what test-windows runs)

@@ -18,6 +18,7 @@ for exe in "$@"; do
   [ -n "$passfile" ] && args+=(-readpass "$passfile")
   [ -n "${CIPHERLEAF_SIGN_TIMESTAMP:-}" ] && args+=(-ts "$CIPHERLEAF_SIGN_TIMESTAMP")
   osslsigncode "${args[@]}" -in "$exe" -out "$exe.signed" >/dev/null
+  chmod --reference="$exe" "$exe.signed"
   mv "$exe.signed" "$exe"
   echo "signed $exe"
 done

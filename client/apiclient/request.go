@@ -67,6 +67,15 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	}
 }
 
+// encodeBody is json.Marshal(body), by protocol.AppendBatch for a batch
+// (the bulk of a push's request bytes).
+func encodeBody(body any) ([]byte, error) {
+	if r, ok := body.(protocol.BatchRequest); ok {
+		return protocol.AppendBatch(nil, r), nil
+	}
+	return json.Marshal(body)
+}
+
 // send performs cl with resty's retries.
 func (c *Client) send(ctx context.Context, cl call, access string) (*resty.Response, error) {
 	// The condition runs on every attempt: it also notes the wait a 429
@@ -83,7 +92,7 @@ func (c *Client) send(ctx context.Context, cl call, access string) (*resty.Respo
 		r.SetAuthToken(access)
 	}
 	if cl.body != nil {
-		b, err := json.Marshal(cl.body)
+		b, err := encodeBody(cl.body)
 		if err != nil {
 			return nil, fmt.Errorf("encode request: %w", err)
 		}

@@ -243,10 +243,24 @@ func (s *State) Clone() *State {
 // base revision is not the counted one would conflict: that is an error.
 func (s *State) Preview(ops []protocol.BatchOp) (cryptobox.Digest, uint64, error) {
 	c := &State{d: s.d, gen: s.gen, notes: make(map[string]counted, len(ops)), digest: s.digest, live: s.live, liveN: s.liveN}
+	return c.applyOps(ops, s.notes)
+}
+
+// ApplyOps applies every op of an atomic batch to s as the server will
+// (each note's blob hashed once) and returns what Preview would have: the
+// digest and count over live notes. On an error s is left part-way: apply
+// to a Clone.
+func (s *State) ApplyOps(ops []protocol.BatchOp) (cryptobox.Digest, uint64, error) {
+	return s.applyOps(ops, nil)
+}
+
+// applyOps applies ops to s, taking a note s does not count from under
+// (Preview's scratch state counts only the notes of the batch).
+func (s *State) applyOps(ops []protocol.BatchOp, under map[string]counted) (cryptobox.Digest, uint64, error) {
 	for _, op := range ops {
-		old, ok := c.notes[op.ID]
-		if !ok {
-			old, ok = s.notes[op.ID]
+		old, ok := s.notes[op.ID]
+		if !ok && under != nil {
+			old, ok = under[op.ID]
 		}
 		if old.rev != op.BaseRev {
 			return cryptobox.Digest{}, 0, fmt.Errorf("preview: note %s base revision %d, counted %d", op.ID, op.BaseRev, old.rev)
@@ -256,11 +270,11 @@ func (s *State) Preview(ops []protocol.BatchOp) (cryptobox.Digest, uint64, error
 			return cryptobox.Digest{}, 0, fmt.Errorf("preview: op %q", op.Op)
 		}
 		if ok {
-			c.notes[op.ID] = old // so Apply subtracts it
+			s.notes[op.ID] = old // so Apply subtracts it
 		}
-		if err := c.Apply(op.ID, op.BaseRev+1, deleted, op.Blob); err != nil {
+		if err := s.Apply(op.ID, op.BaseRev+1, deleted, op.Blob); err != nil {
 			return cryptobox.Digest{}, 0, fmt.Errorf("preview: %w", err)
 		}
 	}
-	return c.live, c.liveN, nil
+	return s.live, s.liveN, nil
 }

@@ -3,6 +3,7 @@ package manifest
 import (
 	"errors"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"cipherleaf.dev/shared/cryptobox"
@@ -75,6 +76,42 @@ func TestStatePreview(t *testing.T) {
 	stale := protocol.BatchOp{Op: protocol.OpPut, ID: x, BaseRev: 1, Blob: newBlob(rng)}
 	if _, _, err := d.st.Preview([]protocol.BatchOp{stale}); err == nil {
 		t.Fatal("Preview of a stale base revision succeeded")
+	}
+}
+
+// TestStateApplyOps: ApplyOps leaves the state that applying each op does
+// and returns what Preview returned; a stale base revision is an error.
+func TestStateApplyOps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 7))
+	d := newDevice(t, newAccount(t, rng), rng)
+	x, y, z := newID(rng), newID(rng), newID(rng)
+	for _, id := range []string{x, y} {
+		if err := d.st.Apply(id, 1, false, newBlob(rng)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ops := []protocol.BatchOp{d.put(x, newBlob(rng)), d.del(y), d.put(z, newBlob(rng))}
+	wantDg, wantN, err := d.st.Preview(ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := d.st.Clone()
+	for _, op := range ops {
+		if err := one.Apply(op.ID, op.BaseRev+1, op.Op == protocol.OpDelete, op.Blob); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := d.st.Clone()
+	dg, n, err := all.ApplyOps(ops)
+	if err != nil || dg != wantDg || n != wantN {
+		t.Fatalf("ApplyOps = %x, %d, %v; Preview = %x, %d", dg, n, err, wantDg, wantN)
+	}
+	if all.Digest() != one.Digest() || all.LiveDigest() != one.LiveDigest() || all.LiveCount() != one.LiveCount() || !reflect.DeepEqual(all.notes, one.notes) {
+		t.Fatal("ApplyOps left another state than applying each op")
+	}
+	stale := protocol.BatchOp{Op: protocol.OpPut, ID: x, BaseRev: 1, Blob: newBlob(rng)}
+	if _, _, err := all.ApplyOps([]protocol.BatchOp{stale}); err == nil {
+		t.Fatal("ApplyOps of a stale base revision succeeded")
 	}
 }
 

@@ -196,18 +196,13 @@ func (e *Engine) nextWrite(v *view, ops []protocol.BatchOp) (*manifest.State, ma
 			return nil, manifest.Write{}, err
 		}
 	}
-	dg, n, err := st.Preview(ops)
+	dg, n, err := st.ApplyOps(ops)
 	if err != nil {
 		return nil, manifest.Write{}, fmt.Errorf("push changes: %w", err)
 	}
 	w, err := manifest.NextWrite(b, e.cfg.Codec.UserID, v.device, &v.cur, v.curP, dg, n)
 	if err != nil {
 		return nil, manifest.Write{}, err
-	}
-	for _, op := range ops {
-		if err := st.Apply(op.ID, op.BaseRev+1, op.Op == protocol.OpDelete, op.Blob); err != nil {
-			return nil, manifest.Write{}, fmt.Errorf("push changes: %w", err)
-		}
 	}
 	return st, w, nil
 }

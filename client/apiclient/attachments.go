@@ -110,7 +110,13 @@ type transferBody struct {
 
 func (b *transferBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
-	if err != nil && !errors.Is(err, io.EOF) {
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		// The connection ended before the announced length: a cut link,
+		// not a short blob (which would end cleanly), so it is retried
+		// rather than taken for tampering.
+		err = fmt.Errorf("%w: the answer was cut off", ErrUnreachable)
+	case err != nil && !errors.Is(err, io.EOF):
 		err = b.c.transportError(b.ctx, err)
 	}
 	return n, err

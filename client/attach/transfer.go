@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"cipherleaf.dev/shared/note"
 	"cipherleaf.dev/shared/protocol"
@@ -77,9 +78,21 @@ func (s *Store) Release(ctx context.Context, r Remote, id string) error {
 	return s.Remove(id)
 }
 
+// fetchAttempts bounds the attempts of one Fetch that each made progress
+// before failing (a link that keeps dropping still ends).
+const fetchAttempts = 64
+
+// sealedChunk is the size of one sealed chunk of a blob (SPEC §11.2).
+const sealedChunk = protocol.AttachmentChunkSize + protocol.AttachmentTagSize
+
 // Fetch makes sure ref's blob is in the profile: it downloads it, opening
 // it on the way (content goes to w, which may be io.Discard), and keeps it
 // only when the whole blob opened. A cached blob is opened from disk.
+//
+// A download cut off keeps its verified prefix in <id>.part (SPEC §11.6):
+// the next attempt — at once while attempts make progress, or in a later
+// call — opens that prefix again from disk and asks the server for the
+// rest with a Range request. w gets every content byte exactly once.
 func (s *Store) Fetch(ctx context.Context, r Remote, userID string, ref note.Attachment, w io.Writer, progress Progress) error {
 	if s.Has(ref.ID) {
 		return s.Open(userID, ref, w)
@@ -87,13 +100,22 @@ func (s *Store) Fetch(ctx context.Context, r Remote, userID string, ref note.Att
 	if r == nil {
 		return ErrNotCached
 	}
-	body, err := r.DownloadAttachment(ctx, ref.ID, 0)
-	if err != nil {
-		return fmt.Errorf("download attachment: %w", err)
+	out := &onceWriter{w: w}
+	for attempt := 1; ; attempt++ {
+		before := out.released
+		err := s.fetchOnce(ctx, r, userID, ref, out, progress)
+		if err == nil || errors.Is(err, ErrTampered) || out.err != nil || ctx.Err() != nil ||
+			out.released == before || attempt == fetchAttempts || IsNotFound(err) {
+			return err
+		}
 	}
-	defer body.Close()
-	tmp := s.blobPath(ref.ID) + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+}
+
+// fetchOnce is one download attempt, resuming from <id>.part.
+func (s *Store) fetchOnce(ctx context.Context, r Remote, userID string, ref note.Attachment, w *onceWriter, progress Progress) error {
+	total := protocol.AttachmentBlobSize(ref.Size)
+	part := s.marker(ref.ID, "part")
+	f, err := os.OpenFile(part, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return fmt.Errorf("download attachment: %w", err)
 	}
@@ -101,27 +123,114 @@ func (s *Store) Fetch(ctx context.Context, r Remote, userID string, ref note.Att
 	defer func() {
 		if !ok {
 			f.Close()
-			os.Remove(tmp)
 		}
 	}()
-	total := protocol.AttachmentBlobSize(ref.Size)
-	// The server's bytes go to the cache as they are opened; at most the
-	// expected blob size plus one byte is read, so an endless answer fails.
-	src := io.TeeReader(io.LimitReader(body, total+1), &progressWriter{w: f, total: total, fn: progress})
-	if err := openInto(src, userID, ref, w); err != nil {
+	have, err := verifiedPrefix(f, total, total)
+	if err != nil {
 		return err
 	}
-	if err := f.Sync(); err != nil {
+	w.start()
+	fail := func(err error) error {
+		if errors.Is(err, ErrTampered) {
+			f.Close()
+			os.Remove(part)
+			return err
+		}
+		// Keep only the chunks whose content was released: verified.
+		if _, terr := verifiedPrefix(f, 16+sealedChunk*(w.attemptReleased()/protocol.AttachmentChunkSize), total); terr == nil {
+			_ = f.Sync()
+		}
+		return err
+	}
+	body := io.ReadCloser(io.NopCloser(strings.NewReader("")))
+	if have < total { // a part file as long as the blob needs nothing more
+		if body, err = r.DownloadAttachment(ctx, ref.ID, have); err != nil {
+			return fail(fmt.Errorf("download attachment: %w", err))
+		}
+	}
+	defer body.Close()
+	if _, err := f.Seek(have, io.SeekStart); err != nil {
 		return fmt.Errorf("download attachment: %w", err)
+	}
+	pw := &progressWriter{w: f, done: have, total: total, fn: progress}
+	// The prefix on disk is opened again (never trusted), then the
+	// server's bytes follow, appended to the part file as they are read;
+	// at most the rest of the blob plus one byte is read, so an endless
+	// answer fails.
+	src := io.MultiReader(io.NewSectionReader(f, 0, have), io.TeeReader(io.LimitReader(body, total-have+1), pw))
+	if err := openInto(src, userID, ref, w); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(fmt.Errorf("download attachment: %w", err))
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("download attachment: %w", err)
 	}
-	if err := os.Rename(tmp, s.blobPath(ref.ID)); err != nil {
+	ok = true
+	if err := os.Rename(part, s.blobPath(ref.ID)); err != nil {
 		return fmt.Errorf("download attachment: %w", err)
 	}
-	ok = true
 	return nil
+}
+
+// keepPart returns how much of a part file of n bytes is kept as the
+// prefix of a blob of total bytes: whole sealed chunks after the header;
+// nothing when the file is longer than the blob (not its prefix).
+func keepPart(n, total int64) int64 {
+	if n > total || n < 16+sealedChunk {
+		return 0
+	}
+	return 16 + sealedChunk*((n-16)/sealedChunk)
+}
+
+// verifiedPrefix cuts the part file f back to keepPart of its length and
+// at most limit bytes, and returns that length.
+func verifiedPrefix(f *os.File, limit, total int64) (int64, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, fmt.Errorf("download attachment: %w", err)
+	}
+	n := keepPart(fi.Size(), total)
+	n = min(n, keepPart(limit, total))
+	if n != fi.Size() {
+		if err := f.Truncate(n); err != nil {
+			return 0, fmt.Errorf("download attachment: %w", err)
+		}
+	}
+	return n, nil
+}
+
+// onceWriter passes content to w exactly once across attempts: an attempt
+// that opens the verified prefix again skips what w already has. Its own
+// write errors are kept apart (never retried).
+type onceWriter struct {
+	w        io.Writer
+	released int64 // content bytes released in all attempts (max)
+	attempt  int64 // content bytes released in the current attempt
+	err      error
+}
+
+func (o *onceWriter) start()                 { o.attempt = 0 }
+func (o *onceWriter) attemptReleased() int64 { return o.attempt }
+
+func (o *onceWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	start := o.attempt
+	o.attempt += int64(n)
+	if skip := o.released - start; skip > 0 {
+		if skip >= int64(n) {
+			return n, nil
+		}
+		p = p[skip:]
+	}
+	m, err := o.w.Write(p)
+	o.released += int64(m)
+	if err != nil {
+		o.err = err
+		return n - len(p) + m, err
+	}
+	return n, nil
 }
 
 type progressWriter struct {

@@ -223,7 +223,7 @@ func TestExportImport(t *testing.T) {
 		{"again adds nothing", "pw", nil, 0, nil},
 		{"recovery key", rk, nil, 0, nil},
 		{"not a backup", "pw", func([]byte) []byte { return []byte("hello\n{}") }, 0, core.ErrBadBackup},
-		{"newer version", "pw", func(d []byte) []byte { return bytes.Replace(d, []byte("BACKUP 1"), []byte("BACKUP 2"), 1) }, 0, core.ErrNewerBackup},
+		{"newer version", "pw", func(d []byte) []byte { return bytes.Replace(d, []byte("BACKUP 2"), []byte("BACKUP 3"), 1) }, 0, core.ErrNewerBackup},
 		{"note dropped", "pw", dropNote, 0, core.ErrTampered},
 	}
 	for _, tc := range tests {

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -11,18 +12,25 @@ import (
 	"path/filepath"
 	"time"
 
+	"cipherleaf.dev/client/attach"
 	"cipherleaf.dev/client/backup"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
+	"cipherleaf.dev/shared/protocol"
 )
 
-// ExportEncrypted writes an encrypted backup of every live note (SPEC §9,
-// package backup), restorable with the password or the recovery key. It
-// carries only wraps valid now (SPEC §3.1 L7): the password wrap is made
-// here under the KEK, so the device must be unlocked with the password; the
-// recovery wrap only if this device made it at the current generation.
+// ExportEncrypted writes an encrypted backup of every live note and the
+// attachments they reference (SPEC §9, §9.1, package backup), restorable
+// with the password or the recovery key. It carries only wraps valid now
+// (SPEC §3.1 L7): the password wrap is made here under the KEK, so the
+// device must be unlocked with the password; the recovery wrap only if
+// this device made it at the current generation. Attachments not in the
+// profile are downloaded (verified) first; the file is written streaming.
 func (c *Core) ExportEncrypted(path string) error {
+	if err := c.fetchAllAttachments(context.Background()); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
 	c.keyMu.RLock()
 	defer c.keyMu.RUnlock()
 	c.mu.RLock()
@@ -33,6 +41,10 @@ func (c *Core) ExportEncrypted(path string) error {
 	}
 	if dk == nil {
 		return fmt.Errorf("export: %w", ErrPasswordNeeded)
+	}
+	st, err := c.attachments()
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
 	}
 	wk, err := cryptobox.WrapBundle(&dk.KEK, b, cryptobox.PurposePassword)
 	if err != nil {
@@ -56,12 +68,57 @@ func (c *Core) ExportEncrypted(path string) error {
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	var buf bytes.Buffer
-	if err := backup.Write(&buf, bc); err != nil {
+	seen := map[string]bool{}
+	c.mu.RLock()
+	for _, n := range bc.Notes {
+		e := c.notes[n.ID]
+		if e == nil {
+			continue
+		}
+		for _, ref := range e.n.Attachments {
+			if seen[ref.ID] {
+				continue
+			}
+			seen[ref.ID] = true
+			ref := ref
+			bc.Attachments = append(bc.Attachments, backup.Blob{ID: ref.ID, Size: protocol.AttachmentBlobSize(ref.Size),
+				Copy: func(w io.Writer) error { return st.CopyBlob(a.UserID, ref, w) }})
+		}
+	}
+	c.mu.RUnlock()
+	return writeFileAtomic(path, func(w io.Writer) error {
+		if err := backup.Write(w, bc); err != nil {
+			return fmt.Errorf("export: %w", classify("attachment", err))
+		}
+		return nil
+	})
+}
+
+// writeFileAtomic writes path through a temporary file beside it, synced
+// and renamed over it only when write succeeded.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o600); err != nil {
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err := write(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := f.Close(); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
@@ -70,23 +127,52 @@ func (c *Core) ExportEncrypted(path string) error {
 	return nil
 }
 
-// readBackup opens a backup file's notes with password, which may also be
-// the printed recovery key (package backup), naming failures in this
-// package's words.
-func (c *Core) readBackup(r io.Reader, password []byte) ([]*note.Note, error) {
-	notes, err := backup.Read(r, password, c.cfg.Policy)
-	switch {
-	case errors.Is(err, backup.ErrWrongSecret):
-		return nil, ErrWrongPassword
-	case errors.Is(err, backup.ErrUnsupportedKDF):
-		return nil, fmt.Errorf("read backup: %w", ErrUnsupportedKDF)
+// fetchAllAttachments downloads (verified) every attachment the notes
+// reference that the profile does not hold yet; no lock is held meanwhile.
+func (c *Core) fetchAllAttachments(ctx context.Context) error {
+	uid, err := c.userID()
+	if err != nil {
+		if errors.Is(err, ErrNoAccount) {
+			return nil
+		}
+		return err
 	}
-	return notes, err
+	st, err := c.attachments()
+	if err != nil {
+		return err
+	}
+	var missing []note.Attachment
+	c.mu.RLock()
+	for _, e := range c.notes {
+		for _, ref := range e.n.Attachments {
+			if !st.Has(ref.ID) {
+				missing = append(missing, ref)
+			}
+		}
+	}
+	c.mu.RUnlock()
+	if len(missing) == 0 {
+		return nil
+	}
+	r, err := c.attachRemote()
+	if err != nil {
+		return err
+	}
+	for _, ref := range missing {
+		if err := st.Fetch(ctx, r, uid, ref, io.Discard, nil); err != nil {
+			return fmt.Errorf("attachment %s: %w", ref.ID, classify("attachment", err))
+		}
+	}
+	return nil
 }
 
 // Import adds the notes of an encrypted backup as new notes (skipping those
 // already present with identical content) and returns how many it added.
-// password may be the password at export time or the recovery key.
+// password may be the password at export time or the recovery key. The
+// attachments of a version 2 file are sealed again for this account while
+// they are read (SPEC §9.1); only when every one of them opened and the
+// file ended where it should are they kept and the notes written, with
+// their references rewritten: a refused file leaves nothing behind.
 func (c *Core) Import(path string, password []byte) (int, error) {
 	if c.Locked() {
 		return 0, ErrLocked
@@ -96,10 +182,20 @@ func (c *Core) Import(path string, password []byte) (int, error) {
 		return 0, fmt.Errorf("import: %w", err)
 	}
 	defer fh.Close()
-	notes, err := c.readBackup(fh, password)
+	f, err := backup.Open(fh, password, c.cfg.Policy)
+	switch {
+	case errors.Is(err, backup.ErrWrongSecret):
+		return 0, ErrWrongPassword
+	case errors.Is(err, backup.ErrUnsupportedKDF):
+		return 0, fmt.Errorf("read backup: %w", ErrUnsupportedKDF)
+	case err != nil:
+		return 0, err
+	}
+	staged, err := c.stageBackupAttachments(f)
 	if err != nil {
 		return 0, err
 	}
+	st, _ := c.attachments() // opened by stageBackupAttachments when there are any
 	have := map[string]bool{}
 	c.mu.RLock()
 	for _, e := range c.notes {
@@ -107,21 +203,92 @@ func (c *Core) Import(path string, password []byte) (int, error) {
 	}
 	_, own := effectiveSettings(c.notes)
 	c.mu.RUnlock()
-	added := 0
-	for _, n := range notes {
+	var add []*note.Note
+	var keep []attach.Staged
+	used := map[string]bool{}
+	for _, n := range f.Notes {
 		if have[fingerprint(n)] || (n.IsSettings() && own != nil) {
 			continue // the account's own settings win over a file's (SPEC §12.5)
 		}
+		have[fingerprint(n)] = true
+		if f.Version >= 2 && len(n.Attachments) > 0 {
+			n = cloneNote(n)
+			for i, ref := range n.Attachments {
+				s := staged[ref.ID]
+				n.Attachments[i] = s.Ref
+				if !used[ref.ID] {
+					used[ref.ID] = true
+					keep = append(keep, s)
+				}
+			}
+		}
+		add = append(add, n)
+	}
+	var drop []attach.Staged
+	for old, s := range staged {
+		if !used[old] {
+			drop = append(drop, s)
+		}
+	}
+	if st != nil {
+		st.Discard(drop)
+		if err := st.Commit(keep); err != nil {
+			return 0, fmt.Errorf("import: %w", err)
+		}
+	}
+	added := 0
+	for _, n := range add {
 		if _, err := c.createKeepTimes(n); err != nil {
 			return added, fmt.Errorf("import: %w", err)
 		}
-		have[fingerprint(n)] = true
 		if n.IsSettings() {
 			continue // not a note: not counted
 		}
 		added++
 	}
 	return added, nil
+}
+
+// stageBackupAttachments reads every attachment blob of f and stages it
+// sealed for this account (SPEC §9.1), by the id it had in the file. On
+// any failure nothing staged is left.
+func (c *Core) stageBackupAttachments(f *backup.File) (map[string]attach.Staged, error) {
+	staged := map[string]attach.Staged{}
+	var st *attach.Store
+	var uid string
+	fail := func(err error) (map[string]attach.Staged, error) {
+		if st != nil {
+			for _, s := range staged {
+				st.Discard([]attach.Staged{s})
+			}
+		}
+		return nil, err
+	}
+	for {
+		ref, r, err := f.Next()
+		if errors.Is(err, io.EOF) {
+			return staged, nil
+		}
+		if err != nil {
+			return fail(fmt.Errorf("import: %w", err))
+		}
+		if st == nil {
+			if uid, err = c.userID(); err != nil {
+				return fail(err)
+			}
+			if st, err = c.attachments(); err != nil {
+				return fail(err)
+			}
+		}
+		s, err := st.StageBlob(uid, f.UserID, ref, r)
+		if errors.Is(err, attach.ErrTampered) {
+			return fail(fmt.Errorf("import: attachment %s: %w", ref.ID, backup.ErrTamperedAttachment))
+		}
+		if err != nil {
+			return fail(fmt.Errorf("import: %w", err))
+		}
+		staged[ref.ID] = s
+	}
 }
 
 func fingerprint(n *note.Note) string {

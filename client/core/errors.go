@@ -37,6 +37,9 @@ var (
 	ErrBadBackup = backup.ErrBad
 	// ErrNewerBackup: the backup was written by a newer Cipherleaf.
 	ErrNewerBackup = backup.ErrNewer
+	// ErrTamperedBackupAttachment: an attachment blob in a backup did not
+	// open as its note says, or the file was cut short (SPEC §9.1).
+	ErrTamperedBackupAttachment = backup.ErrTamperedAttachment
 
 	// ErrLocked: the vault is locked (no keys in memory).
 	ErrLocked = syncer.ErrLocked

@@ -121,6 +121,7 @@ var sentinelWords = [...]sentinel{
 	{ErrServerTooNew, "This server needs a newer Cipherleaf."},
 	{ErrNewerBackup, "This backup needs a newer Cipherleaf."},
 	{ErrBadBackup, "That file is not a Cipherleaf backup, or it is damaged."},
+	{ErrTamperedBackupAttachment, "An attachment in this backup failed its integrity check (altered, truncated or cut short). Nothing was imported."},
 	{ErrPasswordNeeded, "Unlock with your password (not the remembered device) to do this."},
 	{ErrKeyChanged, "Another device changed the account key at the same time. Try again in a moment."},
 	{ErrKDFChanged, "The server changed how your password is checked, which your devices never do. Nothing was sent; do not sign in on this server until you know why."},

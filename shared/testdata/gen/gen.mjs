@@ -274,9 +274,92 @@ function backupVectors() {
   };
 }
 
+// ---- backup file version 2: attachments (§9.1, §11.2) ----
+const ACHUNK = 65536;
+function sealAttachment(userID, attID, ka, prefix, content) {
+  const ck = hk(ka, 'cipherleaf/v1/attachment');
+  const ad = cat(enc.encode('cipherleaf/v1/attachment'), u8(1), uuid16(userID), uuid16(attID));
+  const S = content.length <= ACHUNK ? bucket(Math.max(content.length, 1)) : Math.ceil(content.length / ACHUNK) * ACHUNK;
+  const P = new Uint8Array(S);
+  P.set(content);
+  const n = Math.max(1, Math.ceil(S / ACHUNK));
+  const parts = [u8(1), prefix];
+  for (let i = 0; i < n; i++) {
+    const nonce = cat(prefix, u64(i), u8(i === n - 1 ? 1 : 0));
+    parts.push(seal(ck, nonce, P.subarray(i * ACHUNK, Math.min((i + 1) * ACHUNK, S)), ad));
+  }
+  return { blob: cat(...parts), chunks: n };
+}
+
+function backup2Vectors() {
+  const password = 'correct horse battery staple';
+  const salt = det('backup2/salt', 16);
+  const t = 1, m = 64, p = 1;
+  const ikm = argon2id(enc.encode(password.normalize('NFC')), salt, { t, m, p, dkLen: 64 });
+  const kek = hk(ikm, 'cipherleaf/v1/kek');
+  const k5 = ak(5, 'backup2/ak5');
+  const bundle = [k5];
+  const userID = detUUID('backup2/user');
+  const created = '2026-11-29T20:00:00Z';
+  // Two attachments: 1000 bytes (one chunk) and 65537 bytes (two chunks).
+  const atts = [
+    { label: 'small', name: 'receipt.txt', type: 'text/plain', content: det('backup2/content/small', 1000) },
+    { label: 'large', name: 'photo.png', type: 'image/png', content: det('backup2/content/large', 65537) },
+  ].map((a) => {
+    const id = detUUID('backup2/att/' + a.label);
+    const ka = det('backup2/ka/' + a.label, 32);
+    const { blob, chunks } = sealAttachment(userID, id, ka, det('backup2/prefix/' + a.label, 15), a.content);
+    return { ...a, id, ka, blob, chunks };
+  }).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const refs = atts.map((a) => ({ id: a.id, name: a.name, type: a.type, size: a.content.length, chunks: a.chunks, sha256: hex(sha256(a.content)), key: b64(a.ka) }));
+  const notes = [
+    { id: detUUID('backup2/note-a'), rev: 2, payload: { v: 1, title: 'Trip', body: 'files below', tags: [], created: '2026-11-28T10:00:00Z', modified: '2026-11-28T11:00:00Z', attachments: refs } },
+    { id: detUUID('backup2/note-b'), rev: 1, payload: { v: 1, title: 'Plain', body: 'no files', tags: ['x'], created: '2026-11-27T10:00:00Z', modified: '2026-11-27T10:00:00Z' } },
+  ].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const fileNotes = notes.map((n) => ({ id: n.id, rev: n.rev, blob: b64(sealNote(k5, userID, n.id, n.rev, enc.encode(JSON.stringify(n.payload)), det('backup2/nonce/' + n.id, 24))) }));
+  const list = atts.map((a) => ({ id: a.id, size: a.blob.length }));
+  const build = (lst, blobs, idxList = lst) => {
+    const index = JSON.stringify({ user_id: userID, created, notes: fileNotes.map((n) => ({ id: n.id, rev: n.rev })), attachments: idxList });
+    const file = {
+      v: 2, created, username: 'bob', user_id: userID, server: 'https://notes.example:8443',
+      kdf: { alg: 'argon2id', v: 19, t, m, p, salt: b64(salt) },
+      wrapped_key: b64(wrap(kek, encBundle(bundle), 'password', det('backup2/wk-nonce', 24))),
+      index_gen: 5,
+      index: b64(wrap(k5.key, enc.encode(index), 'backup', det('backup2/index-nonce', 24))),
+      notes: fileNotes,
+      attachments: lst,
+    };
+    return cat(enc.encode('CIPHERLEAF-BACKUP 2\n' + JSON.stringify(file) + '\n'), ...blobs);
+  };
+  const blobs = atts.map((a) => a.blob);
+  const large = atts.findIndex((a) => a.chunks === 2);
+  const SC = ACHUNK + 16;
+  const reordered = blobs.map((b, i) => (i !== large ? b : cat(b.slice(0, 16), b.slice(16 + SC), b.slice(16, 16 + SC))));
+  const flipped = blobs.map((b, i) => { if (i !== large) return b; const c = b.slice(); c[100] ^= 1; return c; });
+  const truncated = blobs.map((b, i) => (i !== large ? b : b.slice(0, b.length - 1)));
+  return {
+    password, user_id: userID,
+    file: b64(build(list, blobs)),
+    notes: notes.map((n) => ({ title: n.payload.title, attachments: (n.payload.attachments || []).length })),
+    attachments: atts.map((a) => ({ id: a.id, name: a.name, size: a.content.length, chunks: a.chunks, sha256: hex(sha256(a.content)), content: b64(a.content), blob_size: a.blob.length })),
+    tampered: [
+      // Every variant keeps the index of the genuine file unless said.
+      { name: 'blob-dropped-from-list-and-index', file: b64(build([list[1 - large]], [blobs[1 - large]])) },
+      { name: 'blob-missing', file: b64(build(list, [blobs[0]])) },
+      { name: 'blob-truncated', file: b64(build(list, truncated)) },
+      { name: 'chunks-reordered', file: b64(build(list, reordered)) },
+      { name: 'blobs-swapped', file: b64(build(list, [blobs[1], blobs[0]])) },
+      { name: 'byte-appended', file: b64(cat(build(list, blobs), u8(0))) },
+      { name: 'bit-flipped', file: b64(build(list, flipped)) },
+      { name: 'size-changed-in-list', file: b64(build(list.map((e, i) => (i === large ? { ...e, size: e.size - 1 } : e)), truncated, list)) },
+    ],
+  };
+}
+
 const write = (name, v) => writeFileSync(join(out, name), JSON.stringify(v, null, 2) + '\n');
 write('manifest.json', manifestVectors());
 write('setdigest.json', setDigestVectors());
 write('rotation.json', rotationVectors());
 write('backup.json', backupVectors());
-console.log('wrote manifest.json setdigest.json rotation.json backup.json to', out);
+write('backup2.json', backup2Vectors());
+console.log('wrote manifest.json setdigest.json rotation.json backup.json backup2.json to', out);

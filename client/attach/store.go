@@ -343,7 +343,7 @@ func openInto(r io.Reader, userID string, ref note.Attachment, w io.Writer) erro
 
 // Remove deletes id's blob and markers from the profile.
 func (s *Store) Remove(id string) error {
-	for _, p := range []string{s.blobPath(id), s.marker(id, "up"), s.marker(id, "del")} {
+	for _, p := range []string{s.blobPath(id), s.marker(id, "up"), s.marker(id, "del"), s.marker(id, "part")} {
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("remove attachment: %w", err)
 		}

@@ -157,7 +157,7 @@ func (s *Store) fetchOnce(ctx context.Context, r Remote, userID string, ref note
 	// server's bytes follow, appended to the part file as they are read;
 	// at most the rest of the blob plus one byte is read, so an endless
 	// answer fails.
-	src := io.MultiReader(io.NewSectionReader(f, 0, have), io.TeeReader(io.LimitReader(body, total-have+1), pw))
+	src := io.MultiReader(io.NewSectionReader(f, 0, have), io.TeeReader(io.LimitReader(ctxReader{ctx, body}, total-have+1), pw))
 	if err := openInto(src, userID, ref, w); err != nil {
 		return fail(err)
 	}
@@ -172,6 +172,20 @@ func (s *Store) fetchOnce(ctx context.Context, r Remote, userID string, ref note
 		return fmt.Errorf("download attachment: %w", err)
 	}
 	return nil
+}
+
+// ctxReader ends a read as soon as ctx is done, even while the answer's
+// bytes are already buffered (Cancel stops a download at once).
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // keepPart returns how much of a part file of n bytes is kept as the

@@ -18,9 +18,11 @@ const (
 
 // exchange is one request in flight, as attack hooks see it.
 type exchange struct {
-	p     *Proxy
-	sess  *Session
-	route string
+	p      *Proxy
+	sess   *Session
+	route  string
+	attID  string // the attachment of an attachment route
+	status int    // the answer's status, once known
 }
 
 func (x *exchange) user() string { return x.sess.User }
@@ -37,6 +39,9 @@ type Attack struct {
 	// answer, if it returns true, is the answer instead of the server's
 	// (the request is not forwarded).
 	answer func(x *exchange, r *http.Request) (status int, body []byte, ok bool)
+	// cut, if it returns true, sends only the first n bytes of the final
+	// body (announcing all of it) and then drops the connection.
+	cut func(x *exchange, body []byte) (n int, ok bool)
 }
 
 // String names the attack.

@@ -113,6 +113,9 @@ func route(r *http.Request) string {
 	if strings.HasPrefix(path, "/notes/") && path != "/notes/batch" {
 		path = "/notes/{id}"
 	}
+	if strings.HasPrefix(path, "/attachments/") {
+		path = "/attachments/{id}"
+	}
 	return r.Method + " " + path
 }
 
@@ -126,7 +129,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "read request", http.StatusBadRequest)
 		return
 	}
-	x := &exchange{p: p, sess: p.rec.session(r.Header.Get("Authorization")), route: route(r)}
+	x := &exchange{p: p, sess: p.rec.session(r.Header.Get("Authorization")), route: route(r), attID: attachmentID(r)}
 	if x.sess == nil {
 		x.sess = &Session{}
 	}
@@ -159,7 +162,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	x.status = status
 	p.record(x, reqBody, status, body)
+	p.recordAttachment(x, reqBody, status)
 	body = p.rewrite(x, status, body)
 	for k, v := range header {
 		if k != "Content-Length" {
@@ -167,8 +172,25 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	send := len(body)
+	for _, a := range p.attacks {
+		if a.cut != nil && a.applies(x) {
+			if n, ok := a.cut(x, body); ok {
+				send = n
+				break
+			}
+		}
+	}
+	if x.route == RouteGetAttachment {
+		p.rec.attGets = append(p.rec.attGets, AttachmentRequest{User: x.sess.User, ID: x.attID,
+			Range: r.Header.Get("Range"), Status: status, Sent: send})
+	}
 	w.WriteHeader(status)
-	w.Write(body)
+	w.Write(body[:send])
+	if send < len(body) {
+		http.NewResponseController(w).Flush()
+		panic(http.ErrAbortHandler) // drops the connection mid-answer
+	}
 }
 
 func (p *Proxy) forward(r *http.Request, body []byte) (int, http.Header, []byte, error) {

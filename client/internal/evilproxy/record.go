@@ -32,10 +32,15 @@ type recorder struct {
 	manifests map[string]map[uint64][]byte // user → version → blob
 	sessions  map[string]*Session
 	lastBody  map[string]map[string][]byte // route → user → last answer
+	// attachments: user → attachment ids it declared; attGets: every
+	// attachment download answered.
+	attachments map[string][]string
+	attGets     []AttachmentRequest
 }
 
 func newRecorder() *recorder {
-	return &recorder{manifests: map[string]map[uint64][]byte{}, sessions: map[string]*Session{}, lastBody: map[string]map[string][]byte{}}
+	return &recorder{manifests: map[string]map[uint64][]byte{}, sessions: map[string]*Session{}, lastBody: map[string]map[string][]byte{},
+		attachments: map[string][]string{}}
 }
 
 func (r *recorder) blob(user, id string, rev uint64, blob []byte) {

@@ -203,6 +203,13 @@ func (u *UI) background(work func() (then func())) {
 // touch records user activity for auto-lock.
 func (u *UI) touch() { u.idle.Touch() }
 
+// Activity records that the person used the pointer somewhere in the
+// window. The desktop driver's hook (cmd/cipherleaf, pointer.go) calls it
+// for every pointer move, button and wheel turn, also over widgets that
+// keep those events to themselves, such as the editor's own scroller.
+// It is cheap and safe to call from any goroutine.
+func (u *UI) Activity() { u.touch() }
+
 // holdWhileSyncing keeps auto-lock off while a sync (also a background
 // one started by the core) is running.
 func (u *UI) holdWhileSyncing(on bool) {

@@ -21,6 +21,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"github.com/go-gl/glfw/v3.3/glfw"
 
 	"cipherleaf.dev/client/core"
 	"cipherleaf.dev/client/internal/fynelog"
@@ -103,7 +104,10 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 	opts.Placer = placer
 	u := ui.New(a, c, opts)
 	placer.win = u.Window()
-	a.Lifecycle().SetOnStarted(placer.restore)
+	a.Lifecycle().SetOnStarted(func() {
+		placer.restore()
+		placer.withWindow(func(gw *glfw.Window) { hookPointer(gw, u.Activity) })
+	})
 	quitOnSignals(a)
 	u.Show()
 	a.Run()

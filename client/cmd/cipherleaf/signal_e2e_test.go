@@ -369,7 +369,13 @@ func (l *lockedBuffer) String() string {
 // Service: tokens stay in the vault file).
 func startApp(t *testing.T, bin, display, dir string) *appProc {
 	t.Helper()
-	home := t.TempDir()
+	return startAppHome(t, bin, display, dir, t.TempDir())
+}
+
+// startAppHome is startApp with HOME set to home (which may hold Fyne
+// preferences).
+func startAppHome(t *testing.T, bin, display, dir, home string) *appProc {
+	t.Helper()
 	cmd := exec.Command(bin, "--profile", dir)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "DISPLAY=" + display,
 		"TMPDIR=" + os.TempDir(), "LANG=C.UTF-8", "CIPHERLEAF_SIZE=1024x700"}

@@ -275,7 +275,7 @@ func TestE2EDeleteReleasesAttachments(t *testing.T) {
 	if serverBin == "" {
 		t.Skip("end-to-end test skipped under -short")
 	}
-	s := testserver.Start(t, serverBin, "--attachment-grace", "1ms", "--attachment-gc-every", "50ms")
+	s := testserver.Start(t, serverBin, "--attachment-grace", "2s", "--attachment-gc-every", "50ms")
 	a := realDevice(t, t.TempDir())
 	realRegister(t, a, s, "releaser", "pw")
 	id := create(t, a, "with a file", "see below")

@@ -198,4 +198,38 @@ func TestE2EAttachmentDownloadResumes(t *testing.T) {
 			t.Errorf("partial download left after completion: %v", err)
 		}
 	})
+
+	t.Run("partial download altered on disk", func(t *testing.T) {
+		b, dir := proxiedDevice(t, p, "resumer", "pw")
+		dest := filepath.Join(t.TempDir(), "dest")
+		os.WriteFile(dest, []byte("untouched"), 0o600)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		b.SaveAttachment(ctx, id, attID, dest, func(done, total int64) {
+			if done >= 16+3*sealedChunk {
+				cancel()
+			}
+		})
+		partPath := filepath.Join(dir, "attachments", attID+".part")
+		part, err := os.ReadFile(partPath)
+		if err != nil || len(part) < 16+sealedChunk {
+			t.Fatalf("no partial download kept: %d bytes, %v", len(part), err)
+		}
+		part[16+sealedChunk/2] ^= 1 // inside the first chunk, already verified once
+		os.WriteFile(partPath, part, 0o600)
+		before := len(ranges())
+		if err := b.SaveAttachment(context.Background(), id, attID, dest, nil); !errors.Is(err, core.ErrTamperedAttachment) {
+			t.Fatalf("SaveAttachment over an altered partial download = %v, want %v", err, core.ErrTamperedAttachment)
+		}
+		if got, _ := os.ReadFile(dest); string(got) != "untouched" {
+			t.Errorf("destination changed to %d bytes", len(got))
+		}
+		if _, err := os.Stat(partPath); !os.IsNotExist(err) {
+			t.Errorf("the altered partial download was kept: %v", err)
+		}
+		mustSave(t, b, id, attID, data) // starts over
+		if got := ranges()[before:]; len(got) == 0 || got[len(got)-1] != " 200" {
+			t.Errorf("downloads after the refusal = %q, want the last one whole", got)
+		}
+	})
 }

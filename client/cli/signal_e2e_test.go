@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/client/internal/testserver"
+	"cipherleaf.dev/client/keystore"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
@@ -29,41 +30,6 @@ func buildCLI(t *testing.T) string {
 	return bin
 }
 
-// blackHole accepts connections and never answers; accepted gets a value
-// for each connection it holds.
-func blackHole(t *testing.T) (addr string, accepted <-chan struct{}) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch := make(chan struct{}, 16)
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-			select {
-			case ch <- struct{}{}:
-			default:
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String(), ch
-}
-
 // TestSignalDuringSync: SIGINT or SIGTERM while `cipherleaf-cli sync` waits
 // on a server that accepted the connection and never answers. The command
 // exits within 2 s, and the vault is consistent: the note written before
@@ -79,7 +45,7 @@ func TestSignalDuringSync(t *testing.T) {
 		t.Run(sig.String(), func(t *testing.T) {
 			dir := t.TempDir()
 			c, err := core.Open(core.Config{ProfileDir: dir, Policy: cryptobox.InsecureTestPolicy,
-				NewParams: floorParams, Keyring: vaultOnlyKeyring{}, DeviceName: "signal"}) // the cipherleaf-cli child has no mock keyring: tokens in the vault
+				NewParams: floorParams, Keyring: keystore.None{}, DeviceName: "signal"}) // the cipherleaf-cli child has no mock keyring: tokens in the vault
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,7 +59,7 @@ func TestSignalDuringSync(t *testing.T) {
 			if err := c.Close(); err != nil {
 				t.Fatal(err)
 			}
-			hole, accepted := blackHole(t)
+			hole, accepted := testserver.BlackHole(t)
 			v, err := vault.Open(ctx, filepath.Join(dir, vault.FileName))
 			if err != nil {
 				t.Fatal(err)

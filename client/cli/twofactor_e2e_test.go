@@ -19,7 +19,6 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"cipherleaf.dev/client/core"
-	"cipherleaf.dev/client/keystore"
 )
 
 // testClock moves a test build of cipherleafd's clock (--test-clock-file).
@@ -167,16 +166,3 @@ func TestTwoFactorEndToEnd(t *testing.T) {
 	f := newDevice(t, "f", "battery staple")
 	f.ok("", login...)
 }
-
-// vaultOnlyKeyring is a machine without a keyring: tokens stay in the vault
-// file, where a cipherleaf-cli child process (which has no mock keyring)
-// finds them.
-type vaultOnlyKeyring struct{}
-
-func (vaultOnlyKeyring) Get(string, string) (string, error) {
-	return "", fmt.Errorf("read keyring: %w", keystore.ErrUnavailable)
-}
-func (vaultOnlyKeyring) Set(string, string, string) error {
-	return fmt.Errorf("write keyring: %w", keystore.ErrUnavailable)
-}
-func (vaultOnlyKeyring) Delete(string, string) error { return nil }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/client/keystore"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
 )
@@ -28,7 +29,7 @@ func TestWatchE2E(t *testing.T) {
 	ctx := context.Background()
 	open := func(dir, name string) *core.Core {
 		c, err := core.Open(core.Config{ProfileDir: dir, Policy: cryptobox.InsecureTestPolicy,
-			NewParams: floorParams, Keyring: vaultOnlyKeyring{}, DeviceName: name}) // the child has no mock keyring: tokens in the vault
+			NewParams: floorParams, Keyring: keystore.None{}, DeviceName: name}) // the child has no mock keyring: tokens in the vault
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -70,3 +70,24 @@ func (OS) Delete(service, user string) error {
 	}
 	return nil
 }
+
+// None is a machine without a keyring: reads and writes report
+// ErrUnavailable, so sign-in tokens stay in the vault file (SPEC §8), and
+// Delete has nothing to delete. Tests whose profiles a child process (the
+// CLI, the app) must open use it, since a child has no in-memory keyring.
+type None struct{}
+
+var _ Keyring = None{}
+
+// Get implements Keyring.
+func (None) Get(string, string) (string, error) {
+	return "", fmt.Errorf("read keyring: %w", ErrUnavailable)
+}
+
+// Set implements Keyring.
+func (None) Set(string, string, string) error {
+	return fmt.Errorf("write keyring: %w", ErrUnavailable)
+}
+
+// Delete implements Keyring.
+func (None) Delete(string, string) error { return nil }

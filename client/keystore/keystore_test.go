@@ -30,3 +30,18 @@ func TestOSRoundTrip(t *testing.T) {
 		t.Fatalf("Get after Delete = %v, want ErrNotFound", err)
 	}
 }
+
+// TestNone: a machine without a keyring reports it on every read and
+// write, so callers fall back to the vault file; Delete has nothing to do.
+func TestNone(t *testing.T) {
+	var k Keyring = None{}
+	if _, err := k.Get("s", "u"); !errors.Is(err, ErrUnavailable) {
+		t.Errorf("Get: %v, want ErrUnavailable", err)
+	}
+	if err := k.Set("s", "u", "x"); !errors.Is(err, ErrUnavailable) {
+		t.Errorf("Set: %v, want ErrUnavailable", err)
+	}
+	if err := k.Delete("s", "u"); err != nil {
+		t.Errorf("Delete: %v", err)
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -75,7 +74,7 @@ func TestAppSignals(t *testing.T) {
 			var accepted <-chan struct{}
 			if tt.blackHole {
 				var hole string
-				hole, accepted = blackHole(t)
+				hole, accepted = testserver.BlackHole(t)
 				setServer(t, dir, "https://"+hole)
 			}
 			a := startApp(t, bin, display, dir)
@@ -216,19 +215,6 @@ func startXvfb(t *testing.T) string {
 	return ""
 }
 
-// vaultOnly is a keyring that is never there: the profile keeps its tokens
-// in the vault file, which the app (with no Secret Service in its
-// environment) reads too.
-type vaultOnly struct{}
-
-func (vaultOnly) Get(string, string) (string, error) {
-	return "", fmt.Errorf("read keyring: %w", keystore.ErrUnavailable)
-}
-func (vaultOnly) Set(string, string, string) error {
-	return fmt.Errorf("write keyring: %w", keystore.ErrUnavailable)
-}
-func (vaultOnly) Delete(string, string) error { return nil }
-
 // cheapParams are the cheapest KDF parameters the app and the server accept.
 func cheapParams() (cryptobox.Params, error) {
 	p, err := cryptobox.NewParams()
@@ -241,7 +227,7 @@ func cheapParams() (cryptobox.Params, error) {
 func newProfile(t *testing.T, srv *testserver.Server, user string) string {
 	t.Helper()
 	dir := t.TempDir()
-	c, err := core.Open(core.Config{ProfileDir: dir, NewParams: cheapParams, Keyring: vaultOnly{}, DeviceName: "signal test"})
+	c, err := core.Open(core.Config{ProfileDir: dir, NewParams: cheapParams, Keyring: keystore.None{}, DeviceName: "signal test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +263,7 @@ func setServer(t *testing.T, dir, url string) {
 // with prefix.
 func findNote(t *testing.T, dir, prefix string) *note.Note {
 	t.Helper()
-	c, err := core.Open(core.Config{ProfileDir: dir, Keyring: vaultOnly{}})
+	c, err := core.Open(core.Config{ProfileDir: dir, Keyring: keystore.None{}})
 	if err != nil {
 		t.Fatalf("open the profile after the app: %v", err)
 	}
@@ -298,42 +284,6 @@ func findNote(t *testing.T, dir, prefix string) *note.Note {
 	}
 	t.Fatalf("no note titled %q… in the vault; it holds %q", prefix, titles)
 	return nil
-}
-
-// blackHole accepts connections and never answers; accepted gets a value
-// when the first connection arrives.
-func blackHole(t *testing.T) (addr string, accepted <-chan struct{}) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch := make(chan struct{})
-	var once sync.Once
-	var mu sync.Mutex
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			once.Do(func() { close(ch) })
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String(), ch
 }
 
 // appProc is one running cipherleaf.

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"cipherleaf.dev/server"
+	"cipherleaf.dev/server/store/groupcommit"
 )
 
 // Store is the PostgreSQL-backed state shared by the replicas of a server.
@@ -18,9 +19,7 @@ type Store struct {
 	db                 *pgxpool.Pool
 	now                func() time.Time
 	histRevs, histDays int
-	writeq             chan writeReq // single-note writes for the committer
-	quit               chan struct{} // closed by Close
-	committerDone      chan struct{}
+	writes             *groupcommit.Queue // single-note writes
 	closeOnce          sync.Once
 }
 
@@ -59,17 +58,15 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
-	s := &Store{db: db, now: opt.Now, histRevs: opt.HistoryRevisions, histDays: opt.HistoryDays,
-		writeq: make(chan writeReq), quit: make(chan struct{}), committerDone: make(chan struct{})}
-	go s.committer()
+	s := &Store{db: db, now: opt.Now, histRevs: opt.HistoryRevisions, histDays: opt.HistoryDays}
+	s.writes = groupcommit.Start(s.commitGroup)
 	return s, nil
 }
 
 // Close closes the connection pool; closing twice is safe.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
-		close(s.quit)
-		<-s.committerDone
+		s.writes.Stop()
 		s.db.Close()
 	})
 	return nil

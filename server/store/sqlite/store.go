@@ -12,6 +12,7 @@ import (
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 
 	"cipherleaf.dev/server"
+	"cipherleaf.dev/server/store/groupcommit"
 )
 
 // Store is the SQLite-backed state of one server.
@@ -27,11 +28,9 @@ type Store struct {
 	stmts    stmts
 	sessions *sessionCache
 
-	writeq        chan writeReq // single-note writes for the committer
-	quit          chan struct{} // closed by Close
-	committerDone chan struct{}
-	closeOnce     sync.Once
-	closeErr      error
+	writes    *groupcommit.Queue // single-note writes (nil until Open ends)
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Options tune a Store; the zero value is valid.
@@ -85,7 +84,7 @@ func (d Durability) String() string {
 //     commit is one append to the -wal file.
 //   - synchronous=FULL (DurablePowerLoss): in WAL mode every COMMIT
 //     fsyncs the WAL before it returns, so a committed write survives a
-//     power loss. Group commit (groupcommit.go) shares that fsync among
+//     power loss. Group commit (store/groupcommit) shares that fsync among
 //     all the writes queued meanwhile, which is why it costs no measurable
 //     throughput at 64 clients (SPEC §7.3, "Durability").
 //   - synchronous=NORMAL (DurableProcessCrash, opt-out): the commit reaches
@@ -154,21 +153,18 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxIdleConns(opt.ReadConn)
 	r.SetConnMaxLifetime(0)
 	r.SetConnMaxIdleTime(0)
-	s := &Store{path: path, durability: opt.Durability, w: w, r: r, now: opt.Now, histRevs: opt.HistoryRevisions, histDays: opt.HistoryDays, sessions: newSessionCache(path+"-auth-epoch", opt.Now),
-		writeq: make(chan writeReq), quit: make(chan struct{}), committerDone: make(chan struct{})}
+	s := &Store{path: path, durability: opt.Durability, w: w, r: r, now: opt.Now, histRevs: opt.HistoryRevisions, histDays: opt.HistoryDays, sessions: newSessionCache(path+"-auth-epoch", opt.Now)}
 	if err := s.stmts.prepare(ctx, w, r); err != nil {
-		close(s.committerDone)
 		s.Close()
 		return nil, fmt.Errorf("prepare statements: %w", err)
 	}
 	if _, err := os.Stat(s.sessions.epochPath); err != nil {
 		if err := s.sessions.bumpEpoch(); err != nil {
-			close(s.committerDone)
 			s.Close()
 			return nil, fmt.Errorf("create auth epoch file: %w", err)
 		}
 	}
-	go s.committer()
+	s.writes = groupcommit.Start(s.commitGroup)
 	return s, nil
 }
 
@@ -176,8 +172,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 // checkpoint folds the WAL back into the main file. Closing twice is safe.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
-		close(s.quit)
-		<-s.committerDone
+		if s.writes != nil {
+			s.writes.Stop()
+		}
 		s.stmts.close()
 		errR := s.r.Close()
 		_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")

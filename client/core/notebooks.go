@@ -155,6 +155,11 @@ func (c *Core) Notebooks() []NotebookInfo {
 	c.mu.RLock()
 	t := buildTree(c.notes)
 	c.mu.RUnlock()
+	return t.infos()
+}
+
+// infos lists the tree's notebooks sorted by path, then id.
+func (t *tree) infos() []NotebookInfo {
 	out := make([]NotebookInfo, 0, len(t.names))
 	for id, name := range t.names {
 		out = append(out, NotebookInfo{ID: id, Name: name, Parent: t.parent[id], Path: t.path(id)})

@@ -75,6 +75,8 @@ func (bn *benchNotes) Search(q string) []core.NoteInfo {
 
 func (bn *benchNotes) Conflicts() []core.NoteInfo { return nil }
 
+func (bn *benchNotes) Overview() core.Overview { return core.Overview{Notes: bn.List()} }
+
 func (bn *benchNotes) Get(id string) (*note.Note, error) {
 	bn.mu.Lock()
 	defer bn.mu.Unlock()

@@ -70,6 +70,10 @@ type Notes interface {
 // Organizer is what the sidebar, the trash, "Move to…" and the history
 // view use (SPEC §12). History, RevisionNote and Restore reach the server.
 type Organizer interface {
+	// Overview reads the notes, the notebook tree and the trash and
+	// conflict counts at once: one read serves a whole refresh of the
+	// sidebar and the note list.
+	Overview() core.Overview
 	Notebooks() []core.NotebookInfo
 	CreateNotebook(name, parent string) (string, error)
 	RenameNotebook(id, name string) error

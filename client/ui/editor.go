@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"cipherleaf.dev/client/core"
 	"cipherleaf.dev/client/mdview"
 	"cipherleaf.dev/shared/note"
 )
@@ -133,7 +134,7 @@ func (e *editor) open(id string) error {
 // show fills the entries with n without counting it as an edit.
 func (e *editor) show(id string, n *note.Note) {
 	e.id, e.base = id, n
-	e.copies = e.copiesOf(id)
+	e.copies = e.copiesOf(id, e.api.Conflicts())
 	e.loading = true
 	e.title.SetText(n.Title)
 	e.tags.SetText(formatTags(n.Tags))
@@ -295,10 +296,14 @@ func (e *editor) setMonospace(on bool) {
 	e.body.Refresh()
 }
 
-// copiesOf lists the conflicted copies of note id.
-func (e *editor) copiesOf(id string) map[string]bool {
+// copiesOf lists the conflicted copies of note id among notes (a list
+// read from the core; only its conflicted copies are looked at).
+func (e *editor) copiesOf(id string, notes []core.NoteInfo) map[string]bool {
 	out := map[string]bool{}
-	for _, c := range e.api.Conflicts() {
+	for _, c := range notes {
+		if !c.Conflict {
+			continue
+		}
 		if n, err := e.api.Get(c.ID); err == nil && n.ConflictOf == id {
 			out[c.ID] = true
 		}
@@ -312,13 +317,14 @@ func (e *editor) copiesOf(id string) map[string]bool {
 // conflicted copy; the editor moves onto that copy without touching the
 // entries (text, cursor, selection stay), any edit not yet saved goes into
 // the copy instead of over the other version, and a banner says what
-// happened. It reports whether it moved.
-func (e *editor) followConflict() bool {
+// happened. notes is the notes just read from the core. It reports whether
+// it moved.
+func (e *editor) followConflict(notes []core.NoteInfo) bool {
 	if e.id == "" {
 		return false
 	}
 	var copyID string
-	for id := range e.copiesOf(e.id) {
+	for id := range e.copiesOf(e.id, notes) {
 		if !e.copies[id] {
 			copyID = id
 		}
@@ -334,7 +340,7 @@ func (e *editor) followConflict() bool {
 	pending := e.saver.Pending()
 	e.saver.Drop(e.id)
 	e.id, e.base = copyID, cp
-	e.copies = e.copiesOf(copyID)
+	e.copies = e.copiesOf(copyID, notes)
 	if pending || cp.Body != e.body.Text || cp.Title != e.title.Text || formatTags(cp.Tags) != formatTags(parseTags(e.tags.Text)) {
 		e.saver.Changed(copyID, e.snapshot())
 	}

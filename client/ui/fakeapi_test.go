@@ -259,7 +259,12 @@ func (f *fakeAPI) listWhere(keep func(*note.Note) bool) []core.NoteInfo {
 	return out
 }
 
-func (f *fakeAPI) List() []core.NoteInfo { return f.listWhere(func(*note.Note) bool { return true }) }
+func (f *fakeAPI) List() []core.NoteInfo {
+	f.mu.Lock()
+	f.record("List")
+	f.mu.Unlock()
+	return f.listWhere(func(*note.Note) bool { return true })
+}
 
 func (f *fakeAPI) Search(q string) []core.NoteInfo {
 	q = strings.ToLower(q)

@@ -59,7 +59,30 @@ func (f *fakeAPI) pathsLocked() map[string]string {
 	return out
 }
 
+// Overview is the separate reads put together, as the real core's is
+// (core's TestOverview checks that). It is recorded; the reads it makes
+// are not.
+func (f *fakeAPI) Overview() core.Overview {
+	f.mu.Lock()
+	f.record("Overview")
+	f.mu.Unlock()
+	ov := core.Overview{Notes: f.listWhere(func(*note.Note) bool { return true }), Notebooks: f.notebooks(), Trashed: len(f.TrashList())}
+	for _, n := range ov.Notes {
+		if n.Conflict {
+			ov.Conflicts++
+		}
+	}
+	return ov
+}
+
 func (f *fakeAPI) Notebooks() []core.NotebookInfo {
+	f.mu.Lock()
+	f.record("Notebooks")
+	f.mu.Unlock()
+	return f.notebooks()
+}
+
+func (f *fakeAPI) notebooks() []core.NotebookInfo {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.locked {

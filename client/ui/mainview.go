@@ -302,18 +302,28 @@ func (m *mainView) focusSearch() {
 // notesChanged refreshes the list and, if the user is not typing, the
 // open note.
 func (m *mainView) notesChanged() {
-	if m.editor.followConflict() {
-		m.list.reload()
+	ov := m.u.api.Overview() // one read for the editor, the list and the sidebar
+	if m.editor.followConflict(ov.Notes) {
+		m.list.reloadFrom(&ov)
 		m.list.selectID(m.editor.id)
+		m.side.reloadFrom(&ov)
 		return
 	}
-	m.list.reload()
+	m.list.reloadFrom(&ov)
 	m.editor.reloadIfIdle()
 	m.attach.refresh()
-	m.side.reload()
+	m.side.reloadFrom(&ov)
 	if m.trash != nil {
 		m.trash.reload()
 	}
+}
+
+// reloadLists refreshes the note list and the sidebar from one read of the
+// core.
+func (m *mainView) reloadLists() {
+	ov := m.u.api.Overview()
+	m.list.reloadFrom(&ov)
+	m.side.reloadFrom(&ov)
 }
 
 // saved is the autosaver's report, on the UI thread.

@@ -117,8 +117,7 @@ func (m *mainView) moveNote(id, nb string) {
 		m.u.showError("Couldn't move the note", err)
 		return
 	}
-	m.side.reload()
-	m.list.reload()
+	m.reloadLists()
 	where := topLevel
 	for _, n := range m.u.api.Notebooks() {
 		if n.ID == nb {

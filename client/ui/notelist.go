@@ -26,17 +26,46 @@ type listModel struct {
 	// empty what the list says when it keeps nothing.
 	keep  func(core.NoteInfo) bool
 	empty string
+	// conflicts counts the conflicted copies among all notes, read with
+	// the rows.
+	conflicts int
 }
 
 // Reload fetches the rows for the current query (all notes when empty).
-func (m *listModel) Reload() {
-	if q := strings.TrimSpace(m.query); q != "" {
+func (m *listModel) Reload() { m.load(nil) }
+
+// load is Reload that uses ov, a fresh read of the core, when it is given,
+// instead of reading the notes again. The rows then are ov's notes (the
+// sidebar reads them only while it is built; showEdit may change them).
+func (m *listModel) load(ov *core.Overview) {
+	q := strings.TrimSpace(m.query)
+	switch {
+	case q != "":
 		m.items = m.api.Search(q)
-	} else {
+		if ov != nil {
+			m.conflicts = ov.Conflicts
+		} else {
+			m.conflicts = len(m.api.Conflicts())
+		}
+	case ov != nil:
+		m.items, m.conflicts = ov.Notes, ov.Conflicts
+	default:
 		m.items = m.api.List()
+		m.conflicts = 0
+		for _, n := range m.items {
+			if n.Conflict {
+				m.conflicts++
+			}
+		}
 	}
 	if m.keep != nil {
-		m.items = slices.DeleteFunc(m.items, func(n core.NoteInfo) bool { return !m.keep(n) })
+		kept := make([]core.NoteInfo, 0, len(m.items)/4)
+		for _, n := range m.items {
+			if m.keep(n) {
+				kept = append(kept, n)
+			}
+		}
+		m.items = kept
 	}
 }
 
@@ -163,10 +192,16 @@ func (l *noteList) reload() {
 	l.refresh()
 }
 
+// reloadFrom is reload with the notes of ov, read by the caller.
+func (l *noteList) reloadFrom(ov *core.Overview) {
+	l.model.load(ov)
+	l.refresh()
+}
+
 // refresh redraws rows, banner and the empty state, keeping the open note
 // selected when it is visible.
 func (l *noteList) refresh() {
-	n := len(l.model.Conflicts())
+	n := l.model.conflicts
 	if l.onConflicts != nil {
 		l.onConflicts(n)
 	}

@@ -512,3 +512,35 @@ func TestTrashRetentionSetting(t *testing.T) {
 		t.Errorf("a retention set elsewhere: selected %q of %q, want 45 days listed and selected", got, opts)
 	}
 }
+
+// TestNotesChangedReadsTheCoreOnce: a refresh after a sync (or any change)
+// reads the core once, and that one read fills the list (with the
+// sidebar's filter), its conflict banner and the sidebar's counts.
+func TestNotesChangedReadsTheCoreOnce(t *testing.T) {
+	h, api, ids, work, _ := organized(t)
+	m := h.u.main
+	test.Tap(navRowOf(t, h, navNB+work))
+	h.wait()
+	api.mu.Lock()
+	api.notes["c0000000-0000-4000-8000-000000000001"] = &note.Note{Title: "Trip (conflict)", ConflictOf: ids[2], Notebook: work, Modified: time.Now()}
+	api.notes[ids[1]].TrashedAt = time.Now()
+	api.calls = nil
+	api.mu.Unlock()
+
+	m.notesChanged()
+	h.wait()
+	for call, want := range map[string]int{"Overview": 1, "List": 0, "Notebooks": 0} {
+		if got := api.called(call); got != want {
+			t.Errorf("one refresh called %s %d times, want %d", call, got, want)
+		}
+	}
+	if got := listed(h); !slices.Equal(got, []string{"Trip (conflict)", "Groceries", "Trip to Lisbon"}) {
+		t.Errorf("list in Work = %q, want the copy, Groceries and Trip to Lisbon", got)
+	}
+	if m.list.model.conflicts != 1 || !m.list.banner.Visible() {
+		t.Errorf("conflicts %d, banner shown %v, want 1 and shown", m.list.model.conflicts, m.list.banner.Visible())
+	}
+	if s := m.side.model; s.counts[work] != 2 || s.trash != 1 || s.tagN["garden"] != 0 {
+		t.Errorf("sidebar: %d notes in Work, %d trashed, #garden on %d, want 2, 1, 0", s.counts[work], s.trash, s.tagN["garden"])
+	}
+}

@@ -39,59 +39,58 @@ type navModel struct {
 	children  map[string][]string // notebook id ("" = top level) → child notebook ids, by name
 	counts    map[string]int      // notebook id → notes directly in it
 	tags      []tagCount          // by tag
+	tagN      map[string]int      // tag → notes carrying it
 	trash     int
+	// kids is the tree's child node uids of each branch, made once per
+	// build: the tree asks for them on every layout.
+	kids map[string][]string
 }
+
+// rootUIDs are the sidebar's top-level nodes.
+var rootUIDs = []string{navAll, navNotebooks, navTags, navTrash}
 
 // buildNav computes the sidebar model.
 func buildNav(nbs []core.NotebookInfo, notes []core.NoteInfo, trash int) *navModel {
 	m := &navModel{notebooks: make(map[string]core.NotebookInfo, len(nbs)), children: map[string][]string{},
-		counts: map[string]int{}, trash: trash}
+		counts: make(map[string]int, len(nbs)), tagN: map[string]int{}, trash: trash,
+		kids: make(map[string][]string, len(nbs)/2+2)}
 	for _, nb := range nbs { // sorted by path, so children come out sorted by name
 		m.notebooks[nb.ID] = nb
 		m.children[nb.Parent] = append(m.children[nb.Parent], nb.ID)
+		parent := navNotebooks
+		if nb.Parent != "" {
+			parent = navNB + nb.Parent
+		}
+		m.kids[parent] = append(m.kids[parent], navNB+nb.ID)
 	}
-	tags := map[string]int{}
-	for _, n := range notes {
+	for i := range notes {
+		n := &notes[i]
 		if n.Notebook != "" {
 			m.counts[n.Notebook]++
 		}
 		for _, t := range n.Tags {
-			tags[t]++
+			m.tagN[t]++
 		}
 	}
-	m.tags = make([]tagCount, 0, len(tags))
-	for t, n := range tags {
+	m.tags = make([]tagCount, 0, len(m.tagN))
+	for t, n := range m.tagN {
 		m.tags = append(m.tags, tagCount{t, n})
 	}
 	slices.SortFunc(m.tags, func(a, b tagCount) int { return strings.Compare(strings.ToLower(a.tag), strings.ToLower(b.tag)) })
+	tagUIDs := make([]string, len(m.tags))
+	for i, t := range m.tags {
+		tagUIDs[i] = navTag + t.tag
+	}
+	m.kids[navTags] = tagUIDs
 	return m
 }
 
 // childIDs is the tree's children of node uid.
 func (m *navModel) childIDs(uid string) []string {
-	switch {
-	case uid == "":
-		return []string{navAll, navNotebooks, navTags, navTrash}
-	case uid == navNotebooks:
-		return prefixed(navNB, m.children[""])
-	case uid == navTags:
-		out := make([]string, len(m.tags))
-		for i, t := range m.tags {
-			out[i] = navTag + t.tag
-		}
-		return out
-	case strings.HasPrefix(uid, navNB):
-		return prefixed(navNB, m.children[strings.TrimPrefix(uid, navNB)])
+	if uid == "" {
+		return rootUIDs
 	}
-	return nil
-}
-
-func prefixed(p string, ids []string) []string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = p + id
-	}
-	return out
+	return m.kids[uid]
 }
 
 // isBranch reports whether node uid can hold children.
@@ -100,7 +99,7 @@ func (m *navModel) isBranch(uid string) bool {
 	case uid == "", uid == navNotebooks, uid == navTags:
 		return true
 	case strings.HasPrefix(uid, navNB):
-		return len(m.children[strings.TrimPrefix(uid, navNB)]) > 0
+		return len(m.kids[uid]) > 0
 	}
 	return false
 }
@@ -138,12 +137,7 @@ func (m *navModel) label(uid string) (text string, count int, icon fyne.Resource
 		return strings.ReplaceAll(m.notebooks[id].Name, "/", "∕"), m.counts[id], nil // no icon: room for the name
 	case strings.HasPrefix(uid, navTag):
 		t := strings.TrimPrefix(uid, navTag)
-		for _, tc := range m.tags {
-			if tc.tag == t {
-				return "#" + t, tc.n, nil
-			}
-		}
-		return "#" + t, 0, nil
+		return "#" + t, m.tagN[t], nil
 	}
 	return "", -1, nil
 }
@@ -182,9 +176,16 @@ func newSidebar(u *UI) *sidebar {
 	return s
 }
 
-// reload re-reads notebooks, tags and the trash.
+// reload re-reads notebooks, tags and the trash, in one read of the core.
 func (s *sidebar) reload() {
-	s.model = buildNav(s.u.api.Notebooks(), s.u.api.List(), len(s.u.api.TrashList()))
+	ov := s.u.api.Overview()
+	s.reloadFrom(&ov)
+}
+
+// reloadFrom rebuilds the sidebar from ov, read by the caller (who may
+// use the same read for the note list).
+func (s *sidebar) reloadFrom(ov *core.Overview) {
+	s.model = buildNav(ov.Notebooks, ov.Notes, ov.Trashed)
 	if !s.exists(s.selected) {
 		s.selected = navAll
 		s.tree.Select(navAll)
@@ -200,8 +201,8 @@ func (s *sidebar) exists(uid string) bool {
 		_, ok := s.model.notebooks[strings.TrimPrefix(uid, navNB)]
 		return ok
 	case strings.HasPrefix(uid, navTag):
-		t := strings.TrimPrefix(uid, navTag)
-		return slices.ContainsFunc(s.model.tags, func(tc tagCount) bool { return tc.tag == t })
+		_, ok := s.model.tagN[strings.TrimPrefix(uid, navTag)]
+		return ok
 	}
 	return true
 }
@@ -296,12 +297,7 @@ func (s *sidebar) askDelete(id string) {
 		return
 	}
 	s.u.touch()
-	notes := 0
-	for _, n := range s.u.api.List() {
-		if n.Notebook == id {
-			notes++
-		}
-	}
+	notes := s.model.counts[id] // notes directly in it
 	parent := "All notes (no notebook)"
 	if p, ok := s.model.notebooks[nb.Parent]; ok {
 		parent = "“" + p.Path + "”"
@@ -473,18 +469,26 @@ func (r *navRow) CreateRenderer() fyne.WidgetRenderer {
 func (r *navRow) set(uid string) {
 	r.uid = uid
 	text, count, icon := r.s.model.label(uid)
-	r.label.SetText(text)
-	r.label.TextStyle.Bold = uid == navNotebooks || uid == navTags
+	// Labels are given new text only when it changed: setting text shapes
+	// it again, the largest part of a refresh.
+	if bold := uid == navNotebooks || uid == navTags; r.label.Text != text || r.label.TextStyle.Bold != bold {
+		r.label.TextStyle.Bold = bold
+		r.label.SetText(text)
+	}
 	if icon != nil {
-		r.icon.SetResource(icon)
+		if r.icon.Resource != icon {
+			r.icon.SetResource(icon)
+		}
 		r.icon.Show()
 	} else {
 		r.icon.Hide()
 	}
+	c := ""
 	if count > 0 {
-		r.count.SetText(itoa(count))
-	} else {
-		r.count.SetText("")
+		c = itoa(count)
+	}
+	if r.count.Text != c {
+		r.count.SetText(c)
 	}
 	if strings.HasPrefix(uid, navNB) && strings.TrimPrefix(uid, navNB) == r.s.renaming {
 		if r.s.rename != r.edit {

@@ -158,8 +158,7 @@ func (t *trashView) days() int {
 // changed refreshes the trash, the sidebar's count and the note list.
 func (t *trashView) changed() {
 	t.reload()
-	t.m.side.reload()
-	t.m.list.reload()
+	t.m.reloadLists()
 }
 
 func (t *trashView) restore(it core.TrashInfo) {
@@ -251,8 +250,7 @@ func (m *mainView) trashNote(id, title string) {
 				m.editor.showEmpty("")
 			}
 			m.list.selected = ""
-			m.list.reload()
-			m.side.reload()
+			m.reloadLists()
 			m.undo.show("“"+title+"” moved to the trash.", func() { m.untrash(id) })
 		}
 	})

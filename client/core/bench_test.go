@@ -56,6 +56,7 @@ func buildFixture(b *testing.B) (*benchFixture, error) {
 	if err != nil {
 		return nil, err
 	}
+	testserver.AtExit(func() { os.RemoveAll(root) })
 	f := &benchFixture{fresh: filepath.Join(root, "fresh"), full: filepath.Join(root, "full")}
 	// The server outlives this benchmark: it belongs to the process.
 	f.srv = testserver.Start(keepAlive{b}, serverBin, "--access-ttl", "2h", "--auth-ip-burst", "100000", "--auth-user-burst", "100000", "--lockout-after", "0")
@@ -83,15 +84,18 @@ func buildFixture(b *testing.B) (*benchFixture, error) {
 	return f, a.Close()
 }
 
-// keepAlive is a testing.TB whose cleanups never run (process lifetime).
+// keepAlive is a testing.TB whose cleanups run when the test binary's
+// benchmarks have all finished (testserver.AtExit), not when the
+// benchmark that built the fixture ends.
 type keepAlive struct{ testing.TB }
 
-func (keepAlive) Cleanup(func()) {}
+func (keepAlive) Cleanup(f func()) { testserver.AtExit(f) }
 func (k keepAlive) TempDir() string {
 	d, err := os.MkdirTemp("", "cipherleaf-bench")
 	if err != nil {
 		k.Fatal(err)
 	}
+	testserver.AtExit(func() { os.RemoveAll(d) })
 	return d
 }
 

@@ -223,6 +223,7 @@ func RunTests(m *testing.M, bin *string) int {
 		*bin = path
 	}
 	code := m.Run()
+	runAtExit()
 	if code == 0 {
 		if leaks := Leaks(); len(leaks) > 0 {
 			fmt.Fprintf(os.Stderr, "FAIL: %d goroutines of this repository still running after the tests:\n\n%s\n",
@@ -231,6 +232,31 @@ func RunTests(m *testing.M, bin *string) int {
 		}
 	}
 	return code
+}
+
+var (
+	atExitMu sync.Mutex
+	atExit   []func()
+)
+
+// AtExit registers f to run once RunTests' tests have finished, before
+// its check for leftover goroutines, the last registered first: the
+// teardown of a fixture that outlives one test or benchmark (a server and
+// profiles that several benchmarks share).
+func AtExit(f func()) {
+	atExitMu.Lock()
+	atExit = append(atExit, f)
+	atExitMu.Unlock()
+}
+
+func runAtExit() {
+	atExitMu.Lock()
+	fs := atExit
+	atExit = nil
+	atExitMu.Unlock()
+	for i := len(fs) - 1; i >= 0; i-- {
+		fs[i]()
+	}
 }
 
 // Binary returns the cipherleafd for one test: $CIPHERLEAFD_BIN, else one

@@ -233,3 +233,34 @@ func TestE2EAttachmentDownloadResumes(t *testing.T) {
 		}
 	})
 }
+
+// TestE2EBackupRefusesDroppedAttachment: an export that cannot get an
+// attachment its notes reference (the server dropped it) fails and
+// writes no file: a backup never silently lacks a file (SPEC §9.1).
+func TestE2EBackupRefusesDroppedAttachment(t *testing.T) {
+	s := startServer(t)
+	p, err := evilproxy.New(s.URL, s.Fingerprint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	a := realDevice(t, t.TempDir())
+	realRegister(t, a, s, "dropper", "pw")
+	id := create(t, a, "n", "body")
+	path, _ := randomFile(t, t.TempDir(), "f.bin", 1000)
+	attID := mustAttach(t, a, id, path)
+	mustSync(t, a)
+	b, _ := proxiedDevice(t, p, "dropper", "pw")
+	p.Script(evilproxy.DropAttachment(attID))
+	out := filepath.Join(t.TempDir(), "backup.clb")
+	if err := b.ExportEncrypted(out); !errors.Is(err, core.ErrAttachmentDropped) {
+		t.Fatalf("ExportEncrypted with a dropped attachment = %v, want %v", err, core.ErrAttachmentDropped)
+	}
+	if left, _ := filepath.Glob(out + "*"); len(left) != 0 {
+		t.Errorf("a failed export left %v", left)
+	}
+	p.Script()
+	if err := b.ExportEncrypted(out); err != nil {
+		t.Fatalf("ExportEncrypted once the server serves it again: %v", err)
+	}
+}

@@ -159,7 +159,12 @@ func (c *Core) fetchAllAttachments(ctx context.Context) error {
 		return err
 	}
 	for _, ref := range missing {
-		if err := st.Fetch(ctx, r, uid, ref, io.Discard, nil); err != nil {
+		err := st.Fetch(ctx, r, uid, ref, io.Discard, nil)
+		if attach.IsNotFound(err) {
+			// The notes reference it (verified state, SPEC §11.4).
+			return fmt.Errorf("attachment %s: %w", ref.ID, ErrAttachmentDropped)
+		}
+		if err != nil {
 			return fmt.Errorf("attachment %s: %w", ref.ID, classify("attachment", err))
 		}
 	}

@@ -18,8 +18,12 @@ import (
 // profile of another account (SPEC §9.1). It reports MB/s of the export
 // and of the import and the peak RSS growth of this process, which shows
 // both stream (the file is never held in memory).
-func BenchmarkBackupAttachment256MiB(b *testing.B) {
-	const size = 256 << 20
+func BenchmarkBackupAttachment256MiB(b *testing.B) { backupAttachment(b, 256<<20) }
+
+// BenchmarkBackupAttachment1GiB: the same with the largest attachment.
+func BenchmarkBackupAttachment1GiB(b *testing.B) { backupAttachment(b, 1<<30) }
+
+func backupAttachment(b *testing.B, size int64) {
 	s, a, _, _ := benchDevices(b)
 	file := bigFile(b, b.TempDir(), size)
 	id, err := a.Create(&note.Note{Title: "big"})

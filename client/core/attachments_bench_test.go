@@ -143,24 +143,35 @@ func roundTrip(b *testing.B, size int64) {
 	resetPeak(srv)
 	b.ResetTimer()
 	start := time.Now()
+	// Where the round trip's time goes, per phase (seconds per op).
+	var phase [4]time.Duration
+	lap := func(i int, t0 time.Time) time.Time { now := time.Now(); phase[i] += now.Sub(t0); return now }
 	for i := 0; i < b.N; i++ {
+		t := time.Now()
 		attID, err := a.Attach(id, file)
 		if err != nil {
 			b.Fatal(err)
 		}
+		t = lap(0, t)
 		if _, err := a.Sync(ctx); err != nil {
 			b.Fatal(err)
 		}
+		t = lap(1, t)
 		if _, err := d.Sync(ctx); err != nil {
 			b.Fatal(err)
 		}
+		t = lap(2, t)
 		if err := d.SaveAttachment(ctx, id, attID, filepath.Join(b.TempDir(), "out"), nil); err != nil {
 			b.Fatal(err)
 		}
+		lap(3, t)
 	}
 	elapsed := time.Since(start)
 	b.StopTimer()
 	b.ReportMetric(float64(size)*float64(b.N)/1e6/elapsed.Seconds(), "MB/s")
+	for i, name := range []string{"attach-s", "upload-s", "pull-s", "download-s"} {
+		b.ReportMetric(phase[i].Seconds()/float64(b.N), name)
+	}
 	// Compare with BenchmarkAttachmentChunkAEAD in shared/cryptobox (single-core
 	// XChaCha20-Poly1305 on 64 KiB chunks), run by the same make bench.
 	b.ReportMetric(float64(rssKB(b, self, "VmHWM")-baseSelf)/1024, "client-rss-growth-MB")

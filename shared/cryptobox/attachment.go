@@ -159,13 +159,12 @@ func (w *AttachmentWriter) Write(p []byte) (int, error) {
 	n := 0
 	for len(p) > 0 {
 		if len(w.buf) == attachmentChunk {
-			if err := w.flush(false); err != nil {
+			if err := w.flush(false, attachmentChunk); err != nil {
 				return n, err
 			}
 		}
 		k := copy(w.buf[len(w.buf):attachmentChunk], p)
 		w.buf = w.buf[:len(w.buf)+k]
-		w.hash.Write(p[:k])
 		w.size += int64(k)
 		n += k
 		p = p[k:]
@@ -173,9 +172,16 @@ func (w *AttachmentWriter) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-func (w *AttachmentWriter) flush(last bool) error {
+// flush seals the held chunk, whose first content bytes are content (the
+// rest is padding), and writes it. The content is hashed on another
+// goroutine while the chunk is sealed (both only read w.buf; SHA-256 costs
+// as much as the cipher, so this nearly halves the time on two cores);
+// flush waits for it, so no goroutine outlives a call.
+func (w *AttachmentWriter) flush(last bool, content int) error {
+	hashed := hashAside(w.hash, w.buf[:content])
 	chunkNonce(w.nonce[:], w.prefix[:], w.index, last)
 	w.out = w.aead.Seal(w.out[:0], w.nonce[:], w.buf, w.ad)
+	<-hashed
 	if _, err := w.dst.Write(w.out); err != nil {
 		w.err = fmt.Errorf("write attachment chunk: %w", err)
 		return w.err
@@ -200,10 +206,32 @@ func (w *AttachmentWriter) Close() error {
 	// up to the bucket (at most one chunk: above 64 KiB buckets are whole
 	// chunks).
 	end := padded - int64(w.index)*attachmentChunk
+	content := len(w.buf)
 	for int64(len(w.buf)) < end {
 		w.buf = append(w.buf, 0)
 	}
-	return w.flush(true)
+	return w.flush(true, content)
+}
+
+// hashAsideMin is the smallest input hashAside hashes on another
+// goroutine; below it the hand-off costs more than it saves.
+const hashAsideMin = 16 << 10
+
+// hashAside writes p to h on another goroutine and returns a channel
+// closed when it is done. The caller must not touch h or change p until
+// then.
+func hashAside(h hash.Hash, p []byte) <-chan struct{} {
+	done := make(chan struct{})
+	if len(p) < hashAsideMin {
+		h.Write(p)
+		close(done)
+		return done
+	}
+	go func() {
+		h.Write(p)
+		close(done)
+	}()
+	return done
 }
 
 // Size returns the content bytes written so far.
@@ -223,21 +251,22 @@ func (w *AttachmentWriter) Sum() [sha256.Size]byte {
 // before the end is authenticated chunk by chunk but not yet known to be
 // complete: write it somewhere temporary until io.EOF.
 type AttachmentReader struct {
-	src     io.Reader
-	aead    cipher.AEAD
-	ad      []byte
-	prefix  []byte
-	nonce   [NonceSize]byte
-	sealed  []byte
-	plain   []byte // opened content of the current chunk not yet returned
-	index   uint64
-	chunks  uint64
-	padded  int64
-	left    int64 // content bytes not yet opened
-	want    [sha256.Size]byte
-	hash    hash.Hash
-	err     error
-	started bool
+	src      io.Reader
+	aead     cipher.AEAD
+	ad       []byte
+	prefix   []byte
+	nonce    [NonceSize]byte
+	sealed   [2][]byte // chunk buffers, used in turn: one is hashed while the next is opened
+	plain    []byte    // opened content of the current chunk not yet returned
+	unhashed []byte    // content of the previous chunk, returned but not yet hashed
+	index    uint64
+	chunks   uint64
+	padded   int64
+	left     int64 // content bytes not yet opened
+	want     [sha256.Size]byte
+	hash     hash.Hash
+	err      error
+	started  bool
 }
 
 // NewAttachmentReader opens the blob read from src as the attachment at
@@ -256,7 +285,8 @@ func NewAttachmentReader(src io.Reader, k *AttachmentKey, loc AttachmentLocation
 	}
 	padded, chunks := protocol.AttachmentPadded(size)
 	return &AttachmentReader{src: src, aead: aead, ad: ad, padded: padded, chunks: uint64(chunks), left: size,
-		want: sum, hash: sha256.New(), sealed: make([]byte, attachmentChunk+TagSize)}, nil
+		want: sum, hash: sha256.New(),
+		sealed: [2][]byte{make([]byte, attachmentChunk+TagSize), make([]byte, attachmentChunk+TagSize)}}, nil
 }
 
 func (r *AttachmentReader) fail(err error) (int, error) {
@@ -294,14 +324,20 @@ func (r *AttachmentReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// next reads and opens chunk r.index.
+// next reads and opens chunk r.index. The content of the chunk before,
+// already returned, is hashed meanwhile on another goroutine (it lives in
+// the other buffer); next waits for it, so no goroutine outlives a call
+// and src is only read by the caller's goroutine.
 func (r *AttachmentReader) next() error {
+	hashed := hashAside(r.hash, r.unhashed)
+	defer func() { <-hashed }()
+	r.unhashed = nil
 	last := r.index == r.chunks-1
 	plen := int64(attachmentChunk)
 	if last {
 		plen = r.padded - int64(r.index)*attachmentChunk
 	}
-	sealed := r.sealed[:plen+TagSize]
+	sealed := r.sealed[r.index%2][:plen+TagSize]
 	if _, err := io.ReadFull(r.src, sealed); err != nil {
 		return readErr(err)
 	}
@@ -319,7 +355,7 @@ func (r *AttachmentReader) next() error {
 	r.left -= content
 	r.index++
 	r.plain = pt[:content]
-	r.hash.Write(r.plain)
+	r.unhashed = r.plain
 	return nil
 }
 
@@ -332,6 +368,8 @@ func (r *AttachmentReader) finish() (int, error) {
 		}
 		return r.fail(ErrOpen)
 	}
+	r.hash.Write(r.unhashed)
+	r.unhashed = nil
 	var got [sha256.Size]byte
 	r.hash.Sum(got[:0])
 	if subtle.ConstantTimeCompare(got[:], r.want[:]) != 1 {

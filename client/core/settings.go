@@ -108,10 +108,16 @@ func (c *Core) migrateTrashDays() error {
 		return err
 	}
 	c.mu.RLock()
+	locked := c.bundle == nil
 	_, s := effectiveSettings(c.notes)
 	c.mu.RUnlock()
+	if locked {
+		return nil // locked during the sync: the next sync migrates
+	}
 	if s == nil && days >= 1 && days <= note.MaxTrashDays {
-		if err := c.SetTrashDays(days); err != nil {
+		if err := c.SetTrashDays(days); errors.Is(err, ErrLocked) {
+			return nil // locked meanwhile: the next sync migrates
+		} else if err != nil {
 			return fmt.Errorf("migrate trash retention: %w", err)
 		}
 	}

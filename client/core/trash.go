@@ -1,6 +1,7 @@
 package core
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -77,6 +78,9 @@ func (c *Core) EmptyTrash() error {
 // retention; the deletions are pushed by the next sync.
 func (c *Core) purgeTrash() error {
 	days, err := c.TrashDays()
+	if errors.Is(err, ErrLocked) {
+		return nil // locked during the sync: nothing in memory to purge
+	}
 	if err != nil {
 		return fmt.Errorf("purge trash: %w", err)
 	}

@@ -263,12 +263,12 @@ func (m *mainView) untrash(id string) {
 		m.u.showError("Couldn't restore the note", err)
 		return
 	}
-	m.side.reload()
 	if m.trash != nil {
+		m.side.reload()
 		m.trash.reload()
 		return
 	}
-	m.list.reload()
+	m.reloadLists()
 	if m.list.model.Index(id) >= 0 {
 		m.open(id)
 	}

@@ -126,11 +126,11 @@ func (s *Store) Stage(userID, path string) (Staged, error) {
 			os.Remove(tmp)
 		}
 	}()
-	w, err := cryptobox.NewAttachmentWriter(out, key, cryptobox.AttachmentLocation{UserID: userID, AttachmentID: id})
+	w, err := cryptobox.NewAttachmentWriter(newWriteback(out, 0), key, cryptobox.AttachmentLocation{UserID: userID, AttachmentID: id})
 	if err != nil {
 		return st, err
 	}
-	n, err := io.Copy(w, io.LimitReader(f, s.max+1))
+	n, err := io.CopyBuffer(w, io.LimitReader(f, s.max+1), make([]byte, sealReadBuffer))
 	if err != nil {
 		return st, fmt.Errorf("seal attachment: %w", err)
 	}
@@ -159,6 +159,9 @@ func (s *Store) Stage(userID, path string) (Staged, error) {
 		SHA256: hex.EncodeToString(sum[:]), Key: append([]byte(nil), key[:]...)}
 	return st, nil
 }
+
+// sealReadBuffer is how much of the file Stage reads at once.
+const sealReadBuffer = 256 << 10
 
 // commitSyncers is how many staged blobs Commit syncs at once: the file
 // system commits concurrent fsyncs together, where one after another each
@@ -332,7 +335,8 @@ func openInto(r io.Reader, userID string, ref note.Attachment, w io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("open attachment: %w", err)
 	}
-	if _, err := io.Copy(w, ar); err != nil {
+	// A buffer of one chunk: each Read returns at most one chunk's content.
+	if _, err := io.CopyBuffer(w, ar, make([]byte, protocol.AttachmentChunkSize)); err != nil {
 		if errors.Is(err, cryptobox.ErrOpen) || errors.Is(err, cryptobox.ErrUnsupportedVersion) {
 			return fmt.Errorf("open attachment %s: %w", ref.ID, ErrTampered)
 		}

@@ -1,6 +1,7 @@
 package attach
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -130,7 +131,11 @@ func (s *Store) fetchOnce(ctx context.Context, r Remote, userID string, ref note
 		return err
 	}
 	w.start()
+	// The part file is written through a buffer: the answer arrives in
+	// HTTP/2 frames of 16 KiB, one write each otherwise.
+	buf := bufio.NewWriterSize(newWriteback(f, have), partBuffer)
 	fail := func(err error) error {
+		_ = buf.Flush() // keep what was received (cut back below)
 		if errors.Is(err, ErrTampered) {
 			f.Close()
 			os.Remove(part)
@@ -152,7 +157,7 @@ func (s *Store) fetchOnce(ctx context.Context, r Remote, userID string, ref note
 	if _, err := f.Seek(have, io.SeekStart); err != nil {
 		return fmt.Errorf("download attachment: %w", err)
 	}
-	pw := &progressWriter{w: f, done: have, total: total, fn: progress}
+	pw := &progressWriter{w: buf, done: have, total: total, fn: progress}
 	// The prefix on disk is opened again (never trusted), then the
 	// server's bytes follow, appended to the part file as they are read;
 	// at most the rest of the blob plus one byte is read, so an endless
@@ -160,6 +165,9 @@ func (s *Store) fetchOnce(ctx context.Context, r Remote, userID string, ref note
 	src := io.MultiReader(io.NewSectionReader(f, 0, have), io.TeeReader(io.LimitReader(ctxReader{ctx, body}, total-have+1), pw))
 	if err := openInto(src, userID, ref, w); err != nil {
 		return fail(err)
+	}
+	if err := buf.Flush(); err != nil {
+		return fail(fmt.Errorf("download attachment: %w", err))
 	}
 	if err := f.Sync(); err != nil {
 		return fail(fmt.Errorf("download attachment: %w", err))
@@ -173,6 +181,9 @@ func (s *Store) fetchOnce(ctx context.Context, r Remote, userID string, ref note
 	}
 	return nil
 }
+
+// partBuffer is the write buffer of a download's part file.
+const partBuffer = 256 << 10
 
 // ctxReader ends a read as soon as ctx is done, even while the answer's
 // bytes are already buffered (Cancel stops a download at once).
@@ -277,7 +288,7 @@ func (s *Store) SaveAs(ctx context.Context, r Remote, userID string, ref note.At
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err := s.Fetch(ctx, r, userID, ref, tmp, progress); err != nil {
+	if err := s.Fetch(ctx, r, userID, ref, newWriteback(tmp, 0), progress); err != nil {
 		return err
 	}
 	if err := tmp.Sync(); err != nil {

@@ -116,7 +116,7 @@ func (s *Store) Append(_ context.Context, key string, offset int64, r io.Reader,
 	if _, err := f.Seek(offset, io.SeekStart); err != nil {
 		return offset, fmt.Errorf("seek partial blob: %w", err)
 	}
-	n, err := io.Copy(f, io.LimitReader(r, max+1))
+	n, err := io.CopyBuffer(&writeback{f: f, from: offset, off: offset}, io.LimitReader(r, max+1), make([]byte, appendBuffer))
 	if n > max {
 		if terr := f.Truncate(offset); terr != nil {
 			return offset, fmt.Errorf("truncate partial blob: %w", terr)

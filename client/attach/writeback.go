@@ -1,0 +1,44 @@
+package attach
+
+import (
+	"io"
+	"os"
+)
+
+// writebackEvery is how many bytes a writeback writer lets pile up before
+// it asks the kernel to start writing them to disk.
+const writebackEvery = 8 << 20
+
+// writeback passes writes to a file and, every writebackEvery bytes, asks
+// the kernel to start writing what was written to disk (on Linux,
+// sync_file_range with SYNC_FILE_RANGE_WRITE; elsewhere nothing). The disk
+// then works while the CPU seals or opens the next chunks, and the fsync
+// that follows waits only for the tail: a 256 MiB blob's fsync took 0.3 s
+// of a 3 s round trip, four times over. It does not make anything durable
+// by itself: durability still comes only from Sync, so no guarantee
+// changes (SPEC §11).
+type writeback struct {
+	f    *os.File
+	from int64 // start of the bytes not yet handed to writeback
+	off  int64 // where the next write lands
+}
+
+// newWriteback returns a writeback writer over w when w is a file whose
+// next write lands at offset off, and w itself otherwise.
+func newWriteback(w io.Writer, off int64) io.Writer {
+	f, ok := w.(*os.File)
+	if !ok {
+		return w
+	}
+	return &writeback{f: f, from: off, off: off}
+}
+
+func (w *writeback) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	w.off += int64(n)
+	if w.off-w.from >= writebackEvery {
+		startWriteback(w.f, w.from, w.off-w.from)
+		w.from = w.off
+	}
+	return n, err
+}

@@ -109,6 +109,8 @@ func newClient(cfg Config, o options) (*Client, error) {
 		SetResponseBodyLimit(o.bodyLimit).
 		SetHeader("User-Agent", userAgent).
 		SetHeader("Accept", "application/json")
+	hc := c.http.GetClient()
+	hc.Transport = jsonBodies{next: hc.Transport}
 	return c, nil
 }
 

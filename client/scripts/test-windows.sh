@@ -28,7 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "test-windows: FAIL: $*"; exit 1; }
-step() { echo "test-windows: $*"; }
+step() { echo "test-windows: [${SECONDS}s] $*"; }
 
 # 1. Signing.
 step "signing with a throw-away self-signed certificate"
@@ -42,9 +42,11 @@ for exe in "$tmp/signed"/*.exe; do
     { cat "$tmp/verify.log"; fail "$(basename "$exe"): signature does not verify"; }
   grep -q "Signature verification: ok" "$tmp/verify.log" || { cat "$tmp/verify.log"; fail "no 'verification: ok' for $(basename "$exe")"; }
 done
-# The check can fail: an unsigned file and a signed file with one byte of
-# its code changed must not verify.
-osslsigncode verify -CAfile "$tmp/cert.pem" -in "$win/cipherleaf-cli.exe" >/dev/null 2>&1 &&
+# The check can fail: an unsigned file (the signed one with its signature
+# removed, whatever state WIN_DIR's files are in) and a signed file with one
+# byte of its code changed must not verify.
+osslsigncode remove-signature -in "$tmp/signed/cipherleaf-cli.exe" -out "$tmp/unsigned.exe" >/dev/null
+osslsigncode verify -CAfile "$tmp/cert.pem" -in "$tmp/unsigned.exe" >/dev/null 2>&1 &&
   fail "an unsigned .exe verified"
 cp "$tmp/signed/cipherleaf-cli.exe" "$tmp/tampered.exe"
 printf '\x00' | dd of="$tmp/tampered.exe" bs=1 seek=4096 conv=notrunc status=none
@@ -56,6 +58,10 @@ step "signatures verify, unsigned and tampered files do not"
 # 2. Wine.
 export WINEPREFIX="$tmp/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 step "making a Wine prefix"
+# One wineserver for the whole test (stopped by cleanup), not a new one for
+# each Windows command after every pause of more than 3 s.
+mkdir "$WINEPREFIX"
+wineserver -p || fail "wineserver did not start"
 "$wine" wineboot -i >/dev/null 2>&1 || fail "wineboot failed"
 # Go's runtime needs ProcessPrng (bcryptprimitives.dll), missing in Wine 8:
 # install the stand-in of wine/bcryptprimitives.c into this prefix only.
@@ -67,7 +73,7 @@ fi
 
 "$bin/cipherleafd" serve --data "$tmp/server" --addr 127.0.0.1:0 --bcrypt-cost 4 >"$tmp/server.log" 2>&1 &
 server=$!
-for _ in $(seq 100); do grep -q '^listening on ' "$tmp/server.log" && break; sleep 0.1; done
+for _ in $(seq 100); do grep -qs "^listening on " "$tmp/server.log" && break; sleep 0.1; done
 url=$(sed -n 's/^listening on //p' "$tmp/server.log")
 pin=$(sed -n 's/^fingerprint: //p' "$tmp/server.log")
 [ -n "$url" ] && [ -n "$pin" ] || { cat "$tmp/server.log"; fail "cipherleafd did not start"; }

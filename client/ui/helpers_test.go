@@ -313,6 +313,24 @@ func (h *harness) mustShow(s string) {
 	}
 }
 
+// eventuallyShows runs the UI work handed back meanwhile until some
+// visible text contains s, or fails the test after d: for what a core
+// running on its own (auto-sync, live push) shows in its own time.
+func (h *harness) eventuallyShows(s string, d time.Duration) {
+	h.t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		h.drain()
+		if h.shows(s) {
+			return
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("screen does not show %q within %v; it shows %q", s, d, h.texts())
+		}
+		time.Sleep(5 * time.Millisecond) // polling, bounded by the deadline
+	}
+}
+
 func (h *harness) mustNotShow(s string) {
 	h.t.Helper()
 	if h.shows(s) {

@@ -117,7 +117,9 @@ func TestE2EUISoak(t *testing.T) {
 	for range 2 {
 		for _, h := range devs {
 			timed("sync", func() { h.shortcut(scSync) })
-			h.mustShow("Synced")
+			// The other device's last push pokes this one, whose
+			// auto-sync may be running now: wait for it to settle.
+			h.eventuallyShows("Synced", 10*time.Second)
 		}
 	}
 	for kind, d := range worst {

@@ -8,7 +8,6 @@ import (
 
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
-	"cipherleaf.dev/shared/protocol"
 )
 
 // OpenBlob opens the blob read from r as the attachment ref of user
@@ -40,48 +39,16 @@ func (s *Store) CopyBlob(userID string, ref note.Attachment, w io.Writer) error 
 // ErrTampered if the blob does not open as ref says. Nothing is left
 // behind on an error.
 func (s *Store) StageBlob(userID, from string, ref note.Attachment, blob io.Reader) (Staged, error) {
-	var st Staged
-	id, err := s.newID()
-	if err != nil {
-		return st, err
-	}
-	key, err := cryptobox.NewAttachmentKey()
-	if err != nil {
-		return st, err
-	}
-	defer clear(key[:])
-	tmp := s.blobPath(id) + ".tmp"
-	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return st, fmt.Errorf("stage attachment: %w", err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			out.Close()
-			os.Remove(tmp)
+	return s.stage("stage attachment", userID, nil, func(w *cryptobox.AttachmentWriter) (note.Attachment, error) {
+		if err := openInto(blob, from, ref, w); err != nil {
+			return note.Attachment{}, err
 		}
-	}()
-	w, err := cryptobox.NewAttachmentWriter(out, key, cryptobox.AttachmentLocation{UserID: userID, AttachmentID: id})
-	if err != nil {
-		return st, err
-	}
-	if err := openInto(blob, from, ref, w); err != nil {
-		return st, err
-	}
-	if err := w.Close(); err != nil {
-		return st, fmt.Errorf("stage attachment: %w", err)
-	}
-	if sum := w.Sum(); hex.EncodeToString(sum[:]) != ref.SHA256 {
-		return st, fmt.Errorf("stage attachment %s: content hash: %w", ref.ID, ErrTampered)
-	}
-	if err := out.Close(); err != nil {
-		return st, fmt.Errorf("stage attachment: %w", err)
-	}
-	ok = true
-	_, chunks := protocol.AttachmentPadded(ref.Size)
-	st.tmp = tmp
-	st.Ref = note.Attachment{ID: id, Name: ref.Name, Type: ref.Type, Size: ref.Size, Chunks: chunks,
-		SHA256: ref.SHA256, Key: append([]byte(nil), key[:]...)}
-	return st, nil
+		if err := w.Close(); err != nil {
+			return note.Attachment{}, fmt.Errorf("stage attachment: %w", err)
+		}
+		if sum := w.Sum(); hex.EncodeToString(sum[:]) != ref.SHA256 {
+			return note.Attachment{}, fmt.Errorf("stage attachment %s: content hash: %w", ref.ID, ErrTampered)
+		}
+		return note.Attachment{Name: ref.Name, Type: ref.Type, Size: ref.Size, SHA256: ref.SHA256}, nil
+	})
 }

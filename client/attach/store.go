@@ -87,37 +87,68 @@ type Staged struct {
 // Stage seals the file at path like Seal, leaving the blob under its
 // temporary name (removed by Open after a crash) until Commit.
 func (s *Store) Stage(userID, path string) (Staged, error) {
-	var st Staged
 	f, err := os.Open(path)
 	if err != nil {
-		return st, fmt.Errorf("open file: %w", err)
+		return Staged{}, fmt.Errorf("open file: %w", err)
 	}
 	defer f.Close()
 	before, err := f.Stat()
 	if err != nil {
-		return st, fmt.Errorf("open file: %w", err)
+		return Staged{}, fmt.Errorf("open file: %w", err)
 	}
 	switch {
 	case !before.Mode().IsRegular():
-		return st, fmt.Errorf("attach %s: not a regular file", filepath.Base(path))
+		return Staged{}, fmt.Errorf("attach %s: not a regular file", filepath.Base(path))
 	case before.Size() == 0:
-		return st, ErrEmptyFile
+		return Staged{}, ErrEmptyFile
 	case before.Size() > s.max:
-		return st, ErrFileTooLarge
+		return Staged{}, ErrFileTooLarge
 	}
+	return s.stage("seal attachment", userID, func(out *os.File) io.Writer { return newWriteback(out, 0) },
+		func(w *cryptobox.AttachmentWriter) (note.Attachment, error) {
+			n, err := io.CopyBuffer(w, io.LimitReader(f, s.max+1), make([]byte, sealReadBuffer))
+			if err != nil {
+				return note.Attachment{}, fmt.Errorf("seal attachment: %w", err)
+			}
+			if err := w.Close(); err != nil {
+				return note.Attachment{}, fmt.Errorf("seal attachment: %w", err)
+			}
+			if s.afterRead != nil {
+				s.afterRead()
+			}
+			after, err := os.Stat(path)
+			if err != nil || n != before.Size() || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
+				return note.Attachment{}, ErrFileChanged
+			}
+			sum := w.Sum()
+			name := filepath.Base(path)
+			if len(name) > protocol.MaxAttachmentName {
+				name = strings.ToValidUTF8(name[:protocol.MaxAttachmentName], "")
+			}
+			return note.Attachment{Name: name, Type: mediaType(name), Size: n, SHA256: hex.EncodeToString(sum[:])}, nil
+		})
+}
+
+// stage writes a new blob for user userID, under a new id and key, to its
+// temporary name (removed by Open after a crash), for Commit: the file is
+// written through dst(file) (the file itself if dst is nil), and seal
+// writes the content to w, closes w and returns the reference's name,
+// type, size and hash; stage adds the id, key and chunk count. Nothing is
+// left behind on an error; verb starts stage's own error messages.
+func (s *Store) stage(verb, userID string, dst func(*os.File) io.Writer, seal func(w *cryptobox.AttachmentWriter) (note.Attachment, error)) (Staged, error) {
 	id, err := s.newID()
 	if err != nil {
-		return st, err
+		return Staged{}, err
 	}
 	key, err := cryptobox.NewAttachmentKey()
 	if err != nil {
-		return st, err
+		return Staged{}, err
 	}
 	defer clear(key[:])
 	tmp := s.blobPath(id) + ".tmp"
 	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return st, fmt.Errorf("seal attachment: %w", err)
+		return Staged{}, fmt.Errorf("%s: %w", verb, err)
 	}
 	ok := false
 	defer func() {
@@ -126,38 +157,25 @@ func (s *Store) Stage(userID, path string) (Staged, error) {
 			os.Remove(tmp)
 		}
 	}()
-	w, err := cryptobox.NewAttachmentWriter(newWriteback(out, 0), key, cryptobox.AttachmentLocation{UserID: userID, AttachmentID: id})
+	var to io.Writer = out
+	if dst != nil {
+		to = dst(out)
+	}
+	w, err := cryptobox.NewAttachmentWriter(to, key, cryptobox.AttachmentLocation{UserID: userID, AttachmentID: id})
 	if err != nil {
-		return st, err
+		return Staged{}, err
 	}
-	n, err := io.CopyBuffer(w, io.LimitReader(f, s.max+1), make([]byte, sealReadBuffer))
+	ref, err := seal(w)
 	if err != nil {
-		return st, fmt.Errorf("seal attachment: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return st, fmt.Errorf("seal attachment: %w", err)
-	}
-	if s.afterRead != nil {
-		s.afterRead()
-	}
-	after, err := os.Stat(path)
-	if err != nil || n != before.Size() || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
-		return st, ErrFileChanged
+		return Staged{}, err
 	}
 	if err := out.Close(); err != nil {
-		return st, fmt.Errorf("seal attachment: %w", err)
+		return Staged{}, fmt.Errorf("%s: %w", verb, err)
 	}
 	ok = true
-	sum := w.Sum()
-	_, chunks := protocol.AttachmentPadded(n)
-	name := filepath.Base(path)
-	if len(name) > protocol.MaxAttachmentName {
-		name = strings.ToValidUTF8(name[:protocol.MaxAttachmentName], "")
-	}
-	st.tmp = tmp
-	st.Ref = note.Attachment{ID: id, Name: name, Type: mediaType(name), Size: n, Chunks: chunks,
-		SHA256: hex.EncodeToString(sum[:]), Key: append([]byte(nil), key[:]...)}
-	return st, nil
+	ref.ID, ref.Key = id, append([]byte(nil), key[:]...)
+	_, ref.Chunks = protocol.AttachmentPadded(ref.Size)
+	return Staged{Ref: ref, tmp: tmp}, nil
 }
 
 // sealReadBuffer is how much of the file Stage reads at once.

@@ -16,6 +16,7 @@ import (
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
 	"cipherleaf.dev/shared/protocol"
+	"cipherleaf.dev/shared/writeback"
 )
 
 // Store is the attachments folder of one profile.
@@ -104,7 +105,7 @@ func (s *Store) Stage(userID, path string) (Staged, error) {
 	case before.Size() > s.max:
 		return Staged{}, ErrFileTooLarge
 	}
-	return s.stage("seal attachment", userID, func(out *os.File) io.Writer { return newWriteback(out, 0) },
+	return s.stage("seal attachment", userID, func(out *os.File) io.Writer { return writeback.New(out, 0) },
 		func(w *cryptobox.AttachmentWriter) (note.Attachment, error) {
 			n, err := io.CopyBuffer(w, io.LimitReader(f, s.max+1), make([]byte, sealReadBuffer))
 			if err != nil {

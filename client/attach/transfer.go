@@ -12,6 +12,7 @@ import (
 
 	"cipherleaf.dev/shared/note"
 	"cipherleaf.dev/shared/protocol"
+	"cipherleaf.dev/shared/writeback"
 )
 
 // Remote is what transfers need of the server (SPEC §7.7);
@@ -133,7 +134,7 @@ func (s *Store) fetchOnce(ctx context.Context, r Remote, userID string, ref note
 	w.start()
 	// The part file is written through a buffer: the answer arrives in
 	// HTTP/2 frames of 16 KiB, one write each otherwise.
-	buf := bufio.NewWriterSize(newWriteback(f, have), partBuffer)
+	buf := bufio.NewWriterSize(writeback.New(f, have), partBuffer)
 	fail := func(err error) error {
 		_ = buf.Flush() // keep what was received (cut back below)
 		if errors.Is(err, ErrTampered) {
@@ -288,7 +289,7 @@ func (s *Store) SaveAs(ctx context.Context, r Remote, userID string, ref note.At
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err := s.Fetch(ctx, r, userID, ref, newWriteback(tmp, 0), progress); err != nil {
+	if err := s.Fetch(ctx, r, userID, ref, writeback.New(tmp, 0), progress); err != nil {
 		return err
 	}
 	if err := tmp.Sync(); err != nil {

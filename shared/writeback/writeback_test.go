@@ -1,4 +1,4 @@
-package attach
+package writeback
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 // start of a file or after a kept prefix, land as written, across several
 // writeback ranges.
 func TestWriteback(t *testing.T) {
-	data := make([]byte, 2*writebackEvery+12345)
+	data := make([]byte, 2*every+12345)
 	rand.Read(data)
 	for _, tc := range []struct {
 		name   string
@@ -29,12 +29,15 @@ func TestWriteback(t *testing.T) {
 			if _, err := f.Write(data[:tc.prefix]); err != nil {
 				t.Fatal(err)
 			}
-			w := newWriteback(f, tc.prefix)
-			if _, ok := w.(*writeback); !ok {
-				t.Fatalf("newWriteback(*os.File) = %T, want *writeback", w)
+			w := New(f, tc.prefix)
+			if _, ok := w.(*writer); !ok {
+				t.Fatalf("New(*os.File) = %T, want *writer", w)
 			}
 			if _, err := io.CopyBuffer(w, bytes.NewReader(data[tc.prefix:]), make([]byte, 1<<20)); err != nil {
 				t.Fatal(err)
+			}
+			if ww := w.(*writer); ww.off != int64(len(data)) || ww.off-ww.from >= every {
+				t.Errorf("after %d bytes: at %d, %d not handed to writeback, want at most %d", len(data), ww.off, ww.off-ww.from, every-1)
 			}
 			if err := f.Sync(); err != nil {
 				t.Fatal(err)
@@ -49,7 +52,7 @@ func TestWriteback(t *testing.T) {
 		})
 	}
 	var buf bytes.Buffer
-	if w := newWriteback(&buf, 0); w != io.Writer(&buf) {
-		t.Errorf("newWriteback(*bytes.Buffer) = %T, want the buffer itself", w)
+	if w := New(&buf, 0); w != io.Writer(&buf) {
+		t.Errorf("New(*bytes.Buffer) = %T, want the buffer itself", w)
 	}
 }

@@ -1,8 +1,0 @@
-//go:build !linux
-
-package fsblob
-
-import "os"
-
-// startWriteback does nothing here: the Sync that follows writes all.
-func startWriteback(*os.File, int64, int64) {}

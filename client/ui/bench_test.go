@@ -34,20 +34,51 @@ func newBenchNotes(b *testing.B) *benchNotes {
 	f := newFakeAPI().withAccount("pw")
 	f.locked = false
 	bn := &benchNotes{fakeAPI: f, byID: map[string]*note.Note{}, ix: search.New()}
-	words := strings.Fields("garden lisbon tram groceries plan budget meeting recipe travel book idea music code draft letter")
 	for i := 0; i < benchVault; i++ {
-		n := &note.Note{
-			Title:    fmt.Sprintf("%s %s note %d", words[i%len(words)], words[(i/7)%len(words)], i),
-			Body:     strings.Repeat(fmt.Sprintf("%s line %d about %s.\n", words[(i/3)%len(words)], i, words[(i/11)%len(words)]), 12),
-			Tags:     []string{words[i%5], words[5+i%4]},
-			Modified: testNow.Add(-time.Duration(i) * time.Minute),
-		}
+		n := benchNote(i)
 		id := fmt.Sprintf("n%05d", i)
 		bn.byID[id] = n
 		bn.sorted = append(bn.sorted, core.NoteInfo{ID: id, Title: n.Title, Snippet: firstLine(n.Body), Tags: n.Tags, Modified: n.Modified})
 		bn.ix.Put(search.Doc{ID: id, Title: n.Title, Body: n.Body, Tags: n.Tags, Modified: n.Modified})
 	}
 	return bn
+}
+
+// benchWords are the words of the bench vault's notes.
+var benchWords = strings.Fields("garden lisbon tram groceries plan budget meeting recipe travel book idea music code draft letter")
+
+// benchNote is note i of the bench vault (on the fake and the real core):
+// a title, a body of 12 lines, two tags, modified i minutes before
+// testNow; no notebook.
+func benchNote(i int) *note.Note {
+	w := benchWords
+	return &note.Note{
+		Title:    fmt.Sprintf("%s %s note %d", w[i%len(w)], w[(i/7)%len(w)], i),
+		Body:     strings.Repeat(fmt.Sprintf("%s line %d about %s.\n", w[(i/3)%len(w)], i, w[(i/11)%len(w)]), 12),
+		Tags:     []string{w[i%5], w[5+i%4]},
+		Modified: testNow.Add(-time.Duration(i) * time.Minute),
+	}
+}
+
+// benchNotebook is one notebook of the bench vault's tree.
+type benchNotebook struct {
+	name   string
+	parent int // index of the parent in benchNotebooks, or -1 at the top
+}
+
+// benchNotebooks is the bench vault's tree of 1,000 notebooks, parents
+// first: 100 areas at the top, 9 projects inside each. Note i of the
+// vault goes in notebook i%1000.
+func benchNotebooks() []benchNotebook {
+	var nbs []benchNotebook
+	for top := 0; top < 100; top++ {
+		t := len(nbs)
+		nbs = append(nbs, benchNotebook{name: fmt.Sprintf("Area %03d", top), parent: -1})
+		for c := 1; c < 10; c++ {
+			nbs = append(nbs, benchNotebook{name: fmt.Sprintf("Project %d", c), parent: t})
+		}
+	}
+	return nbs
 }
 
 func firstLine(s string) string {

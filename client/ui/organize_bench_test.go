@@ -35,14 +35,13 @@ func (bo *benchOrg) Overview() core.Overview {
 
 func newBenchOrg(b *testing.B) *benchOrg {
 	bo := &benchOrg{benchNotes: newBenchNotes(b)}
-	for top := 0; top < 100; top++ {
-		tid := fmt.Sprintf("nb%03d-00", top)
-		tname := fmt.Sprintf("Area %03d", top)
-		bo.nbs = append(bo.nbs, core.NotebookInfo{ID: tid, Name: tname, Path: tname})
-		for c := 1; c < 10; c++ {
-			name := fmt.Sprintf("Project %d", c)
-			bo.nbs = append(bo.nbs, core.NotebookInfo{ID: fmt.Sprintf("nb%03d-%02d", top, c), Name: name, Parent: tid, Path: tname + "/" + name})
+	for i, nb := range benchNotebooks() {
+		info := core.NotebookInfo{ID: fmt.Sprintf("nb%04d", i), Name: nb.name, Path: nb.name}
+		if nb.parent >= 0 {
+			p := bo.nbs[nb.parent]
+			info.Parent, info.Path = p.ID, p.Path+"/"+nb.name
 		}
+		bo.nbs = append(bo.nbs, info)
 	}
 	for i := range bo.sorted {
 		nb := bo.nbs[i%len(bo.nbs)]
@@ -69,8 +68,8 @@ func BenchmarkSidebarBuild(b *testing.B) {
 		w.SetContent(s.content)
 	})
 	s := h.u.main.side
-	if len(s.model.notebooks) != 1000 || len(s.model.children[""]) != 100 || s.model.counts["nb000-00"] != 10 {
-		b.Fatalf("sidebar model: %d notebooks, %d at the top, %d notes in the first", len(s.model.notebooks), len(s.model.children[""]), s.model.counts["nb000-00"])
+	if len(s.model.notebooks) != 1000 || len(s.model.children[""]) != 100 || s.model.counts[bo.nbs[0].ID] != 10 {
+		b.Fatalf("sidebar model: %d notebooks, %d at the top, %d notes in the first", len(s.model.notebooks), len(s.model.children[""]), s.model.counts[bo.nbs[0].ID])
 	}
 }
 

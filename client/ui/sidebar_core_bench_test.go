@@ -3,10 +3,7 @@ package ui
 import (
 	"context"
 	"crypto/rand"
-	"fmt"
-	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -15,7 +12,6 @@ import (
 	"cipherleaf.dev/client/importer"
 	"cipherleaf.dev/client/internal/fakeremote"
 	"cipherleaf.dev/shared/cryptobox"
-	"cipherleaf.dev/shared/note"
 )
 
 // benchRealCore is a real core (vault on disk, notes decrypted in memory)
@@ -47,35 +43,27 @@ func benchRealCore(b *testing.B) *core.Core {
 		b.Fatal(err)
 	}
 	var nbs []string
-	for top := 0; top < 100; top++ {
-		t, err := c.CreateNotebook(fmt.Sprintf("Area %03d", top), "")
+	for _, nb := range benchNotebooks() {
+		parent := ""
+		if nb.parent >= 0 {
+			parent = nbs[nb.parent]
+		}
+		id, err := c.CreateNotebook(nb.name, parent)
 		if err != nil {
 			b.Fatal(err)
 		}
-		nbs = append(nbs, t)
-		for i := 1; i < 10; i++ {
-			id, err := c.CreateNotebook(fmt.Sprintf("Project %d", i), t)
-			if err != nil {
-				b.Fatal(err)
-			}
-			nbs = append(nbs, id)
-		}
+		nbs = append(nbs, id)
 	}
-	words := strings.Fields("garden lisbon tram groceries plan budget meeting recipe travel book idea music code draft letter")
 	var batch []importer.Pending
 	for i := 0; i < benchVault; i++ {
 		id, err := c.NewNoteID()
 		if err != nil {
 			b.Fatal(err)
 		}
-		body := strings.Repeat(fmt.Sprintf("%s line %d about %s.\n", words[(i/3)%len(words)], i, words[(i/11)%len(words)]), 12)
-		batch = append(batch, importer.Pending{ID: id, Body: func([]string) string { return body }, Note: &note.Note{
-			Title:    fmt.Sprintf("%s %s note %d", words[i%len(words)], words[(i/7)%len(words)], i),
-			Tags:     []string{words[i%5], words[5+i%4]},
-			Notebook: nbs[i%len(nbs)],
-			Created:  testNow.Add(-time.Duration(i) * time.Minute),
-			Modified: testNow.Add(-time.Duration(i) * time.Minute),
-		}})
+		n := benchNote(i)
+		body := n.Body
+		n.Body, n.Notebook, n.Created = "", nbs[i%len(nbs)], n.Modified
+		batch = append(batch, importer.Pending{ID: id, Body: func([]string) string { return body }, Note: n})
 		if len(batch) == 500 || i == benchVault-1 {
 			if err := c.ImportNotes(batch); err != nil {
 				b.Fatal(err)

@@ -113,9 +113,12 @@ func appendLine(t *testing.T, path, line string) {
 // note write and the next: by default (and with --durability power) every
 // answer comes after an fsync of the WAL; with --durability process the
 // same count finds answers with none, which shows the check can fail.
+// The single writes are followed by pushes of 1,000-op batches, enough of
+// them for checkpoints to run in the background meanwhile.
 func TestAcknowledgedWriteFsyncedFirst(t *testing.T) {
 	shim := buildFsyncShim(t)
-	const writes = 20
+	const single, batches = 20, 5
+	const writes = single + batches
 	for _, tc := range []struct {
 		name       string
 		args       []string
@@ -130,10 +133,21 @@ func TestAcknowledgedWriteFsyncedFirst(t *testing.T) {
 			d := startEnv(t, []string{"LD_PRELOAD=" + shim, "FSYNC_LOG=" + log}, t.TempDir(), tc.args...)
 			tok := d.register("alice").AccessToken
 			appendLine(t, log, "begin")
-			for i := range writes {
+			for i := range single {
 				req := protocol.PutNoteRequest{BaseRev: 0, Blob: repeat(byte(i), 1024)}
 				if st, b := d.call("PUT", "/api/v1/notes/"+noteID(i), tok, req, nil); st != 200 {
 					t.Fatalf("PUT note %d = %d %s", i, st, b)
+				}
+				appendLine(t, log, "ack")
+			}
+			for b := range batches {
+				var req protocol.BatchRequest
+				for i := range protocol.MaxBatchOps {
+					req.Ops = append(req.Ops, protocol.BatchOp{Op: protocol.OpPut, ID: noteID(single + b*protocol.MaxBatchOps + i), Blob: repeat(byte(i), 1400)})
+				}
+				var resp protocol.BatchResponse
+				if st, body := d.call("POST", "/api/v1/notes/batch", tok, req, &resp); st != 200 || !resp.Applied {
+					t.Fatalf("POST batch %d = %d %s", b, st, body)
 				}
 				appendLine(t, log, "ack")
 			}

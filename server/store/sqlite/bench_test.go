@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -109,5 +110,36 @@ func BenchmarkHistoryStorage10kEdits(b *testing.B) {
 				b.ReportMetric(float64(used)/1024, "quota-KiB")
 			}
 		})
+	}
+}
+
+// BenchmarkBatch1000 is the store's part of a push (issue 20): one atomic
+// batch of 1,000 new notes of 1,400 bytes (a sealed 1 KiB note), with the
+// default durability (an fsync per commit) and history, into a database
+// that grows batch after batch as a 10,000-note push makes it.
+func BenchmarkBatch1000(b *testing.B) {
+	ctx, cancel := context.WithCancel(context.Background()) // as a request's
+	defer cancel()
+	s, err := Open(ctx, filepath.Join(b.TempDir(), "db.sqlite"), Options{HistoryRevisions: 100, HistoryDays: 180})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	u, _ := newUser(b, s, "bench")
+	blob := make([]byte, 1400)
+	writes := make([]server.Write, 1000)
+	n := 0
+	for b.Loop() {
+		b.StopTimer()
+		for i := range writes {
+			n++
+			blob[n%len(blob)]++
+			writes[i] = server.Write{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", n), Blob: bytes.Clone(blob)}
+		}
+		b.StartTimer()
+		out, err := s.Batch(ctx, u.ID, 0, writes, &server.ManifestWrite{BaseVersion: uint64(n/1000 - 1), Blob: blob[:100]})
+		if err != nil || !out.Applied {
+			b.Fatalf("Batch = %+v, %v", out, err)
+		}
 	}
 }

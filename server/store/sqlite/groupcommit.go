@@ -27,6 +27,15 @@ func (s *Store) commitGroup(group []groupcommit.Write, res []groupcommit.Result)
 	}
 	defer tx.Rollback()
 	wt := s.newWriteTx(ctx, tx)
+	ids := make(map[int64][]string, 1)
+	for _, req := range group {
+		ids[req.UserID] = append(ids[req.UserID], req.W.ID)
+	}
+	for user, ids := range ids {
+		if err := wt.load(ctx, user, ids); err != nil {
+			return err
+		}
+	}
 	for i, req := range group {
 		a, err := wt.apply(ctx, req.UserID, req.Quota, req.W)
 		switch {
@@ -46,5 +55,10 @@ func (s *Store) commitGroup(group []groupcommit.Write, res []groupcommit.Result)
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit write note: %w", err)
 	}
+	in := 0
+	for _, req := range group {
+		in += len(req.W.Blob)
+	}
+	s.ckpt.committed(commitCost(len(group), in))
 	return nil
 }

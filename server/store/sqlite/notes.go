@@ -26,8 +26,17 @@ func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []s
 	out := &server.BatchOutcome{Results: make([]protocol.BatchResult, len(writes)), Applied: true}
 	var delta int64
 	var used int64 = -1
+	in := 0 // blob bytes written
 	conflicts := false
+	ctx = context.WithoutCancel(ctx) // see writeTx; tx still ends with ctx
 	wt := s.newWriteTx(ctx, tx)
+	ids := make([]string, len(writes))
+	for i := range writes {
+		ids[i] = writes[i].ID
+	}
+	if err := wt.load(ctx, userID, ids); err != nil {
+		return nil, err
+	}
 	for i := range writes {
 		a, err := wt.apply(ctx, userID, 0, &writes[i])
 		if err != nil {
@@ -43,6 +52,7 @@ func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []s
 		}
 		r.Status = protocol.StatusOK
 		r.Rev, r.Seq = a.rev, a.seq
+		in += len(writes[i].Blob)
 		delta += a.delta
 		used = a.used
 	}
@@ -74,6 +84,7 @@ func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []s
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit batch: %w", err)
 	}
+	s.ckpt.committed(commitCost(len(writes), int(in)))
 	return out, nil
 }
 

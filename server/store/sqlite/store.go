@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -27,6 +28,7 @@ type Store struct {
 
 	stmts    stmts
 	sessions *sessionCache
+	ckpt     *checkpointer // background checkpoints (checkpoint.go)
 
 	writes    *groupcommit.Queue // single-note writes (nil until Open ends)
 	closeOnce sync.Once
@@ -128,10 +130,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	} else {
 		f.Close()
 	}
-	w, err := sql.Open("sqlite3", dsn(path, false, opt.Durability))
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
+	w := openDB(dsn(path, false, opt.Durability), writerPragmas...)
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
@@ -153,7 +152,12 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxIdleConns(opt.ReadConn)
 	r.SetConnMaxLifetime(0)
 	r.SetConnMaxIdleTime(0)
-	s := &Store{path: path, durability: opt.Durability, w: w, r: r, now: opt.Now, histRevs: opt.HistoryRevisions, histDays: opt.HistoryDays, sessions: newSessionCache(path+"-auth-epoch", opt.Now)}
+	c := openDB(dsn(path, false, opt.Durability))
+	c.SetMaxOpenConns(1)
+	c.SetMaxIdleConns(1)
+	c.SetConnMaxLifetime(0)
+	c.SetConnMaxIdleTime(0)
+	s := &Store{path: path, durability: opt.Durability, w: w, r: r, now: opt.Now, histRevs: opt.HistoryRevisions, histDays: opt.HistoryDays, sessions: newSessionCache(path+"-auth-epoch", opt.Now), ckpt: startCheckpointer(c)}
 	if err := s.stmts.prepare(ctx, w, r); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("prepare statements: %w", err)
@@ -176,12 +180,13 @@ func (s *Store) Close() error {
 			s.writes.Stop()
 		}
 		s.stmts.close()
+		errC := s.ckpt.close()
 		errR := s.r.Close()
 		_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 		if err := s.w.Close(); err != nil {
 			s.closeErr = fmt.Errorf("close database: %w", err)
-		} else if errR != nil {
-			s.closeErr = fmt.Errorf("close database: %w", errR)
+		} else if err := errors.Join(errR, errC); err != nil {
+			s.closeErr = fmt.Errorf("close database: %w", err)
 		}
 	})
 	return s.closeErr

@@ -51,6 +51,7 @@ func Run(t *testing.T, h Harness) {
 		{"ConcurrentCAS", testConcurrentCAS},
 		{"Quota", testQuota},
 		{"Batch", testBatch},
+		{"BatchOverStored", testBatchOverStored},
 		{"ChangesPaging", testChangesPaging},
 		{"Manifest", testManifest},
 		{"ManifestRace", testManifestRace},

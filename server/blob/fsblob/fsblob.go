@@ -14,7 +14,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"cipherleaf.dev/server/blob"
@@ -25,13 +24,7 @@ import (
 type Store struct {
 	root string
 
-	mu    sync.Mutex
-	locks map[string]*keyLock // per-key append/commit lock, guarded by mu
-}
-
-type keyLock struct {
-	sync.Mutex
-	users int
+	locks blob.KeyLocks // per-key append/commit/delete lock
 }
 
 var _ blob.Store = (*Store)(nil)
@@ -41,7 +34,7 @@ func New(dir string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "partial"), 0o700); err != nil {
 		return nil, fmt.Errorf("create blob folder: %w", err)
 	}
-	return &Store{root: dir, locks: map[string]*keyLock{}}, nil
+	return &Store{root: dir}, nil
 }
 
 // Root returns the folder the store lives in.
@@ -59,27 +52,6 @@ func (s *Store) finalPath(key string) string {
 
 func (s *Store) partialPath(key string) string {
 	return filepath.Join(s.root, "partial", name(key))
-}
-
-// lock serializes work on one key and returns its unlock.
-func (s *Store) lock(key string) func() {
-	s.mu.Lock()
-	l := s.locks[key]
-	if l == nil {
-		l = &keyLock{}
-		s.locks[key] = l
-	}
-	l.users++
-	s.mu.Unlock()
-	l.Lock()
-	return func() {
-		l.Unlock()
-		s.mu.Lock()
-		if l.users--; l.users == 0 {
-			delete(s.locks, key)
-		}
-		s.mu.Unlock()
-	}
 }
 
 // Stat implements blob.Store.
@@ -105,7 +77,7 @@ const appendBuffer = 256 << 10
 
 // Append implements blob.Store.
 func (s *Store) Append(_ context.Context, key string, offset int64, r io.Reader, max int64) (int64, error) {
-	defer s.lock(key)()
+	defer s.locks.Lock(key)()
 	f, err := os.OpenFile(s.partialPath(key), os.O_WRONLY|os.O_CREATE, 0o600)
 	if err != nil {
 		return 0, fmt.Errorf("open partial blob: %w", err)
@@ -136,7 +108,7 @@ func (s *Store) Append(_ context.Context, key string, offset int64, r io.Reader,
 
 // Commit implements blob.Store.
 func (s *Store) Commit(_ context.Context, key string) error {
-	defer s.lock(key)()
+	defer s.locks.Lock(key)()
 	part, final := s.partialPath(key), s.finalPath(key)
 	f, err := os.Open(part)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -208,7 +180,7 @@ func (s *Store) Open(_ context.Context, key string) (blob.Object, error) {
 
 // Delete implements blob.Store.
 func (s *Store) Delete(_ context.Context, key string) error {
-	defer s.lock(key)()
+	defer s.locks.Lock(key)()
 	for _, p := range []string{s.finalPath(key), s.partialPath(key)} {
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("delete blob: %w", err)

@@ -27,7 +27,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -79,13 +78,7 @@ type Store struct {
 	prefix string
 	spool  string
 
-	mu    sync.Mutex
-	locks map[string]*keyLock
-}
-
-type keyLock struct {
-	sync.Mutex
-	users int
+	locks blob.KeyLocks // per-key append/commit/delete lock, in this process only
 }
 
 var _ blob.Store = (*Store)(nil)
@@ -111,7 +104,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if spool == "" {
 		spool = os.TempDir()
 	}
-	return &Store{c: c, bucket: cfg.Bucket, prefix: cfg.Prefix, spool: spool, locks: map[string]*keyLock{}}, nil
+	return &Store{c: c, bucket: cfg.Bucket, prefix: cfg.Prefix, spool: spool}, nil
 }
 
 func name(key string) string {
@@ -123,27 +116,6 @@ func (s *Store) finalName(key string) string     { return s.prefix + "blobs/" + 
 func (s *Store) partialPrefix(key string) string { return s.prefix + "partial/" + name(key) + "/" }
 func (s *Store) partName(key string, off int64) string {
 	return fmt.Sprintf("%s%020d", s.partialPrefix(key), off)
-}
-
-// lock serializes work on one key within this process.
-func (s *Store) lock(key string) func() {
-	s.mu.Lock()
-	l := s.locks[key]
-	if l == nil {
-		l = &keyLock{}
-		s.locks[key] = l
-	}
-	l.users++
-	s.mu.Unlock()
-	l.Lock()
-	return func() {
-		l.Unlock()
-		s.mu.Lock()
-		if l.users--; l.users == 0 {
-			delete(s.locks, key)
-		}
-		s.mu.Unlock()
-	}
 }
 
 // notFound classifies an S3 error by its code, never by message text.
@@ -201,7 +173,7 @@ func (s *Store) Stat(ctx context.Context, key string) (int64, bool, error) {
 // Append implements blob.Store: the bytes are spooled to a temporary file
 // (so a read error keeps what arrived) and uploaded as one part object.
 func (s *Store) Append(ctx context.Context, key string, offset int64, r io.Reader, max int64) (int64, error) {
-	defer s.lock(key)()
+	defer s.locks.Lock(key)()
 	_, length, err := s.parts(ctx, key)
 	if err != nil {
 		return 0, err
@@ -238,7 +210,7 @@ func (s *Store) Append(ctx context.Context, key string, offset int64, r io.Reade
 
 // Commit implements blob.Store.
 func (s *Store) Commit(ctx context.Context, key string) error {
-	defer s.lock(key)()
+	defer s.locks.Lock(key)()
 	parts, _, err := s.parts(ctx, key)
 	if err != nil {
 		return err
@@ -319,7 +291,7 @@ func (s *Store) Open(ctx context.Context, key string) (blob.Object, error) {
 
 // Delete implements blob.Store.
 func (s *Store) Delete(ctx context.Context, key string) error {
-	defer s.lock(key)()
+	defer s.locks.Lock(key)()
 	if err := s.c.RemoveObject(ctx, s.bucket, s.finalName(key), minio.RemoveObjectOptions{}); err != nil && !notFound(err) {
 		return fmt.Errorf("delete blob: %w", err)
 	}

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -80,36 +79,11 @@ func (u *UI) newRecoveryKeyView(key string, first bool, then func()) *recoveryKe
 
 	v.saved = caption("")
 	v.saved.Alignment = fyne.TextAlignCenter
-	v.copyBt = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
-		u.app.Clipboard().SetContent(key)
-		v.saved.SetText("Copied. Paste it into your password manager, then clear the clipboard.")
-	})
-	v.saveBt = widget.NewButtonWithIcon("Save to file…", theme.DocumentSaveIcon(), func() {
-		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if err != nil {
-				u.showError("Couldn't save the file", err)
-				return
-			}
-			if w == nil {
-				return // cancelled
-			}
+	v.copyBt, v.saveBt = u.secretButtons(key, "Copied. Paste it into your password manager, then clear the clipboard.",
+		"cipherleaf-recovery-key.txt", v.saved, func(w io.Writer) error {
 			acct := u.api.Account()
-			werr := restrictFile(w) // 0600 before the key is in it
-			if werr == nil {
-				werr = writeRecoveryKeyFile(w, key, acct.Username, acct.ServerURL, u.now())
-			}
-			if cerr := w.Close(); werr == nil {
-				werr = cerr
-			}
-			if werr != nil {
-				u.showError("Couldn't save the file", werr)
-				return
-			}
-			v.saved.SetText("Saved to " + w.URI().Path())
-		}, u.win)
-		d.SetFileName("cipherleaf-recovery-key.txt")
-		u.fileDialog(d)
-	})
+			return writeRecoveryKeyFile(w, key, acct.Username, acct.ServerURL, u.now())
+		})
 	v.done = widget.NewButton("Continue", then)
 	v.done.Importance = widget.HighImportance
 	v.done.Disable()

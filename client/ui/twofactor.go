@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"io"
 	"os"
 	"strings"
 
@@ -250,36 +251,12 @@ func (u *UI) newRecoveryCodesView(codes []string) *recoveryCodesView {
 	v.list.Selectable = true
 	v.note = caption("")
 	v.note.Alignment = fyne.TextAlignCenter
-	v.copyBt = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
-		u.app.Clipboard().SetContent(text)
-		v.note.SetText("Copied. Paste them into your password manager, then clear the clipboard.")
-	})
-	v.saveBt = widget.NewButtonWithIcon("Save to file…", theme.DocumentSaveIcon(), func() {
-		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if err != nil {
-				u.showError("Couldn't save the file", err)
-				return
-			}
-			if w == nil {
-				return // cancelled
-			}
-			werr := restrictFile(w)
-			if werr == nil {
-				_, werr = fmt.Fprintf(w, "Cipherleaf two-factor recovery codes for %s on %s\nEach works once, in place of a code from the app.\n\n%s\n",
-					u.api.Account().Username, u.api.Account().ServerURL, text)
-			}
-			if cerr := w.Close(); werr == nil {
-				werr = cerr
-			}
-			if werr != nil {
-				u.showError("Couldn't save the file", werr)
-				return
-			}
-			v.note.SetText("Saved to " + w.URI().Path())
-		}, u.win)
-		d.SetFileName("cipherleaf-2fa-recovery-codes.txt")
-		u.fileDialog(d)
-	})
+	v.copyBt, v.saveBt = u.secretButtons(text, "Copied. Paste them into your password manager, then clear the clipboard.",
+		"cipherleaf-2fa-recovery-codes.txt", v.note, func(w io.Writer) error {
+			_, err := fmt.Fprintf(w, "Cipherleaf two-factor recovery codes for %s on %s\nEach works once, in place of a code from the app.\n\n%s\n",
+				u.api.Account().Username, u.api.Account().ServerURL, text)
+			return err
+		})
 	v.content = container.NewVBox(
 		paragraph("Two-factor sign-in is on. If you lose your authenticator app, each of these codes signs in once. They are shown only now."),
 		v.list,

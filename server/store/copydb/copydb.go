@@ -168,19 +168,7 @@ func readSQLite(ctx context.Context, db *sql.DB, t table, fn func(row []any) err
 		return fmt.Errorf("read %s: %w", t.name, err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		d := t.dests()
-		if err := rows.Scan(d...); err != nil {
-			return fmt.Errorf("read %s: %w", t.name, err)
-		}
-		if err := fn(values(d)); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read %s: %w", t.name, err)
-	}
-	return nil
+	return readRows(rows, t, fn)
 }
 
 // readPostgres reads every row of t from PostgreSQL, in order.
@@ -192,6 +180,15 @@ func readPostgres(ctx context.Context, q interface {
 		return fmt.Errorf("read %s: %w", t.name, err)
 	}
 	defer rows.Close()
+	return readRows(rows, t, fn)
+}
+
+// readRows hands each row of t that rows holds (*sql.Rows or pgx.Rows) to fn.
+func readRows(rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}, t table, fn func(row []any) error) error {
 	for rows.Next() {
 		d := t.dests()
 		if err := rows.Scan(d...); err != nil {

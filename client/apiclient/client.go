@@ -52,6 +52,7 @@ type Client struct {
 	timeout  time.Duration // per request attempt
 	opts     options
 	tokens   tokenState
+	answers  spareBuffer // the buffer of the last JSON answer, for the next
 }
 
 // options are the knobs tests turn; New uses defaultOptions.

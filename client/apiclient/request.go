@@ -82,6 +82,7 @@ func (c *Client) send(ctx context.Context, cl call, access string) (*resty.Respo
 	// asked for, so that a later network failure can still report it.
 	var wait time.Duration
 	retry := retryCondition(cl.once)
+	ctx = withAnswer(ctx, &answer{limit: c.opts.bodyLimit, spare: &c.answers})
 	r := c.http.R().SetContext(ctx).AddRetryCondition(func(resp *resty.Response, err error) bool {
 		if err == nil && resp != nil && resp.StatusCode() == http.StatusTooManyRequests {
 			wait = parseRetryAfter(resp.Header().Get("Retry-After"), time.Now())
@@ -117,17 +118,21 @@ func (c *Client) handle(ctx context.Context, cl call, resp *resty.Response, err 
 	if err != nil {
 		return c.transportError(ctx, err)
 	}
+	// Every decoder below copies what it keeps: the body's buffer is
+	// reused once they return.
+	body := bodyOf(resp)
+	defer answerOf(resp.Request.Context()).release()
 	st := resp.StatusCode()
 	switch {
 	case st >= 200 && st < 300:
 		if cl.out == nil {
 			return nil
 		}
-		return decodeJSON(resp.Body(), cl.out)
+		return decodeJSON(body, cl.out)
 	case st == http.StatusConflict && cl.conflict != nil:
-		return cl.conflict(resp.Body())
+		return cl.conflict(body)
 	default:
-		err := apiError(st, resp.Body())
+		err := apiError(st, body)
 		if ae, ok := err.(*protocol.APIError); ok && st == http.StatusTooManyRequests {
 			ae.Wait = parseRetryAfter(resp.Header().Get("Retry-After"), time.Now())
 		}

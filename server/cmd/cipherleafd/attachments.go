@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"cipherleaf.dev/server"
@@ -55,28 +54,14 @@ func startAttachments(ctx context.Context, d dataDir, st server.Store, f attachm
 	if err != nil {
 		return nil, nil, err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(f.every)
-		defer t.Stop()
-		for {
-			n, err := httpapi.CollectAttachments(ctx, st, fsb, time.Now(), f.grace)
-			if err != nil && ctx.Err() == nil {
-				log.Error("collect attachments", "err", err)
-			} else if n > 0 {
-				log.Info("collected attachments", "count", n)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
+	return fsb, every(ctx, f.every, func(ctx context.Context) {
+		n, err := httpapi.CollectAttachments(ctx, st, fsb, time.Now(), f.grace)
+		if err != nil && ctx.Err() == nil {
+			log.Error("collect attachments", "err", err)
+		} else if n > 0 {
+			log.Info("collected attachments", "count", n)
 		}
-	}()
-	return fsb, func() { cancel(); wg.Wait() }, nil
+	}), nil
 }
 
 // backupAttachments copies the blob of every complete attachment the

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"cipherleaf.dev/server"
@@ -32,26 +31,12 @@ func (f *historyFlags) check() error {
 // startHistorySweep drops revisions past the age limit every hour until
 // ctx ends; stop waits for it.
 func startHistorySweep(ctx context.Context, st server.Store, log *slog.Logger) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(time.Hour)
-		defer t.Stop()
-		for {
-			n, err := st.SweepHistory(ctx)
-			if err != nil && ctx.Err() == nil {
-				log.Error("sweep history", "err", err)
-			} else if n > 0 {
-				log.Info("swept history", "revisions", n)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
+	return every(ctx, time.Hour, func(ctx context.Context) {
+		n, err := st.SweepHistory(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Error("sweep history", "err", err)
+		} else if n > 0 {
+			log.Info("swept history", "revisions", n)
 		}
-	}()
-	return func() { cancel(); wg.Wait() }
+	})
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"sync"
 	"time"
 
 	"cipherleaf.dev/server"
@@ -63,28 +62,14 @@ func startTombstoneCompaction(ctx context.Context, st server.Store, f tombstoneF
 	if f.retention <= 0 {
 		return func() {}
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(f.every)
-		defer t.Stop()
-		for {
-			c, err := st.CompactTombstones(ctx, f.retention)
-			if err != nil && ctx.Err() == nil {
-				log.Error("compact tombstones", "err", err)
-			} else {
-				logCompaction(log, c)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
+	return every(ctx, f.every, func(ctx context.Context) {
+		c, err := st.CompactTombstones(ctx, f.retention)
+		if err != nil && ctx.Err() == nil {
+			log.Error("compact tombstones", "err", err)
+		} else {
+			logCompaction(log, c)
 		}
-	}()
-	return func() { cancel(); wg.Wait() }
+	})
 }
 
 // runCompact compacts tombstones past retention once; safe while the

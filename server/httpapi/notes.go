@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -198,5 +199,9 @@ func (a *api) handleBatch(c echo.Context) error {
 		}
 		a.poked(c, top)
 	}
-	return c.JSON(http.StatusOK, protocol.BatchResponse{Results: out.Results, Applied: out.Applied, Manifest: out.Manifest})
+	b, err := appendBatchResponse(make([]byte, 0, 64+96*len(out.Results)), &protocol.BatchResponse{Results: out.Results, Applied: out.Applied, Manifest: out.Manifest})
+	if err != nil {
+		return fmt.Errorf("encode batch answer: %w", err)
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, append(b, '\n'))
 }

@@ -47,6 +47,15 @@ func (s *Store) commitGroup(group []groupcommit.Write, res []groupcommit.Result)
 			}
 			wts[id] = wt
 		}
+		notes := make(map[int64][]string, len(wts))
+		for _, req := range group {
+			notes[req.UserID] = append(notes[req.UserID], req.W.ID)
+		}
+		for id, wt := range wts {
+			if err := wt.load(ctx, notes[id]); err != nil {
+				return err
+			}
+		}
 		for i, req := range group {
 			wt := wts[req.UserID]
 			if wt == nil {

@@ -23,6 +23,13 @@ func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []s
 		if err != nil {
 			return err
 		}
+		ids := make([]string, len(writes))
+		for i := range writes {
+			ids[i] = writes[i].ID
+		}
+		if err := wt.load(ctx, ids); err != nil {
+			return err
+		}
 		var delta int64
 		used := int64(-1)
 		conflicts := false

@@ -16,6 +16,7 @@ import (
 	"cipherleaf.dev/client/core"
 	"cipherleaf.dev/client/internal/testserver"
 	"cipherleaf.dev/client/keystore"
+	"cipherleaf.dev/shared/childproc"
 	"cipherleaf.dev/shared/cryptobox"
 )
 
@@ -32,7 +33,7 @@ func startServer(t *testing.T) (url, fingerprint string) {
 	t.Helper()
 	bin := testserver.Binary(t)
 	cmd := exec.Command(bin, "serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--bcrypt-cost", "4")
-	dieWithParent(cmd)
+	childproc.DieWithParent(cmd)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"cipherleaf.dev/client/internal/testserver"
 	"cipherleaf.dev/client/keystore"
 	"cipherleaf.dev/client/vault"
+	"cipherleaf.dev/shared/childproc"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
 	"github.com/zalando/go-keyring"
@@ -71,7 +72,7 @@ func TestSignalDuringSync(t *testing.T) {
 
 			cmd := exec.Command(bin, "--profile", dir, "sync")
 			cmd.Env = append(os.Environ(), EnvPassword+"=pw")
-			dieWithParent(cmd)
+			childproc.DieWithParent(cmd)
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {

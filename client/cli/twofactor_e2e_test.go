@@ -19,6 +19,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"cipherleaf.dev/client/core"
+	"cipherleaf.dev/shared/childproc"
 )
 
 // testClock moves a test build of cipherleafd's clock (--test-clock-file).
@@ -69,7 +70,7 @@ func startTestServer(t *testing.T, args ...string) (url, fingerprint string, clk
 	clk.add(t, 0)
 	cmd := exec.Command(bin, append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--bcrypt-cost", "4",
 		"--test-clock-file", clk.path}, args...)...)
-	dieWithParent(cmd)
+	childproc.DieWithParent(cmd)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 
 	"cipherleaf.dev/client/core"
 	"cipherleaf.dev/client/keystore"
+	"cipherleaf.dev/shared/childproc"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
 )
@@ -54,7 +55,7 @@ func TestWatchE2E(t *testing.T) {
 		t.Run(sig.String(), func(t *testing.T) {
 			cmd := exec.Command(bin, "--profile", wdir, "watch")
 			cmd.Env = append(os.Environ(), EnvPassword+"=pw")
-			dieWithParent(cmd)
+			childproc.DieWithParent(cmd)
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
 			out, err := cmd.StdoutPipe()

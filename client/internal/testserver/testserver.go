@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"cipherleaf.dev/client/apiclient"
+	"cipherleaf.dev/shared/childproc"
 )
 
 // EnvBinary names the environment variable through which `make test` hands
@@ -98,7 +99,7 @@ func (s *Server) start(addr string) {
 	t.Helper()
 	args := append([]string{"serve", "--data", s.DataDir, "--addr", addr, "--bcrypt-cost", "4"}, s.Args...)
 	cmd := exec.Command(s.Bin, args...)
-	dieWithParent(cmd)
+	childproc.DieWithParent(cmd)
 	pr, pw := io.Pipe()
 	cmd.Stdout = io.MultiWriter(pw, lockedWriter{s})
 	cmd.Stderr = lockedWriter{s}

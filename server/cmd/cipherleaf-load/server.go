@@ -15,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"cipherleaf.dev/shared/childproc"
 )
 
 // server is a cipherleafd process started for the measurement.
@@ -31,7 +33,7 @@ func startServer(bin, dir string, extra []string, stderr io.Writer) (*server, er
 	args := append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--log-level", "warn",
 		"--auth-ip-rate", "10000", "--auth-ip-burst", "10000", "--auth-user-rate", "10000", "--auth-user-burst", "10000"}, extra...)
 	cmd := exec.Command(bin, args...)
-	dieWithParent(cmd)
+	childproc.DieWithParent(cmd)
 	cmd.Stderr = stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {

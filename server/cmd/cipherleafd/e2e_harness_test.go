@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"cipherleaf.dev/shared/childproc"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -158,7 +159,7 @@ func startEnv(t *testing.T, env []string, data string, args ...string) *daemon {
 	if env != nil {
 		cmd.Env = append(os.Environ(), env...)
 	}
-	dieWithParent(cmd)
+	childproc.DieWithParent(cmd)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"cipherleaf.dev/shared/childproc"
 )
 
 // TestE2ENoOrphanServer: when the test process that started cipherleafd
@@ -36,7 +38,7 @@ func TestE2ENoOrphanServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dieWithParent(child)
+	childproc.DieWithParent(child)
 	if err := child.Start(); err != nil {
 		t.Fatal(err)
 	}

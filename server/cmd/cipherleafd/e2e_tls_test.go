@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"cipherleaf.dev/server/tlsid"
+	"cipherleaf.dev/shared/childproc"
 )
 
 // TestE2EOwnCertificate serves with --tls-cert/--tls-key: the printed
@@ -41,7 +42,7 @@ func TestE2EOwnCertificate(t *testing.T) {
 // TestE2EInsecureHTTP: plain HTTP only when asked, and then no fingerprint.
 func TestE2EInsecureHTTP(t *testing.T) {
 	cmd := exec.Command(binary, "serve", "--data", filepath.Join(t.TempDir(), "data"), "--addr", "127.0.0.1:0", "--insecure-http", "--bcrypt-cost", "4")
-	dieWithParent(cmd)
+	childproc.DieWithParent(cmd)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -27,6 +27,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"cipherleaf.dev/server/blob/s3blob"
+	"cipherleaf.dev/shared/childproc"
 )
 
 // EnvWeed names the weed binary; else weed is looked up in PATH and in
@@ -152,7 +153,7 @@ func Start() (*Server, error) {
 		"-s3.config="+confPath, "-filer.localSocket="+filepath.Join(dir, "filer.sock"), "-s3.localSocket="+filepath.Join(dir, "s3.sock"))
 	s.cmd.Dir = dir
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
-	s.cmd.SysProcAttr = procAttr()
+	childproc.DieWithParent(s.cmd)
 	if err := s.cmd.Start(); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("start weed: %w", err)

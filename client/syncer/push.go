@@ -24,38 +24,32 @@ type sentBatch struct {
 
 // push sends the pending queue as atomic batches, each carrying the manifest
 // that follows the previous one (SPEC §10.5), starting from the view
-// verified by the pull just before. The next batch is built on the state the
-// previous one will make and is in flight while that one's answer is
-// recorded: if the previous one is refused, so is it (its base version never
-// comes). A refused batch ends the push with nothing of it applied; the next
-// round pulls, merges and tries again. A lost answer leaves the write among
-// the pending ones of the memory, which the next verified manifest settles.
+// verified by the pull just before. The queue is read a batch at a time:
+// the next batch is read and built (on the state the previous one will
+// make) while the previous one is on the wire, and sent as soon as that
+// one's answer says it was applied, before the answer is recorded. It is
+// never sent earlier: the server checks a batch's base manifest version by
+// number, so a batch sent before the previous one's version exists could be
+// applied on top of another device's write of that version, which every
+// device would then see as a fork. A refused batch ends the push with
+// nothing of it applied; the next round pulls, merges and tries again. A
+// lost answer leaves the write among the pending ones of the memory, which
+// the next verified manifest settles.
 func (e *Engine) push(ctx context.Context, rep *Report) error {
 	// Never upload an envelope under a retired generation: a pull of this
 	// sync may have adopted a newer key (SPEC §3.1 L1).
 	if err := ResealOld(ctx, e.cfg.Vault, e.cfg.Codec); err != nil {
 		return err
 	}
-	var rows []vault.Note
-	if err := e.cfg.Vault.View(ctx, func(tx *vault.Tx) error {
-		var err error
-		rows, err = tx.Pending(maxPushRows)
-		return err
-	}); err != nil {
+	q := queue{e: e, left: maxPushRows}
+	total, err := q.count(ctx)
+	if err != nil {
 		return err
 	}
 	e.held = 0
-	if e.cfg.Hold != nil {
-		rows = slices.DeleteFunc(rows, func(r vault.Note) bool {
-			if e.cfg.Hold(r.ID) {
-				e.held++
-				return true
-			}
-			return false
-		})
-	}
-	if len(rows) == 0 {
-		return nil
+	rows, err := q.next(ctx)
+	if err != nil || len(rows) == 0 {
+		return err
 	}
 	v := e.view
 	if v == nil {
@@ -63,53 +57,136 @@ func (e *Engine) push(ctx context.Context, rep *Report) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	total, done := len(rows), 0
-	spec := *v // the view once every batch sent so far is applied
-	var inflight <-chan sent
-	settle := func() (bool, error) {
-		if inflight == nil {
-			return true, nil
+	spec := *v // the view once every batch built so far is applied
+	out, err := e.prepare(&spec, rows)
+	if err != nil {
+		return err
+	}
+	inflight, err := e.dispatch(ctx, v, out)
+	if err != nil {
+		return err
+	}
+	done := 0
+	for inflight != nil {
+		var after *outgoing
+		rows, err := q.next(ctx)
+		if err != nil {
+			return err
+		}
+		if len(rows) > 0 {
+			if after, err = e.prepare(&spec, rows); err != nil {
+				return err
+			}
 		}
 		r := <-inflight
 		inflight = nil
+		if after != nil && r.accepted() {
+			if inflight, err = e.dispatch(ctx, v, after); err != nil {
+				return err
+			}
+		}
 		applied, err := e.settle(ctx, v, r, rep)
-		if err == nil && applied {
-			done += len(r.sb.sent) + len(r.sb.localOnly)
-			e.cfg.Progress(done, total)
-		}
-		return applied, err
-	}
-	for len(rows) > 0 {
-		n := min(len(rows), e.cfg.BatchSize)
-		sb := build(rows[:n])
-		rows = rows[n:]
-		var next <-chan sent
-		if len(sb.ops) > 0 {
-			st, w, err := e.nextWrite(&spec, sb.ops)
-			if err != nil {
-				return err
-			}
-			// Remember the write before sending it: a lost answer must not
-			// make our own manifest look like a fork on the next pull.
-			pending := v.mem.WithPending(w.Head())
-			if err := e.saveMemory(ctx, pending); err != nil {
-				return err
-			}
-			v.mem = pending
-			next = e.send(ctx, sb, spec.cur.Version, st, w)
-			spec.st, spec.cur, spec.curP = st, w.Manifest, w.Payload
-		} else {
-			ch := make(chan sent, 1)
-			ch <- sent{sb: sb}
-			next = ch
-		}
-		if applied, err := settle(); err != nil || !applied {
+		if err != nil || !applied {
 			return err
 		}
-		inflight = next
+		done += len(r.sb.sent) + len(r.sb.localOnly)
+		e.cfg.Progress(done, max(done, total-e.held))
 	}
-	_, err := settle()
-	return err
+	return nil
+}
+
+// outgoing is a batch built and sealed, not yet sent.
+type outgoing struct {
+	sb   sentBatch
+	base uint64          // the manifest version it follows
+	st   *manifest.State // the view once it is applied; nil: no ops
+	w    manifest.Write
+}
+
+// prepare builds the batch of rows on spec, the view once every batch
+// before it is applied, and moves spec past it.
+func (e *Engine) prepare(spec *view, rows []vault.Note) (*outgoing, error) {
+	out := &outgoing{sb: build(rows)}
+	if len(out.sb.ops) == 0 {
+		return out, nil
+	}
+	st, w, err := e.nextWrite(spec, out.sb.ops)
+	if err != nil {
+		return nil, err
+	}
+	out.base, out.st, out.w = spec.cur.Version, st, w
+	spec.st, spec.cur, spec.curP = st, w.Manifest, w.Payload
+	return out, nil
+}
+
+// dispatch sends out in the background, once its write is remembered as
+// pending: a lost answer must not make our own manifest look like a fork
+// on the next pull. A batch without ops (deletes of notes the server never
+// had) is answered at once.
+func (e *Engine) dispatch(ctx context.Context, v *view, out *outgoing) (<-chan sent, error) {
+	if out.st == nil {
+		ch := make(chan sent, 1)
+		ch <- sent{sb: out.sb}
+		return ch, nil
+	}
+	pending := v.mem.WithPending(out.w.Head())
+	if err := e.saveMemory(ctx, pending); err != nil {
+		return nil, err
+	}
+	v.mem = pending
+	return e.send(ctx, out.sb, out.base, out.st, out.w), nil
+}
+
+// queue reads the pending queue for one push, a batch at a time, in queue
+// order. A note goes in at most one batch of a push: if it is queued again
+// behind its own batch (acknowledged, then edited), the next round sends
+// it, on the base the acknowledgement recorded.
+type queue struct {
+	e    *Engine
+	seq  int64 // queue position of the last row read
+	left int   // rows this push may still read
+	seen map[string]bool
+}
+
+// count returns how many entries the queue holds, up to maxPushRows.
+func (q *queue) count(ctx context.Context) (int, error) {
+	n, err := q.e.cfg.Vault.PendingCount(ctx)
+	return min(n, q.left), err
+}
+
+// next returns the rows of the next batch, none at the end of the queue,
+// leaving out notes held by an open typing session (counted in e.held).
+func (q *queue) next(ctx context.Context) ([]vault.Note, error) {
+	var out []vault.Note
+	for q.left > 0 && len(out) == 0 {
+		var rows []vault.Note
+		err := q.e.cfg.Vault.View(ctx, func(tx *vault.Tx) error {
+			var err error
+			rows, q.seq, err = tx.PendingAfter(q.seq, min(q.left, q.e.cfg.BatchSize))
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(rows) == 0 {
+			return nil, nil
+		}
+		q.left -= len(rows)
+		if q.seen == nil {
+			q.seen = make(map[string]bool)
+		}
+		for _, r := range rows {
+			switch {
+			case q.seen[r.ID]:
+			case q.e.cfg.Hold != nil && q.e.cfg.Hold(r.ID):
+				q.e.held++
+			default:
+				q.seen[r.ID] = true
+				out = append(out, r)
+			}
+		}
+	}
+	return out, nil
 }
 
 // sent is one batch with the server's answer.
@@ -119,6 +196,12 @@ type sent struct {
 	w    manifest.Write
 	resp *protocol.BatchResponse
 	err  error
+}
+
+// accepted reports whether the server says it applied the batch (a batch
+// without ops needs no answer).
+func (r sent) accepted() bool {
+	return r.st == nil || r.err == nil && r.resp.Applied
 }
 
 // send posts one atomic batch in the background.
@@ -249,7 +332,8 @@ func (e *Engine) applyBatch(ctx context.Context, v *view, sb sentBatch, results 
 		if err != nil {
 			return err
 		}
-		var acks []vault.Note
+		var puts []vault.Ack
+		var deletes []vault.Note
 		for i, res := range results {
 			sent := sb.sent[i]
 			if res.Rev != sent.BaseRev+1 {
@@ -257,7 +341,11 @@ func (e *Engine) applyBatch(ctx context.Context, v *view, sb sentBatch, results 
 			}
 			if done[i] {
 				row, u := acked(sent, sent, res, rep)
-				acks = append(acks, row)
+				if sent.Op == vault.OpPut {
+					puts = append(puts, vault.Ack{ID: row.ID, Rev: row.Rev})
+				} else {
+					deletes = append(deletes, row)
+				}
 				ups = append(ups, u...)
 				continue
 			}
@@ -279,7 +367,10 @@ func (e *Engine) applyBatch(ctx context.Context, v *view, sb sentBatch, results 
 			}
 			ups = append(ups, u...)
 		}
-		if err := tx.PutNotes(acks); err != nil {
+		if err := tx.AckPuts(puts); err != nil {
+			return err
+		}
+		if err := tx.PutNotes(deletes); err != nil {
 			return err
 		}
 		if err := putServerNotes(tx, st, ids); err != nil {

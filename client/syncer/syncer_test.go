@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	"cipherleaf.dev/client/apiclient"
 	"cipherleaf.dev/client/internal/fakeremote"
@@ -302,5 +304,139 @@ func TestLostAnswerIsNoFork(t *testing.T) {
 				t.Errorf("server rev %d, other device sees %v; want rev 2 (no second write), body second", rev, c.notes[id1])
 			}
 		})
+	}
+}
+
+// countBatches counts the ids each batch request carries.
+type countBatches struct {
+	Remote
+	mu  sync.Mutex
+	ids map[string]int
+}
+
+func (r *countBatches) Batch(ctx context.Context, req protocol.BatchRequest) (*protocol.BatchResponse, error) {
+	r.mu.Lock()
+	for _, op := range req.Ops {
+		r.ids[op.ID]++
+	}
+	r.mu.Unlock()
+	return r.Remote.Batch(ctx, req)
+}
+
+// TestEditAfterAckDuringPush: the queue is read a batch at a time while
+// earlier batches are on the wire. A note acknowledged in the first batch
+// and edited again before the push has read the whole queue is queued
+// behind it; it must reach the server as its next revision, on the base
+// the acknowledgement recorded, with no conflict and nothing left queued.
+func TestEditAfterAckDuringPush(t *testing.T) {
+	srv, uid, b := newServer(t)
+	w := &countBatches{ids: map[string]int{}}
+	a := newSide(t, srv, uid, b, func(r Remote) Remote { w.Remote = r; return w })
+	a.e.cfg.BatchSize = 2
+	ids := []string{id1, id2, "33333333-3333-4333-8333-333333333333", "44444444-4444-4444-8444-444444444444", "55555555-5555-4555-8555-555555555555"}
+	for _, id := range ids {
+		a.put(t, id, "first")
+	}
+	edited := false
+	a.e.cfg.Progress = func(done, total int) {
+		if !edited && done > 0 { // the push's first batch settled
+			edited = true
+			a.put(t, id1, "edited after its batch was acknowledged")
+		}
+	}
+	rep, err := a.e.Sync(context.Background())
+	if err != nil || rep.Conflicts != 0 || rep.Pushed != len(ids)+1 {
+		t.Fatalf("Sync = %+v, %v; want %d pushed, no conflict", rep, err, len(ids)+1)
+	}
+	if n, err := a.v.PendingCount(context.Background()); err != nil || n != 0 {
+		t.Fatalf("%d notes still queued (%v)", n, err)
+	}
+	for _, id := range ids {
+		rev, blob, _, _ := srv.Note("user1", id)
+		n, err := a.cd.Open(id, rev, blob)
+		want, wantRev := "first", uint64(1)
+		if id == id1 {
+			want, wantRev = "edited after its batch was acknowledged", 2
+		}
+		if err != nil || rev != wantRev || n.Body != want {
+			t.Errorf("server has %s at rev %d: %v (%v); want rev %d %q", id, rev, n, err, wantRev, want)
+		}
+		if wantN := int(wantRev); w.ids[id] != wantN { // the push is over
+			t.Errorf("%s sent %d times, want %d", id, w.ids[id], wantN)
+		}
+	}
+}
+
+// otherWriterFirst lets another device write before this device's batch
+// based on manifest version hold reaches the server, and holds that batch
+// until one after it has gone through (or a while has passed: the push
+// must not send it).
+type otherWriterFirst struct {
+	Remote
+	hold   uint64
+	before func()
+	wrote  chan struct{} // closed once the other device wrote
+	once   sync.Once
+	later  chan struct{} // closed once a later batch went through
+}
+
+func (r *otherWriterFirst) Batch(ctx context.Context, req protocol.BatchRequest) (*protocol.BatchResponse, error) {
+	if req.Manifest.BaseVersion != r.hold {
+		<-r.wrote
+		defer r.once.Do(func() { close(r.later) })
+		return r.Remote.Batch(ctx, req)
+	}
+	r.before()
+	close(r.wrote)
+	select {
+	case <-r.later:
+	case <-time.After(500 * time.Millisecond):
+	}
+	return r.Remote.Batch(ctx, req)
+}
+
+// TestNoBatchBeforeItsBase: a push of several batches must not send one
+// before the server has applied the one before it. The server checks the
+// base manifest version by number: had the second batch gone out while
+// the first was on the wire, and another device written that version
+// meanwhile, the server would apply the second on top of the other
+// device's write, and every device would see a fork.
+func TestNoBatchBeforeItsBase(t *testing.T) {
+	srv, uid, b := newServer(t)
+	other := newSide(t, srv, uid, b, nil)
+	w := &otherWriterFirst{hold: 1, wrote: make(chan struct{}), later: make(chan struct{})}
+	a := newSide(t, srv, uid, b, func(r Remote) Remote { w.Remote = r; return w })
+	a.e.cfg.BatchSize = 1
+	// Both devices start from the same verified manifest.
+	other.put(t, id1, "from the other device")
+	if _, err := other.e.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.e.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	w.before = func() {
+		other.put(t, id1, "the other device again")
+		if _, err := other.e.Sync(context.Background()); err != nil {
+			t.Errorf("other device's sync: %v", err)
+		}
+	}
+	a.put(t, id2, "first batch")
+	a.put(t, "33333333-3333-4333-8333-333333333333", "second batch")
+	if _, err := a.e.Sync(context.Background()); err != nil {
+		t.Fatalf("a.Sync: %v", err)
+	}
+	if _, err := other.e.Sync(context.Background()); err != nil {
+		t.Fatalf("other device's next sync: %v", err)
+	}
+	if _, err := a.e.Sync(context.Background()); err != nil {
+		t.Fatalf("a's next sync: %v", err)
+	}
+	for id, want := range map[string]string{id1: "the other device again", id2: "first batch", "33333333-3333-4333-8333-333333333333": "second batch"} {
+		rev, blob, _, _ := srv.Note("user1", id)
+		n, err := a.cd.Open(id, rev, blob)
+		if err != nil || n.Body != want {
+			t.Errorf("server has %s: %v (%v), want %q", id, n, err, want)
+		}
 	}
 }

@@ -47,10 +47,11 @@ func (n *Note) Base() []byte {
 const noteColumns = `n.id, n.rev, n.envelope, n.gen, n.base_rev, n.base_envelope, n.seen_rev, n.deleted,
 	COALESCE(p.op, ''), COALESCE(p.version, 0)`
 
-func scanNote(s interface{ Scan(...any) error }) (Note, error) {
+// scanNote reads noteColumns, then any columns after them into extra.
+func scanNote(s interface{ Scan(...any) error }, extra ...any) (Note, error) {
 	var n Note
 	var op string
-	err := s.Scan(&n.ID, &n.Rev, &n.Envelope, &n.Gen, &n.BaseRev, &n.BaseEnvelope, &n.SeenRev, &n.Deleted, &op, &n.Version)
+	err := s.Scan(append([]any{&n.ID, &n.Rev, &n.Envelope, &n.Gen, &n.BaseRev, &n.BaseEnvelope, &n.SeenRev, &n.Deleted, &op, &n.Version}, extra...)...)
 	n.Op = Op(op)
 	return n, err
 }
@@ -107,11 +108,6 @@ func (tx *Tx) Dequeue(id string, version int64) (bool, error) {
 		return false, fmt.Errorf("dequeue note: %w", err)
 	}
 	return n == 1, nil
-}
-
-// Pending returns up to limit queued notes in queue order.
-func (tx *Tx) Pending(limit int) ([]Note, error) {
-	return tx.query(`SELECT `+noteColumns+` FROM pending p JOIN notes n ON n.id = p.note_id ORDER BY p.seq LIMIT ?`, limit)
 }
 
 // Notes calls fn for every note that has an envelope (not deleted).

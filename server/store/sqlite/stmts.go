@@ -12,6 +12,7 @@ type stmts struct {
 	changes     *sql.Stmt // reader
 	noteGet     *sql.Stmt // writer
 	noteLoad    *sql.Stmt // writer
+	histLoad    *sql.Stmt // writer
 	userSeqGet  *sql.Stmt // writer
 	userSeqSet  *sql.Stmt // writer
 	noteUpsert  *sql.Stmt // writer
@@ -33,8 +34,9 @@ func (s *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
 	}
 	s.sessionAuth = p(r, `SELECT u.id, u.uid, u.disabled, s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`)
 	s.changes = p(r, `SELECT id, rev, seq, blob FROM notes WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`)
-	s.noteGet = p(w, `SELECT rev, seq, length(blob) FROM notes WHERE user_id = ? AND id = ?`)
-	s.noteLoad = p(w, `SELECT id, rev, seq, length(blob) FROM notes WHERE user_id = ? AND id IN (SELECT value FROM json_each(?))`)
+	s.noteGet = p(w, `SELECT rev, seq, length(blob), stored FROM notes WHERE user_id = ? AND id = ?`)
+	s.noteLoad = p(w, `SELECT id, rev, seq, length(blob), stored FROM notes WHERE user_id = ? AND id IN (SELECT value FROM json_each(?))`)
+	s.histLoad = p(w, `SELECT note_id, rev, stored, length(blob) FROM note_history WHERE user_id = ? AND note_id IN (SELECT value FROM json_each(?)) ORDER BY note_id, rev DESC`)
 	s.userSeqGet = p(w, `SELECT seq, used_bytes FROM users WHERE id = ?`)
 	s.userSeqSet = p(w, `UPDATE users SET seq = ?, used_bytes = ? WHERE id = ?`)
 	s.noteUpsert = p(w, `INSERT INTO notes (user_id, id, rev, seq, blob, stored) VALUES (?, ?, ?, ?, ?, ?)
@@ -44,7 +46,7 @@ func (s *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
 }
 
 func (s *stmts) close() {
-	for _, st := range []*sql.Stmt{s.sessionAuth, s.changes, s.noteGet, s.noteLoad, s.userSeqGet, s.userSeqSet, s.noteUpsert, s.touch} {
+	for _, st := range []*sql.Stmt{s.sessionAuth, s.changes, s.noteGet, s.noteLoad, s.histLoad, s.userSeqGet, s.userSeqSet, s.noteUpsert, s.touch} {
 		if st != nil {
 			st.Close()
 		}

@@ -3,7 +3,9 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"slices"
 	"testing"
+	"time"
 
 	"cipherleaf.dev/server"
 	"cipherleaf.dev/shared/protocol"
@@ -70,4 +72,54 @@ func testBatchOverStored(t *testing.T, h Harness) {
 		}
 	}
 	h.usedMatches(t, s, u.ID)
+}
+
+// testBatchHistory edits one note several times in one batch: each edit
+// keeps the blob it replaces, by count (HistoryRevisions) and by age
+// (HistoryDays), as single writes would, and the quota counts what stays.
+func testBatchHistory(t *testing.T, h Harness) {
+	now := time.Unix(1_700_000_000, 0)
+	s := h.Open(t, Options{HistoryRevisions: 3, HistoryDays: 1, Now: func() time.Time { return now }})
+	ctx := context.Background()
+	u, _ := newUser(t, s, "alice")
+	batch := func(writes ...server.Write) {
+		t.Helper()
+		out, err := s.Batch(ctx, u.ID, 0, writes, nil)
+		if err != nil || !out.Applied {
+			t.Fatal(out, err)
+		}
+		for i, r := range out.Results {
+			if r.Status != protocol.StatusOK {
+				t.Fatalf("result[%d] = %+v", i, r)
+			}
+		}
+	}
+	revisions := func(want ...uint64) {
+		t.Helper()
+		revs, _, err := s.Revisions(ctx, u.ID, id1, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []uint64
+		for _, r := range revs {
+			got = append(got, r.Rev)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("Revisions = %v, want %v", got, want)
+		}
+		h.usedMatches(t, s, u.ID)
+	}
+	batch(server.Write{ID: id1, Blob: []byte("v1")}, server.Write{ID: id2, Blob: []byte("w1")})
+	now = now.Add(12 * time.Hour)
+	batch(server.Write{ID: id1, BaseRev: 1, Blob: []byte("v2")})
+	revisions(2, 1)
+	// v1 (stored 36 h ago) ages out as v3 is written; v2 stays.
+	now = now.Add(24 * time.Hour)
+	batch(server.Write{ID: id1, BaseRev: 2, Blob: []byte("v3")}, server.Write{ID: id1, BaseRev: 3, Blob: []byte("v4")}, server.Write{ID: id2, BaseRev: 1, Blob: []byte("w2")})
+	revisions(4, 3, 2)
+	// Past the count: three past revisions at most.
+	batch(server.Write{ID: id1, BaseRev: 4, Blob: []byte("v5")}, server.Write{ID: id1, BaseRev: 5, Blob: []byte("v6")}, server.Write{ID: id1, BaseRev: 6, Delete: true})
+	revisions(6, 5, 4)
+	batch(server.Write{ID: id1, BaseRev: 7, Blob: []byte("v8")}, server.Write{ID: id1, BaseRev: 8, Blob: []byte("v9")})
+	revisions(9, 8, 6, 5)
 }

@@ -52,6 +52,7 @@ func Run(t *testing.T, h Harness) {
 		{"Quota", testQuota},
 		{"Batch", testBatch},
 		{"BatchOverStored", testBatchOverStored},
+		{"BatchHistory", testBatchHistory},
 		{"ChangesPaging", testChangesPaging},
 		{"Manifest", testManifest},
 		{"ManifestRace", testManifestRace},

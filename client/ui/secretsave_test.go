@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 )
@@ -32,14 +33,7 @@ func TestSecretButtons(t *testing.T) {
 		{"write fails", func(io.Writer) error { return errors.New("disk full") }, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := filepath.Join(t.TempDir(), "secret.txt")
-			w, err := storage.Writer(storage.NewFileURI(p))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Chmod(p, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			w, p := worldReadableWriter(t)
 			status.SetText("")
 			h.u.saveSecret(w, status, tc.write)
 			if tc.content == "" {
@@ -61,4 +55,19 @@ func TestSecretButtons(t *testing.T) {
 			}
 		})
 	}
+}
+
+// worldReadableWriter opens a new file of mode 0644 for writing, as a
+// file save dialog would hand it over.
+func worldReadableWriter(t *testing.T) (fyne.URIWriteCloser, string) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "secret.txt")
+	w, err := storage.Writer(storage.NewFileURI(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(p, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return w, p
 }

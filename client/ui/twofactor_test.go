@@ -3,13 +3,11 @@ package ui
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
 	"cipherleaf.dev/client/core"
@@ -153,14 +151,7 @@ func TestSignInAsksForTheCode(t *testing.T) {
 }
 
 func TestRestrictFile(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "codes.txt")
-	w, err := storage.Writer(storage.NewFileURI(p))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(p, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	w, p := worldReadableWriter(t)
 	if err := restrictFile(w); err != nil {
 		t.Fatalf("restrictFile = %v", err)
 	}

@@ -25,10 +25,17 @@ const FileName = "vault.db"
 // such notes writes about 10,500 pages: at the former 10,000 its commit ran
 // the checkpoint itself (the whole log copied, two fsyncs), which doubled
 // that transaction's time.
+//
+// Once a checkpoint has copied every frame, the next write starts the log
+// again from its beginning, and SQLite then cuts the file to walKeepBytes.
+// Without that cut the file kept the size of its largest transaction, so
+// after one large pull every later commit (an autosave) found it past
+// bgCheckpointBytes and started a checkpoint, with its fsyncs.
 const (
 	driverName          = "sqlite3_cipherleaf"
 	autoCheckpointPages = 40000
 	bgCheckpointBytes   = 4 << 20
+	walKeepBytes        = 1 << 20
 )
 
 var registerDriver sync.Once
@@ -43,8 +50,9 @@ type Vault struct {
 	smu   sync.Mutex
 	stmts map[string]*sql.Stmt // prepared once per vault, reused by every Tx
 
-	ckpt atomic.Bool    // a background checkpoint is running
-	bg   sync.WaitGroup // background checkpoints, waited for by Close
+	ckpt  atomic.Bool    // a background checkpoint is running
+	ckpts atomic.Int64   // background checkpoints started
+	bg    sync.WaitGroup // background checkpoints, waited for by Close
 
 	tokens   TokenKeeper // nil: tokens stay in the file (tokens.go)
 	tmu      sync.Mutex  // guards tokenErr
@@ -87,7 +95,7 @@ func Open(ctx context.Context, path string) (*Vault, error) {
 	q.Set("_synchronous", "NORMAL")
 	registerDriver.Do(func() {
 		sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-			_, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", autoCheckpointPages), nil)
+			_, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d; PRAGMA journal_size_limit = %d", autoCheckpointPages, walKeepBytes), nil)
 			return err
 		}})
 	})
@@ -175,6 +183,7 @@ func (v *Vault) maybeCheckpoint() {
 	if !v.ckpt.CompareAndSwap(false, true) {
 		return
 	}
+	v.ckpts.Add(1)
 	v.bg.Add(1)
 	go func() {
 		defer v.bg.Done()

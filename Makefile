@@ -102,6 +102,7 @@ vet-cross:
 
 fmt-check:
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@for m in $(MODULES); do (cd $$m && $(GO) mod tidy -diff >/dev/null) || { echo "go.mod of $$m is not tidy: run 'cd $$m && go mod tidy'"; exit 1; }; done
 
 ## test: vet, gofmt, unit tests (race detector on), fuzz seeds, end-to-end (real cipherleafd over TLS), GUI tests (fyne test driver)
 # cipherleafd is built once for the run and handed to every test package as

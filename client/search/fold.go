@@ -22,47 +22,85 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r)
 }
 
+// Kinds of bytes for each: ASCII that is part of a word as it is (lower
+// case letters and digits), part of a word once lowered, or a separator,
+// and the bytes of non-ASCII characters.
+const (
+	asciiSep = iota
+	asciiWord
+	asciiUpper
+	notASCII
+)
+
+// byteKind is the kind of each byte; a byte past ASCII is none of them.
+var byteKind = func() (t [256]uint8) {
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = notASCII
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = asciiWord
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = asciiWord
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = asciiUpper
+	}
+	return t
+}()
+
 // each calls emit with every folded word of s, in order. The slice passed
 // to emit is only valid during the call.
 func (tk *tokenizer) each(s string, emit func(word []byte)) {
 	w := tk.word[:0]
-	ascii := true
-	flush := func() {
-		if len(w) == 0 {
-			return
-		}
-		if ascii {
-			emit(clip(w))
-		} else {
-			tk.foldEach(w, emit)
-		}
-		w, ascii = w[:0], true
-	}
+	ascii := true // w holds ASCII only
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-				w = append(w, c)
-			case 'A' <= c && c <= 'Z':
-				w = append(w, c+'a'-'A')
-			default:
-				flush()
+		n := 1
+		switch byteKind[c] {
+		case asciiWord:
+			// A run of bytes that need no change is copied at once.
+			j := i + 1
+			for j < len(s) && byteKind[s[j]] == asciiWord {
+				j++
 			}
+			w = append(w, s[i:j]...)
+			i = j
+			continue
+		case asciiUpper:
+			w = append(w, c+'a'-'A')
 			i++
 			continue
+		case notASCII:
+			var r rune
+			r, n = utf8.DecodeRuneInString(s[i:])
+			if isWordRune(r) {
+				w = append(w, s[i:i+n]...)
+				ascii = false
+				i += n
+				continue
+			}
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if isWordRune(r) {
-			w = append(w, s[i:i+n]...)
-			ascii = false
-		} else {
-			flush()
+		// A separator ends the word.
+		if len(w) > 0 {
+			tk.emit(w, ascii, emit)
+			w, ascii = w[:0], true
 		}
 		i += n
 	}
-	flush()
+	if len(w) > 0 {
+		tk.emit(w, ascii, emit)
+	}
 	tk.word = w
+}
+
+// emit passes on the word w, folded unless it is ASCII.
+func (tk *tokenizer) emit(w []byte, ascii bool, emit func([]byte)) {
+	if ascii {
+		emit(clip(w))
+	} else {
+		tk.foldEach(w, emit)
+	}
 }
 
 // foldEach folds a word that has non-ASCII letters and emits the words it

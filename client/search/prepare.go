@@ -1,7 +1,8 @@
 package search
 
 import (
-	"hash/maphash"
+	"encoding/binary"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -26,14 +27,14 @@ type Prepared struct {
 
 // preparers recycles the scratch space of Prepare: folding non-ASCII text
 // needs a transformer that is costly to build per call.
-var preparers = sync.Pool{New: func() any { return &preparer{seed: maphash.MakeSeed()} }}
+var preparers = sync.Pool{New: func() any { return &preparer{seed: rand.Uint64()} }}
 
 // preparer is the scratch space of one Prepare call. Distinct words are
 // kept end to end in text and found again through a small open-addressing
 // table, so that a note costs a few allocations however many words it has.
 type preparer struct {
 	tk     tokenizer
-	seed   maphash.Seed
+	seed   uint64
 	text   []byte   // distinct words, end to end
 	ends   []int    // by word: where it ends in text
 	hashes []uint64 // by word
@@ -56,7 +57,7 @@ func Prepare(d Doc) Prepared {
 // word returns the index of w among the distinct words, adding it if new,
 // and records that it was found in field f.
 func (pr *preparer) word(w []byte, f uint8) uint32 {
-	h := maphash.Bytes(pr.seed, w)
+	h := pr.hash(w)
 	mask := uint64(len(pr.table) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		k := pr.table[i]
@@ -78,6 +79,25 @@ func (pr *preparer) word(w []byte, f uint8) uint32 {
 			return id
 		}
 	}
+}
+
+// hash mixes w eight bytes at a time from the preparer's random seed
+// (words are short: most take one multiplication), its length mixed in so
+// that trailing zero bytes count, and folds the high bits into the low
+// ones the table uses. It is inlined, unlike maphash.
+func (pr *preparer) hash(w []byte) uint64 {
+	h := pr.seed ^ uint64(len(w))*0x9e3779b97f4a7c15
+	for len(w) >= 8 {
+		h = (h ^ binary.LittleEndian.Uint64(w)) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+		w = w[8:]
+	}
+	var v uint64
+	for i, c := range w {
+		v |= uint64(c) << (8 * i)
+	}
+	h = (h ^ v) * 0x94d049bb133111eb
+	return h ^ h>>29
 }
 
 func (pr *preparer) at(id uint32) []byte {

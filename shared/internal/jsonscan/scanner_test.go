@@ -190,3 +190,20 @@ func FuzzReaders(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIsPlain: isPlain's eight bytes at a time agree with the plain table
+// byte by byte.
+func FuzzIsPlain(f *testing.F) {
+	for _, s := range []string{"", "plain text here", "with \"quote\" inside", `back\slash`, "tab\tand\x7f", "caf\xc3\xa9 au lait", "\x1f0123456789", "0123456~\x7f"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		want := true
+		for _, c := range b {
+			want = want && plain[c]
+		}
+		if got := isPlain(b); got != want {
+			t.Errorf("isPlain(%q) = %v, want %v", b, got, want)
+		}
+	})
+}

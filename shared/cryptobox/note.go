@@ -160,8 +160,9 @@ func OpenNote(b Bundle, loc Location, env []byte) ([]byte, error) {
 		clear(padded)
 		return nil, err
 	}
-	out := make([]byte, len(payload))
-	copy(out, payload)
-	clear(padded)
-	return out, nil
+	// The payload is returned where it was decrypted, not copied: with
+	// the length prefix wiped, the rest of the buffer is the padding,
+	// zeros (unpad checked), so clearing the payload leaves nothing.
+	clear(padded[:lengthBytes])
+	return payload, nil
 }

@@ -11,6 +11,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,7 +32,9 @@ import (
 func main() {
 	log.SetOutput(fynelog.New(os.Stderr))
 	if err := run(os.Args[1:], os.Getenv, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "cipherleaf:", err)
+		if !errors.Is(err, errAlreadyOpen) { // already said in words
+			fmt.Fprintln(os.Stderr, "cipherleaf:", err)
+		}
 		os.Exit(1)
 	}
 }
@@ -62,6 +65,11 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 	if err := os.MkdirAll(*profile, 0o700); err != nil {
 		return fmt.Errorf("create profile: %w", err)
 	}
+	lock, err := lockProfile(*profile, stderr) // one app per profile; the CLI does not lock
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	c, err := core.Open(core.Config{ProfileDir: *profile, DeviceName: *deviceName})
 	if err != nil {
 		return fmt.Errorf("open profile %s: %w", *profile, err)
@@ -98,7 +106,8 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 	// TerminateProcess from Task Manager) runs nothing: the vault's SQLite
 	// WAL journal keeps it consistent and loses at most the write in flight.
 	// SQLite locks the vault itself (POSIX locks on Unix, LockFileEx on
-	// Windows); nothing here depends on flock or another Unix-only call.
+	// Windows), and the app lock (lockProfile) is flock or LockFileEx: the
+	// OS drops both with the process, so a killed app leaves nothing held.
 	a := app.NewWithID("dev.cipherleaf.app")
 	placer := &glfwPlacer{}
 	opts.Placer = placer

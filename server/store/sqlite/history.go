@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"cipherleaf.dev/server"
@@ -18,80 +17,48 @@ type historyDrop struct {
 	before      int64  // and those stored before (unix seconds; 0 = none)
 }
 
-// histRow is one past revision of a note, as planHistory weighs it.
-type histRow struct {
-	rev          uint64
-	stored, size int64
-}
-
-// drops reports whether keeping one more revision removes h.
-func (d *historyDrop) drops(h histRow) bool {
-	return h.rev <= d.upTo || h.stored < d.before
-}
-
 // planHistory works out, without writing, which past revisions of a note
 // go when one more is kept: beyond HistoryRevisions, or older than
-// HistoryDays. It reads only lengths, from what load read when it did.
+// HistoryDays. One statement reads only those, with their lengths, and the
+// revision from which the count drops them (upTo), all from the index
+// note_history_plan (migration 0009): a note's 100 kept revisions are
+// weighed without reading their blobs' pages or passing each to Go.
 func (wt *writeTx) planHistory(ctx context.Context, userID int64, id string) (historyDrop, error) {
 	var d historyDrop
 	if wt.histDays > 0 {
 		d.before = wt.now().Add(-time.Duration(wt.histDays) * 24 * time.Hour).Unix()
 	}
-	n := 0 // n counts the new one as the first
-	weigh := func(h histRow) {
-		n++
-		if n >= wt.histRevs || h.stored < d.before {
-			if n >= wt.histRevs && d.upTo == 0 {
-				d.upTo = h.rev
-			}
-			d.bytes += h.size + server.RowOverhead
-			d.rows++
-		}
-	}
-	if past, ok := wt.hist[noteKey{userID, id}]; ok {
-		for _, h := range past {
-			weigh(h)
-		}
-		return d, nil
-	}
-	rows, err := wt.tx.QueryContext(ctx, `SELECT rev, stored, length(blob) FROM note_history WHERE user_id = ? AND note_id = ? ORDER BY rev DESC`, userID, id)
+	// The revision at offset histRevs-1, newest first, is the first one
+	// counted out: the new one takes the first place.
+	rows, err := wt.histPlan.QueryContext(ctx, userID, id, wt.histRevs-1, d.before)
 	if err != nil {
 		return d, fmt.Errorf("read history: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var h histRow
-		if err := rows.Scan(&h.rev, &h.stored, &h.size); err != nil {
+		var size int64
+		var upTo sql.NullInt64
+		if err := rows.Scan(&size, &upTo); err != nil {
 			return d, fmt.Errorf("read history: %w", err)
 		}
-		weigh(h)
+		d.upTo = uint64(upTo.Int64)
+		d.bytes += size + server.RowOverhead
+		d.rows++
 	}
 	return d, rows.Err()
 }
 
-// keepHistory moves the current blob of a note (cur) into its history and
-// drops what plan said, keeping what load read of it up to date. Called
-// before the note row is overwritten.
-func (wt *writeTx) keepHistory(ctx context.Context, userID int64, id string, cur noteState, d historyDrop) error {
-	if _, err := wt.tx.ExecContext(ctx, `INSERT INTO note_history (user_id, note_id, rev, stored, blob)
-		SELECT user_id, id, rev, stored, blob FROM notes WHERE user_id = ? AND id = ? AND blob IS NOT NULL`, userID, id); err != nil {
+// keepHistory moves the current blob of a note into its history and drops
+// what plan said. Called before the note row is overwritten.
+func (wt *writeTx) keepHistory(ctx context.Context, userID int64, id string, d historyDrop) error {
+	if _, err := wt.histKeep.ExecContext(ctx, userID, id); err != nil {
 		return fmt.Errorf("keep revision: %w", err)
-	}
-	k := noteKey{userID, id}
-	past, cached := wt.hist[k]
-	if cached {
-		past = append([]histRow{{rev: cur.rev, stored: cur.stored, size: cur.length.Int64}}, past...)
-		wt.hist[k] = past
 	}
 	if d.rows == 0 {
 		return nil
 	}
-	if _, err := wt.tx.ExecContext(ctx, `DELETE FROM note_history WHERE user_id = ? AND note_id = ? AND (rev <= ? OR stored < ?)`,
-		userID, id, d.upTo, d.before); err != nil {
+	if _, err := wt.histTrim.ExecContext(ctx, userID, id, d.upTo, d.before); err != nil {
 		return fmt.Errorf("trim history: %w", err)
-	}
-	if cached {
-		wt.hist[k] = slices.DeleteFunc(past, d.drops)
 	}
 	return nil
 }

@@ -12,7 +12,9 @@ type stmts struct {
 	changes     *sql.Stmt // reader
 	noteGet     *sql.Stmt // writer
 	noteLoad    *sql.Stmt // writer
-	histLoad    *sql.Stmt // writer
+	histPlan    *sql.Stmt // writer
+	histKeep    *sql.Stmt // writer
+	histTrim    *sql.Stmt // writer
 	userSeqGet  *sql.Stmt // writer
 	userSeqSet  *sql.Stmt // writer
 	noteUpsert  *sql.Stmt // writer
@@ -34,9 +36,14 @@ func (s *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
 	}
 	s.sessionAuth = p(r, `SELECT u.id, u.uid, u.disabled, s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`)
 	s.changes = p(r, `SELECT id, rev, seq, blob FROM notes WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`)
-	s.noteGet = p(w, `SELECT rev, seq, length(blob), stored FROM notes WHERE user_id = ? AND id = ?`)
-	s.noteLoad = p(w, `SELECT id, rev, seq, length(blob), stored FROM notes WHERE user_id = ? AND id IN (SELECT value FROM json_each(?))`)
-	s.histLoad = p(w, `SELECT note_id, rev, stored, length(blob) FROM note_history WHERE user_id = ? AND note_id IN (SELECT value FROM json_each(?)) ORDER BY note_id, rev DESC`)
+	s.noteGet = p(w, `SELECT rev, seq, length(blob) FROM notes WHERE user_id = ? AND id = ?`)
+	s.noteLoad = p(w, `SELECT id, rev, seq, length(blob) FROM notes WHERE user_id = ? AND id IN (SELECT value FROM json_each(?))`)
+	s.histPlan = p(w, `SELECT length(blob), (SELECT rev FROM note_history WHERE user_id = ?1 AND note_id = ?2 ORDER BY rev DESC LIMIT 1 OFFSET ?3)
+		FROM note_history WHERE user_id = ?1 AND note_id = ?2
+		AND (rev <= coalesce((SELECT rev FROM note_history WHERE user_id = ?1 AND note_id = ?2 ORDER BY rev DESC LIMIT 1 OFFSET ?3), 0) OR stored < ?4)`)
+	s.histKeep = p(w, `INSERT INTO note_history (user_id, note_id, rev, stored, blob)
+		SELECT user_id, id, rev, stored, blob FROM notes WHERE user_id = ? AND id = ? AND blob IS NOT NULL`)
+	s.histTrim = p(w, `DELETE FROM note_history WHERE user_id = ? AND note_id = ? AND (rev <= ? OR stored < ?)`)
 	s.userSeqGet = p(w, `SELECT seq, used_bytes FROM users WHERE id = ?`)
 	s.userSeqSet = p(w, `UPDATE users SET seq = ?, used_bytes = ? WHERE id = ?`)
 	s.noteUpsert = p(w, `INSERT INTO notes (user_id, id, rev, seq, blob, stored) VALUES (?, ?, ?, ?, ?, ?)
@@ -46,7 +53,7 @@ func (s *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
 }
 
 func (s *stmts) close() {
-	for _, st := range []*sql.Stmt{s.sessionAuth, s.changes, s.noteGet, s.noteLoad, s.histLoad, s.userSeqGet, s.userSeqSet, s.noteUpsert, s.touch} {
+	for _, st := range []*sql.Stmt{s.sessionAuth, s.changes, s.noteGet, s.noteLoad, s.histPlan, s.histKeep, s.histTrim, s.userSeqGet, s.userSeqSet, s.noteUpsert, s.touch} {
 		if st != nil {
 			st.Close()
 		}

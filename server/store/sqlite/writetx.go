@@ -35,13 +35,11 @@ type noteKey struct {
 }
 
 // noteState is what a write needs of a note's current row: its revision,
-// sequence, blob length (NULL for a tombstone) and time stored, or that it
-// has none.
+// sequence and blob length (NULL for a tombstone), or that it has none.
 type noteState struct {
 	exists   bool
 	rev, seq uint64
 	length   sql.NullInt64
-	stored   int64
 }
 
 // writeTx applies note writes inside one transaction, for any number of
@@ -57,11 +55,10 @@ type noteState struct {
 type writeTx struct {
 	tx                            *sql.Tx
 	noteGet, noteLoad, noteUpsert *sql.Stmt
-	histLoad                      *sql.Stmt
+	histPlan, histKeep, histTrim  *sql.Stmt
 	userGet, userUpdate           *sql.Stmt
 	users                         map[int64]*userState
 	notes                         map[noteKey]noteState
-	hist                          map[noteKey][]histRow // past revisions, newest first, of the notes loaded
 	now                           func() time.Time
 	histRevs, histDays            int // SPEC §7.8 retention
 }
@@ -71,13 +68,14 @@ func (s *Store) newWriteTx(ctx context.Context, tx *sql.Tx) *writeTx {
 		tx:         tx,
 		noteGet:    tx.StmtContext(ctx, s.stmts.noteGet),
 		noteLoad:   tx.StmtContext(ctx, s.stmts.noteLoad),
-		histLoad:   tx.StmtContext(ctx, s.stmts.histLoad),
+		histPlan:   tx.StmtContext(ctx, s.stmts.histPlan),
+		histKeep:   tx.StmtContext(ctx, s.stmts.histKeep),
+		histTrim:   tx.StmtContext(ctx, s.stmts.histTrim),
 		noteUpsert: tx.StmtContext(ctx, s.stmts.noteUpsert),
 		userGet:    tx.StmtContext(ctx, s.stmts.userSeqGet),
 		userUpdate: tx.StmtContext(ctx, s.stmts.userSeqSet),
 		users:      make(map[int64]*userState, 1),
 		notes:      make(map[noteKey]noteState),
-		hist:       make(map[noteKey][]histRow),
 		now:        s.now,
 		histRevs:   s.histRevs,
 		histDays:   s.histDays,
@@ -101,9 +99,7 @@ func (wt *writeTx) user(ctx context.Context, id int64) (*userState, error) {
 }
 
 // load reads the state of userID's notes ids in one statement, for the
-// writes to come, and when history is kept and some of them have a blob
-// to keep, their past revisions in another. A note it does not find has
-// no row.
+// writes to come. A note it does not find has no row.
 func (wt *writeTx) load(ctx context.Context, userID int64, ids []string) error {
 	list, err := json.Marshal(ids)
 	if err != nil {
@@ -117,47 +113,16 @@ func (wt *writeTx) load(ctx context.Context, userID int64, ids []string) error {
 	for _, id := range ids {
 		wt.notes[noteKey{userID, id}] = noteState{}
 	}
-	live := false
 	for rows.Next() {
 		var id string
 		st := noteState{exists: true}
-		if err := rows.Scan(&id, &st.rev, &st.seq, &st.length, &st.stored); err != nil {
+		if err := rows.Scan(&id, &st.rev, &st.seq, &st.length); err != nil {
 			return fmt.Errorf("read notes: %w", err)
 		}
 		wt.notes[noteKey{userID, id}] = st
-		live = live || st.length.Valid
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read notes: %w", err)
-	}
-	if !live || wt.histRevs <= 0 {
-		return nil
-	}
-	return wt.loadHistory(ctx, userID, ids, string(list))
-}
-
-// loadHistory reads the past revisions of userID's notes ids (list: ids
-// as a JSON array).
-func (wt *writeTx) loadHistory(ctx context.Context, userID int64, ids []string, list string) error {
-	rows, err := wt.histLoad.QueryContext(ctx, userID, list)
-	if err != nil {
-		return fmt.Errorf("read history: %w", err)
-	}
-	defer rows.Close()
-	for _, id := range ids {
-		wt.hist[noteKey{userID, id}] = []histRow{}
-	}
-	for rows.Next() {
-		var id string
-		var h histRow
-		if err := rows.Scan(&id, &h.rev, &h.stored, &h.size); err != nil {
-			return fmt.Errorf("read history: %w", err)
-		}
-		k := noteKey{userID, id}
-		wt.hist[k] = append(wt.hist[k], h)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read history: %w", err)
 	}
 	return nil
 }
@@ -169,7 +134,7 @@ func (wt *writeTx) note(ctx context.Context, userID int64, id string) (noteState
 		return st, nil
 	}
 	st := noteState{exists: true}
-	err := wt.noteGet.QueryRowContext(ctx, userID, id).Scan(&st.rev, &st.seq, &st.length, &st.stored)
+	err := wt.noteGet.QueryRowContext(ctx, userID, id).Scan(&st.rev, &st.seq, &st.length)
 	if errors.Is(err, sql.ErrNoRows) {
 		return noteState{}, nil
 	}
@@ -227,18 +192,17 @@ func (wt *writeTx) apply(ctx context.Context, userID, quota int64, w *server.Wri
 		return a, server.ErrQuotaExceeded
 	}
 	if keep {
-		if err := wt.keepHistory(ctx, userID, w.ID, st, drop); err != nil {
+		if err := wt.keepHistory(ctx, userID, w.ID, drop); err != nil {
 			return a, err
 		}
 	}
 	a.rev = w.BaseRev + 1
 	a.seq = u.seq + 1
-	now := wt.now().Unix()
-	if _, err := wt.noteUpsert.ExecContext(ctx, userID, w.ID, a.rev, a.seq, blob, now); err != nil {
+	if _, err := wt.noteUpsert.ExecContext(ctx, userID, w.ID, a.rev, a.seq, blob, wt.now().Unix()); err != nil {
 		return a, fmt.Errorf("write note: %w", err)
 	}
 	u.seq, u.used, u.dirty = a.seq, u.used+a.delta, true
-	wt.notes[noteKey{userID, w.ID}] = noteState{exists: true, rev: a.rev, seq: a.seq, length: sql.NullInt64{Int64: int64(len(w.Blob)), Valid: !w.Delete}, stored: now}
+	wt.notes[noteKey{userID, w.ID}] = noteState{exists: true, rev: a.rev, seq: a.seq, length: sql.NullInt64{Int64: int64(len(w.Blob)), Valid: !w.Delete}}
 	a.used = u.used
 	return a, nil
 }

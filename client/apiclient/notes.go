@@ -14,12 +14,30 @@ import (
 // the server's default. A page that claims more but does not advance is
 // ErrBadResponse, so a sync loop cannot spin forever.
 func (c *Client) Changes(ctx context.Context, since uint64, limit int) (*protocol.ChangesResponse, error) {
+	return c.ChangesAhead(ctx, since, limit, nil)
+}
+
+// ChangesAhead is Changes that also calls ahead, once the page's bytes
+// have all arrived and before they are decoded, with the cursor the page
+// says it ends at and whether it says more follow (pageClaim): a caller
+// can ask for the next page while this one is decoded. It is only a
+// claim, read without checking the rest of the page; the page returned
+// is what counts. ahead is not called when the claim cannot be read.
+func (c *Client) ChangesAhead(ctx context.Context, since uint64, limit int, ahead func(next uint64, more bool)) (*protocol.ChangesResponse, error) {
 	q := url.Values{"since": {strconv.FormatUint(since, 10)}}
 	if limit > 0 {
 		q.Set("limit", strconv.Itoa(limit))
 	}
 	var out protocol.ChangesResponse
-	if err := c.do(ctx, call{method: http.MethodGet, path: "/notes", query: q, auth: true, out: &out}); err != nil {
+	cl := call{method: http.MethodGet, path: "/notes", query: q, auth: true, out: &out}
+	if ahead != nil {
+		cl.peek = func(body []byte) {
+			if next, more, ok := pageClaim(body); ok {
+				ahead(next, more)
+			}
+		}
+	}
+	if err := c.do(ctx, cl); err != nil {
 		return nil, fmt.Errorf("fetch changes: %w", err)
 	}
 	if out.More && out.Next <= since {

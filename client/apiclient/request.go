@@ -28,6 +28,7 @@ type call struct {
 	once      bool // not idempotent: retry only when the server surely did not act
 
 	conflict func(body []byte) error // decodes a 409; nil = plain *protocol.APIError
+	peek     func(body []byte)       // sees a 2xx body before it is decoded, if set
 }
 
 // authAttempts bounds how often an authenticated call is sent: a 401 right
@@ -125,6 +126,9 @@ func (c *Client) handle(ctx context.Context, cl call, resp *resty.Response, err 
 	st := resp.StatusCode()
 	switch {
 	case st >= 200 && st < 300:
+		if cl.peek != nil {
+			cl.peek(body)
+		}
 		if cl.out == nil {
 			return nil
 		}

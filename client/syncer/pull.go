@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"cipherleaf.dev/client/manifest"
 	"cipherleaf.dev/client/vault"
@@ -163,11 +164,16 @@ func (e *Engine) gather(ctx context.Context, since uint64, v *view) (*manifest.S
 // produce fetches, checks, decrypts and counts the feed from since to its
 // end, sending each page on out, and returns the last page's manifest.
 func (e *Engine) produce(ctx context.Context, since uint64, st *manifest.State, out chan<- pulledPage, seen map[string]bool) (protocol.Manifest, error) {
+	ctx, cancel := context.WithCancel(ctx) // ends a fetch begun ahead and not used
+	defer cancel()
 	cursor := since
-	next := e.fetch(ctx, since)
+	var taken atomic.Int64 // pages received here: a fetch may begin the next one early
+	next := e.fetch(ctx, since, 0, &taken)
 	done := 0
 	for {
-		f := <-next
+		f := <-next.ch
+		next.cancel() // its answer is in: this frees its context
+		taken.Add(1)
 		if f.err != nil {
 			return protocol.Manifest{}, fmt.Errorf("pull changes: %w", f.err)
 		}
@@ -175,10 +181,20 @@ func (e *Engine) produce(ctx context.Context, since uint64, st *manifest.State, 
 		if err := checkPage(*page); err != nil {
 			return protocol.Manifest{}, err
 		}
-		// Fetch the next page while this one is decrypted.
+		// Fetch the next page while this one is decrypted, unless that
+		// fetch began as soon as this page arrived, on its own claim of
+		// where it ends (which the decoded page has now confirmed).
 		more := page.More && len(page.Changes) > 0
+		ahead := f.ahead
+		if ahead != nil && (!more || ahead.since != page.Next) {
+			ahead.cancel()
+			ahead = nil
+		}
 		if more {
-			next = e.fetch(ctx, page.Next)
+			if ahead == nil {
+				ahead = e.fetch(ctx, page.Next, next.index+1, &taken)
+			}
+			next = ahead
 		}
 		ts, err := e.openPage(ctx, page.Changes)
 		if err != nil {
@@ -222,18 +238,53 @@ type pulledPage struct {
 }
 
 type fetched struct {
-	page *protocol.ChangesResponse
-	err  error
+	page  *protocol.ChangesResponse
+	err   error
+	ahead *fetching // the next page, begun on this page's claim, or nil
 }
 
-// fetch requests the page after since in the background.
-func (e *Engine) fetch(ctx context.Context, since uint64) <-chan fetched {
-	ch := make(chan fetched, 1)
+// fetching is a page being fetched in the background.
+type fetching struct {
+	since  uint64
+	index  int64 // the page's place in the feed, from 0
+	ch     chan fetched
+	cancel context.CancelFunc
+}
+
+// aheadRemote is a Remote that tells where a page ends before decoding it
+// (*apiclient.Client).
+type aheadRemote interface {
+	ChangesAhead(ctx context.Context, since uint64, limit int, ahead func(next uint64, more bool)) (*protocol.ChangesResponse, error)
+}
+
+// fetch requests the page after since in the background. With a remote
+// that tells where a page ends as soon as its bytes arrive, it then also
+// begins the page after it, while this one is decoded, if the pages
+// before this one have all been taken: at most one page waits, one is
+// decoded and one is asked for beyond the page being decrypted.
+func (e *Engine) fetch(base context.Context, since uint64, index int64, taken *atomic.Int64) *fetching {
+	ctx, cancel := context.WithCancel(base)
+	f := &fetching{since: since, index: index, ch: make(chan fetched, 1), cancel: cancel}
 	go func() {
-		p, err := e.cfg.Remote.Changes(ctx, since, e.cfg.PageLimit)
-		ch <- fetched{p, err}
+		var ahead *fetching
+		var p *protocol.ChangesResponse
+		var err error
+		if ar, ok := e.cfg.Remote.(aheadRemote); ok {
+			p, err = ar.ChangesAhead(ctx, since, e.cfg.PageLimit, func(next uint64, more bool) {
+				if more && next > since && taken.Load() >= index {
+					ahead = e.fetch(base, next, index+1, taken)
+				}
+			})
+		} else {
+			p, err = e.cfg.Remote.Changes(ctx, since, e.cfg.PageLimit)
+		}
+		if err != nil && ahead != nil {
+			ahead.cancel()
+			ahead = nil
+		}
+		f.ch <- fetched{p, err, ahead}
 	}()
-	return ch
+	return f
 }
 
 // applyPage resolves a page against the local rows inside the pull's

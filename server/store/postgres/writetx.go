@@ -25,9 +25,10 @@ type applied struct {
 // one writer at a time across every replica.
 //
 // The state of the notes written is read once for all of them (load) and
-// kept up to date by apply, and the rows apply writes are queued and sent
-// in one pipelined round trip (sendNotes) before anything reads them back:
-// a batch of 1,000 puts costs a few round trips to the database, not 2,000.
+// kept up to date by apply, and the rows apply writes, and the history
+// they keep, are queued and sent in one pipelined round trip (sendNotes)
+// before anything reads them back: a batch of 1,000 puts costs a few round
+// trips to the database, not 2,000, and an edit one (weighing its history).
 type writeTx struct {
 	tx                 pgx.Tx
 	userID             int64
@@ -37,7 +38,8 @@ type writeTx struct {
 	now                func() time.Time
 	histRevs, histDays int
 	notes              map[string]noteState
-	queued             *pgx.Batch // note rows written, not yet sent
+	histQueued         map[string]bool // notes whose history changes are queued
+	queued             *pgx.Batch      // note rows written, not yet sent
 }
 
 // noteState is what a write needs of a note's current row: its revision,
@@ -56,7 +58,7 @@ func (s *Store) newWriteTx(ctx context.Context, tx pgx.Tx, userID int64) (*write
 	if err != nil {
 		return nil, err
 	}
-	return &writeTx{tx: tx, userID: userID, seq: seq, used: used, now: s.now, histRevs: s.histRevs, histDays: s.histDays, notes: make(map[string]noteState), queued: &pgx.Batch{}}, nil
+	return &writeTx{tx: tx, userID: userID, seq: seq, used: used, now: s.now, histRevs: s.histRevs, histDays: s.histDays, notes: make(map[string]noteState), histQueued: make(map[string]bool), queued: &pgx.Batch{}}, nil
 }
 
 // load reads the state of the notes ids in one statement, for the writes
@@ -101,7 +103,8 @@ func (wt *writeTx) note(ctx context.Context, id string) (noteState, error) {
 	return st, nil
 }
 
-// sendNotes sends the queued note rows, in order, in one round trip.
+// sendNotes sends the queued note rows and history changes, in order, in
+// one round trip.
 func (wt *writeTx) sendNotes(ctx context.Context) error {
 	n := wt.queued.Len()
 	if n == 0 {
@@ -109,15 +112,16 @@ func (wt *writeTx) sendNotes(ctx context.Context) error {
 	}
 	b := wt.queued
 	wt.queued = &pgx.Batch{}
+	clear(wt.histQueued)
 	br := wt.tx.SendBatch(ctx, b)
 	for range n {
 		if _, err := br.Exec(); err != nil {
 			br.Close()
-			return fmt.Errorf("write note: %w", err)
+			return fmt.Errorf("write notes: %w", err)
 		}
 	}
 	if err := br.Close(); err != nil {
-		return fmt.Errorf("write note: %w", err)
+		return fmt.Errorf("write notes: %w", err)
 	}
 	return nil
 }
@@ -173,9 +177,7 @@ func (wt *writeTx) apply(ctx context.Context, quota int64, w *server.Write) (app
 		return a, server.ErrQuotaExceeded
 	}
 	if keep {
-		if err := wt.keepHistory(ctx, w.ID, drop); err != nil {
-			return a, err
-		}
+		wt.keepHistory(w.ID, drop)
 	}
 	a.rev = w.BaseRev + 1
 	a.seq = wt.seq + 1
@@ -217,6 +219,11 @@ type historyDrop struct {
 // planHistory works out which past revisions go when one more is kept.
 func (wt *writeTx) planHistory(ctx context.Context, id string) (historyDrop, error) {
 	var d historyDrop
+	if wt.histQueued[id] { // this batch changed the note's history already
+		if err := wt.sendNotes(ctx); err != nil {
+			return d, err
+		}
+	}
 	if wt.histDays > 0 {
 		d.before = wt.now().Add(-time.Duration(wt.histDays) * 24 * time.Hour).Unix()
 	}
@@ -244,20 +251,16 @@ func (wt *writeTx) planHistory(ctx context.Context, id string) (historyDrop, err
 
 // keepHistory moves the current blob of a note into its history and drops
 // what plan said.
-func (wt *writeTx) keepHistory(ctx context.Context, id string, d historyDrop) error {
-	if err := wt.sendNotes(ctx); err != nil { // the row copied may be queued
-		return err
+//
+// Both statements are queued behind the note rows already queued (the row
+// copied is the one they leave) and ahead of this write's own row; the
+// next planHistory of the same note sends them first.
+func (wt *writeTx) keepHistory(id string, d historyDrop) {
+	wt.queued.Queue(`INSERT INTO note_history (user_id, note_id, rev, stored, blob)
+		SELECT user_id, id, rev, stored, blob FROM notes WHERE user_id = $1 AND id = $2 AND blob IS NOT NULL`, wt.userID, id)
+	if d.rows > 0 {
+		wt.queued.Queue(`DELETE FROM note_history WHERE user_id = $1 AND note_id = $2 AND (rev <= $3 OR stored < $4)`,
+			wt.userID, id, d.upTo, d.before)
 	}
-	if _, err := wt.tx.Exec(ctx, `INSERT INTO note_history (user_id, note_id, rev, stored, blob)
-		SELECT user_id, id, rev, stored, blob FROM notes WHERE user_id = $1 AND id = $2 AND blob IS NOT NULL`, wt.userID, id); err != nil {
-		return fmt.Errorf("keep revision: %w", err)
-	}
-	if d.rows == 0 {
-		return nil
-	}
-	if _, err := wt.tx.Exec(ctx, `DELETE FROM note_history WHERE user_id = $1 AND note_id = $2 AND (rev <= $3 OR stored < $4)`,
-		wt.userID, id, d.upTo, d.before); err != nil {
-		return fmt.Errorf("trim history: %w", err)
-	}
-	return nil
+	wt.histQueued[id] = true
 }

@@ -51,6 +51,11 @@ func (wt *writeTx) planHistory(ctx context.Context, userID int64, id string) (hi
 // keepHistory moves the current blob of a note into its history and drops
 // what plan said. Called before the note row is overwritten.
 func (wt *writeTx) keepHistory(ctx context.Context, userID int64, id string, d historyDrop) error {
+	if _, ok := wt.queuedKeys[noteKey{userID, id}]; ok { // the row copied is queued
+		if err := wt.sendNotes(ctx); err != nil {
+			return err
+		}
+	}
 	if _, err := wt.histKeep.ExecContext(ctx, userID, id); err != nil {
 		return fmt.Errorf("keep revision: %w", err)
 	}

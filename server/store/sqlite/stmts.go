@@ -4,7 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 )
+
+// upsertConflict ends an INSERT of note rows: a row replaces the note's.
+const upsertConflict = `
+	ON CONFLICT (user_id, id) DO UPDATE SET rev = excluded.rev, seq = excluded.seq, blob = excluded.blob, stored = excluded.stored`
+
+// upsertRows is how many note rows one statement writes (writeTx.sendNotes).
+const upsertRows = 64
 
 // stmts are the statements of the hot paths, prepared once.
 type stmts struct {
@@ -18,6 +26,7 @@ type stmts struct {
 	userSeqGet  *sql.Stmt // writer
 	userSeqSet  *sql.Stmt // writer
 	noteUpsert  *sql.Stmt // writer
+	notesUpsert *sql.Stmt // writer, upsertRows rows
 	touch       *sql.Stmt // writer
 }
 
@@ -46,14 +55,15 @@ func (s *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
 	s.histTrim = p(w, `DELETE FROM note_history WHERE user_id = ? AND note_id = ? AND (rev <= ? OR stored < ?)`)
 	s.userSeqGet = p(w, `SELECT seq, used_bytes FROM users WHERE id = ?`)
 	s.userSeqSet = p(w, `UPDATE users SET seq = ?, used_bytes = ? WHERE id = ?`)
-	s.noteUpsert = p(w, `INSERT INTO notes (user_id, id, rev, seq, blob, stored) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (user_id, id) DO UPDATE SET rev = excluded.rev, seq = excluded.seq, blob = excluded.blob, stored = excluded.stored`)
+	s.noteUpsert = p(w, `INSERT INTO notes (user_id, id, rev, seq, blob, stored) VALUES (?, ?, ?, ?, ?, ?)`+upsertConflict)
+	s.notesUpsert = p(w, `INSERT INTO notes (user_id, id, rev, seq, blob, stored) VALUES `+
+		strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?), `, upsertRows), ", ")+upsertConflict)
 	s.touch = p(w, `UPDATE sessions SET last_seen = ? WHERE id = ?`)
 	return err
 }
 
 func (s *stmts) close() {
-	for _, st := range []*sql.Stmt{s.sessionAuth, s.changes, s.noteGet, s.noteLoad, s.histPlan, s.histKeep, s.histTrim, s.userSeqGet, s.userSeqSet, s.noteUpsert, s.touch} {
+	for _, st := range []*sql.Stmt{s.sessionAuth, s.changes, s.noteGet, s.noteLoad, s.histPlan, s.histKeep, s.histTrim, s.userSeqGet, s.userSeqSet, s.noteUpsert, s.notesUpsert, s.touch} {
 		if st != nil {
 			st.Close()
 		}

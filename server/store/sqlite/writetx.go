@@ -55,30 +55,35 @@ type noteState struct {
 type writeTx struct {
 	tx                            *sql.Tx
 	noteGet, noteLoad, noteUpsert *sql.Stmt
+	notesUpsert                   *sql.Stmt
 	histPlan, histKeep, histTrim  *sql.Stmt
 	userGet, userUpdate           *sql.Stmt
 	users                         map[int64]*userState
 	notes                         map[noteKey]noteState
+	queued                        []any                // note rows written, not yet sent: 6 values each
+	queuedKeys                    map[noteKey]struct{} // their notes
 	now                           func() time.Time
 	histRevs, histDays            int // SPEC §7.8 retention
 }
 
 func (s *Store) newWriteTx(ctx context.Context, tx *sql.Tx) *writeTx {
 	return &writeTx{
-		tx:         tx,
-		noteGet:    tx.StmtContext(ctx, s.stmts.noteGet),
-		noteLoad:   tx.StmtContext(ctx, s.stmts.noteLoad),
-		histPlan:   tx.StmtContext(ctx, s.stmts.histPlan),
-		histKeep:   tx.StmtContext(ctx, s.stmts.histKeep),
-		histTrim:   tx.StmtContext(ctx, s.stmts.histTrim),
-		noteUpsert: tx.StmtContext(ctx, s.stmts.noteUpsert),
-		userGet:    tx.StmtContext(ctx, s.stmts.userSeqGet),
-		userUpdate: tx.StmtContext(ctx, s.stmts.userSeqSet),
-		users:      make(map[int64]*userState, 1),
-		notes:      make(map[noteKey]noteState),
-		now:        s.now,
-		histRevs:   s.histRevs,
-		histDays:   s.histDays,
+		tx:          tx,
+		noteGet:     tx.StmtContext(ctx, s.stmts.noteGet),
+		noteLoad:    tx.StmtContext(ctx, s.stmts.noteLoad),
+		histPlan:    tx.StmtContext(ctx, s.stmts.histPlan),
+		histKeep:    tx.StmtContext(ctx, s.stmts.histKeep),
+		histTrim:    tx.StmtContext(ctx, s.stmts.histTrim),
+		noteUpsert:  tx.StmtContext(ctx, s.stmts.noteUpsert),
+		notesUpsert: tx.StmtContext(ctx, s.stmts.notesUpsert),
+		userGet:     tx.StmtContext(ctx, s.stmts.userSeqGet),
+		userUpdate:  tx.StmtContext(ctx, s.stmts.userSeqSet),
+		users:       make(map[int64]*userState, 1),
+		notes:       make(map[noteKey]noteState),
+		queuedKeys:  make(map[noteKey]struct{}),
+		now:         s.now,
+		histRevs:    s.histRevs,
+		histDays:    s.histDays,
 	}
 }
 
@@ -164,6 +169,8 @@ func (wt *writeTx) apply(ctx context.Context, userID, quota int64, w *server.Wri
 		if exists {
 			if !curLen.Valid {
 				cur.Deleted = true
+			} else if err := wt.sendNotes(ctx); err != nil {
+				return a, err
 			} else if err := wt.tx.QueryRowContext(ctx, `SELECT blob FROM notes WHERE user_id = ? AND id = ?`, userID, w.ID).Scan(&cur.Blob); err != nil {
 				return a, fmt.Errorf("read current note: %w", err)
 			}
@@ -198,17 +205,47 @@ func (wt *writeTx) apply(ctx context.Context, userID, quota int64, w *server.Wri
 	}
 	a.rev = w.BaseRev + 1
 	a.seq = u.seq + 1
-	if _, err := wt.noteUpsert.ExecContext(ctx, userID, w.ID, a.rev, a.seq, blob, wt.now().Unix()); err != nil {
-		return a, fmt.Errorf("write note: %w", err)
+	k := noteKey{userID, w.ID}
+	if _, ok := wt.queuedKeys[k]; ok { // one statement writes a note once
+		if err := wt.sendNotes(ctx); err != nil {
+			return a, err
+		}
 	}
+	wt.queued = append(wt.queued, userID, w.ID, a.rev, a.seq, blob, wt.now().Unix())
+	wt.queuedKeys[k] = struct{}{}
 	u.seq, u.used, u.dirty = a.seq, u.used+a.delta, true
-	wt.notes[noteKey{userID, w.ID}] = noteState{exists: true, rev: a.rev, seq: a.seq, length: sql.NullInt64{Int64: int64(len(w.Blob)), Valid: !w.Delete}}
+	wt.notes[k] = noteState{exists: true, rev: a.rev, seq: a.seq, length: sql.NullInt64{Int64: int64(len(w.Blob)), Valid: !w.Delete}}
 	a.used = u.used
 	return a, nil
 }
 
-// flush writes back the sequence and byte counts of the users touched.
+// sendNotes writes the queued note rows, upsertRows to a statement (one
+// database/sql call and one step for 64 rows, not 64 of each).
+func (wt *writeTx) sendNotes(ctx context.Context) error {
+	const cols = 6
+	q := wt.queued
+	for len(q) >= upsertRows*cols {
+		if _, err := wt.notesUpsert.ExecContext(ctx, q[:upsertRows*cols]...); err != nil {
+			return fmt.Errorf("write notes: %w", err)
+		}
+		q = q[upsertRows*cols:]
+	}
+	for ; len(q) > 0; q = q[cols:] {
+		if _, err := wt.noteUpsert.ExecContext(ctx, q[:cols]...); err != nil {
+			return fmt.Errorf("write note: %w", err)
+		}
+	}
+	wt.queued = wt.queued[:0]
+	clear(wt.queuedKeys)
+	return nil
+}
+
+// flush writes the queued note rows, then the sequence and byte counts of
+// the users touched.
 func (wt *writeTx) flush(ctx context.Context) error {
+	if err := wt.sendNotes(ctx); err != nil {
+		return err
+	}
 	for id, u := range wt.users {
 		if !u.dirty {
 			continue

@@ -47,6 +47,8 @@ type attachBar struct {
 	label   *widget.Label
 	cancel  context.CancelFunc
 	content *fyne.Container
+	// pasteLimit is the largest image a paste attaches (paste.go).
+	pasteLimit int64
 }
 
 func newAttachBar(u *UI, m *mainView) *attachBar {
@@ -66,6 +68,7 @@ func newAttachBar(u *UI, m *mainView) *attachBar {
 	add.Importance = widget.LowImportance
 	b.content = container.NewVBox(b.busy, container.NewBorder(nil, nil, add, nil, container.NewHScroll(b.chips)))
 	b.content.Hide()
+	b.hookPaste()
 	return b
 }
 
@@ -167,6 +170,13 @@ func (b *attachBar) dropped(_ fyne.Position, uris []fyne.URI) {
 // attach seals files into the profile in the background; images get an
 // inline reference appended to the body.
 func (b *attachBar) attach(paths []string) {
+	b.attachFiles(func() ([]string, func(), error) { return paths, nil, nil }, b.appendInline)
+}
+
+// attachFiles is attach for files that files makes in the background (a
+// pasted image is written to a file there; cleanup, if not nil, runs once
+// they are sealed), with insert placing the images' Markdown references.
+func (b *attachBar) attachFiles(files func() (paths []string, cleanup func(), err error), insert func(refs []string)) {
 	if b.api == nil || b.noteID == "" {
 		return
 	}
@@ -174,6 +184,13 @@ func (b *attachBar) attach(paths []string) {
 	b.m.editor.flush()
 	var inline []string // Markdown for the images attached
 	b.start("Encrypting…", func(ctx context.Context, progress attach.Progress) error {
+		paths, cleanup, err := files()
+		if err != nil {
+			return err
+		}
+		if cleanup != nil {
+			defer cleanup()
+		}
 		for i, p := range paths {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -194,13 +211,18 @@ func (b *attachBar) attach(paths []string) {
 		}
 		b.afterNoteWrite()
 		if len(inline) > 0 && b.m.editor.id == noteID {
-			body := b.m.editor.body.Text
-			if body != "" && !strings.HasSuffix(body, "\n") {
-				body += "\n"
-			}
-			b.m.editor.body.SetText(body + strings.Join(inline, "\n") + "\n")
+			insert(inline)
 		}
 	})
+}
+
+// appendInline puts image references at the end of the body.
+func (b *attachBar) appendInline(refs []string) {
+	body := b.m.editor.body.Text
+	if body != "" && !strings.HasSuffix(body, "\n") {
+		body += "\n"
+	}
+	b.m.editor.body.SetText(body + strings.Join(refs, "\n") + "\n")
 }
 
 // afterNoteWrite reloads the editor's copy of the note (its attachments

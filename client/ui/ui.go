@@ -40,6 +40,11 @@ type Options struct {
 	// it is (window.go); nil where the driver cannot (tests).
 	Placer WindowPlacer
 
+	// ImageClipboard reads an image from the system clipboard, so that
+	// pasting one into a note attaches it (paste.go); nil where there is
+	// none, and then a paste is text only.
+	ImageClipboard ImageClipboard
+
 	// AutosaveDelay is the pause in typing before an edit is saved
 	// (default 700 ms). SyncEvery is the background sync period (default 1 min).
 	AutosaveDelay time.Duration

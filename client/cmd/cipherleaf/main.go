@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -26,6 +27,7 @@ import (
 
 	"cipherleaf.dev/client/core"
 	"cipherleaf.dev/client/internal/fynelog"
+	"cipherleaf.dev/client/internal/imageclip"
 	"cipherleaf.dev/client/ui"
 )
 
@@ -81,6 +83,12 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 		Pin:       *pin,
 		Screen:    getenv("CIPHERLEAF_SCREEN"),
 		Theme:     getenv("CIPHERLEAF_THEME"),
+	}
+	// Pasting an image needs the system clipboard's image side, which
+	// Fyne's clipboard lacks. Without one (no X display or libX11.so) a
+	// paste is text only, and nothing needs saying.
+	if clip, err := imageclip.New(5 * time.Second); err == nil {
+		opts.ImageClipboard = clip
 	}
 	var w, h float32
 	if _, err := fmt.Sscanf(getenv("CIPHERLEAF_SIZE"), "%fx%f", &w, &h); err == nil {

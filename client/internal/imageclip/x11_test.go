@@ -1,0 +1,252 @@
+//go:build linux && cgo
+
+package imageclip
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.design/x/clipboard"
+)
+
+// The real library on a real X server: the test starts its own Xvfb, and
+// another process (this test binary again, as ownerProcess) owns the
+// CLIPBOARD selection the way a screenshot tool or a browser would.
+
+// ownerEnv switches the test binary into one of its helper roles.
+const ownerEnv = "IMAGECLIP_TEST_ROLE"
+
+// quickExit spares each helper the race detector's 1 s pause at exit.
+const quickExit = "GORACE=atexit_sleep_ms=0"
+
+// TestHelperProcess is not a test: it is the other program of the X11
+// tests, started with ownerEnv set.
+func TestHelperProcess(t *testing.T) {
+	switch os.Getenv(ownerEnv) {
+	case "":
+		t.Skip("helper process of the X11 tests")
+	case "owner-image", "owner-text":
+		// Take the clipboard, say so, and keep serving it until stdin closes.
+		if err := clipboard.Init(); err != nil {
+			fmt.Println("init:", err)
+			os.Exit(2)
+		}
+		data, err := io.ReadAll(ownerData())
+		if err != nil {
+			os.Exit(2)
+		}
+		format := clipboard.FmtImage
+		if os.Getenv(ownerEnv) == "owner-text" {
+			format = clipboard.FmtText
+		}
+		if clipboard.Write(format, data) == nil {
+			fmt.Println("write failed")
+			os.Exit(2)
+		}
+		fmt.Println("ready")
+		io.Copy(io.Discard, os.Stdin)
+		os.Exit(0)
+	case "new":
+		// New, on whatever DISPLAY the parent gave.
+		start := time.Now()
+		_, err := New(time.Second)
+		fmt.Printf("unavailable=%v took=%v err=%v\n", errors.Is(err, ErrUnavailable), time.Since(start).Round(time.Millisecond), err)
+		os.Exit(0)
+	}
+}
+
+// ownerData reads the owner's data: one line of hex; stdin then stays
+// open as the owner's lifeline.
+func ownerData() io.Reader {
+	line, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+	var data []byte
+	fmt.Sscanf(strings.TrimSpace(line), "%x", &data)
+	return bytes.NewReader(data)
+}
+
+// owner is a running helper process that owns the clipboard.
+type owner struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+}
+
+// startOwner starts a process on display that puts data on the clipboard
+// (as an image, or as text) and waits until it says it owns it.
+func startOwner(t *testing.T, display, role string, data []byte) *owner {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
+	cmd.Env = append(os.Environ(), ownerEnv+"="+role, "DISPLAY="+display, quickExit)
+	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	o := &owner{cmd: cmd, stdin: stdin}
+	t.Cleanup(o.stop)
+	fmt.Fprintf(stdin, "%x\n", data)
+	ready := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		ready <- strings.TrimSpace(line)
+	}()
+	select {
+	case line := <-ready:
+		if line != "ready" {
+			t.Fatalf("clipboard owner: %q, want ready", line)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("clipboard owner did not start within 20 s")
+	}
+	return o
+}
+
+func (o *owner) stop() {
+	if o.cmd.Process == nil || o.cmd.ProcessState != nil {
+		return
+	}
+	o.cmd.Process.Signal(syscall.SIGCONT)
+	o.stdin.Close()
+	o.cmd.Wait()
+}
+
+func TestX11(t *testing.T) {
+	if _, err := exec.LookPath("Xvfb"); err != nil {
+		t.Fatalf("Xvfb is needed for the real clipboard (make setup installs it): %v", err)
+	}
+	display := startXvfb(t)
+	t.Setenv("DISPLAY", display) // clipboard.Init reads it, once per process
+	c, err := New(2 * time.Second)
+	if err != nil {
+		t.Fatalf("New() on Xvfb %s: %v", display, err)
+	}
+	pic := testPNG(t, 64, 48)
+
+	t.Run("an image another program copied", func(t *testing.T) {
+		startOwner(t, display, "owner-image", pic)
+		got, err := c.Image()
+		if err != nil || !bytes.Equal(got, pic) {
+			t.Fatalf("Image() = %d bytes, %v; want the owner's %d-byte PNG", len(got), err, len(pic))
+		}
+	})
+	t.Run("text only", func(t *testing.T) {
+		startOwner(t, display, "owner-text", []byte("just words"))
+		got, err := c.Image()
+		if err != nil || got != nil {
+			t.Fatalf("Image() = %q, %v; want nil, nil", got, err)
+		}
+	})
+	t.Run("an owner that stops answering", func(t *testing.T) {
+		o := startOwner(t, display, "owner-image", pic)
+		if err := o.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		if _, err := c.Image(); !errors.Is(err, ErrTimeout) {
+			t.Fatalf("Image() with a stopped owner: %v, want ErrTimeout", err)
+		}
+		if took := time.Since(start); took > 10*time.Second {
+			t.Errorf("Image() with a stopped owner took %v, want about the 2 s timeout", took)
+		}
+		if _, err := c.Image(); !errors.Is(err, ErrTimeout) {
+			t.Fatalf("Image() while the stuck read waits: %v, want ErrTimeout at once", err)
+		}
+		// The owner wakes up and answers the request it was sent: the
+		// stuck read ends and reads work again.
+		o.cmd.Process.Signal(syscall.SIGCONT)
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			got, err := c.Image()
+			if err == nil && bytes.Equal(got, pic) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("Image() after the owner woke: %d bytes, %v", len(got), err)
+			}
+			time.Sleep(10 * time.Millisecond) // polling, bounded by the deadline
+		}
+	})
+}
+
+// TestNoDisplay: without an X display New reports ErrUnavailable, at
+// once, and nothing crashes. It runs in a child process because the
+// library opens the display once per process.
+func TestNoDisplay(t *testing.T) {
+	for _, display := range []string{"", ":4242"} {
+		t.Run("DISPLAY="+display, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
+			cmd.Env = append(os.Environ(), ownerEnv+"=new", "DISPLAY="+display, quickExit)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("child: %v\n%s", err, out)
+			}
+			if !strings.HasPrefix(string(out), "unavailable=true ") {
+				t.Fatalf("New() without a display: %s; want ErrUnavailable", out)
+			}
+		})
+	}
+}
+
+// startXvfb starts a virtual screen and returns its DISPLAY (as
+// cmd/cipherleaf's app tests do).
+func startXvfb(t *testing.T) string {
+	t.Helper()
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "640x480x24", "-nolisten", "tcp", "-noreset")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.ExtraFiles = []*os.File{w}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start Xvfb: %v", err)
+	}
+	w.Close()
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		r.Close()
+		cmd.Process.Signal(syscall.SIGTERM) // Xvfb removes its lock file and socket
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+		}
+	})
+	got := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		got <- strings.TrimSpace(line)
+	}()
+	select {
+	case n := <-got:
+		if n == "" {
+			t.Fatalf("Xvfb gave no display number: %s", stderr.String())
+		}
+		return ":" + n
+	case <-exited:
+		t.Fatalf("Xvfb exited: %s", stderr.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("Xvfb did not start within 30 s")
+	}
+	return ""
+}

@@ -1,0 +1,111 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+
+	"cipherleaf.dev/client/attach"
+	"cipherleaf.dev/shared/protocol"
+)
+
+// Pasting an image into a note attaches it. Fyne's clipboard carries text
+// only, so the image comes from Options.ImageClipboard (cmd/cipherleaf
+// passes internal/imageclip).
+//
+// A paste with text on the clipboard is the ordinary text paste, at once
+// and unchanged: a copy from a spreadsheet or an office document often
+// carries a picture of the same cells as well, and the text is what was
+// meant. Only when the clipboard has no text is the image asked for, off
+// the UI thread, since that may wait on another program. The image is then
+// attached the way a dropped file is (sealed into the profile, with the
+// progress bar and a chip) as pasted-image-YYYY-MM-DD-HHMMSS.png, and its
+// reference goes where the cursor is, as pasted text would.
+
+// ImageClipboard reads an image from the system clipboard.
+type ImageClipboard interface {
+	// Image returns the clipboard's image as PNG data, or nil and no error
+	// when it holds none. It may wait on another program: the UI calls it
+	// off the UI thread.
+	Image() ([]byte, error)
+}
+
+// hookPaste makes the body's paste (Ctrl+V, Cmd+V, Shift+Insert and the
+// context menu's Paste all arrive as fyne.ShortcutPaste) try for an image.
+func (b *attachBar) hookPaste() {
+	b.pasteLimit = protocol.MaxAttachmentSize
+	body := b.m.editor.body
+	prev := body.onShortcut
+	body.onShortcut = func(s fyne.Shortcut) bool {
+		return (prev != nil && prev(s)) || b.paste(s)
+	}
+}
+
+// paste takes a paste into the body when the clipboard holds no text and
+// an image can be attached to the open note; it reports whether it did.
+func (b *attachBar) paste(s fyne.Shortcut) bool {
+	sp, ok := s.(*fyne.ShortcutPaste)
+	clip := b.u.opts.ImageClipboard
+	if !ok || clip == nil || sp.Clipboard == nil || b.api == nil || b.noteID == "" || b.m.editor.id != b.noteID {
+		return false
+	}
+	if _, edit := sp.Clipboard.(*textClipboard); edit {
+		return false // the editor's own edits (replaceSelection)
+	}
+	if sp.Clipboard.Content() != "" {
+		return false // text: the ordinary paste
+	}
+	noteID := b.noteID
+	b.u.background(func() func() {
+		img, err := clip.Image()
+		return func() { b.pasted(noteID, img, err) }
+	})
+	return true
+}
+
+// pasted attaches the clipboard's image to note noteID (on the UI thread),
+// if that note is still open and the app unlocked; otherwise nothing
+// happens, and the image is still on the clipboard.
+func (b *attachBar) pasted(noteID string, img []byte, err error) {
+	if b.u.main != b.m || b.u.api.Locked() || b.noteID != noteID || b.m.editor.id != noteID {
+		return
+	}
+	switch {
+	case err != nil:
+		b.u.showError("Nothing was pasted: the clipboard could not be read", err)
+		return
+	case len(img) == 0:
+		return // neither text nor an image
+	case int64(len(img)) > b.pasteLimit:
+		b.u.showError("Not attached", fmt.Errorf("paste image: %w", attach.ErrFileTooLarge))
+		return
+	}
+	name := "pasted-image-" + b.u.now().Format("2006-01-02-150405") + ".png"
+	b.attachFiles(func() ([]string, func(), error) { return pastedFile(name, img) }, b.insertAtCursor)
+}
+
+// pastedFile writes img into a private temporary folder, since Attach
+// seals files by path; cleanup removes the folder. The plaintext is there
+// only while it is being sealed.
+func pastedFile(name string, img []byte) (paths []string, cleanup func(), err error) {
+	dir, err := os.MkdirTemp("", "cipherleaf-paste-")
+	if err != nil {
+		return nil, nil, fmt.Errorf("save pasted image: %w", err)
+	}
+	cleanup = func() { os.RemoveAll(dir) }
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, img, 0o600); err != nil {
+		cleanup()
+		return nil, nil, fmt.Errorf("save pasted image: %w", err)
+	}
+	return []string{p}, cleanup, nil
+}
+
+// insertAtCursor puts image references where the body's cursor is (in
+// place of a selection), as one undoable edit, the way a paste does.
+func (b *attachBar) insertAtCursor(refs []string) {
+	b.m.editor.replaceSelection(strings.Join(refs, "\n"))
+}

@@ -37,12 +37,13 @@ func answerOf(ctx context.Context) *answer {
 	return a
 }
 
-// spareBuffer keeps one answer buffer of a client for its next call: the
-// pages of a pull are fetched one after another. A buffer only comes back
-// once its answer is decoded, and every decoder copies what it keeps
-// (strings, base64 decoded into new slices), so nothing refers to it.
-// Concurrent calls each take their own.
-type spareBuffer struct{ p atomic.Pointer[[]byte] }
+// spareBuffer keeps up to two answer buffers of a client for its next
+// calls: a pull decodes one page while the next one arrives (package
+// syncer asks for it early). A buffer only comes back once its answer is
+// decoded, and every decoder copies what it keeps (strings, base64
+// decoded into new slices), so nothing refers to it. Concurrent calls
+// each take their own.
+type spareBuffer struct{ p [2]atomic.Pointer[[]byte] }
 
 // maxSpareAnswer is the largest buffer kept between calls: a page of
 // changes at the server's default limit is about 2 MiB, at its largest
@@ -57,17 +58,25 @@ func (s *spareBuffer) take() []byte {
 	if s == nil {
 		return nil
 	}
-	if b := s.p.Swap(nil); b != nil {
-		return (*b)[:0]
+	for i := range s.p {
+		if b := s.p[i].Swap(nil); b != nil {
+			return (*b)[:0]
+		}
 	}
 	return nil
 }
 
 func (s *spareBuffer) give(b []byte) {
-	if s != nil && cap(b) <= maxSpareAnswer {
-		b = b[:0]
-		s.p.Store(&b)
+	if s == nil || cap(b) > maxSpareAnswer {
+		return
 	}
+	b = b[:0]
+	for i := range s.p {
+		if s.p[i].CompareAndSwap(nil, &b) {
+			return
+		}
+	}
+	s.p[0].Store(&b) // both taken meanwhile: the newest is kept
 }
 
 // fill reads r to its end as the answer's body; size is the announced

@@ -120,3 +120,24 @@ func TestJSONBodiesFillAnswer(t *testing.T) {
 		})
 	}
 }
+
+// TestAnswerTwoSpares: two answers decoded at once (a page and the next
+// one fetched ahead) both give their buffers back for the next two.
+func TestAnswerTwoSpares(t *testing.T) {
+	spare := &spareBuffer{}
+	fill := func() *answer {
+		a := &answer{limit: 1 << 20, spare: spare}
+		if err := a.fill(strings.NewReader(strings.Repeat("y", 70000)), -1); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	a, b := fill(), fill()
+	held := map[*byte]bool{&a.buf[:1][0]: true, &b.buf[:1][0]: true}
+	a.release()
+	b.release()
+	c, d := fill(), fill()
+	if !held[&c.buf[:1][0]] || !held[&d.buf[:1][0]] || &c.buf[:1][0] == &d.buf[:1][0] {
+		t.Error("the next two answers did not reuse the two released buffers")
+	}
+}

@@ -3,6 +3,7 @@ package syncer
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"cipherleaf.dev/client/manifest"
 	"cipherleaf.dev/shared/cryptobox"
@@ -22,11 +23,17 @@ type Codec struct {
 // OpenPayload opens env as the blob of (id, rev) and returns its payload.
 // Errors: manifest.ErrTamperedNote, ErrNewerFormat, cryptobox.ErrUnknownGeneration.
 func (c Codec) OpenPayload(id string, rev uint64, env []byte) ([]byte, error) {
+	return c.openPayloadTo(nil, id, rev, env)
+}
+
+// openPayloadTo is OpenPayload decrypting into buf's storage when it has
+// room (cryptobox.OpenNoteTo).
+func (c Codec) openPayloadTo(buf []byte, id string, rev uint64, env []byte) ([]byte, error) {
 	b := c.Bundle()
 	if b == nil {
 		return nil, ErrLocked
 	}
-	p, err := cryptobox.OpenNote(b, cryptobox.Location{UserID: c.UserID, NoteID: id, Rev: rev}, env)
+	p, err := cryptobox.OpenNoteTo(buf, b, cryptobox.Location{UserID: c.UserID, NoteID: id, Rev: rev}, env)
 	switch {
 	case err == nil:
 		return p, nil
@@ -39,9 +46,27 @@ func (c Codec) OpenPayload(id string, rev uint64, env []byte) ([]byte, error) {
 	}
 }
 
+// payloadBufs recycles the buffers Open decrypts into: the note decoded
+// from a payload holds copies of its text, and the payload is cleared
+// before its buffer comes back, so a buffer in the pool holds zeros.
+var payloadBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledPayload is the largest padded payload decrypted into a pooled
+// buffer; a larger note gets a buffer of its own.
+const maxPooledPayload = 64 << 10
+
 // Open opens env as the blob of (id, rev) and decodes the note.
 func (c Codec) Open(id string, rev uint64, env []byte) (*note.Note, error) {
-	p, err := c.OpenPayload(id, rev, env)
+	var dst []byte
+	if padded := len(env) - cryptobox.NoteHeaderSize - cryptobox.TagSize; padded > 0 && padded <= maxPooledPayload {
+		buf := payloadBufs.Get().(*[]byte)
+		defer payloadBufs.Put(buf)
+		if cap(*buf) < padded {
+			*buf = make([]byte, 0, maxPooledPayload)
+		}
+		dst = *buf
+	}
+	p, err := c.openPayloadTo(dst, id, rev, env)
 	if err != nil {
 		return nil, err
 	}

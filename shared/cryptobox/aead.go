@@ -28,11 +28,16 @@ func seal(dst []byte, key *[KeySize]byte, nonce, plaintext, ad []byte) ([]byte, 
 
 // open authenticates and decrypts; any failure is ErrOpen.
 func open(key *[KeySize]byte, nonce, ciphertext, ad []byte) ([]byte, error) {
+	return openTo(nil, key, nonce, ciphertext, ad)
+}
+
+// openTo is open that decrypts into dst's storage when it has room.
+func openTo(dst []byte, key *[KeySize]byte, nonce, ciphertext, ad []byte) ([]byte, error) {
 	aead, err := chacha20poly1305.NewX(key[:])
 	if err != nil {
 		return nil, fmt.Errorf("new aead: %w", err)
 	}
-	pt, err := aead.Open(nil, nonce, ciphertext, ad)
+	pt, err := aead.Open(dst[:0], nonce, ciphertext, ad)
 	if err != nil {
 		return nil, ErrOpen
 	}

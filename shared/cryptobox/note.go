@@ -134,6 +134,14 @@ func EnvelopeGeneration(env []byte) (uint32, error) {
 // ErrUnsupportedVersion for a newer format, ErrUnknownGeneration when the
 // bundle lacks a newer key, ErrRetiredGeneration for a pruned older one, and ErrMalformedNote for bad padding.
 func OpenNote(b Bundle, loc Location, env []byte) ([]byte, error) {
+	return OpenNoteTo(nil, b, loc, env)
+}
+
+// OpenNoteTo is OpenNote that decrypts into buf's storage when it has
+// room, so that a caller opening many notes can reuse one buffer: the
+// payload returned then aliases buf. Once the payload is cleared, buf
+// holds only zeros again.
+func OpenNoteTo(buf []byte, b Bundle, loc Location, env []byte) ([]byte, error) {
 	gen, err := EnvelopeGeneration(env)
 	if err != nil {
 		return nil, err
@@ -151,7 +159,7 @@ func OpenNote(b Bundle, loc Location, env []byte) ([]byte, error) {
 		return nil, err
 	}
 	defer clear(nk[:])
-	padded, err := open(nk, env[5:NoteHeaderSize], env[NoteHeaderSize:], ad)
+	padded, err := openTo(buf, nk, env[5:NoteHeaderSize], env[NoteHeaderSize:], ad)
 	if err != nil {
 		return nil, err
 	}

@@ -98,8 +98,19 @@ func (e *Engine) pullOnce(ctx context.Context, rep *Report) error {
 	pulled := 0
 	err = e.cfg.Vault.Update(ctx, func(tx *vault.Tx) error {
 		ups, pulled = ups[:0], 0
+		has, err := tx.HasNotes()
+		if err != nil {
+			return err
+		}
+		// Into an empty vault, a page's notes can only have rows the
+		// pages before it wrote: those ids are kept instead of looking
+		// up every note of every page.
+		var written map[string]bool
+		if !has {
+			written = map[string]bool{}
+		}
 		for _, pg := range got {
-			u, err := e.applyPage(tx, pg, rep)
+			u, err := e.applyPage(tx, pg, rep, written)
 			if err != nil {
 				return err
 			}
@@ -293,8 +304,11 @@ func (e *Engine) fetch(base context.Context, since uint64, index int64, taken *a
 // together in multi-row statements: on a first pull that is every note.
 // They are written before anything else of the page touches the vault,
 // so resolve always reads what the changes before it wrote.
-func (e *Engine) applyPage(tx *vault.Tx, pg pulledPage, rep *Report) ([]Update, error) {
-	rows, err := loadRows(tx, pg.ts)
+//
+// written, when not nil, holds the ids of the rows this transaction wrote
+// into a vault that had none before it; the page's ids are added to it.
+func (e *Engine) applyPage(tx *vault.Tx, pg pulledPage, rep *Report, written map[string]bool) ([]Update, error) {
+	rows, err := loadRows(tx, pg.ts, written)
 	if err != nil {
 		return nil, err
 	}
@@ -379,6 +393,9 @@ func (e *Engine) known(ctx context.Context, changes []protocol.Change) ([]bool, 
 		ids[i] = c.ID
 	}
 	err := e.cfg.Vault.View(ctx, func(tx *vault.Tx) error {
+		if has, err := tx.HasNotes(); err != nil || !has {
+			return err // no row: nothing held, nothing to roll back
+		}
 		rows, err := tx.NotesByID(ids)
 		if err != nil {
 			return err
@@ -403,10 +420,22 @@ type rowCache struct {
 	used map[string]bool
 }
 
-func loadRows(tx *vault.Tx, ts []theirs) (*rowCache, error) {
+// loadRows reads the rows of a page's notes. With written (see applyPage)
+// and none of the page's ids in it, there are none to read.
+func loadRows(tx *vault.Tx, ts []theirs, written map[string]bool) (*rowCache, error) {
 	ids := make([]string, len(ts))
+	fresh := written != nil
 	for i, t := range ts {
 		ids[i] = t.c.ID
+		fresh = fresh && !written[t.c.ID]
+	}
+	for _, id := range ids {
+		if written != nil {
+			written[id] = true
+		}
+	}
+	if fresh { // every id is new to the vault
+		return &rowCache{rows: map[string]vault.Note{}, used: map[string]bool{}}, nil
 	}
 	rows, err := tx.NotesByID(ids)
 	if err != nil {

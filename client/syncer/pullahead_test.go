@@ -130,3 +130,52 @@ func TestPullFetchesAhead(t *testing.T) {
 		})
 	}
 }
+
+// editAfterFirstPage has the other device edit the first note of the
+// first page once that page is served, so that it comes again in a later
+// page.
+type editAfterFirstPage struct {
+	Remote
+	t    *testing.T
+	a    *side
+	id   string
+	done bool
+}
+
+func (r *editAfterFirstPage) Changes(ctx context.Context, since uint64, limit int) (*protocol.ChangesResponse, error) {
+	p, err := r.Remote.Changes(ctx, since, limit)
+	if err == nil && !r.done && len(p.Changes) > 0 {
+		r.done = true
+		r.id = p.Changes[0].ID
+		r.a.put(r.t, r.id, "edited during the pull")
+		if _, err := r.a.e.Sync(context.Background()); err != nil {
+			r.t.Error(err)
+		}
+	}
+	return p, err
+}
+
+// TestPullIntoEmptyVaultMeetsNoteTwice: a first pull whose later page
+// brings again a note an earlier page wrote ends with its newer revision.
+func TestPullIntoEmptyVaultMeetsNoteTwice(t *testing.T) {
+	srv, uid, b := newServer(t)
+	a := newSide(t, srv, uid, b, nil)
+	for i := range 5 {
+		a.put(t, fmt.Sprintf("44444444-4444-4444-8444-%012d", i), "other")
+	}
+	if _, err := a.e.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r := &editAfterFirstPage{t: t, a: a}
+	c := newSide(t, srv, uid, b, func(rm Remote) Remote { r.Remote = rm; return r })
+	c.e.cfg.PageLimit = 2
+	if _, err := c.e.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := c.notes[r.id]; n == nil || n.Body != "edited during the pull" {
+		t.Fatalf("note after the pull = %+v, want the edit made during it", n)
+	}
+	if len(c.notes) != 5 {
+		t.Errorf("%d notes, want 5", len(c.notes))
+	}
+}

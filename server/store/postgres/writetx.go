@@ -43,11 +43,13 @@ type writeTx struct {
 }
 
 // noteState is what a write needs of a note's current row: its revision,
-// sequence and blob length (nil for a tombstone), or that it has none.
+// sequence, blob length (nil for a tombstone) and when that blob was
+// stored (unix seconds), or that it has none.
 type noteState struct {
 	exists   bool
 	rev, seq uint64
 	length   *int64
+	stored   int64
 }
 
 const upsertNote = `INSERT INTO notes (user_id, id, rev, seq, blob, stored) VALUES ($1, $2, $3, $4, $5, $6)
@@ -67,7 +69,7 @@ func (wt *writeTx) load(ctx context.Context, ids []string) error {
 	for _, id := range ids {
 		wt.notes[id] = noteState{}
 	}
-	rows, err := wt.tx.Query(ctx, `SELECT id, rev, seq, octet_length(blob) FROM notes WHERE user_id = $1 AND id = ANY($2)`, wt.userID, ids)
+	rows, err := wt.tx.Query(ctx, `SELECT id, rev, seq, octet_length(blob), stored FROM notes WHERE user_id = $1 AND id = ANY($2)`, wt.userID, ids)
 	if err != nil {
 		return fmt.Errorf("read notes: %w", err)
 	}
@@ -75,7 +77,7 @@ func (wt *writeTx) load(ctx context.Context, ids []string) error {
 	for rows.Next() {
 		var id string
 		st := noteState{exists: true}
-		if err := rows.Scan(&id, &st.rev, &st.seq, &st.length); err != nil {
+		if err := rows.Scan(&id, &st.rev, &st.seq, &st.length, &st.stored); err != nil {
 			return fmt.Errorf("read notes: %w", err)
 		}
 		wt.notes[id] = st
@@ -93,7 +95,7 @@ func (wt *writeTx) note(ctx context.Context, id string) (noteState, error) {
 		return st, nil
 	}
 	st := noteState{exists: true}
-	err := wt.tx.QueryRow(ctx, `SELECT rev, seq, octet_length(blob) FROM notes WHERE user_id = $1 AND id = $2`, wt.userID, id).Scan(&st.rev, &st.seq, &st.length)
+	err := wt.tx.QueryRow(ctx, `SELECT rev, seq, octet_length(blob), stored FROM notes WHERE user_id = $1 AND id = $2`, wt.userID, id).Scan(&st.rev, &st.seq, &st.length, &st.stored)
 	if noRows(err) {
 		return noteState{}, nil
 	}
@@ -168,10 +170,13 @@ func (wt *writeTx) apply(ctx context.Context, quota int64, w *server.Write) (app
 	keep := exists && curLen != nil && wt.histRevs > 0 // the replaced blob becomes history (SPEC §7.8)
 	var drop historyDrop
 	if keep {
-		if drop, err = wt.planHistory(ctx, w.ID); err != nil {
+		if drop, err = wt.planHistory(ctx, w.ID, st.stored); err != nil {
 			return a, err
 		}
-		a.delta += old + server.RowOverhead - drop.bytes
+		if drop.keep {
+			a.delta += old + server.RowOverhead
+		}
+		a.delta -= drop.bytes
 	}
 	if a.delta > 0 && !w.Delete && quota > 0 && wt.used+a.delta > quota { // a delete is never refused
 		return a, server.ErrQuotaExceeded
@@ -181,13 +186,14 @@ func (wt *writeTx) apply(ctx context.Context, quota int64, w *server.Write) (app
 	}
 	a.rev = w.BaseRev + 1
 	a.seq = wt.seq + 1
-	wt.queued.Queue(upsertNote, wt.userID, w.ID, a.rev, a.seq, blob, wt.now().Unix())
+	stored := wt.now().Unix()
+	wt.queued.Queue(upsertNote, wt.userID, w.ID, a.rev, a.seq, blob, stored)
 	var length *int64
 	if !w.Delete {
 		n := int64(len(w.Blob))
 		length = &n
 	}
-	wt.notes[w.ID] = noteState{exists: true, rev: a.rev, seq: a.seq, length: length}
+	wt.notes[w.ID] = noteState{exists: true, rev: a.rev, seq: a.seq, length: length, stored: stored}
 	wt.seq, wt.used, wt.dirty = a.seq, wt.used+a.delta, true
 	a.used = wt.used
 	return a, nil
@@ -209,15 +215,20 @@ func (wt *writeTx) flush(ctx context.Context) error {
 	return nil
 }
 
-// historyDrop is what keeping one more past revision of a note removes.
+// historyDrop is what replacing a note's current blob does to its history.
 type historyDrop struct {
+	keep        bool // the replaced blob becomes a past revision
 	bytes, rows int64
 	upTo        uint64
 	before      int64
 }
 
-// planHistory works out which past revisions go when one more is kept.
-func (wt *writeTx) planHistory(ctx context.Context, id string) (historyDrop, error) {
+// planHistory works out what replacing the current blob of a note (stored
+// at the unix time curStored) does to its history, by the rules of
+// store/sqlite: that blob is kept unless it is itself older than
+// HistoryDays; past revisions go beyond HistoryRevisions or older than
+// HistoryDays.
+func (wt *writeTx) planHistory(ctx context.Context, id string, curStored int64) (historyDrop, error) {
 	var d historyDrop
 	if wt.histQueued[id] { // this batch changed the note's history already
 		if err := wt.sendNotes(ctx); err != nil {
@@ -226,6 +237,11 @@ func (wt *writeTx) planHistory(ctx context.Context, id string) (historyDrop, err
 	}
 	if wt.histDays > 0 {
 		d.before = wt.now().Add(-time.Duration(wt.histDays) * 24 * time.Hour).Unix()
+	}
+	d.keep = curStored >= d.before
+	limit := wt.histRevs // the n-th past revision, newest first, counted out
+	if !d.keep {
+		limit++
 	}
 	rows, err := wt.tx.Query(ctx, `SELECT rev, stored, octet_length(blob) FROM note_history WHERE user_id = $1 AND note_id = $2 ORDER BY rev DESC`, wt.userID, id)
 	if err != nil {
@@ -238,8 +254,8 @@ func (wt *writeTx) planHistory(ctx context.Context, id string) (historyDrop, err
 		if err := rows.Scan(&rev, &stored, &size); err != nil {
 			return d, fmt.Errorf("read history: %w", err)
 		}
-		if n >= wt.histRevs || stored < d.before {
-			if n >= wt.histRevs && d.upTo == 0 {
+		if n >= limit || stored < d.before {
+			if n >= limit && d.upTo == 0 {
 				d.upTo = rev
 			}
 			d.bytes += size + server.RowOverhead
@@ -249,15 +265,17 @@ func (wt *writeTx) planHistory(ctx context.Context, id string) (historyDrop, err
 	return d, rows.Err()
 }
 
-// keepHistory moves the current blob of a note into its history and drops
-// what plan said.
+// keepHistory moves the current blob of a note into its history when plan
+// keeps it and drops what plan said.
 //
 // Both statements are queued behind the note rows already queued (the row
 // copied is the one they leave) and ahead of this write's own row; the
 // next planHistory of the same note sends them first.
 func (wt *writeTx) keepHistory(id string, d historyDrop) {
-	wt.queued.Queue(`INSERT INTO note_history (user_id, note_id, rev, stored, blob)
-		SELECT user_id, id, rev, stored, blob FROM notes WHERE user_id = $1 AND id = $2 AND blob IS NOT NULL`, wt.userID, id)
+	if d.keep {
+		wt.queued.Queue(`INSERT INTO note_history (user_id, note_id, rev, stored, blob)
+			SELECT user_id, id, rev, stored, blob FROM notes WHERE user_id = $1 AND id = $2 AND blob IS NOT NULL`, wt.userID, id)
+	}
 	if d.rows > 0 {
 		wt.queued.Queue(`DELETE FROM note_history WHERE user_id = $1 AND note_id = $2 AND (rev <= $3 OR stored < $4)`,
 			wt.userID, id, d.upTo, d.before)

@@ -10,27 +10,37 @@ import (
 	"cipherleaf.dev/server"
 )
 
-// historyDrop is what keeping one more past revision of a note removes.
+// historyDrop is what replacing a note's current blob does to its history.
 type historyDrop struct {
+	keep        bool // the replaced blob becomes a past revision
 	bytes, rows int64
 	upTo        uint64 // drop revisions ≤ upTo (0 = none by count)
 	before      int64  // and those stored before (unix seconds; 0 = none)
 }
 
-// planHistory works out, without writing, which past revisions of a note
-// go when one more is kept: beyond HistoryRevisions, or older than
-// HistoryDays. One statement reads only those, with their lengths, and the
-// revision from which the count drops them (upTo), all from the index
+// planHistory works out, without writing, what replacing the current blob
+// of a note (stored at the unix time curStored) does to its history. That
+// blob is kept as a past revision unless it is itself older than
+// HistoryDays (it would go in the same trim: SPEC §7.8 keeps none older);
+// past revisions go beyond HistoryRevisions or older than HistoryDays.
+// One statement reads only those, with their lengths, and the revision
+// from which the count drops them (upTo), all from the index
 // note_history_plan (migration 0009): a note's 100 kept revisions are
 // weighed without reading their blobs' pages or passing each to Go.
-func (wt *writeTx) planHistory(ctx context.Context, userID int64, id string) (historyDrop, error) {
+func (wt *writeTx) planHistory(ctx context.Context, userID int64, id string, curStored int64) (historyDrop, error) {
 	var d historyDrop
 	if wt.histDays > 0 {
 		d.before = wt.now().Add(-time.Duration(wt.histDays) * 24 * time.Hour).Unix()
 	}
+	d.keep = curStored >= d.before
 	// The revision at offset histRevs-1, newest first, is the first one
-	// counted out: the new one takes the first place.
-	rows, err := wt.histPlan.QueryContext(ctx, userID, id, wt.histRevs-1, d.before)
+	// counted out when the replaced blob takes the first place; at offset
+	// histRevs when it is not kept.
+	offset := wt.histRevs - 1
+	if !d.keep {
+		offset++
+	}
+	rows, err := wt.histPlan.QueryContext(ctx, userID, id, offset, d.before)
 	if err != nil {
 		return d, fmt.Errorf("read history: %w", err)
 	}
@@ -48,16 +58,19 @@ func (wt *writeTx) planHistory(ctx context.Context, userID int64, id string) (hi
 	return d, rows.Err()
 }
 
-// keepHistory moves the current blob of a note into its history and drops
-// what plan said. Called before the note row is overwritten.
+// keepHistory moves the current blob of a note into its history when plan
+// keeps it and drops what plan said. Called before the note row is
+// overwritten.
 func (wt *writeTx) keepHistory(ctx context.Context, userID int64, id string, d historyDrop) error {
-	if _, ok := wt.queuedKeys[noteKey{userID, id}]; ok { // the row copied is queued
-		if err := wt.sendNotes(ctx); err != nil {
-			return err
+	if d.keep {
+		if _, ok := wt.queuedKeys[noteKey{userID, id}]; ok { // the row copied is queued
+			if err := wt.sendNotes(ctx); err != nil {
+				return err
+			}
 		}
-	}
-	if _, err := wt.histKeep.ExecContext(ctx, userID, id); err != nil {
-		return fmt.Errorf("keep revision: %w", err)
+		if _, err := wt.histKeep.ExecContext(ctx, userID, id); err != nil {
+			return fmt.Errorf("keep revision: %w", err)
+		}
 	}
 	if d.rows == 0 {
 		return nil

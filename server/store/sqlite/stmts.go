@@ -45,8 +45,8 @@ func (s *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
 	}
 	s.sessionAuth = p(r, `SELECT u.id, u.uid, u.disabled, s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`)
 	s.changes = p(r, `SELECT id, rev, seq, blob FROM notes WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`)
-	s.noteGet = p(w, `SELECT rev, seq, length(blob) FROM notes WHERE user_id = ? AND id = ?`)
-	s.noteLoad = p(w, `SELECT id, rev, seq, length(blob) FROM notes WHERE user_id = ? AND id IN (SELECT value FROM json_each(?))`)
+	s.noteGet = p(w, `SELECT rev, seq, length(blob), stored FROM notes WHERE user_id = ? AND id = ?`)
+	s.noteLoad = p(w, `SELECT id, rev, seq, length(blob), stored FROM notes WHERE user_id = ? AND id IN (SELECT value FROM json_each(?))`)
 	s.histPlan = p(w, `SELECT length(blob), (SELECT rev FROM note_history WHERE user_id = ?1 AND note_id = ?2 ORDER BY rev DESC LIMIT 1 OFFSET ?3)
 		FROM note_history WHERE user_id = ?1 AND note_id = ?2
 		AND (rev <= coalesce((SELECT rev FROM note_history WHERE user_id = ?1 AND note_id = ?2 ORDER BY rev DESC LIMIT 1 OFFSET ?3), 0) OR stored < ?4)`)

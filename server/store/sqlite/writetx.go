@@ -35,11 +35,13 @@ type noteKey struct {
 }
 
 // noteState is what a write needs of a note's current row: its revision,
-// sequence and blob length (NULL for a tombstone), or that it has none.
+// sequence, blob length (NULL for a tombstone) and when that blob was
+// stored (unix seconds), or that it has none.
 type noteState struct {
 	exists   bool
 	rev, seq uint64
 	length   sql.NullInt64
+	stored   int64
 }
 
 // writeTx applies note writes inside one transaction, for any number of
@@ -121,7 +123,7 @@ func (wt *writeTx) load(ctx context.Context, userID int64, ids []string) error {
 	for rows.Next() {
 		var id string
 		st := noteState{exists: true}
-		if err := rows.Scan(&id, &st.rev, &st.seq, &st.length); err != nil {
+		if err := rows.Scan(&id, &st.rev, &st.seq, &st.length, &st.stored); err != nil {
 			return fmt.Errorf("read notes: %w", err)
 		}
 		wt.notes[noteKey{userID, id}] = st
@@ -139,7 +141,7 @@ func (wt *writeTx) note(ctx context.Context, userID int64, id string) (noteState
 		return st, nil
 	}
 	st := noteState{exists: true}
-	err := wt.noteGet.QueryRowContext(ctx, userID, id).Scan(&st.rev, &st.seq, &st.length)
+	err := wt.noteGet.QueryRowContext(ctx, userID, id).Scan(&st.rev, &st.seq, &st.length, &st.stored)
 	if errors.Is(err, sql.ErrNoRows) {
 		return noteState{}, nil
 	}
@@ -190,10 +192,13 @@ func (wt *writeTx) apply(ctx context.Context, userID, quota int64, w *server.Wri
 	keep := exists && curLen.Valid && wt.histRevs > 0 // the replaced blob becomes history (SPEC §7.8)
 	var drop historyDrop
 	if keep {
-		if drop, err = wt.planHistory(ctx, userID, w.ID); err != nil {
+		if drop, err = wt.planHistory(ctx, userID, w.ID, st.stored); err != nil {
 			return a, err
 		}
-		a.delta += curLen.Int64 + server.RowOverhead - drop.bytes
+		if drop.keep {
+			a.delta += curLen.Int64 + server.RowOverhead
+		}
+		a.delta -= drop.bytes
 	}
 	if a.delta > 0 && !w.Delete && quota > 0 && u.used+a.delta > quota { // a delete is never refused
 		return a, server.ErrQuotaExceeded
@@ -211,10 +216,11 @@ func (wt *writeTx) apply(ctx context.Context, userID, quota int64, w *server.Wri
 			return a, err
 		}
 	}
-	wt.queued = append(wt.queued, userID, w.ID, a.rev, a.seq, blob, wt.now().Unix())
+	stored := wt.now().Unix()
+	wt.queued = append(wt.queued, userID, w.ID, a.rev, a.seq, blob, stored)
 	wt.queuedKeys[k] = struct{}{}
 	u.seq, u.used, u.dirty = a.seq, u.used+a.delta, true
-	wt.notes[k] = noteState{exists: true, rev: a.rev, seq: a.seq, length: sql.NullInt64{Int64: int64(len(w.Blob)), Valid: !w.Delete}}
+	wt.notes[k] = noteState{exists: true, rev: a.rev, seq: a.seq, length: sql.NullInt64{Int64: int64(len(w.Blob)), Valid: !w.Delete}, stored: stored}
 	a.used = u.used
 	return a, nil
 }

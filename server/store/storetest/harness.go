@@ -65,6 +65,7 @@ func Run(t *testing.T, h Harness) {
 		{"TwoFactor", testTwoFactor},
 		{"History", testHistory},
 		{"HistoryQuota", testHistoryQuota},
+		{"HistoryAgedQuota", testHistoryAgedQuota},
 		{"Attachments", testAttachments},
 		{"CompactTombstones", testCompactTombstones},
 	}

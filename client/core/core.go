@@ -42,6 +42,9 @@ type Config struct {
 	// AfterFunc schedules the auto-sync loop's timers; nil: time.AfterFunc.
 	// Tests pass a fake to run the loop without waiting.
 	AfterFunc func(d time.Duration, f func()) Timer
+	// WatchEvery is how often an unlocked Core looks for commits another
+	// process made to the vault (watch.go); 0: one second, negative: never.
+	WatchEvery time.Duration
 }
 
 // Timer is a timer made by Config.AfterFunc; *time.Timer is one.
@@ -71,6 +74,9 @@ type Core struct {
 	remote  Remote
 	engine  *syncer.Engine
 	status  SyncStatus
+
+	watch   *vaultWatch   // the running vault watcher (watch.go), guarded by mu
+	stopped []*vaultWatch // watchers stopped and not yet waited for, guarded by mu
 
 	typing typing      // open typing sessions (typing.go)
 	att    attachState // the profile's attachments, opened on first use
@@ -108,6 +114,9 @@ func Open(cfg Config) (*Core, error) {
 	}
 	if cfg.Debounce == 0 {
 		cfg.Debounce = time.Second
+	}
+	if cfg.WatchEvery == 0 {
+		cfg.WatchEvery = defaultWatchEvery
 	}
 	if cfg.DeviceName == "" {
 		cfg.DeviceName = DefaultDeviceName()
@@ -160,6 +169,7 @@ func (c *Core) Close() error {
 	c.once.Do(func() {
 		close(c.done)
 		c.Lock()
+		c.waitWatch() // Lock stopped it; it holds no lock a sync could keep
 		ctx, cancel := context.WithTimeout(context.Background(), closeGrace)
 		defer cancel()
 		c.resetMu.Lock()

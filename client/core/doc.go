@@ -19,7 +19,10 @@
 //     write transactions; post-commit hooks run under it, so they may take
 //     Core.mu. A transaction never makes a network call: a pull fetches,
 //     decrypts and verifies every page first and applies them in one
-//     transaction after the last answer (package syncer).
+//     transaction after the last answer (package syncer). The vault
+//     watcher (watch.go), a user of the keys, takes it without waiting
+//     (vault.IfChanged) to read what another process committed and mirror
+//     it into memory under Core.mu, as a post-commit hook would.
 //  3. Core.mu guards the in-memory state: the account row, the keys, the
 //     decrypted notes and search index, the API client, the sync engine,
 //     the status and the cancel functions of running syncs. Held only for

@@ -200,6 +200,7 @@ func (c *Core) dropKeys() bool {
 	c.notes = map[string]*entry{}
 	c.index.Clear()
 	c.mu.Unlock()
+	c.stopWatch()
 	c.keyMu.wipe(func() {
 		if b != nil {
 			b.Wipe()
@@ -269,6 +270,7 @@ func (c *Core) open(ctx context.Context, a accountRow, b cryptobox.Bundle, dk *c
 	c.acct = &a
 	c.engine = nil
 	c.mu.Unlock()
+	c.startWatch(rows) // other processes' commits from here on (watch.go)
 	c.events.publish(Event{Kind: EventNotesChanged, Status: c.Status()})
 	return nil
 }

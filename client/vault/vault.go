@@ -46,6 +46,10 @@ type Vault struct {
 	db   *sql.DB
 	path string
 	wmu  sync.Mutex // serializes Update, so post-commit hooks run in commit order
+	// w is the one connection every Update writes on (guarded by wmu):
+	// its data_version moves only when another connection, another
+	// process, commits (IfChanged).
+	w *sql.Conn
 
 	smu   sync.Mutex
 	stmts map[string]*sql.Stmt // prepared once per vault, reused by every Tx
@@ -111,12 +115,19 @@ func Open(ctx context.Context, path string) (*Vault, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate vault: %w", err)
 	}
-	v := &Vault{db: db, path: path}
+	w, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open vault: %w", err)
+	}
+	v := &Vault{db: db, path: path, w: w}
 	if err := v.ensureProfileID(ctx); err != nil {
+		w.Close()
 		db.Close()
 		return nil, err
 	}
 	if err := v.ensureDeviceID(ctx); err != nil {
+		w.Close()
 		db.Close()
 		return nil, err
 	}
@@ -135,6 +146,9 @@ func (v *Vault) Close() error {
 	}
 	v.stmts = nil
 	v.smu.Unlock()
+	v.wmu.Lock()
+	v.w.Close()
+	v.wmu.Unlock()
 	if err := v.db.Close(); err != nil {
 		return fmt.Errorf("close vault: %w", err)
 	}
@@ -155,7 +169,7 @@ func (v *Vault) Checkpoint(ctx context.Context) error {
 func (v *Vault) Update(ctx context.Context, fn func(tx *Tx) error) error {
 	v.wmu.Lock()
 	defer v.wmu.Unlock()
-	sqlTx, err := v.db.BeginTx(ctx, nil)
+	sqlTx, err := v.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("begin vault transaction: %w", err)
 	}
@@ -172,6 +186,29 @@ func (v *Vault) Update(ctx context.Context, fn func(tx *Tx) error) error {
 		f()
 	}
 	return nil
+}
+
+// beginWrite begins a transaction on the write connection (under wmu).
+// database/sql discards the connection of a transaction whose context ends
+// before it does, which would end v.w for good: the transaction is begun
+// without ctx's cancellation, while its statements still run with ctx (an
+// ended ctx interrupts them, and Update rolls back). Should v.w end all the
+// same, the next Update takes another connection.
+func (v *Vault) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sqlTx, err := v.w.BeginTx(context.WithoutCancel(ctx), nil)
+	if !errors.Is(err, sql.ErrConnDone) {
+		return sqlTx, err
+	}
+	w, err := v.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v.w.Close()
+	v.w = w
+	return v.w.BeginTx(context.WithoutCancel(ctx), nil)
 }
 
 // maybeCheckpoint starts a passive checkpoint in the background when the

@@ -1,0 +1,228 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"hash/maphash"
+	"time"
+
+	"cipherleaf.dev/client/syncer"
+	"cipherleaf.dev/client/vault"
+	"cipherleaf.dev/shared/cryptobox"
+	"cipherleaf.dev/shared/note"
+)
+
+// Another process on the same profile (cipherleaf-cli beside the app)
+// writes the vault behind this Core's back: SQLite keeps the file
+// consistent, but the decrypted notes, the search index and the sync state
+// live in memory. While the vault is unlocked a watcher asks the vault
+// every Config.WatchEvery whether another connection committed
+// (vault.IfChanged, a PRAGMA on one connection: a few microseconds), and
+// when one did it mirrors the notes that changed into memory and sends the
+// same EventNotesChanged a pull sends, so the front ends refresh the way
+// they do after a pull (the app keeps unsaved typing in front of the
+// person: ui's reloadIfIdle and followConflict).
+//
+// What changed is found without decrypting every note: the watcher keeps
+// a hash of each live row's envelope (maphash, a per-watch random seed;
+// a changed envelope only costs a decryption, a collision could only miss
+// a change) and opens only the rows whose envelope it has not seen. This
+// Core's own writes change envelopes too; their notes decrypt to what
+// memory already holds and are not reported.
+
+// defaultWatchEvery is how often an unlocked Core looks for other
+// processes' commits.
+const defaultWatchEvery = time.Second
+
+// vaultWatch is a running watcher; stop ends it, done closes when it has.
+type vaultWatch struct {
+	stop chan struct{}
+	done chan struct{}
+}
+
+// watchPrints are the envelope hashes of the rows the watcher knows.
+type watchPrints struct {
+	seed maphash.Seed
+	of   map[string]uint64
+}
+
+func newWatchPrints(rows []vault.Note) *watchPrints {
+	p := &watchPrints{seed: maphash.MakeSeed(), of: make(map[string]uint64, len(rows))}
+	for _, r := range rows {
+		p.of[r.ID] = maphash.Bytes(p.seed, r.Envelope)
+	}
+	return p
+}
+
+// startWatch starts the watcher for the bundle just opened, unless one
+// runs (then it stops it first: prints belongs to the new one). Called
+// by open after memory holds the notes of rows.
+func (c *Core) startWatch(rows []vault.Note) {
+	if c.cfg.WatchEvery < 0 {
+		return
+	}
+	c.stopWatch()
+	w := &vaultWatch{stop: make(chan struct{}), done: make(chan struct{})}
+	c.mu.Lock()
+	c.watch = w
+	c.mu.Unlock()
+	go c.runWatch(w, newWatchPrints(rows))
+}
+
+// stopWatch asks the running watcher to stop; it does not wait (Lock
+// never waits). Close waits for it with waitWatch.
+func (c *Core) stopWatch() {
+	c.mu.Lock()
+	w := c.watch
+	c.watch = nil
+	if w != nil {
+		c.stopped = append(c.stopped, w)
+	}
+	c.mu.Unlock()
+	if w != nil {
+		close(w.stop)
+	}
+}
+
+// waitWatch waits for every stopped watcher to end.
+func (c *Core) waitWatch() {
+	c.mu.Lock()
+	ws := c.stopped
+	c.stopped = nil
+	c.mu.Unlock()
+	for _, w := range ws {
+		<-w.done
+	}
+}
+
+func (c *Core) runWatch(w *vaultWatch, prints *watchPrints) {
+	defer close(w.done)
+	t := time.NewTicker(c.cfg.WatchEvery)
+	defer t.Stop()
+	ver := int64(-1) // the first look compares the rows open read with the vault now
+	for {
+		select {
+		case <-w.stop:
+			return
+		case <-t.C:
+		}
+		nv, err := c.followVault(ver, prints)
+		if err != nil {
+			c.log.Debug("watch vault", "err", err)
+		}
+		ver = nv
+	}
+}
+
+// errWatchStale ends a look at the vault begun under a bundle that is no
+// longer open.
+var errWatchStale = errors.New("watch: keys changed")
+
+// followVault mirrors into memory what other processes committed since
+// data version ver, and returns the version to look from next.
+func (c *Core) followVault(ver int64, prints *watchPrints) (int64, error) {
+	c.keyMu.RLock()
+	defer c.keyMu.RUnlock()
+	c.mu.RLock()
+	b, a := c.bundle, c.acct
+	c.mu.RUnlock()
+	if b == nil || a == nil {
+		return ver, nil
+	}
+	cd := syncer.Codec{UserID: a.UserID, Bundle: func() cryptobox.Bundle { return b }}
+	var changed []string
+	found, first := false, ver < 0
+	ctx := context.Background()
+	nv, err := c.v.IfChanged(ctx, ver, func(tx *vault.Tx) error {
+		// Under the vault's write lock: no Update of this Core commits
+		// (nor moves memory) until this returns.
+		type opened struct {
+			id      string
+			n       *note.Note
+			pending bool
+		}
+		var news []opened
+		pendings := map[string]bool{}
+		seen := make(map[string]uint64, len(prints.of))
+		err := tx.Notes(func(r vault.Note) error {
+			h := maphash.Bytes(prints.seed, r.Envelope)
+			seen[r.ID] = h
+			pendings[r.ID] = r.Op != vault.OpNone
+			if old, ok := prints.of[r.ID]; ok && old == h {
+				return nil
+			}
+			n, err := cd.Open(r.ID, r.Rev, r.Envelope)
+			if err != nil {
+				c.log.Warn("note not opened", "note", r.ID, "err", err)
+				return nil // as at unlock: kept in the vault, not shown
+			}
+			news = append(news, opened{r.ID, n, r.Op != vault.OpNone})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if len(c.bundle) == 0 || &c.bundle[0] != &b[0] {
+			return errWatchStale
+		}
+		found = true
+		for _, o := range news {
+			if e, ok := c.notes[o.id]; ok && sameNote(e.n, o.n) {
+				e.pending = o.pending
+				continue
+			}
+			c.notes[o.id] = &entry{n: o.n, pending: o.pending}
+			c.index.Put(doc(o.id, o.n))
+			changed = append(changed, o.id)
+		}
+		for id, e := range c.notes {
+			if _, ok := seen[id]; !ok {
+				delete(c.notes, id)
+				c.index.Delete(id)
+				changed = append(changed, id)
+				continue
+			}
+			e.pending = pendings[id]
+		}
+		if !first {
+			// Another process may have pushed or pulled: the sync engine's
+			// view of the server is read again from the vault at the next
+			// sync.
+			c.engine = nil
+		}
+		prints.of = seen
+		return nil
+	})
+	if errors.Is(err, errWatchStale) {
+		return ver, nil
+	}
+	if err != nil || !found {
+		return nv, err
+	}
+	pending, perr := c.v.PendingCount(ctx)
+	c.mu.Lock()
+	moved := perr == nil && c.status.Pending != pending
+	if moved {
+		c.status.Pending = pending
+	}
+	s := c.status
+	c.mu.Unlock()
+	switch {
+	case len(changed) > 0:
+		c.pulled(changed)
+		c.events.publish(Event{Kind: EventNotesChanged, Status: s, Changed: changed})
+	case moved:
+		c.events.publish(Event{Kind: EventStatusChanged, Status: s})
+	}
+	return nv, nil
+}
+
+// sameNote reports whether a and b hold the same content.
+func sameNote(a, b *note.Note) bool {
+	ja, err1 := a.Marshal()
+	jb, err2 := b.Marshal()
+	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
+}

@@ -19,6 +19,7 @@ ADDR ?= 127.0.0.1:8443
 #   libxxf86vm-dev      OpenGL and X11 headers that Fyne's GLFW driver compiles against
 #   xvfb xauth          a virtual screen for `make run` without a display and for
 #                       screenshots (xvfb-run needs xauth)
+#   xclip               internal/imageclip's tests: an image copied in pieces (X11 INCR)
 #   xz-utils            `fyne package` writes a .tar.xz
 #   postgresql          the server's PostgreSQL store: its tests start their own
 #                       throw-away cluster (initdb + postgres on a Unix socket, as the
@@ -26,7 +27,7 @@ ADDR ?= 127.0.0.1:8443
 # Other systems (Fedora, Arch, macOS, Windows): see "Prerequisites" in README.md.
 DEB_PACKAGES := ca-certificates gcc libc6-dev pkg-config \
   libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev \
-  xvfb xauth xdotool xz-utils \
+  xvfb xauth xdotool xclip xz-utils \
   gnome-keyring dbus-x11 \
   postgresql
 

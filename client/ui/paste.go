@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -28,8 +29,9 @@ import (
 // ImageClipboard reads an image from the system clipboard.
 type ImageClipboard interface {
 	// Image returns the clipboard's image as PNG data, or nil and no error
-	// when it holds none. It may wait on another program: the UI calls it
-	// off the UI thread.
+	// when it holds none; an image over the attachment size limit is an
+	// error wrapping attach.ErrFileTooLarge. It may wait on another
+	// program: the UI calls it off the UI thread.
 	Image() ([]byte, error)
 }
 
@@ -74,6 +76,9 @@ func (b *attachBar) pasted(noteID string, img []byte, err error) {
 		return
 	}
 	switch {
+	case errors.Is(err, attach.ErrFileTooLarge):
+		b.u.showError("Not attached", err) // the Attach button's words
+		return
 	case err != nil:
 		b.u.showError("Nothing was pasted: the clipboard could not be read", err)
 		return

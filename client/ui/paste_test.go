@@ -224,6 +224,7 @@ func TestPasteRefused(t *testing.T) {
 	}{
 		{"clipboard error", &fakeImageClip{err: errors.New("read clipboard image: the clipboard did not answer")}, 0, "Nothing was pasted"},
 		{"image over the limit", &fakeImageClip{img: make([]byte, 11)}, 10, "larger than the 1 GiB attachment limit"},
+		{"image over the limit, as the clipboard says", &fakeImageClip{err: fmt.Errorf("read clipboard image: %w", attach.ErrFileTooLarge)}, 0, "larger than the 1 GiB attachment limit"},
 		{"neither text nor an image", &fakeImageClip{}, 0, ""},
 	}
 	for _, tt := range tests {

@@ -29,6 +29,7 @@ import (
 	"cipherleaf.dev/client/internal/fynelog"
 	"cipherleaf.dev/client/internal/imageclip"
 	"cipherleaf.dev/client/ui"
+	"cipherleaf.dev/shared/protocol"
 )
 
 func main() {
@@ -85,9 +86,9 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 		Theme:     getenv("CIPHERLEAF_THEME"),
 	}
 	// Pasting an image needs the system clipboard's image side, which
-	// Fyne's clipboard lacks. Without one (no X display or libX11.so) a
-	// paste is text only, and nothing needs saying.
-	if clip, err := imageclip.New(5 * time.Second); err == nil {
+	// Fyne's clipboard lacks. Without one (no X display) a paste is text
+	// only, and nothing needs saying.
+	if clip, err := imageclip.New(5*time.Second, protocol.MaxAttachmentSize); err == nil {
 		opts.ImageClipboard = clip
 	}
 	var w, h float32

@@ -1,30 +1,32 @@
 // Package imageclip reads an image from the system clipboard, which Fyne's
-// clipboard cannot do (it carries text only). It uses
-// golang.design/x/clipboard: the X11 CLIPBOARD selection on Linux (cgo,
-// loading libX11.so at run time), the Win32 clipboard on Windows (pure Go)
-// and NSPasteboard on macOS (cgo). It never touches the network.
+// clipboard cannot do (it carries text only). On Linux it asks the X11
+// CLIPBOARD selection's owner for image/png itself (x11.go, through the
+// libX11 the app links for its window anyway), including images handed
+// over in pieces (INCR), which golang.design/x/clipboard v0.7.1 drops; on
+// Windows (pure Go) and macOS (cgo) it uses golang.design/x/clipboard
+// (library.go). It never touches the network.
 //
-// The library can wait forever: on X11 a read asks the selection's owner,
-// another program, for the image and waits for its answer. Image therefore
-// reads on its own goroutine and gives up after a timeout; the abandoned
-// read keeps the library's lock, so until it ends every later call fails
-// at once instead of piling up goroutines behind it.
+// A read may wait on another program: the copying one answers it. Image
+// therefore reads on its own goroutine and gives up after a timeout; an
+// abandoned read keeps its place, so until it ends every later call fails
+// at once instead of piling up goroutines behind it. An image larger than
+// the limit given to New is refused (attach.ErrFileTooLarge) without being
+// read further.
 package imageclip
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
-	"golang.design/x/clipboard"
+	"cipherleaf.dev/client/attach"
 )
 
 // Errors of New and Image; test them with errors.Is.
 var (
 	// ErrUnavailable: there is no system clipboard for images here (no X
-	// display, no libX11.so, or a build without cgo on Linux or macOS).
+	// display, or a build without cgo on Linux or macOS).
 	ErrUnavailable = errors.New("no system clipboard for images")
 	// ErrTimeout: the clipboard's owner did not answer in time, or an
 	// earlier read it never answered is still waiting.
@@ -40,33 +42,20 @@ var pngSignature = []byte("\x89PNG\r\n\x1a\n")
 // called from any goroutine.
 type Clipboard struct {
 	timeout time.Duration
-	read    func() []byte // PNG data, or nil when there is no image
+	max     int64
+	read    func() ([]byte, error) // PNG data, or nil when there is no image
 	// busy holds a token while a read runs, abandoned or not.
 	busy chan struct{}
 }
 
-// New opens the system clipboard; reads wait at most timeout. It returns
-// an error wrapping ErrUnavailable when there is none, and then image
-// paste is simply not offered. (On X11 it opens the display named by
-// $DISPLAY once, and closes it again.)
-func New(timeout time.Duration) (*Clipboard, error) {
-	if err := clipboard.Init(); err != nil {
-		// The library's message is a page of install advice; its start
-		// says what failed.
-		first, _, _ := strings.Cut(err.Error(), "\n")
-		first, _, _ = strings.Cut(first, ", and ")
-		return nil, fmt.Errorf("open clipboard: %w (%s)", ErrUnavailable, first)
-	}
-	return newClipboard(timeout, func() []byte { return clipboard.Read(clipboard.FmtImage) }), nil
-}
-
-func newClipboard(timeout time.Duration, read func() []byte) *Clipboard {
-	return &Clipboard{timeout: timeout, read: read, busy: make(chan struct{}, 1)}
+func newClipboard(timeout time.Duration, max int64, read func() ([]byte, error)) *Clipboard {
+	return &Clipboard{timeout: timeout, max: max, read: read, busy: make(chan struct{}, 1)}
 }
 
 // Image returns the clipboard's image as PNG data, or nil and no error
 // when the clipboard holds no image. It waits at most the timeout given
-// to New (ErrTimeout).
+// to New (ErrTimeout), and refuses an image over New's limit with an
+// error wrapping attach.ErrFileTooLarge.
 func (c *Clipboard) Image() ([]byte, error) {
 	select {
 	case c.busy <- struct{}{}:
@@ -87,7 +76,8 @@ func (c *Clipboard) Image() ([]byte, error) {
 				done <- result{err: fmt.Errorf("read clipboard image: %v", r)}
 			}
 		}()
-		done <- result{data: c.read()}
+		data, err := c.read()
+		done <- result{data: data, err: err}
 	}()
 	t := time.NewTimer(c.timeout)
 	defer t.Stop()
@@ -98,6 +88,8 @@ func (c *Clipboard) Image() ([]byte, error) {
 			return nil, r.err
 		case len(r.data) == 0:
 			return nil, nil
+		case int64(len(r.data)) > c.max:
+			return nil, fmt.Errorf("read clipboard image: %w", attach.ErrFileTooLarge)
 		case !bytes.HasPrefix(r.data, pngSignature):
 			return nil, fmt.Errorf("read clipboard image: %w", ErrNotPNG)
 		}

@@ -6,9 +6,12 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"cipherleaf.dev/client/attach"
 )
 
 // testPNG encodes a small w×h image.
@@ -29,21 +32,24 @@ func testPNG(t *testing.T, w, h int) []byte {
 
 func TestImage(t *testing.T) {
 	pic := testPNG(t, 3, 2)
+	limit := len(pic)
 	tests := []struct {
 		name    string
-		read    func() []byte
+		read    func() ([]byte, error)
 		want    []byte
 		wantErr error // nil: no error; errAny: any error
 	}{
-		{"no image", func() []byte { return nil }, nil, nil},
-		{"empty image", func() []byte { return []byte{} }, nil, nil},
-		{"a PNG", func() []byte { return pic }, pic, nil},
-		{"not a PNG", func() []byte { return []byte("GIF89a...") }, nil, ErrNotPNG},
-		{"the library panics", func() []byte { panic("index out of range") }, nil, errAny},
+		{"no image", func() ([]byte, error) { return nil, nil }, nil, nil},
+		{"empty image", func() ([]byte, error) { return []byte{}, nil }, nil, nil},
+		{"a PNG of the limit", func() ([]byte, error) { return pic, nil }, pic, nil},
+		{"a PNG over the limit", func() ([]byte, error) { return append(slices.Clone(pic), 0), nil }, nil, attach.ErrFileTooLarge},
+		{"not a PNG", func() ([]byte, error) { return []byte("GIF89a..."), nil }, nil, ErrNotPNG},
+		{"a read error", func() ([]byte, error) { return nil, ErrTimeout }, nil, ErrTimeout},
+		{"the library panics", func() ([]byte, error) { panic("index out of range") }, nil, errAny},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newClipboard(time.Minute, tt.read)
+			c := newClipboard(time.Minute, int64(limit), tt.read)
 			got, err := c.Image()
 			switch {
 			case tt.wantErr == errAny && err == nil,
@@ -67,11 +73,11 @@ func TestImageTimeout(t *testing.T) {
 	pic := testPNG(t, 2, 2)
 	release := make(chan struct{})
 	var reads atomic.Int32
-	c := newClipboard(50*time.Millisecond, func() []byte {
+	c := newClipboard(50*time.Millisecond, 1<<20, func() ([]byte, error) {
 		if reads.Add(1) == 1 {
 			<-release
 		}
-		return pic
+		return pic, nil
 	})
 	if _, err := c.Image(); !errors.Is(err, ErrTimeout) {
 		t.Fatalf("Image() with a silent owner: error = %v, want ErrTimeout", err)

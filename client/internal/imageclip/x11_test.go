@@ -5,17 +5,23 @@ package imageclip
 import (
 	"bufio"
 	"bytes"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"golang.design/x/clipboard"
+
+	"cipherleaf.dev/client/attach"
 )
 
 // The real library on a real X server: the test starts its own Xvfb, and
@@ -35,7 +41,8 @@ func TestHelperProcess(t *testing.T) {
 	case "":
 		t.Skip("helper process of the X11 tests")
 	case "owner-image", "owner-text":
-		// Take the clipboard, say so, and keep serving it until stdin closes.
+		// Take the clipboard with golang.design/x/clipboard, say so, and
+		// keep serving it until stdin closes.
 		if err := clipboard.Init(); err != nil {
 			fmt.Println("init:", err)
 			os.Exit(2)
@@ -58,7 +65,7 @@ func TestHelperProcess(t *testing.T) {
 	case "new":
 		// New, on whatever DISPLAY the parent gave.
 		start := time.Now()
-		_, err := New(time.Second)
+		_, err := New(time.Second, 1<<20)
 		fmt.Printf("unavailable=%v took=%v err=%v\n", errors.Is(err, ErrUnavailable), time.Since(start).Round(time.Millisecond), err)
 		os.Exit(0)
 	}
@@ -127,22 +134,71 @@ func (o *owner) stop() {
 }
 
 func TestX11(t *testing.T) {
-	if _, err := exec.LookPath("Xvfb"); err != nil {
-		t.Fatalf("Xvfb is needed for the real clipboard (make setup installs it): %v", err)
+	for _, tool := range []string{"Xvfb", "xclip"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is needed for the real clipboard tests (make setup installs it): %v", tool, err)
+		}
 	}
 	display := startXvfb(t)
-	t.Setenv("DISPLAY", display) // clipboard.Init reads it, once per process
-	c, err := New(2 * time.Second)
+	t.Setenv("DISPLAY", display)
+	c, err := New(2*time.Second, 64<<20)
 	if err != nil {
 		t.Fatalf("New() on Xvfb %s: %v", display, err)
 	}
 	pic := testPNG(t, 64, 48)
+	big := noisePNG(t, 800, 800) // about 2.6 MB: xclip hands it over in pieces
 
 	t.Run("an image another program copied", func(t *testing.T) {
 		startOwner(t, display, "owner-image", pic)
 		got, err := c.Image()
 		if err != nil || !bytes.Equal(got, pic) {
 			t.Fatalf("Image() = %d bytes, %v; want the owner's %d-byte PNG", len(got), err, len(pic))
+		}
+	})
+	t.Run("an image over the limit", func(t *testing.T) {
+		startOwner(t, display, "owner-image", pic)
+		small, err := New(2*time.Second, int64(len(pic)-1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := small.Image(); !errors.Is(err, attach.ErrFileTooLarge) {
+			t.Fatalf("Image() of %d bytes with a limit of %d = %d bytes, %v; want attach.ErrFileTooLarge", len(pic), len(pic)-1, len(got), err)
+		}
+	})
+	t.Run("a large image in pieces (INCR)", func(t *testing.T) {
+		startOwner(t, display, "owner-image", pic) // what the clipboard held before
+		startXclip(t, display, big)
+		// xclip takes the clipboard on its own time: until then the last
+		// owner answers.
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			got, err := c.Image()
+			if err == nil && bytes.Equal(got, big) {
+				break
+			}
+			if err != nil || !bytes.Equal(got, pic) || time.Now().After(deadline) {
+				t.Fatalf("Image() = %d bytes, %v; want xclip's %d bytes", len(got), err, len(big))
+			}
+			time.Sleep(10 * time.Millisecond) // polling, bounded by the deadline
+		}
+	})
+	t.Run("a large image in pieces over the limit", func(t *testing.T) {
+		startOwner(t, display, "owner-image", pic)
+		startXclip(t, display, big)
+		limited, err := New(2*time.Second, int64(len(big)/2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			got, err := limited.Image()
+			if errors.Is(err, attach.ErrFileTooLarge) {
+				break
+			}
+			if err != nil || !bytes.Equal(got, pic) || time.Now().After(deadline) {
+				t.Fatalf("Image() = %d bytes, %v; want attach.ErrFileTooLarge for xclip's %d bytes", len(got), err, len(big))
+			}
+			time.Sleep(10 * time.Millisecond) // polling, bounded by the deadline
 		}
 	})
 	t.Run("text only", func(t *testing.T) {
@@ -157,19 +213,22 @@ func TestX11(t *testing.T) {
 		if err := o.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
 			t.Fatal(err)
 		}
+		waitStopped(t, o.cmd.Process.Pid) // a stop lands after kill returns
 		start := time.Now()
-		if _, err := c.Image(); !errors.Is(err, ErrTimeout) {
-			t.Fatalf("Image() with a stopped owner: %v, want ErrTimeout", err)
+		if got, err := c.Image(); !errors.Is(err, ErrTimeout) {
+			t.Fatalf("Image() with a stopped owner: %d bytes, %v; want ErrTimeout", len(got), err)
 		}
 		if took := time.Since(start); took > 10*time.Second {
 			t.Errorf("Image() with a stopped owner took %v, want about the 2 s timeout", took)
 		}
 		if _, err := c.Image(); !errors.Is(err, ErrTimeout) {
-			t.Fatalf("Image() while the stuck read waits: %v, want ErrTimeout at once", err)
+			t.Fatalf("Image() again, the owner still stopped: %v, want ErrTimeout", err)
 		}
-		// The owner wakes up and answers the request it was sent: the
-		// stuck read ends and reads work again.
-		o.cmd.Process.Signal(syscall.SIGCONT)
+		// The owner is killed (its clipboard goes with it) and another
+		// program copies an image: reads work again, nothing stayed stuck.
+		o.cmd.Process.Kill()
+		o.cmd.Wait()
+		startOwner(t, display, "owner-image", pic)
 		deadline := time.Now().Add(20 * time.Second)
 		for {
 			got, err := c.Image()
@@ -177,16 +236,69 @@ func TestX11(t *testing.T) {
 				break
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("Image() after the owner woke: %d bytes, %v", len(got), err)
+				t.Fatalf("Image() after another program copied: %d bytes, %v", len(got), err)
 			}
 			time.Sleep(10 * time.Millisecond) // polling, bounded by the deadline
 		}
 	})
 }
 
+// waitStopped waits until process pid is stopped (state T in /proc).
+func waitStopped(t *testing.T, pid int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// pid (comm) state ...: the state follows the last ')'.
+		if i := bytes.LastIndexByte(stat, ')'); i > 0 && i+2 < len(stat) && stat[i+2] == 'T' {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("process %d did not stop: %s", pid, stat)
+		}
+		time.Sleep(time.Millisecond) // polling, bounded by the deadline
+	}
+}
+
+// noisePNG is a w×h PNG of random pixels, which PNG cannot shrink.
+func noisePNG(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	rand.Read(img.Pix)
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.NoCompression}
+	if err := enc.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// startXclip runs xclip in the foreground offering data as image/png on
+// display, until the test ends.
+func startXclip(t *testing.T, display string, data []byte) {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "big.png")
+	if err := os.WriteFile(f, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("xclip", "-quiet", "-selection", "clipboard", "-t", "image/png", "-i", f)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+}
+
 // TestNoDisplay: without an X display New reports ErrUnavailable, at
-// once, and nothing crashes. It runs in a child process because the
-// library opens the display once per process.
+// once, and nothing crashes. It runs in a child process, as the app would
+// start.
 func TestNoDisplay(t *testing.T) {
 	for _, display := range []string{"", ":4242"} {
 		t.Run("DISPLAY="+display, func(t *testing.T) {

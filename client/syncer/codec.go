@@ -23,17 +23,24 @@ type Codec struct {
 // OpenPayload opens env as the blob of (id, rev) and returns its payload.
 // Errors: manifest.ErrTamperedNote, ErrNewerFormat, cryptobox.ErrUnknownGeneration.
 func (c Codec) OpenPayload(id string, rev uint64, env []byte) ([]byte, error) {
-	return c.openPayloadTo(nil, id, rev, env)
+	return c.openPayloadTo(nil, nil, id, rev, env)
 }
 
 // openPayloadTo is OpenPayload decrypting into buf's storage when it has
-// room (cryptobox.OpenNoteTo).
-func (c Codec) openPayloadTo(buf []byte, id string, rev uint64, env []byte) ([]byte, error) {
-	b := c.Bundle()
-	if b == nil {
-		return nil, ErrLocked
+// room (cryptobox.OpenNoteTo), through op when it is not nil.
+func (c Codec) openPayloadTo(op *cryptobox.NoteOpener, buf []byte, id string, rev uint64, env []byte) ([]byte, error) {
+	loc := cryptobox.Location{UserID: c.UserID, NoteID: id, Rev: rev}
+	var p []byte
+	var err error
+	if op != nil {
+		p, err = op.OpenTo(buf, loc, env)
+	} else {
+		b := c.Bundle()
+		if b == nil {
+			return nil, ErrLocked
+		}
+		p, err = cryptobox.OpenNoteTo(buf, b, loc, env)
 	}
-	p, err := cryptobox.OpenNoteTo(buf, b, cryptobox.Location{UserID: c.UserID, NoteID: id, Rev: rev}, env)
 	switch {
 	case err == nil:
 		return p, nil
@@ -57,6 +64,20 @@ const maxPooledPayload = 64 << 10
 
 // Open opens env as the blob of (id, rev) and decodes the note.
 func (c Codec) Open(id string, rev uint64, env []byte) (*note.Note, error) {
+	return c.openWith(nil, id, rev, env)
+}
+
+// opener returns an opener of the current bundle, for the notes of a page.
+func (c Codec) opener() (*cryptobox.NoteOpener, error) {
+	b := c.Bundle()
+	if b == nil {
+		return nil, ErrLocked
+	}
+	return cryptobox.NewNoteOpener(b)
+}
+
+// openWith is Open through op, the current bundle's opener if not nil.
+func (c Codec) openWith(op *cryptobox.NoteOpener, id string, rev uint64, env []byte) (*note.Note, error) {
 	var dst []byte
 	if padded := len(env) - cryptobox.NoteHeaderSize - cryptobox.TagSize; padded > 0 && padded <= maxPooledPayload {
 		buf := payloadBufs.Get().(*[]byte)
@@ -66,7 +87,7 @@ func (c Codec) Open(id string, rev uint64, env []byte) (*note.Note, error) {
 		}
 		dst = *buf
 	}
-	p, err := c.openPayloadTo(dst, id, rev, env)
+	p, err := c.openPayloadTo(op, dst, id, rev, env)
 	if err != nil {
 		return nil, err
 	}

@@ -473,6 +473,10 @@ func (rc *rowCache) get(tx *vault.Tx, id string) (vault.Note, bool, error) {
 func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change, known []bool) ([]theirs, error) {
 	ts := make([]theirs, len(changes))
 	errs := make([]error, len(changes))
+	op, err := e.cfg.Codec.opener() // locked: each note says so below
+	if err == nil {
+		defer op.Wipe()
+	}
 	workers := min(runtime.GOMAXPROCS(0), (len(changes)+63)/64)
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -482,7 +486,7 @@ func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change, kno
 			for i := w; i < len(changes); i += workers {
 				ts[i].c = changes[i]
 				if !changes[i].Deleted && !known[i] {
-					ts[i].n, errs[i] = e.cfg.Codec.Open(changes[i].ID, changes[i].Rev, changes[i].Blob)
+					ts[i].n, errs[i] = e.cfg.Codec.openWith(op, changes[i].ID, changes[i].Rev, changes[i].Blob)
 					if ts[i].n != nil && e.cfg.Prepare != nil {
 						p := e.cfg.Prepare(changes[i].ID, ts[i].n)
 						ts[i].prep = &p

@@ -29,8 +29,16 @@ func FuzzOpenNote(f *testing.F) {
 	}
 	f.Add([]byte{})
 	f.Add([]byte{1})
+	op, err := NewNoteOpener(b)
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, env []byte) {
 		payload, err := OpenNote(b, loc, env)
+		viaOpener, oerr := op.OpenTo(nil, loc, env)
+		if !bytes.Equal(viaOpener, payload) || !sameErr(oerr, err) {
+			t.Fatalf("NoteOpener.OpenTo(%x) = %x, %v; OpenNote: %x, %v", env, viaOpener, oerr, payload, err)
+		}
 		if err != nil {
 			return
 		}

@@ -60,6 +60,9 @@ func noteAD(gen uint32, loc Location) ([]byte, error) {
 	return ad, nil
 }
 
+// noteKeyInfo starts the HKDF info of a note key; the note's id follows.
+const noteKeyInfo = "cipherleaf/v1/note"
+
 // noteKey derives the per-note key NK = HKDF(AK, "cipherleaf/v1/note"||id).
 //
 // Why: a per-note key can be handed over to share a note (or a notebook's
@@ -69,7 +72,7 @@ func noteKey(ak *AccountKey, noteID string) (*[KeySize]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("note id: %w", err)
 	}
-	b, err := hkdf.Key(sha256.New, ak.Key[:], nil, "cipherleaf/v1/note"+string(nid[:]), KeySize)
+	b, err := hkdf.Key(sha256.New, ak.Key[:], nil, noteKeyInfo+string(nid[:]), KeySize)
 	if err != nil {
 		return nil, fmt.Errorf("derive note key: %w", err)
 	}
@@ -150,11 +153,18 @@ func OpenNoteTo(buf []byte, b Bundle, loc Location, env []byte) ([]byte, error) 
 	if err != nil {
 		return nil, err
 	}
+	return openNoteWith(buf, gen, loc, env, func() (*[KeySize]byte, error) { return noteKey(&ak, loc.NoteID) })
+}
+
+// openNoteWith is the rest of OpenNoteTo once the envelope's generation
+// is known to be held: key is called for the note key, after the
+// location is checked.
+func openNoteWith(buf []byte, gen uint32, loc Location, env []byte, key func() (*[KeySize]byte, error)) ([]byte, error) {
 	ad, err := noteAD(gen, loc)
 	if err != nil {
 		return nil, err
 	}
-	nk, err := noteKey(&ak, loc.NoteID)
+	nk, err := key()
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // The writer and reader hash on another goroutine while they seal or open
@@ -117,8 +118,19 @@ func TestAttachmentWriterStopsMidBlob(t *testing.T) {
 	if err := w.Close(); !errors.Is(err, errDisk) {
 		t.Errorf("Close after the failure = %v, want %v", err, errDisk)
 	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("%d goroutines after the failed write, %d before", n, before)
+	// A hashing goroutine signals that it is done just before it returns,
+	// so it may still be counted for a moment: wait, with a deadline.
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		n := runtime.NumGoroutine()
+		if n <= before {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("%d goroutines 5 s after the failed write, %d before", n, before)
+			break
+		}
+		runtime.Gosched()
+		time.Sleep(time.Millisecond) // polling, bounded by the deadline
 	}
 }
 

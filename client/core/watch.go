@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"hash/maphash"
 	"time"
@@ -24,12 +25,13 @@ import (
 // they do after a pull (the app keeps unsaved typing in front of the
 // person: ui's reloadIfIdle and followConflict).
 //
-// What changed is found without decrypting every note: the watcher keeps
-// a hash of each live row's envelope (maphash, a per-watch random seed;
-// a changed envelope only costs a decryption, a collision could only miss
-// a change) and opens only the rows whose envelope it has not seen. This
-// Core's own writes change envelopes too; their notes decrypt to what
-// memory already holds and are not reported.
+// What changed is found without reading or decrypting every note: the
+// watcher keeps a hash of each live row's vault.Stamp (revision, envelope
+// length, and the envelope's head with the random nonce of its sealing;
+// maphash with a per-watch random seed) and reads and opens only the rows
+// whose stamp it has not seen. This Core's own writes make new stamps
+// too; their notes decrypt to what memory already holds and are not
+// reported.
 
 // defaultWatchEvery is how often an unlocked Core looks for other
 // processes' commits.
@@ -50,9 +52,22 @@ type watchPrints struct {
 func newWatchPrints(rows []vault.Note) *watchPrints {
 	p := &watchPrints{seed: maphash.MakeSeed(), of: make(map[string]uint64, len(rows))}
 	for _, r := range rows {
-		p.of[r.ID] = maphash.Bytes(p.seed, r.Envelope)
+		p.of[r.ID] = p.print(vault.StampOf(r))
 	}
 	return p
+}
+
+// print hashes what tells a row's versions apart: its revision, its
+// envelope's length and head (with the random nonce of its sealing).
+func (p *watchPrints) print(s vault.Stamp) uint64 {
+	var h maphash.Hash
+	h.SetSeed(p.seed)
+	var buf [16]byte
+	binary.LittleEndian.PutUint64(buf[:8], s.Rev)
+	binary.LittleEndian.PutUint64(buf[8:], uint64(s.Len))
+	h.Write(buf[:])
+	h.Write(s.Head)
+	return h.Sum64()
 }
 
 // startWatch starts the watcher for the bundle just opened, unless one
@@ -145,23 +160,30 @@ func (c *Core) followVault(ver int64, prints *watchPrints) (int64, error) {
 		var news []opened
 		pendings := map[string]bool{}
 		seen := make(map[string]uint64, len(prints.of))
-		err := tx.Notes(func(r vault.Note) error {
-			h := maphash.Bytes(prints.seed, r.Envelope)
-			seen[r.ID] = h
-			pendings[r.ID] = r.Op != vault.OpNone
-			if old, ok := prints.of[r.ID]; ok && old == h {
-				return nil
+		var stale []string
+		err := tx.Stamps(func(st vault.Stamp) error {
+			h := prints.print(st)
+			seen[st.ID] = h
+			pendings[st.ID] = st.Pending
+			if old, ok := prints.of[st.ID]; !ok || old != h {
+				stale = append(stale, st.ID)
 			}
-			n, err := cd.Open(r.ID, r.Rev, r.Envelope)
-			if err != nil {
-				c.log.Warn("note not opened", "note", r.ID, "err", err)
-				return nil // as at unlock: kept in the vault, not shown
-			}
-			news = append(news, opened{r.ID, n, r.Op != vault.OpNone})
 			return nil
 		})
 		if err != nil {
 			return err
+		}
+		for _, id := range stale {
+			r, err := tx.Note(id)
+			if err != nil {
+				return err
+			}
+			n, err := cd.Open(r.ID, r.Rev, r.Envelope)
+			if err != nil {
+				c.log.Warn("note not opened", "note", r.ID, "err", err)
+				continue // as at unlock: kept in the vault, not shown
+			}
+			news = append(news, opened{r.ID, n, r.Op != vault.OpNone})
 		}
 		c.mu.Lock()
 		defer c.mu.Unlock()

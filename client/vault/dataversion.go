@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -35,4 +36,50 @@ func (v *Vault) IfChanged(ctx context.Context, last int64, fn func(tx *Tx) error
 		return last, err
 	}
 	return ver, nil
+}
+
+// StampSize is how many leading bytes of an envelope a Stamp carries: the
+// version, the key generation and the random nonce (SPEC §5), which differ
+// for every sealing.
+const StampSize = 29
+
+// Stamp tells one live note row from its other versions without its whole
+// envelope: a new sealing has a new random nonce.
+type Stamp struct {
+	ID      string
+	Rev     uint64
+	Len     int    // the envelope's length
+	Head    []byte // the envelope's first StampSize bytes (fewer if shorter); valid during the callback only
+	Pending bool   // an edit is queued
+}
+
+// StampOf is the Stamp of a row read whole.
+func StampOf(n Note) Stamp {
+	return Stamp{ID: n.ID, Rev: n.Rev, Len: len(n.Envelope), Head: n.Envelope[:min(len(n.Envelope), StampSize)], Pending: n.Op != OpNone}
+}
+
+// Stamps calls fn with the Stamp of every live note row (what Notes lists),
+// reading a few dozen bytes of each instead of the envelopes.
+func (tx *Tx) Stamps(fn func(Stamp) error) error {
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT n.id, n.rev, length(n.envelope), substr(n.envelope, 1, ?), p.op IS NOT NULL
+		FROM notes n LEFT JOIN pending p ON p.note_id = n.id WHERE n.envelope IS NOT NULL`, StampSize)
+	if err != nil {
+		return fmt.Errorf("list note stamps: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s Stamp
+		var head sql.RawBytes
+		if err := rows.Scan(&s.ID, &s.Rev, &s.Len, &head, &s.Pending); err != nil {
+			return fmt.Errorf("list note stamps: %w", err)
+		}
+		s.Head = head
+		if err := fn(s); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list note stamps: %w", err)
+	}
+	return nil
 }

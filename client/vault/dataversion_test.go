@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"testing"
@@ -147,4 +148,74 @@ func TestUpdateAfterCancelledUpdate(t *testing.T) {
 	}
 	v.w.Close() // as database/sql does after such a rollback
 	after("the write connection ended")
+}
+
+// TestStampsMatchStampOf: Stamps reads, of every live row, what StampOf
+// takes from the row read whole; deleted rows are not listed, and a new
+// sealing (another nonce) gives another stamp.
+func TestStampsMatchStampOf(t *testing.T) {
+	ctx := context.Background()
+	v, _ := openTemp(t)
+	env := func(nonce byte, size int) []byte {
+		e := make([]byte, size)
+		e[0], e[4] = 1, 1
+		for i := 5; i < StampSize && i < size; i++ {
+			e[i] = nonce
+		}
+		return e
+	}
+	rows := []Note{
+		{ID: "00000000-0000-4000-8000-000000000001", Rev: 1, Envelope: env(1, 600), Gen: 1, Op: OpPut},
+		{ID: "00000000-0000-4000-8000-000000000002", Rev: 7, Envelope: env(2, 2000), Gen: 1},
+		{ID: "00000000-0000-4000-8000-000000000003", Rev: 2, Envelope: env(3, 12), Gen: 1}, // shorter than a head
+		{ID: "00000000-0000-4000-8000-000000000004", Rev: 3, Deleted: true, Gen: 1},
+	}
+	err := v.Update(ctx, func(tx *Tx) error {
+		for _, n := range rows {
+			if err := tx.PutNote(n); err != nil {
+				return err
+			}
+			if n.Op != OpNone {
+				if err := tx.Queue(n.ID, n.Op); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stamps := func() map[string]Stamp {
+		out := map[string]Stamp{}
+		err := v.View(ctx, func(tx *Tx) error {
+			return tx.Stamps(func(s Stamp) error {
+				s.Head = bytes.Clone(s.Head)
+				out[s.ID] = s
+				return nil
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	got := stamps()
+	if len(got) != 3 {
+		t.Fatalf("Stamps listed %d rows, want the 3 live ones: %v", len(got), got)
+	}
+	for _, n := range rows[:3] {
+		want := StampOf(n)
+		if g := got[n.ID]; g.Rev != want.Rev || g.Len != want.Len || !bytes.Equal(g.Head, want.Head) || g.Pending != want.Pending {
+			t.Errorf("Stamps: %s = %+v, want %+v", n.ID, g, want)
+		}
+	}
+	resealed := rows[1]
+	resealed.Envelope = env(9, 2000)
+	if err := v.Update(ctx, func(tx *Tx) error { return tx.PutNote(resealed) }); err != nil {
+		t.Fatal(err)
+	}
+	if g := stamps()[resealed.ID]; bytes.Equal(g.Head, got[resealed.ID].Head) {
+		t.Errorf("a new sealing kept the stamp head %x", g.Head)
+	}
 }

@@ -68,7 +68,7 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 	if err := os.MkdirAll(*profile, 0o700); err != nil {
 		return fmt.Errorf("create profile: %w", err)
 	}
-	lock, err := lockProfile(*profile, stderr) // one app per profile; the CLI does not lock
+	lock, err := lockProfile(*profile, stderr, getenv) // one app per profile; the CLI does not lock
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,7 @@ func TestAppOnePerProfile(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer l.Unlock()
-		err, out := runSecond(t, bin, display, dir)
+		err, out := runSecond(t, bin, "", dir) // no screen: the words on stderr only
 		wantRefused(t, err, out)
 		if _, err := os.Stat(filepath.Join(dir, vault.FileName)); !errors.Is(err, os.ErrNotExist) {
 			t.Fatalf("the refused app made %s: %v", vault.FileName, err)
@@ -79,8 +79,35 @@ func TestAppOnePerProfile(t *testing.T) {
 		first := startApp(t, bin, display, dir)
 		first.waitTitle("Locked — Cipherleaf")
 
-		err, out := runSecond(t, bin, display, dir)
-		wantRefused(t, err, out)
+		// With a screen the words show in a window too; Return closes it.
+		second := startApp(t, bin, display, dir)
+		wid := ""
+		deadline := time.Now().Add(30 * time.Second)
+		for wid == "" {
+			cmd := exec.Command("xdotool", "search", "--onlyvisible", "--name", alreadyOpenTitle)
+			cmd.Env = second.cmd.Env
+			if out, err := cmd.Output(); err == nil {
+				wid = strings.Fields(string(out))[0]
+				break
+			}
+			select {
+			case <-second.exited:
+				t.Fatalf("the second app exited (%v) without its window\n%s", second.err, second.stderr())
+			default:
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no %q window within 30 s\n%s", alreadyOpenTitle, second.stderr())
+			}
+			time.Sleep(20 * time.Millisecond) // polling: xdotool cannot wait for a window of a name
+		}
+		second.xdotool("windowfocus", "--sync", wid)
+		second.xdotool("key", "--window", wid, "Return")
+		select {
+		case <-second.exited:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("the second app did not end after Return\n%s", second.stderr())
+		}
+		wantRefused(t, second.err, second.stderr())
 		select {
 		case <-first.exited:
 			t.Fatalf("the first app exited (%v)\n%s", first.err, first.stderr())

@@ -255,6 +255,7 @@ func (m *mainView) newNote() {
 			m.list.search.SetText("") // reloads the list
 			m.list.reload()
 			m.editor.show(id, n)
+			m.attach.show(id) // else Attach, a drop or a paste went to the previous note
 			m.list.selectID(id)
 			m.u.win.Canvas().Focus(m.editor.title)
 		}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 
@@ -20,7 +21,8 @@ import (
 // A paste with text on the clipboard is the ordinary text paste, at once
 // and unchanged: a copy from a spreadsheet or an office document often
 // carries a picture of the same cells as well, and the text is what was
-// meant. Only when the clipboard has no text is the image asked for, off
+// meant. Only when the clipboard has no text (or binary bytes, which some
+// programs hand out for text) is the image asked for, off
 // the UI thread, since that may wait on another program. The image is then
 // attached the way a dropped file is (sealed into the profile, with the
 // progress bar and a chip) as pasted-image-YYYY-MM-DD-HHMMSS.png, and its
@@ -57,21 +59,41 @@ func (b *attachBar) paste(s fyne.Shortcut) bool {
 	if _, edit := sp.Clipboard.(*textClipboard); edit {
 		return false // the editor's own edits (replaceSelection)
 	}
-	if sp.Clipboard.Content() != "" {
-		return false // text: the ordinary paste
+	// Text is the ordinary paste. Binary bytes are not: an owner such as
+	// xclip hands its image/png to a request for text too (a PNG starts
+	// with control characters); they are pasted as before only when there
+	// is no image.
+	text := sp.Clipboard.Content()
+	if text != "" && isText(text) {
+		return false
 	}
 	noteID := b.noteID
 	b.u.background(func() func() {
 		img, err := clip.Image()
-		return func() { b.pasted(noteID, img, err) }
+		return func() { b.pasted(noteID, img, err, text) }
 	})
+	return true
+}
+
+// isText says whether s reads as text: UTF-8 without control characters
+// other than tab and line breaks.
+func isText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x7f && r < 0xa0) {
+			return false
+		}
+	}
 	return true
 }
 
 // pasted attaches the clipboard's image to note noteID (on the UI thread),
 // if that note is still open and the app unlocked; otherwise nothing
-// happens, and the image is still on the clipboard.
-func (b *attachBar) pasted(noteID string, img []byte, err error) {
+// happens, and the image is still on the clipboard. Without an image, the
+// clipboard's binary text is pasted as Fyne would have.
+func (b *attachBar) pasted(noteID string, img []byte, err error, text string) {
 	if b.u.main != b.m || b.u.api.Locked() || b.noteID != noteID || b.m.editor.id != noteID {
 		return
 	}
@@ -83,7 +105,10 @@ func (b *attachBar) pasted(noteID string, img []byte, err error) {
 		b.u.showError("Nothing was pasted: the clipboard could not be read", err)
 		return
 	case len(img) == 0:
-		return // neither text nor an image
+		if text != "" {
+			b.m.editor.replaceSelection(text)
+		}
+		return
 	case int64(len(img)) > b.pasteLimit:
 		b.u.showError("Not attached", fmt.Errorf("paste image: %w", attach.ErrFileTooLarge))
 		return

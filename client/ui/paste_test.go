@@ -157,9 +157,20 @@ func pasteAt(h *harness, col int) {
 const groceriesBody = "Oat milk, lemons\nand bread"
 
 func TestPasteImageAttachesIt(t *testing.T) {
+	// No text, a PNG's bytes as they are, and as GLFW turns Latin-1 into
+	// UTF-8 (xclip gives its image to a request for text).
+	for _, text := range []string{"", "\x89PNG\r\n\x1a\n\x00\x00", "\u0089PNG\r\n\u001a\n\u0000"} {
+		t.Run(fmt.Sprintf("text %q", text), func(t *testing.T) { testPasteImage(t, text) })
+	}
+}
+
+// testPasteImage pastes an image with text (no text, or bytes that are
+// not UTF-8, as xclip gives the image to a request for text) on the
+// clipboard.
+func testPasteImage(t *testing.T, text string) {
 	pic := pngBytes(t)
 	clip := &fakeImageClip{img: pic}
-	h, api := pasteHarness(t, "", clip)
+	h, api := pasteHarness(t, text, clip)
 	id := h.u.main.editor.id
 	pasteAt(h, len("Oat milk"))
 
@@ -212,6 +223,42 @@ func TestPasteTextIsUnchanged(t *testing.T) {
 				t.Errorf("%d files attached, want none", n)
 			}
 		})
+	}
+}
+
+// TestPasteIntoANewNote: a note made with Ctrl+N gets the image, not the
+// note open before it.
+func TestPasteIntoANewNote(t *testing.T) {
+	clip := &fakeImageClip{img: pngBytes(t)}
+	h, api := pasteHarness(t, "", clip)
+	before := h.u.main.editor.id
+	h.u.main.newNote()
+	h.wait()
+	id := h.u.main.editor.id
+	if id == before || id == "" {
+		t.Fatalf("no new note open: %q", id)
+	}
+	pasteAt(h, 0)
+	files := api.files()
+	if len(files) != 1 || files[0].noteID != id {
+		t.Fatalf("attached %+v, want one file to the new note %q", files, id)
+	}
+	if want := "![](attachment:" + files[0].id + ")"; h.u.main.editor.body.Text != want {
+		t.Errorf("body = %q, want %q", h.u.main.editor.body.Text, want)
+	}
+}
+
+// TestPasteBinaryTextWithoutImage: binary bytes offered as text, and no
+// image: they are pasted as Fyne always did.
+func TestPasteBinaryTextWithoutImage(t *testing.T) {
+	clip := &fakeImageClip{}
+	h, api := pasteHarness(t, "a\x1b[1mb", clip)
+	pasteAt(h, 0)
+	if got, want := h.u.main.editor.body.Text, "a\x1b[1mb"+groceriesBody; got != want {
+		t.Errorf("body = %q, want %q", got, want)
+	}
+	if clip.called() != 1 || len(api.files()) != 0 {
+		t.Errorf("clipboard read %d times, %d files attached; want 1 read, nothing attached", clip.called(), len(api.files()))
 	}
 }
 

@@ -60,8 +60,11 @@ static int append_piece(unsigned char **buf, unsigned long *len, const unsigned 
 	return READ_OK;
 }
 
-// imageclip_open_test says whether the display opens (READ_OK).
+// imageclip_open_test says whether the display opens (READ_OK). Reads run
+// on their own threads beside GLFW's, so Xlib's locking goes on first
+// (libX11 1.8 does so by itself; repeating it is harmless).
 static int imageclip_open_test(void) {
+	XInitThreads();
 	Display *d = XOpenDisplay(NULL);
 	if (d == NULL) {
 		return READ_NO_DISPLAY;

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"cipherleaf.dev/client/keystore"
@@ -75,8 +76,11 @@ type Core struct {
 	engine  *syncer.Engine
 	status  SyncStatus
 
-	watch   *vaultWatch   // the running vault watcher (watch.go), guarded by mu
-	stopped []*vaultWatch // watchers stopped and not yet waited for, guarded by mu
+	watch *vaultWatch // the running vault watcher (watch.go), guarded by mu
+	// watchOpened counts the rows the watcher read whole and opened
+	// (tests: its own writes must not be among them).
+	watchOpened atomic.Int64
+	stopped     []*vaultWatch // watchers stopped and not yet waited for, guarded by mu
 
 	typing typing      // open typing sessions (typing.go)
 	att    attachState // the profile's attachments, opened on first use

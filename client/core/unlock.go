@@ -226,7 +226,12 @@ func (c *Core) open(ctx context.Context, a accountRow, b cryptobox.Bundle, dk *c
 	cd := syncer.Codec{UserID: a.UserID, Bundle: func() cryptobox.Bundle { return b }}
 	notes := map[string]*entry{}
 	var rows []vault.Note
-	err := c.v.View(ctx, func(tx *vault.Tx) error {
+	// The watcher's baseline, read before the rows (watch.go).
+	ver, err := c.v.DataVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("unlock: %w", err)
+	}
+	err = c.v.View(ctx, func(tx *vault.Tx) error {
 		return tx.Notes(func(n vault.Note) error { rows = append(rows, n); return nil })
 	})
 	if err != nil {
@@ -270,7 +275,7 @@ func (c *Core) open(ctx context.Context, a accountRow, b cryptobox.Bundle, dk *c
 	c.acct = &a
 	c.engine = nil
 	c.mu.Unlock()
-	c.startWatch(rows) // other processes' commits from here on (watch.go)
+	c.startWatch(rows, ver) // other processes' commits from here on (watch.go)
 	c.events.publish(Event{Kind: EventNotesChanged, Status: c.Status()})
 	return nil
 }

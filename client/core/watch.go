@@ -72,8 +72,12 @@ func (p *watchPrints) print(s vault.Stamp) uint64 {
 
 // startWatch starts the watcher for the bundle just opened, unless one
 // runs (then it stops it first: prints belongs to the new one). Called
-// by open after memory holds the notes of rows.
-func (c *Core) startWatch(rows []vault.Note) {
+// by open after memory holds the notes of rows, read after the vault was
+// at data version ver. The watcher looks again only once another
+// connection has committed: a first look one interval later found every
+// row this Core wrote meanwhile (an import, a first pull) unknown, and
+// read and opened each again under the vault's write lock.
+func (c *Core) startWatch(rows []vault.Note, ver int64) {
 	if c.cfg.WatchEvery < 0 {
 		return
 	}
@@ -82,7 +86,7 @@ func (c *Core) startWatch(rows []vault.Note) {
 	c.mu.Lock()
 	c.watch = w
 	c.mu.Unlock()
-	go c.runWatch(w, newWatchPrints(rows))
+	go c.runWatch(w, newWatchPrints(rows), ver)
 }
 
 // stopWatch asks the running watcher to stop; it does not wait (Lock
@@ -111,11 +115,10 @@ func (c *Core) waitWatch() {
 	}
 }
 
-func (c *Core) runWatch(w *vaultWatch, prints *watchPrints) {
+func (c *Core) runWatch(w *vaultWatch, prints *watchPrints, ver int64) {
 	defer close(w.done)
 	t := time.NewTicker(c.cfg.WatchEvery)
 	defer t.Stop()
-	ver := int64(-1) // the first look compares the rows open read with the vault now
 	for {
 		select {
 		case <-w.stop:
@@ -178,6 +181,7 @@ func (c *Core) followVault(ver int64, prints *watchPrints) (int64, error) {
 			if err != nil {
 				return err
 			}
+			c.watchOpened.Add(1)
 			n, err := cd.Open(r.ID, r.Rev, r.Envelope)
 			if err != nil {
 				c.log.Warn("note not opened", "note", r.ID, "err", err)

@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -173,4 +174,28 @@ func TestWatchStopsOnLock(t *testing.T) {
 	}
 	id2 := create(t, b, "after unlock", "y")
 	waitChanged(t, events, id2, "create in B after A's unlock")
+}
+
+// TestWatchDoesNotReopenOwnWrites: a Core that writes many notes right
+// after it is unlocked (an import, a first pull) does not read and open
+// them again in its watcher, which holds the vault's write lock while it
+// does. The watcher's first look used to come one interval after unlock,
+// and found every row written meanwhile unknown to it. Its first look now
+// baseline is read at unlock, before the rows it keeps.
+func TestWatchDoesNotReopenOwnWrites(t *testing.T) {
+	srv := fakeremote.New()
+	a := watcher(t, srv, t.TempDir())
+	register(t, a, srv, "alice", "pw")
+	n := 0
+	for start := time.Now(); n < 300 || time.Since(start) < 250*time.Millisecond; n++ {
+		if _, err := a.Create(&note.Note{Title: fmt.Sprint("note ", n), Body: "imported"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The watcher looks every 10 ms: give it several looks after the
+	// writes (absence of work cannot be awaited, only given time).
+	time.Sleep(100 * time.Millisecond)
+	if got := core.WatchOpened(a); got != 0 {
+		t.Errorf("the watcher reopened %d of this Core's own %d new notes", got, n)
+	}
 }

@@ -38,6 +38,20 @@ func (v *Vault) IfChanged(ctx context.Context, last int64, fn func(tx *Tx) error
 	return ver, nil
 }
 
+// DataVersion returns the data version IfChanged compares with now. Read
+// before the rows a caller keeps in memory, it makes a baseline: a commit
+// of another process after it is found by the next IfChanged, and one
+// before it is in those rows.
+func (v *Vault) DataVersion(ctx context.Context) (int64, error) {
+	v.wmu.Lock()
+	defer v.wmu.Unlock()
+	var ver int64
+	if err := v.w.QueryRowContext(ctx, "PRAGMA data_version").Scan(&ver); err != nil {
+		return 0, fmt.Errorf("read vault data version: %w", err)
+	}
+	return ver, nil
+}
+
 // StampSize is how many leading bytes of an envelope a Stamp carries: the
 // version, the key generation and the random nonce (SPEC §5), which differ
 // for every sealing.

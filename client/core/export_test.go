@@ -1,0 +1,4 @@
+package core
+
+// WatchOpened is how many rows c's vault watcher read whole and opened.
+func WatchOpened(c *Core) int64 { return c.watchOpened.Load() }

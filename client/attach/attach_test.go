@@ -183,3 +183,44 @@ func TestSafeName(t *testing.T) {
 		}
 	}
 }
+
+// TestSealData: content sealed from memory makes the same kind of
+// reference as a file (name, media type, size, chunks, hash) and opens to
+// the same bytes; empty or too large content is refused and leaves
+// nothing in the store.
+func TestSealData(t *testing.T) {
+	s := testStore(t)
+	data := make([]byte, 150000)
+	rand.Read(data)
+	ref, err := s.SealData(testUser, "pasted-image.png", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ref.Name != "pasted-image.png" || ref.Type != "image/png" || ref.Size != 150000 || ref.Chunks != 3 || len(ref.Key) != 32 {
+		t.Errorf("SealData = %+v", ref)
+	}
+	var out bytes.Buffer
+	if err := s.Open(testUser, ref, &out); err != nil || !bytes.Equal(out.Bytes(), data) {
+		t.Fatalf("Open = %v, equal %v", err, bytes.Equal(out.Bytes(), data))
+	}
+	for _, c := range []struct {
+		name string
+		max  int64
+		size int
+		want error
+	}{
+		{"empty", 1000, 0, ErrEmptyFile},
+		{"over the limit", 1000, 1001, ErrFileTooLarge},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := testStore(t)
+			s.max = c.max
+			if _, err := s.SealData(testUser, "x.png", make([]byte, c.size)); !errors.Is(err, c.want) {
+				t.Errorf("SealData(%d bytes) = %v, want %v", c.size, err, c.want)
+			}
+			if left, _ := filepath.Glob(filepath.Join(s.dir, "*")); len(left) != 0 {
+				t.Errorf("a refused paste left %v", left)
+			}
+		})
+	}
+}

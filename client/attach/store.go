@@ -121,13 +121,46 @@ func (s *Store) Stage(userID, path string) (Staged, error) {
 			if err != nil || n != before.Size() || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
 				return note.Attachment{}, ErrFileChanged
 			}
-			sum := w.Sum()
-			name := filepath.Base(path)
-			if len(name) > protocol.MaxAttachmentName {
-				name = strings.ToValidUTF8(name[:protocol.MaxAttachmentName], "")
-			}
-			return note.Attachment{Name: name, Type: mediaType(name), Size: n, SHA256: hex.EncodeToString(sum[:])}, nil
+			return sealedRef(w, filepath.Base(path), n), nil
 		})
+}
+
+// SealData seals data, named name, like Seal does a file, straight from
+// memory: a pasted image never touches the disk in the clear.
+func (s *Store) SealData(userID, name string, data []byte) (note.Attachment, error) {
+	switch {
+	case len(data) == 0:
+		return note.Attachment{}, ErrEmptyFile
+	case int64(len(data)) > s.max:
+		return note.Attachment{}, ErrFileTooLarge
+	}
+	st, err := s.stage("seal attachment", userID, func(out *os.File) io.Writer { return writeback.New(out, 0) },
+		func(w *cryptobox.AttachmentWriter) (note.Attachment, error) {
+			if _, err := w.Write(data); err != nil {
+				return note.Attachment{}, fmt.Errorf("seal attachment: %w", err)
+			}
+			if err := w.Close(); err != nil {
+				return note.Attachment{}, fmt.Errorf("seal attachment: %w", err)
+			}
+			return sealedRef(w, name, int64(len(data))), nil
+		})
+	if err != nil {
+		return note.Attachment{}, err
+	}
+	if err := s.Commit([]Staged{st}); err != nil {
+		return note.Attachment{}, err
+	}
+	return st.Ref, nil
+}
+
+// sealedRef is the reference's name, type, size and hash once w, which
+// took n bytes, is closed; a name too long is cut.
+func sealedRef(w *cryptobox.AttachmentWriter, name string, n int64) note.Attachment {
+	sum := w.Sum()
+	if len(name) > protocol.MaxAttachmentName {
+		name = strings.ToValidUTF8(name[:protocol.MaxAttachmentName], "")
+	}
+	return note.Attachment{Name: name, Type: mediaType(name), Size: n, SHA256: hex.EncodeToString(sum[:])}
 }
 
 // stage writes a new blob for user userID, under a new id and key, to its

@@ -73,6 +73,17 @@ func (c *Core) userID() (string, error) {
 // Attach seals the file at path into the profile, adds it to the note and
 // queues the upload; it returns the attachment id.
 func (c *Core) Attach(noteID, path string) (string, error) {
+	return c.attach(noteID, func(st *attach.Store, uid string) (note.Attachment, error) { return st.Seal(uid, path) })
+}
+
+// AttachData is Attach for content in memory (a pasted image), named
+// name: it is sealed without being written anywhere in the clear.
+func (c *Core) AttachData(noteID, name string, data []byte) (string, error) {
+	return c.attach(noteID, func(st *attach.Store, uid string) (note.Attachment, error) { return st.SealData(uid, name, data) })
+}
+
+// attach adds to note noteID the attachment seal stores.
+func (c *Core) attach(noteID string, seal func(st *attach.Store, uid string) (note.Attachment, error)) (string, error) {
 	uid, err := c.userID()
 	if err != nil {
 		return "", err
@@ -88,7 +99,7 @@ func (c *Core) Attach(noteID, path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	ref, err := st.Seal(uid, path)
+	ref, err := seal(st, uid)
 	if err != nil {
 		return "", fmt.Errorf("attach file: %w", err)
 	}

@@ -313,3 +313,30 @@ func TestE2EDeleteReleasesAttachments(t *testing.T) {
 		time.Sleep(50 * time.Millisecond) // polling the server's files: it collects on its own clock
 	}
 }
+
+// TestE2EAttachDataReachesOtherDevice: content attached from memory (a
+// pasted image) syncs like a file: the other device sees its name and
+// type and saves the same bytes.
+func TestE2EAttachDataReachesOtherDevice(t *testing.T) {
+	s := startServer(t)
+	a := realDevice(t, t.TempDir())
+	realRegister(t, a, s, "paster", "pw")
+	id := create(t, a, "screenshot", "see below")
+	pic := make([]byte, 90000)
+	rand.Read(pic)
+	attID, err := a.AttachData(id, "pasted-image-2026-11-30-001500.png", pic)
+	if err != nil {
+		t.Fatalf("AttachData: %v", err)
+	}
+	mustSync(t, a)
+	b := realDevice(t, t.TempDir())
+	realLogin(t, b, s, "paster", "pw")
+	list, err := b.Attachments(id)
+	if err != nil || len(list) != 1 || list[0].Name != "pasted-image-2026-11-30-001500.png" || list[0].Type != "image/png" || list[0].Size != 90000 {
+		t.Fatalf("device B sees %+v, %v", list, err)
+	}
+	mustSave(t, b, id, attID, pic)
+	if _, err := a.AttachData(id, "empty.png", nil); !errors.Is(err, attach.ErrEmptyFile) || core.Words(err) == "" {
+		t.Errorf("AttachData(empty) = %v (%q), want attach.ErrEmptyFile with words", err, core.Words(err))
+	}
+}

@@ -25,6 +25,7 @@ import (
 // *core.Core implements it. CachedAttachment never reaches the network.
 type Attachments interface {
 	Attach(noteID, path string) (string, error)
+	AttachData(noteID, name string, data []byte) (string, error)
 	Attachments(noteID string) ([]note.Attachment, error)
 	CachedAttachment(noteID, attID string, w io.Writer) error
 	FetchAttachment(ctx context.Context, noteID, attID string, progress attach.Progress) error
@@ -170,13 +171,22 @@ func (b *attachBar) dropped(_ fyne.Position, uris []fyne.URI) {
 // attach seals files into the profile in the background; images get an
 // inline reference appended to the body.
 func (b *attachBar) attach(paths []string) {
-	b.attachFiles(func() ([]string, func(), error) { return paths, nil, nil }, b.appendInline)
+	sources := make([]attachSource, len(paths))
+	for i, p := range paths {
+		sources[i] = attachSource{name: filepath.Base(p), attach: func(noteID string) (string, error) { return b.api.Attach(noteID, p) }}
+	}
+	b.attachAll(sources, b.appendInline)
 }
 
-// attachFiles is attach for files that files makes in the background (a
-// pasted image is written to a file there; cleanup, if not nil, runs once
-// they are sealed), with insert placing the images' Markdown references.
-func (b *attachBar) attachFiles(files func() (paths []string, cleanup func(), err error), insert func(refs []string)) {
+// attachSource is one attachment to make: a file, or content in memory.
+type attachSource struct {
+	name   string
+	attach func(noteID string) (string, error)
+}
+
+// attachAll seals sources into the profile in the background, with insert
+// placing the images' Markdown references.
+func (b *attachBar) attachAll(sources []attachSource, insert func(refs []string)) {
 	if b.api == nil || b.noteID == "" {
 		return
 	}
@@ -184,25 +194,18 @@ func (b *attachBar) attachFiles(files func() (paths []string, cleanup func(), er
 	b.m.editor.flush()
 	var inline []string // Markdown for the images attached
 	b.start("Encrypting…", func(ctx context.Context, progress attach.Progress) error {
-		paths, cleanup, err := files()
-		if err != nil {
-			return err
-		}
-		if cleanup != nil {
-			defer cleanup()
-		}
-		for i, p := range paths {
+		for i, src := range sources {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			id, err := b.api.Attach(noteID, p)
+			id, err := src.attach(noteID)
 			if err != nil {
-				return fmt.Errorf("attach %s: %w", filepath.Base(p), err)
+				return fmt.Errorf("attach %s: %w", src.name, err)
 			}
-			if isImageName(p) {
+			if isImageName(src.name) {
 				inline = append(inline, "![]("+"attachment:"+id+")")
 			}
-			progress(int64(i+1), int64(len(paths)))
+			progress(int64(i+1), int64(len(sources)))
 		}
 		return nil
 	}, "Not attached", func() {

@@ -3,8 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -114,24 +112,9 @@ func (b *attachBar) pasted(noteID string, img []byte, err error, text string) {
 		return
 	}
 	name := "pasted-image-" + b.u.now().Format("2006-01-02-150405") + ".png"
-	b.attachFiles(func() ([]string, func(), error) { return pastedFile(name, img) }, b.insertAtCursor)
-}
-
-// pastedFile writes img into a private temporary folder, since Attach
-// seals files by path; cleanup removes the folder. The plaintext is there
-// only while it is being sealed.
-func pastedFile(name string, img []byte) (paths []string, cleanup func(), err error) {
-	dir, err := os.MkdirTemp("", "cipherleaf-paste-")
-	if err != nil {
-		return nil, nil, fmt.Errorf("save pasted image: %w", err)
-	}
-	cleanup = func() { os.RemoveAll(dir) }
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, img, 0o600); err != nil {
-		cleanup()
-		return nil, nil, fmt.Errorf("save pasted image: %w", err)
-	}
-	return []string{p}, cleanup, nil
+	b.attachAll([]attachSource{{name: name, attach: func(noteID string) (string, error) {
+		return b.api.AttachData(noteID, name, img) // sealed from memory, never on disk in the clear
+	}}}, b.insertAtCursor)
 }
 
 // insertAtCursor puts image references where the body's cursor is (in

@@ -29,7 +29,8 @@ type fakeAttachments struct {
 }
 
 type fakeAttached struct {
-	noteID, id, path string
+	noteID, id, name string
+	path             string // "": from memory (AttachData)
 	data             []byte
 }
 
@@ -38,6 +39,14 @@ func (f *fakeAttachments) Attach(noteID, path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return f.add(noteID, filepath.Base(path), path, data)
+}
+
+func (f *fakeAttachments) AttachData(noteID, name string, data []byte) (string, error) {
+	return f.add(noteID, name, "", bytes.Clone(data))
+}
+
+func (f *fakeAttachments) add(noteID, name, path string, data []byte) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.record("Attach"); err != nil {
@@ -50,8 +59,8 @@ func (f *fakeAttachments) Attach(noteID, path string) (string, error) {
 	f.amu.Lock()
 	defer f.amu.Unlock()
 	id := fmt.Sprintf("att%d", len(f.attached)+1)
-	f.attached = append(f.attached, fakeAttached{noteID: noteID, id: id, path: path, data: data})
-	n.Attachments = append(slices.Clone(n.Attachments), note.Attachment{ID: id, Name: filepath.Base(path), Type: "image/png", Size: int64(len(data))})
+	f.attached = append(f.attached, fakeAttached{noteID: noteID, id: id, name: name, path: path, data: data})
+	n.Attachments = append(slices.Clone(n.Attachments), note.Attachment{ID: id, Name: name, Type: "image/png", Size: int64(len(data))})
 	return id, nil
 }
 
@@ -180,11 +189,11 @@ func testPasteImage(t *testing.T, text string) {
 	}
 	f := files[0]
 	const name = "pasted-image-2025-03-14-103000.png" // testNow
-	if f.noteID != id || filepath.Base(f.path) != name || !bytes.Equal(f.data, pic) {
-		t.Errorf("attached %q (%d bytes) to %q, want %q (the clipboard's %d bytes) to %q", filepath.Base(f.path), len(f.data), f.noteID, name, len(pic), id)
+	if f.noteID != id || f.name != name || !bytes.Equal(f.data, pic) {
+		t.Errorf("attached %q (%d bytes) to %q, want %q (the clipboard's %d bytes) to %q", f.name, len(f.data), f.noteID, name, len(pic), id)
 	}
-	if _, err := os.Stat(filepath.Dir(f.path)); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("the pasted image's temporary folder is still there: %v", err)
+	if f.path != "" {
+		t.Errorf("the pasted image was attached from the file %s, want from memory (never on disk in the clear)", f.path)
 	}
 	want := "Oat milk![](attachment:" + f.id + "), lemons\nand bread"
 	if got := h.u.main.editor.body.Text; got != want {

@@ -39,7 +39,13 @@ func tinyParams() (cryptobox.Params, error) {
 // device opens a core on dir talking to srv.
 func device(t testing.TB, srv *fakeremote.Server, dir string) *core.Core {
 	t.Helper()
-	c, err := core.Open(core.Config{
+	return deviceWith(t, srv, dir, nil)
+}
+
+// deviceWith is device with its configuration changed by set first.
+func deviceWith(t testing.TB, srv *fakeremote.Server, dir string, set func(*core.Config)) *core.Core {
+	t.Helper()
+	cfg := core.Config{
 		ProfileDir: dir,
 		Policy:     cryptobox.InsecureTestPolicy,
 		NewParams:  tinyParams,
@@ -49,7 +55,11 @@ func device(t testing.TB, srv *fakeremote.Server, dir string) *core.Core {
 		Probe: func(ctx context.Context, url string) (string, bool, error) {
 			return srv.Fingerprint, false, nil
 		},
-	})
+	}
+	if set != nil {
+		set(&cfg)
+	}
+	c, err := core.Open(cfg)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

@@ -150,7 +150,7 @@ func (c *Core) followVault(ver int64, prints *watchPrints) (int64, error) {
 	}
 	cd := syncer.Codec{UserID: a.UserID, Bundle: func() cryptobox.Bundle { return b }}
 	var changed []string
-	found, first := false, ver < 0
+	found := false
 	ctx := context.Background()
 	nv, err := c.v.IfChanged(ctx, ver, func(tx *vault.Tx) error {
 		// Under the vault's write lock: no Update of this Core commits
@@ -213,12 +213,10 @@ func (c *Core) followVault(ver int64, prints *watchPrints) (int64, error) {
 			}
 			e.pending = pendings[id]
 		}
-		if !first {
-			// Another process may have pushed or pulled: the sync engine's
-			// view of the server is read again from the vault at the next
-			// sync.
-			c.engine = nil
-		}
+		// Another process may have pushed or pulled: the sync engine's
+		// view of the server is read again from the vault at the next
+		// sync.
+		c.engine = nil
 		prints.of = seen
 		return nil
 	})

@@ -8,8 +8,6 @@ import (
 
 	"cipherleaf.dev/client/core"
 	"cipherleaf.dev/client/internal/fakeremote"
-	"cipherleaf.dev/client/keystore"
-	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/note"
 )
 
@@ -17,20 +15,7 @@ import (
 // processes' commits every 10 ms.
 func watcher(t testing.TB, srv *fakeremote.Server, dir string) *core.Core {
 	t.Helper()
-	c, err := core.Open(core.Config{
-		ProfileDir: dir,
-		Policy:     cryptobox.InsecureTestPolicy,
-		NewParams:  tinyParams,
-		Keyring:    keystore.OS{},
-		DeviceName: "test",
-		Dial:       func(rc core.RemoteConfig) (core.Remote, error) { return srv.Dial(rc), nil },
-		WatchEvery: 10 * time.Millisecond,
-	})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
+	return deviceWith(t, srv, dir, func(c *core.Config) { c.WatchEvery = 10 * time.Millisecond })
 }
 
 // notesEvents collects the Changed lists of c's EventNotesChanged.

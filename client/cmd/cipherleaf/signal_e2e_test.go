@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -20,6 +19,7 @@ import (
 
 	"cipherleaf.dev/client/core"
 	"cipherleaf.dev/client/internal/testserver"
+	"cipherleaf.dev/client/internal/xvfb"
 	"cipherleaf.dev/client/keystore"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/cryptobox"
@@ -156,63 +156,9 @@ var xvfbAlive = func() string { return "no Xvfb started" }
 
 // startXvfb starts a virtual screen and returns its DISPLAY.
 func startXvfb(t *testing.T) string {
-	t.Helper()
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp",
-		"-noreset") // else X resets when one app leaves, and the next cannot connect meanwhile
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.ExtraFiles = []*os.File{w}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start Xvfb: %v", err)
-	}
-	w.Close()
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM) // Xvfb removes its lock file and socket
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-	})
-	xvfbAlive = func() string {
-		select {
-		case <-exited:
-			return "Xvfb has exited:\n" + stderr.String()
-		default:
-			return "Xvfb is running"
-		}
-	}
-	// Xvfb writes the display number and a newline when it is ready; r
-	// stays open while it runs (closing it early kills Xvfb with EPIPE).
-	t.Cleanup(func() { r.Close() })
-	got := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(r).ReadString('\n')
-		got <- strings.TrimSpace(line)
-	}()
-	select {
-	case n := <-got:
-		if n == "" {
-			t.Fatalf("Xvfb did not start:\n%s", stderr.String())
-		}
-		check := exec.Command("xdotool", "getdisplaygeometry")
-		check.Env = []string{"DISPLAY=:" + n}
-		if out, err := check.CombinedOutput(); err != nil {
-			t.Fatalf("Xvfb on :%s does not answer: %v %s\n%s", n, err, out, stderr.String())
-		}
-		return ":" + n
-	case <-time.After(30 * time.Second):
-		t.Fatalf("Xvfb did not report a display in 30 s:\n%s", stderr.String())
-	}
-	return ""
+	s := xvfb.Start(t, "1280x800x24")
+	xvfbAlive = s.Alive
+	return s.Display
 }
 
 // cheapParams are the cheapest KDF parameters the app and the server accept.

@@ -22,6 +22,7 @@ import (
 	"golang.design/x/clipboard"
 
 	"cipherleaf.dev/client/attach"
+	"cipherleaf.dev/client/internal/xvfb"
 )
 
 // The real library on a real X server: the test starts its own Xvfb, and
@@ -315,50 +316,7 @@ func TestNoDisplay(t *testing.T) {
 	}
 }
 
-// startXvfb starts a virtual screen and returns its DISPLAY (as
-// cmd/cipherleaf's app tests do).
+// startXvfb starts a virtual screen and returns its DISPLAY.
 func startXvfb(t *testing.T) string {
-	t.Helper()
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "640x480x24", "-nolisten", "tcp", "-noreset")
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.ExtraFiles = []*os.File{w}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start Xvfb: %v", err)
-	}
-	w.Close()
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		r.Close()
-		cmd.Process.Signal(syscall.SIGTERM) // Xvfb removes its lock file and socket
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-	})
-	got := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(r).ReadString('\n')
-		got <- strings.TrimSpace(line)
-	}()
-	select {
-	case n := <-got:
-		if n == "" {
-			t.Fatalf("Xvfb gave no display number: %s", stderr.String())
-		}
-		return ":" + n
-	case <-exited:
-		t.Fatalf("Xvfb exited: %s", stderr.String())
-	case <-time.After(30 * time.Second):
-		t.Fatal("Xvfb did not start within 30 s")
-	}
-	return ""
+	return xvfb.Start(t, "640x480x24").Display
 }

@@ -38,18 +38,52 @@ func placeholders(rows, cols int) string {
 // PutNotes writes the notes columns of every row, as PutNote does for each
 // in order; an id must not appear twice.
 func (tx *Tx) PutNotes(rows []Note) error {
-	return chunks(len(rows), func(lo, hi int) error {
-		args := make([]any, 0, 8*(hi-lo))
+	err := chunks(len(rows), func(lo, hi int) error {
+		args := make([]any, 0, 6*(hi-lo))
 		for _, n := range rows[lo:hi] {
-			args = append(args, n.ID, n.Rev, n.Envelope, n.Gen, n.BaseRev, n.BaseEnvelope, n.SeenRev, n.Deleted)
+			args = append(args, n.ID, n.Rev, n.BaseRev, n.BaseEnvelope, n.SeenRev, n.Deleted)
 		}
-		_, err := tx.exec(`INSERT INTO notes (id, rev, envelope, gen, base_rev, base_envelope, seen_rev, deleted)
-		VALUES `+placeholders(hi-lo, 8)+`
-		ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, envelope = excluded.envelope, gen = excluded.gen,
-		base_rev = excluded.base_rev, base_envelope = excluded.base_envelope,
-		seen_rev = excluded.seen_rev, deleted = excluded.deleted`, args...)
+		_, err := tx.exec(`INSERT INTO notes (id, rev, base_rev, base_envelope, seen_rev, deleted)
+		VALUES `+placeholders(hi-lo, 6)+` ON CONFLICT (id) DO UPDATE SET `+noteUpdate, args...)
 		if err != nil {
 			return fmt.Errorf("write notes: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var live, gone []Note
+	for _, n := range rows {
+		if n.Envelope != nil {
+			live = append(live, n)
+		} else {
+			gone = append(gone, n)
+		}
+	}
+	err = chunks(len(live), func(lo, hi int) error {
+		args := make([]any, 0, 3*(hi-lo))
+		for _, n := range live[lo:hi] {
+			args = append(args, n.ID, n.Gen, n.Envelope)
+		}
+		_, err := tx.exec(`INSERT INTO envelopes (note_id, gen, envelope)
+		VALUES `+placeholders(hi-lo, 3)+` ON CONFLICT (note_id) DO UPDATE SET `+envelopeUpdate, args...)
+		if err != nil {
+			return fmt.Errorf("write note envelopes: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return chunks(len(gone), func(lo, hi int) error {
+		args := make([]any, 0, hi-lo)
+		for _, n := range gone[lo:hi] {
+			args = append(args, n.ID)
+		}
+		_, err := tx.exec(`DELETE FROM envelopes WHERE note_id IN (`+strings.TrimSuffix(strings.Repeat("?, ", hi-lo), ", ")+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("remove note envelopes: %w", err)
 		}
 		return nil
 	})

@@ -17,7 +17,7 @@ func dump(t *testing.T, v *Vault) ([]Note, []ServerNote) {
 	var server []ServerNote
 	err := v.View(context.Background(), func(tx *Tx) error {
 		var err error
-		if notes, err = tx.query(`SELECT ` + noteColumns + ` FROM notes n LEFT JOIN pending p ON p.note_id = n.id ORDER BY n.id`); err != nil {
+		if notes, err = tx.query(`SELECT ` + noteColumns + ` FROM ` + noteFrom + ` ORDER BY n.id`); err != nil {
 			return err
 		}
 		server, err = tx.ServerNotes()
@@ -77,8 +77,12 @@ func TestBatchWritesMatchSingleWrites(t *testing.T) {
 			var server []ServerNote
 			var queued []Queued
 			for i := range n {
-				rows = append(rows, Note{ID: batchID(i), Rev: uint64(i + 2), Envelope: []byte{byte(i)}, Gen: uint32(i % 3), BaseRev: uint64(i + 1),
-					BaseEnvelope: []byte{1, byte(i)}, SeenRev: uint64(i + 2), Deleted: i%5 == 4})
+				row := Note{ID: batchID(i), Rev: uint64(i + 2), Envelope: []byte{byte(i)}, Gen: uint32(i % 3), BaseRev: uint64(i + 1),
+					BaseEnvelope: []byte{1, byte(i)}, SeenRev: uint64(i + 2), Deleted: i%5 == 4}
+				if i%7 == 6 { // deleted locally: no envelope (an existing one goes)
+					row.Envelope, row.Gen = nil, 0
+				}
+				rows = append(rows, row)
 				server = append(server, ServerNote{ID: batchID(i), Rev: uint64(i + 2), Deleted: i%5 == 4, BlobHash: [32]byte{byte(i)}})
 				queued = append(queued, Queued{ID: batchID(i), Version: 1})
 			}

@@ -75,8 +75,8 @@ func StampOf(n Note) Stamp {
 // Stamps calls fn with the Stamp of every live note row (what Notes lists),
 // reading a few dozen bytes of each instead of the envelopes.
 func (tx *Tx) Stamps(fn func(Stamp) error) error {
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT n.id, n.rev, length(n.envelope), substr(n.envelope, 1, ?), p.op IS NOT NULL
-		FROM notes n LEFT JOIN pending p ON p.note_id = n.id WHERE n.envelope IS NOT NULL`, StampSize)
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT n.id, n.rev, length(e.envelope), substr(e.envelope, 1, ?), p.op IS NOT NULL
+		FROM `+liveFrom, StampSize)
 	if err != nil {
 		return fmt.Errorf("list note stamps: %w", err)
 	}

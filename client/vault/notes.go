@@ -44,8 +44,16 @@ func (n *Note) Base() []byte {
 	return nil
 }
 
-const noteColumns = `n.id, n.rev, n.envelope, n.gen, n.base_rev, n.base_envelope, n.seen_rev, n.deleted,
+// noteColumns are read from noteFrom (or the same three tables joined
+// under the same names): the notes row, its envelope (none when deleted)
+// and its pending entry.
+const noteColumns = `n.id, n.rev, e.envelope, COALESCE(e.gen, 0), n.base_rev, n.base_envelope, n.seen_rev, n.deleted,
 	COALESCE(p.op, ''), COALESCE(p.version, 0)`
+
+const noteFrom = `notes n LEFT JOIN envelopes e ON e.note_id = n.id LEFT JOIN pending p ON p.note_id = n.id`
+
+// liveFrom is noteFrom restricted to notes with an envelope (not deleted).
+const liveFrom = `envelopes e JOIN notes n ON n.id = e.note_id LEFT JOIN pending p ON p.note_id = n.id`
 
 // scanNote reads noteColumns, then any columns after them into extra.
 func scanNote(s interface{ Scan(...any) error }, extra ...any) (Note, error) {
@@ -58,7 +66,7 @@ func scanNote(s interface{ Scan(...any) error }, extra ...any) (Note, error) {
 
 // Note returns the row of id, or ErrNotFound.
 func (tx *Tx) Note(id string) (Note, error) {
-	s, err := tx.stmt(`SELECT ` + noteColumns + ` FROM notes n LEFT JOIN pending p ON p.note_id = n.id WHERE n.id = ?`)
+	s, err := tx.stmt(`SELECT ` + noteColumns + ` FROM ` + noteFrom + ` WHERE n.id = ?`)
 	if err != nil {
 		return Note{}, err
 	}
@@ -72,19 +80,37 @@ func (tx *Tx) Note(id string) (Note, error) {
 	return n, nil
 }
 
-// PutNote writes the notes columns of n (not its pending entry).
+// PutNote writes the notes columns of n (not its pending entry): its row
+// in notes, and its envelope (removed when nil). An envelope already
+// stored with the same generation and bytes is not written again.
 func (tx *Tx) PutNote(n Note) error {
-	_, err := tx.exec(`INSERT INTO notes (id, rev, envelope, gen, base_rev, base_envelope, seen_rev, deleted)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, envelope = excluded.envelope, gen = excluded.gen,
-		base_rev = excluded.base_rev, base_envelope = excluded.base_envelope,
-		seen_rev = excluded.seen_rev, deleted = excluded.deleted`,
-		n.ID, n.Rev, n.Envelope, n.Gen, n.BaseRev, n.BaseEnvelope, n.SeenRev, n.Deleted)
+	_, err := tx.exec(`INSERT INTO notes (id, rev, base_rev, base_envelope, seen_rev, deleted)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET `+noteUpdate,
+		n.ID, n.Rev, n.BaseRev, n.BaseEnvelope, n.SeenRev, n.Deleted)
 	if err != nil {
 		return fmt.Errorf("write note: %w", err)
 	}
+	if n.Envelope == nil {
+		_, err = tx.exec(`DELETE FROM envelopes WHERE note_id = ?`, n.ID)
+	} else {
+		_, err = tx.exec(`INSERT INTO envelopes (note_id, gen, envelope) VALUES (?, ?, ?)
+		ON CONFLICT (note_id) DO UPDATE SET `+envelopeUpdate, n.ID, n.Gen, n.Envelope)
+	}
+	if err != nil {
+		return fmt.Errorf("write note envelope: %w", err)
+	}
 	return nil
 }
+
+// noteUpdate and envelopeUpdate are the ON CONFLICT updates of an upsert
+// into notes and envelopes; the second leaves an unchanged row alone.
+const (
+	noteUpdate = `rev = excluded.rev, base_rev = excluded.base_rev, base_envelope = excluded.base_envelope,
+		seen_rev = excluded.seen_rev, deleted = excluded.deleted`
+	envelopeUpdate = `gen = excluded.gen, envelope = excluded.envelope
+		WHERE envelopes.gen IS NOT excluded.gen OR envelopes.envelope IS NOT excluded.envelope`
+)
 
 // Queue records a pending op on id (which must exist), bumping its version.
 func (tx *Tx) Queue(id string, op Op) error {
@@ -112,8 +138,7 @@ func (tx *Tx) Dequeue(id string, version int64) (bool, error) {
 
 // Notes calls fn for every note that has an envelope (not deleted).
 func (tx *Tx) Notes(fn func(Note) error) error {
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+noteColumns+` FROM notes n LEFT JOIN pending p ON p.note_id = n.id
-		WHERE n.envelope IS NOT NULL`)
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+noteColumns+` FROM `+liveFrom)
 	if err != nil {
 		return fmt.Errorf("list notes: %w", err)
 	}
@@ -137,8 +162,8 @@ func (tx *Tx) Notes(fn func(Note) error) error {
 // older than gen (the work left of a key rotation). Envelopes of a newer
 // format are stored with generation 0 and never listed.
 func (tx *Tx) OldGeneration(gen uint32, limit int) ([]Note, error) {
-	return tx.query(`SELECT `+noteColumns+` FROM notes n LEFT JOIN pending p ON p.note_id = n.id
-		WHERE n.envelope IS NOT NULL AND n.gen > 0 AND n.gen < ? LIMIT ?`, gen, limit)
+	return tx.query(`SELECT `+noteColumns+` FROM `+liveFrom+`
+		WHERE e.gen > 0 AND e.gen < ? LIMIT ?`, gen, limit)
 }
 
 func (tx *Tx) query(q string, args ...any) ([]Note, error) {
@@ -181,7 +206,7 @@ func (v *Vault) PendingCount(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// DeleteNote removes id's row and its pending entry.
+// DeleteNote removes id's row, its envelope and its pending entry.
 func (tx *Tx) DeleteNote(id string) error {
 	if _, err := tx.exec(`DELETE FROM notes WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("delete note: %w", err)
@@ -195,7 +220,7 @@ func (tx *Tx) NotesByID(ids []string) (map[string]Note, error) {
 	const chunk = 500
 	for start := 0; start < len(ids); start += chunk {
 		part := ids[start:min(start+chunk, len(ids))]
-		q := `SELECT ` + noteColumns + ` FROM notes n LEFT JOIN pending p ON p.note_id = n.id WHERE n.id IN (?` +
+		q := `SELECT ` + noteColumns + ` FROM ` + noteFrom + ` WHERE n.id IN (?` +
 			strings.Repeat(",?", len(part)-1) + `)`
 		s, err := tx.stmt(q)
 		if err != nil {

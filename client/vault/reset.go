@@ -13,7 +13,7 @@ import (
 // recreated under it.
 func (v *Vault) Reset(ctx context.Context) error {
 	return v.Update(ctx, func(tx *Tx) error {
-		for _, table := range []string{"pending", "server_notes", "notes", "account", "meta"} {
+		for _, table := range []string{"pending", "server_notes", "envelopes", "notes", "account", "meta"} {
 			if _, err := tx.tx.ExecContext(ctx, "DELETE FROM "+table); err != nil {
 				return fmt.Errorf("reset vault: clear %s: %w", table, err)
 			}

@@ -11,7 +11,7 @@ import (
 	"cipherleaf.dev/shared/protocol"
 )
 
-func openTemp(t *testing.T) (*Vault, string) {
+func openTemp(t testing.TB) (*Vault, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), FileName)
 	v, err := Open(context.Background(), path)
@@ -48,8 +48,8 @@ func TestOpenTwiceKeepsProfile(t *testing.T) {
 	v2.db.QueryRow("PRAGMA foreign_keys").Scan(&fk)
 	var jm string
 	v2.db.QueryRow("PRAGMA journal_mode").Scan(&jm)
-	if ver != 2 || fk != 1 || jm != "wal" {
-		t.Errorf("user_version=%d foreign_keys=%d journal_mode=%s, want 2 1 wal", ver, fk, jm)
+	if ver != 3 || fk != 1 || jm != "wal" {
+		t.Errorf("user_version=%d foreign_keys=%d journal_mode=%s, want 3 1 wal", ver, fk, jm)
 	}
 }
 
@@ -206,15 +206,12 @@ func TestServerNotesMemoryAndDeviceID(t *testing.T) {
 func TestMigration2ResetsCursor(t *testing.T) {
 	path := filepath.Join(t.TempDir(), FileName)
 	ctx := context.Background()
-	v, err := Open(ctx, path)
-	if err != nil {
+	db := oldVault(t, path, 1)
+	if _, err := db.Exec(`INSERT INTO meta (key, value) VALUES ('cursor', CAST('42' AS BLOB))`); err != nil {
 		t.Fatal(err)
 	}
-	v.db.Exec("DROP TABLE server_notes")
-	v.db.Exec("PRAGMA user_version = 1")
-	v.Update(ctx, func(tx *Tx) error { return tx.SetCursor(42) })
-	v.Close()
-	v, err = Open(ctx, path)
+	db.Close()
+	v, err := Open(ctx, path)
 	if err != nil {
 		t.Fatalf("migrate a version 1 vault: %v", err)
 	}

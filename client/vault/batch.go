@@ -123,7 +123,10 @@ func (tx *Tx) DequeueEach(items []Queued) ([]bool, error) {
 		for _, q := range items[lo:hi] {
 			args = append(args, q.ID, q.Version)
 		}
-		s, err := tx.stmt(`DELETE FROM pending WHERE (note_id, version) IN (VALUES ` + placeholders(hi-lo, 2) + `) RETURNING note_id`)
+		// The rows are found through the note_id index: a row-value IN
+		// (VALUES …) would scan the whole queue once per chunk.
+		s, err := tx.stmt(`DELETE FROM pending WHERE seq IN (SELECT p.seq FROM (VALUES ` + placeholders(hi-lo, 2) + `) AS v
+			JOIN pending p ON p.note_id = v.column1 AND p.version = v.column2) RETURNING note_id`)
 		if err != nil {
 			return err
 		}

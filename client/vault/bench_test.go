@@ -54,3 +54,54 @@ func BenchmarkAckPuts1000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDequeue1000: the queue entries of one acknowledged batch of
+// 1,000 notes leave a queue of 10,000.
+func BenchmarkDequeue1000(b *testing.B) {
+	v, _ := openTemp(b)
+	ctx := context.Background()
+	rows := make([]Note, 10000)
+	for i := range rows {
+		rows[i] = Note{ID: fmt.Sprintf("22222222-0000-4000-8000-%012d", i), Envelope: []byte("e"), Rev: 1}
+	}
+	err := v.Update(ctx, func(tx *Tx) error {
+		if err := tx.PutNotes(rows); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if err := tx.Queue(r.ID, OpPut); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	items := make([]Queued, 1000)
+	for i := range items {
+		items[i] = Queued{ID: rows[i].ID, Version: 1}
+	}
+	for b.Loop() {
+		err := v.Update(ctx, func(tx *Tx) error {
+			gone, err := tx.DequeueEach(items)
+			for i, ok := range gone {
+				if !ok {
+					return fmt.Errorf("%s not dequeued", items[i].ID)
+				}
+			}
+			if err != nil {
+				return err
+			}
+			for _, q := range items { // back in the queue (at version 1) for the next round
+				if err := tx.Queue(q.ID, OpPut); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package cryptobox
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
@@ -17,7 +16,8 @@ type Entry [32]byte
 
 // Digester computes entry values under DK. It holds a key: Wipe it when done.
 type Digester struct {
-	dk [KeySize]byte
+	dk   [KeySize]byte
+	macs *macPool // HMAC states keyed with dk
 }
 
 // NewDigester derives DK = HKDF(AK_g, "cipherleaf/v1/digest") from the
@@ -27,15 +27,19 @@ func NewDigester(b Bundle) (*Digester, error) {
 		return nil, ErrBadBundle
 	}
 	ak := b.Current()
-	var d Digester
+	d := &Digester{}
 	if err := hkdfInto(d.dk[:], ak.Key[:], "cipherleaf/v1/digest"); err != nil {
 		return nil, err
 	}
-	return &d, nil
+	d.macs = newMACPool(&d.dk)
+	return d, nil
 }
 
-// Wipe zeroes the digest key.
-func (d *Digester) Wipe() { clear(d.dk[:]) }
+// Wipe zeroes the digest key and drops the states keyed with it.
+func (d *Digester) Wipe() {
+	clear(d.dk[:])
+	d.macs = newMACPool(&d.dk)
+}
 
 // Entry returns HMAC-SHA256(DK, id || u64be(rev) || u8(deleted) || SHA-256(blob)).
 // A tombstone has deleted = true and an empty blob.
@@ -54,20 +58,16 @@ func (d *Digester) EntryOfHash(noteID string, rev uint64, deleted bool, blobHash
 	if err != nil {
 		return Entry{}, fmt.Errorf("note id: %w", err)
 	}
-	msg := make([]byte, 0, 16+8+1+32)
-	msg = append(msg, id[:]...)
+	m := d.macs.get()
+	msg := append(m.msg, id[:]...)
 	msg = binary.BigEndian.AppendUint64(msg, rev)
 	if deleted {
 		msg = append(msg, 1)
 	} else {
 		msg = append(msg, 0)
 	}
-	msg = append(msg, blobHash[:]...)
-	m := hmac.New(sha256.New, d.dk[:])
-	m.Write(msg)
-	var e Entry
-	m.Sum(e[:0])
-	return e, nil
+	m.msg = append(msg, blobHash[:]...)
+	return Entry(d.macs.sum(m)), nil
 }
 
 // Add adds e to the digest (a note entered the set).

@@ -103,6 +103,14 @@ func (s *State) Apply(id string, rev uint64, deleted bool, blob []byte) error {
 
 // ApplyHash is Apply for a blob known by its SHA-256.
 func (s *State) ApplyHash(id string, rev uint64, deleted bool, hash [32]byte) error {
+	return s.applyEntry(id, rev, deleted, hash, func() (cryptobox.Entry, error) {
+		return s.d.EntryOfHash(id, rev, deleted, hash)
+	})
+}
+
+// applyEntry is ApplyHash with the note's entry, if it is needed, from
+// entry (which may use the digester: it is not called without one).
+func (s *State) applyEntry(id string, rev uint64, deleted bool, hash [32]byte, entry func() (cryptobox.Entry, error)) error {
 	if rev == 0 {
 		return fmt.Errorf("apply note %s: malformed change", id)
 	}
@@ -118,7 +126,7 @@ func (s *State) ApplyHash(id string, rev uint64, deleted bool, hash [32]byte) er
 	if s.d == nil {
 		return fmt.Errorf("apply note %s: no digest key", id)
 	}
-	e, err := s.d.EntryOfHash(id, rev, deleted, hash)
+	e, err := entry()
 	if err != nil {
 		return fmt.Errorf("apply note: %w", err)
 	}

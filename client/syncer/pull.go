@@ -207,13 +207,13 @@ func (e *Engine) produce(ctx context.Context, since uint64, st *manifest.State, 
 			}
 			next = ahead
 		}
-		ts, err := e.openPage(ctx, page.Changes)
+		ts, counted, err := e.openPage(ctx, page.Changes, st.Counter())
 		if err != nil {
 			return protocol.Manifest{}, err
 		}
 		ids := make([]string, len(page.Changes))
 		for i, c := range page.Changes {
-			if err := st.Apply(c.ID, c.Rev, c.Deleted, c.Blob); err != nil {
+			if err := st.ApplyCounted(c.ID, c.Rev, c.Deleted, counted[i]); err != nil {
 				return protocol.Manifest{}, fmt.Errorf("pull changes: %w", err)
 			}
 			ids[i] = c.ID
@@ -372,15 +372,16 @@ func checkPage(p protocol.ChangesResponse) error {
 	return nil
 }
 
-// openPage decrypts the new blobs of a page. A revision below the one this
-// device has seen for a note is a rollback; the echo of what it already
-// holds needs no decryption (the view still checks its content).
-func (e *Engine) openPage(ctx context.Context, changes []protocol.Change) ([]theirs, error) {
+// openPage decrypts the new blobs of a page and counts every change with
+// counter, for the manifest state to apply in order. A revision below the
+// one this device has seen for a note is a rollback; the echo of what it
+// already holds needs no decryption (the view still checks its content).
+func (e *Engine) openPage(ctx context.Context, changes []protocol.Change, counter manifest.Counter) ([]theirs, []manifest.Counted, error) {
 	known, err := e.known(ctx, changes)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return e.decryptPage(ctx, changes, known)
+	return e.decryptPage(ctx, changes, known, counter)
 }
 
 // known marks the changes this device already holds (the echo of its own
@@ -469,9 +470,12 @@ func (rc *rowCache) get(tx *vault.Tx, id string) (vault.Note, bool, error) {
 
 // decryptPage opens every new blob of a page, in parallel for large pages,
 // and prepares each note for the search index (Config.Prepare) while its
-// text is at hand: the index only sees it after the pull commits.
-func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change, known []bool) ([]theirs, error) {
+// text is at hand: the index only sees it after the pull commits. The same
+// goroutines count every change for the manifest (hash and digest entry),
+// which leaves the pull's own goroutine only the sums to do.
+func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change, known []bool, counter manifest.Counter) ([]theirs, []manifest.Counted, error) {
 	ts := make([]theirs, len(changes))
+	counted := make([]manifest.Counted, len(changes))
 	errs := make([]error, len(changes))
 	op, err := e.cfg.Codec.opener() // locked: each note says so below
 	if err == nil {
@@ -485,6 +489,7 @@ func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change, kno
 			defer wg.Done()
 			for i := w; i < len(changes); i += workers {
 				ts[i].c = changes[i]
+				counted[i] = counter.Count(changes[i].ID, changes[i].Rev, changes[i].Deleted, changes[i].Blob)
 				if !changes[i].Deleted && !known[i] {
 					ts[i].n, errs[i] = e.cfg.Codec.openWith(op, changes[i].ID, changes[i].Rev, changes[i].Blob)
 					if ts[i].n != nil && e.cfg.Prepare != nil {
@@ -500,14 +505,14 @@ func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change, kno
 		switch {
 		case err == nil || errors.Is(err, ErrNewerFormat):
 		case errors.Is(err, cryptobox.ErrUnknownGeneration) && e.adopted:
-			return nil, fmt.Errorf("open note %s: %w", changes[i].ID, ErrUnknownKey)
+			return nil, nil, fmt.Errorf("open note %s: %w", changes[i].ID, ErrUnknownKey)
 		case errors.Is(err, cryptobox.ErrUnknownGeneration):
-			return nil, errNeedKeys
+			return nil, nil, errNeedKeys
 		case errors.Is(err, manifest.ErrTamperedNote):
-			return nil, manifest.Detect(manifest.ErrTamperedNote, err.Error())
+			return nil, nil, manifest.Detect(manifest.ErrTamperedNote, err.Error())
 		default:
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return ts, nil
+	return ts, counted, nil
 }

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"time"
 
 	"cipherleaf.dev/shared/protocol"
@@ -20,8 +22,11 @@ type Write struct {
 const RowOverhead = 128
 
 // ManifestWrite is the manifest compare-and-swap of an atomic batch.
+// BaseHash, when set (32 bytes), must also be the SHA-256 of the current
+// blob (SPEC §7.3, §10.5.1).
 type ManifestWrite struct {
 	BaseVersion uint64
+	BaseHash    []byte
 	Blob        []byte
 }
 
@@ -30,6 +35,32 @@ type BatchOutcome struct {
 	Results  []protocol.BatchResult
 	Applied  bool               // false only for an atomic batch that wrote nothing
 	Manifest *protocol.Manifest // the current manifest when an atomic batch was refused
+	// BaseHashChecked: an atomic batch, whose manifest's BaseHash (if
+	// any) was compared (SPEC §7.3): set for every atomic batch.
+	BaseHashChecked bool
+}
+
+// MatchesBase reports whether cur, the current manifest, is the one an
+// atomic batch's man was written on: the same version and, with a
+// BaseHash, a blob of that hash (version 0 has no blob, so never).
+func (man *ManifestWrite) MatchesBase(cur protocol.Manifest) bool {
+	if cur.Version != man.BaseVersion {
+		return false
+	}
+	if man.BaseHash == nil {
+		return true
+	}
+	if cur.Version == 0 {
+		return false
+	}
+	h := sha256.Sum256(cur.Blob)
+	return bytes.Equal(h[:], man.BaseHash)
+}
+
+// Overtook reports whether man, with a BaseHash, is written on the version
+// right after cur: the batch before it has not committed yet (SPEC §7.3).
+func (man *ManifestWrite) Overtook(cur protocol.Manifest) bool {
+	return man.BaseHash != nil && cur.Version+1 == man.BaseVersion
 }
 
 // Page is one page of the change feed.

@@ -39,6 +39,9 @@ func appendBatchResponse(b []byte, r *protocol.BatchResponse) ([]byte, error) {
 		}
 		b = append(b, m...)
 	}
+	if r.BaseHashChecked {
+		b = append(b, `,"base_hash_checked":true`...)
+	}
 	return append(b, '}'), nil
 }
 

@@ -22,6 +22,8 @@ func TestAppendBatchResponse(t *testing.T) {
 			{ID: id, Status: protocol.StatusConflict, Current: &protocol.Change{ID: id, Rev: 4, Seq: 9, Blob: []byte("xyz")}},
 			{ID: id, Status: protocol.StatusConflict, Current: &protocol.Change{ID: id, Rev: 5, Seq: 10, Deleted: true}},
 		}, Applied: true}},
+		{"hash checked", protocol.BatchResponse{Results: []protocol.BatchResult{{ID: id, Status: protocol.StatusOK, Rev: 1, Seq: 2}}, Applied: true, BaseHashChecked: true}},
+		{"hash checked refused", protocol.BatchResponse{Results: []protocol.BatchResult{{ID: id, Status: protocol.StatusOK}}, Manifest: &protocol.Manifest{Version: 3, Blob: []byte{9}}, BaseHashChecked: true}},
 		{"escaped", protocol.BatchResponse{Results: []protocol.BatchResult{{ID: "a\"<&>\\\n\u00e9", Status: "s\x00"}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -46,7 +48,7 @@ func FuzzAppendBatchResponse(f *testing.F) {
 	f.Add("11111111-1111-4111-8111-111111111111", "ok", uint64(1), uint64(2), false, true, []byte(nil))
 	f.Add("a\"<&>\\\n\u00e9", "conflict", uint64(0), uint64(1<<63), true, false, []byte("blob"))
 	f.Fuzz(func(t *testing.T, id, status string, rev, seq uint64, current, applied bool, blob []byte) {
-		r := protocol.BatchResponse{Results: []protocol.BatchResult{{ID: id, Status: status, Rev: rev, Seq: seq}, {ID: status, Status: id, Rev: seq}}, Applied: applied}
+		r := protocol.BatchResponse{Results: []protocol.BatchResult{{ID: id, Status: status, Rev: rev, Seq: seq}, {ID: status, Status: id, Rev: seq}}, Applied: applied, BaseHashChecked: rev%2 == 1}
 		if current {
 			r.Results[0].Current = &protocol.Change{ID: id, Rev: rev, Blob: blob, Deleted: blob == nil}
 			r.Manifest = &protocol.Manifest{Version: seq, Blob: blob}

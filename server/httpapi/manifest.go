@@ -28,6 +28,9 @@ func (a *api) handlePutManifest(c echo.Context) error {
 	if err := firstError(a.checkBlob("blob", req.Blob), checkCounter("base_version", req.BaseVersion)); err != nil {
 		return err
 	}
+	if req.BaseHash != "" {
+		return badRequest("base_hash is only for a batch's manifest")
+	}
 	v, err := a.Store.PutManifest(c.Request().Context(), who(c).UserID, req.BaseVersion, req.Blob)
 	if err != nil {
 		return err

@@ -184,7 +184,11 @@ func (a *api) handleBatch(c echo.Context) error {
 		if err := firstError(a.checkBlob("manifest blob", req.Manifest.Blob), checkCounter("base_version", req.Manifest.BaseVersion)); err != nil {
 			return err
 		}
-		man = &server.ManifestWrite{BaseVersion: req.Manifest.BaseVersion, Blob: req.Manifest.Blob}
+		hash, err := baseHash(req.Manifest.BaseHash)
+		if err != nil {
+			return err
+		}
+		man = &server.ManifestWrite{BaseVersion: req.Manifest.BaseVersion, BaseHash: hash, Blob: req.Manifest.Blob}
 		in += len(req.Manifest.Blob)
 	}
 	out, err := a.Store.Batch(c.Request().Context(), who(c).UserID, a.Quota, writes, man)
@@ -199,7 +203,7 @@ func (a *api) handleBatch(c echo.Context) error {
 		}
 		a.poked(c, top)
 	}
-	b, err := appendBatchResponse(make([]byte, 0, 64+96*len(out.Results)), &protocol.BatchResponse{Results: out.Results, Applied: out.Applied, Manifest: out.Manifest})
+	b, err := appendBatchResponse(make([]byte, 0, 64+96*len(out.Results)), &protocol.BatchResponse{Results: out.Results, Applied: out.Applied, Manifest: out.Manifest, BaseHashChecked: out.BaseHashChecked})
 	if err != nil {
 		return fmt.Errorf("encode batch answer: %w", err)
 	}

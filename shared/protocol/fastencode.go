@@ -48,6 +48,10 @@ func AppendBatch(dst []byte, r BatchRequest) []byte {
 	if m := r.Manifest; m != nil {
 		dst = append(dst, `,"manifest":{"base_version":`...)
 		dst = strconv.AppendUint(dst, m.BaseVersion, 10)
+		if m.BaseHash != "" {
+			dst = append(dst, `,"base_hash":`...)
+			dst = appendString(dst, m.BaseHash)
+		}
 		dst = append(dst, `,"blob":`...)
 		dst = appendBytes(dst, m.Blob)
 		dst = append(dst, '}')

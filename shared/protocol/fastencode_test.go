@@ -3,6 +3,7 @@ package protocol
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -17,6 +18,8 @@ func batchCases() map[string]BatchRequest {
 		"atomic":        {Ops: []BatchOp{{Op: OpPut, ID: noteID(1), BaseRev: 1, Blob: blob}}, Manifest: &PutManifestRequest{BaseVersion: 9, Blob: blob}},
 		"manifest nil":  {Ops: []BatchOp{}, Manifest: &PutManifestRequest{}},
 		"manifest zero": {Manifest: &PutManifestRequest{Blob: []byte{}}},
+		"base hash":     {Ops: []BatchOp{{Op: OpPut, ID: noteID(1), BaseRev: 1, Blob: blob}}, Manifest: &PutManifestRequest{BaseVersion: 9, BaseHash: strings.Repeat("ab", 32), Blob: blob}},
+		"odd base hash": {Manifest: &PutManifestRequest{BaseVersion: 1, BaseHash: "<\"\xff>", Blob: blob}},
 		"odd strings":   {Ops: []BatchOp{{Op: "<&>", ID: "\"quote\\ \n \u2028 é \xff", Blob: []byte{0}}}},
 	}
 }
@@ -37,12 +40,13 @@ func TestAppendBatchMatchesMarshal(t *testing.T) {
 
 // FuzzAppendBatch: AppendBatch writes what json.Marshal writes.
 func FuzzAppendBatch(f *testing.F) {
-	f.Add("put", noteID(1), uint64(2), []byte("blob"), true, uint64(3), []byte("m"))
-	f.Add("<\xff>", "\u2028\"", uint64(0), []byte{}, false, uint64(0), []byte(nil))
-	f.Fuzz(func(t *testing.T, op, id string, rev uint64, blob []byte, atomic bool, ver uint64, mblob []byte) {
+	f.Add("put", noteID(1), uint64(2), []byte("blob"), true, uint64(3), []byte("m"), "")
+	f.Add("<\xff>", "\u2028\"", uint64(0), []byte{}, false, uint64(0), []byte(nil), "")
+	f.Add("put", noteID(1), uint64(2), []byte("blob"), true, uint64(3), []byte("m"), strings.Repeat("0f", 32))
+	f.Fuzz(func(t *testing.T, op, id string, rev uint64, blob []byte, atomic bool, ver uint64, mblob []byte, hash string) {
 		r := BatchRequest{Ops: []BatchOp{{Op: op, ID: id, BaseRev: rev, Blob: blob}, {Op: id, ID: op, BaseRev: ver}}}
 		if atomic {
-			r.Manifest = &PutManifestRequest{BaseVersion: ver, Blob: mblob}
+			r.Manifest = &PutManifestRequest{BaseVersion: ver, BaseHash: hash, Blob: mblob}
 		}
 		want, err := json.Marshal(r)
 		if err != nil {

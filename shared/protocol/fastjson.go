@@ -78,6 +78,13 @@ func fastBatch(b []byte, v *BatchRequest) bool {
 					return mseen.Once(1) && s.Uint(&m.BaseVersion)
 				case "blob":
 					return mseen.Once(2) && s.Bytes(&m.Blob)
+				case "base_hash":
+					if !mseen.Once(4) {
+						return false
+					}
+					src, ok := s.Plain()
+					m.BaseHash = string(src)
+					return ok
 				}
 				return false
 			})

@@ -79,10 +79,15 @@ type BatchResult struct {
 // whether anything was written; when it is false, Results marks the ops that
 // conflicted (the others are "ok" but were not applied) and Manifest holds
 // the server's current manifest.
+//
+// BaseHashChecked says the server compares a manifest's BaseHash when
+// one is given (SPEC §7.3, §10.5.1): set in the answer to every atomic
+// batch by a server that does; one that predates the key never sets it.
 type BatchResponse struct {
-	Results  []BatchResult `json:"results"`
-	Applied  bool          `json:"applied"`
-	Manifest *Manifest     `json:"manifest,omitempty"`
+	Results         []BatchResult `json:"results"`
+	Applied         bool          `json:"applied"`
+	Manifest        *Manifest     `json:"manifest,omitempty"`
+	BaseHashChecked bool          `json:"base_hash_checked,omitempty"`
 }
 
 // Limits of the notes API (SPEC §7.3).
@@ -100,8 +105,14 @@ type Manifest struct {
 }
 
 // PutManifestRequest replaces the manifest if BaseVersion is current.
+//
+// In a batch, BaseHash (lowercase hex SHA-256 of the blob of version
+// BaseVersion) asks the server to also compare the current blob (SPEC
+// §7.3, §10.5.1); empty compares the version alone. PUT /manifest takes
+// none.
 type PutManifestRequest struct {
 	BaseVersion uint64 `json:"base_version"`
+	BaseHash    string `json:"base_hash,omitempty"`
 	Blob        []byte `json:"blob"`
 }
 

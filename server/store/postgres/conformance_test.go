@@ -33,7 +33,7 @@ func openTest(t testing.TB, opt Options) *Store {
 func TestConformance(t *testing.T) {
 	storetest.Run(t, storetest.Harness{
 		Open: func(t testing.TB, opt storetest.Options) server.Store {
-			return openTest(t, Options{Now: opt.Now, HistoryRevisions: opt.HistoryRevisions, HistoryDays: opt.HistoryDays})
+			return openTest(t, Options{Now: opt.Now, HistoryRevisions: opt.HistoryRevisions, HistoryDays: opt.HistoryDays, BaseWait: opt.BaseWait})
 		},
 		Rows: func(t testing.TB, s server.Store, table string) int64 {
 			var n int64

@@ -11,18 +11,42 @@ import (
 	"cipherleaf.dev/shared/protocol"
 )
 
-// errNotApplied rolls back an atomic batch that was refused.
-var errNotApplied = errors.New("atomic batch not applied")
+// errNotApplied rolls back an atomic batch that was refused, errEarly
+// one that overtook the batch before it and waits (basewait).
+var (
+	errNotApplied = errors.New("atomic batch not applied")
+	errEarly      = errors.New("atomic batch came early")
+)
 
 // Batch applies writes for userID in one transaction (see server.Store).
+// A batch whose man has a BaseHash and overtook the batch before it waits
+// for the account's manifest to change in this process first (basewait;
+// a write by another replica does not wake it).
 func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []server.Write, man *server.ManifestWrite) (*server.BatchOutcome, error) {
+	return s.waits.Run(ctx, userID, man, func(mayWait bool) (*server.BatchOutcome, bool, error) {
+		return s.batch(ctx, userID, quota, writes, man, mayWait)
+	})
+}
+
+// batch is one attempt of Batch (basewait.Attempt).
+func (s *Store) batch(ctx context.Context, userID int64, quota int64, writes []server.Write, man *server.ManifestWrite, mayWait bool) (*server.BatchOutcome, bool, error) {
 	var out *server.BatchOutcome
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		out = &server.BatchOutcome{Results: make([]protocol.BatchResult, len(writes)), Applied: true}
 		wt, err := s.newWriteTx(ctx, tx, userID)
 		if err != nil {
 			return err
 		}
+		var cur protocol.Manifest
+		if man != nil {
+			if err := tx.QueryRow(ctx, `SELECT manifest_version, manifest FROM users WHERE id = $1`, userID).Scan(&cur.Version, &cur.Blob); err != nil {
+				return fmt.Errorf("read manifest: %w", err)
+			}
+			if mayWait && man.Overtook(cur) {
+				return errEarly
+			}
+		}
+		out = &server.BatchOutcome{Results: make([]protocol.BatchResult, len(writes)), Applied: true}
+		out.BaseHashChecked = man != nil // this store compares a BaseHash when given
 		ids := make([]string, len(writes))
 		for i := range writes {
 			ids[i] = writes[i].ID
@@ -52,11 +76,7 @@ func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []s
 			used = a.used
 		}
 		if man != nil {
-			var cur protocol.Manifest
-			if err := tx.QueryRow(ctx, `SELECT manifest_version, manifest FROM users WHERE id = $1`, userID).Scan(&cur.Version, &cur.Blob); err != nil {
-				return fmt.Errorf("read manifest: %w", err)
-			}
-			if conflicts || cur.Version != man.BaseVersion {
+			if conflicts || !man.MatchesBase(cur) {
 				for i := range out.Results {
 					out.Results[i].Rev, out.Results[i].Seq = 0, 0
 				}
@@ -73,13 +93,18 @@ func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []s
 		}
 		return wt.flush(ctx)
 	})
-	if errors.Is(err, errNotApplied) {
-		return out, nil
+	switch {
+	case errors.Is(err, errEarly):
+		return nil, true, nil
+	case errors.Is(err, errNotApplied):
+		return out, false, nil
+	case err != nil:
+		return nil, false, err
 	}
-	if err != nil {
-		return nil, err
+	if man != nil {
+		s.waits.Changed(userID)
 	}
-	return out, nil
+	return out, false, nil
 }
 
 // Manifest returns userID's manifest (version 0 and no blob if none).
@@ -122,6 +147,7 @@ func (s *Store) PutManifest(ctx context.Context, userID int64, base uint64, blob
 	if conflict != nil {
 		return 0, conflict
 	}
+	s.waits.Changed(userID)
 	return base + 1, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"cipherleaf.dev/server"
+	"cipherleaf.dev/server/store/basewait"
 	"cipherleaf.dev/server/store/groupcommit"
 )
 
@@ -20,6 +21,7 @@ type Store struct {
 	now                func() time.Time
 	histRevs, histDays int
 	writes             *groupcommit.Queue // single-note writes
+	waits              *basewait.Board    // atomic batches that overtook the one before
 	closeOnce          sync.Once
 }
 
@@ -31,6 +33,9 @@ type Options struct {
 	MaxConns int32            // connection pool size; pgxpool's default (max(4, cores)) if 0
 	// HistoryRevisions and HistoryDays as in SPEC §7.8.
 	HistoryRevisions, HistoryDays int
+	// BaseWait holds the atomic batches that overtook the batch before
+	// them (SPEC §7.3); nil: basewait.New(0).
+	BaseWait *basewait.Board
 }
 
 // Open connects to the database named by dsn (a postgres:// URL or a
@@ -38,6 +43,9 @@ type Options struct {
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.BaseWait == nil {
+		opt.BaseWait = basewait.New(0)
 	}
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
@@ -58,7 +66,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
-	s := &Store{db: db, now: opt.Now, histRevs: opt.HistoryRevisions, histDays: opt.HistoryDays}
+	s := &Store{db: db, now: opt.Now, histRevs: opt.HistoryRevisions, histDays: opt.HistoryDays, waits: opt.BaseWait}
 	s.writes = groupcommit.Start(s.commitGroup)
 	return s, nil
 }

@@ -14,7 +14,7 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, storetest.Harness{
 		Open: func(t testing.TB, opt storetest.Options) server.Store {
 			s, err := Open(context.Background(), filepath.Join(t.TempDir(), "db.sqlite"),
-				Options{Now: opt.Now, HistoryRevisions: opt.HistoryRevisions, HistoryDays: opt.HistoryDays})
+				Options{Now: opt.Now, HistoryRevisions: opt.HistoryRevisions, HistoryDays: opt.HistoryDays, BaseWait: opt.BaseWait})
 			if err != nil {
 				t.Fatalf("Open: %v", err)
 			}

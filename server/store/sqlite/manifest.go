@@ -48,6 +48,7 @@ func (s *Store) PutManifest(ctx context.Context, userID int64, base uint64, blob
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("commit manifest: %w", err)
 	}
+	s.waits.Changed(userID)
 	return base + 1, nil
 }
 

@@ -17,13 +17,33 @@ import (
 // the current one; otherwise the writes and the new manifest commit
 // together. If the batch as a whole would take the user over quota nothing
 // is written and ErrQuotaExceeded is returned.
+//
+// A batch whose man has a BaseHash and overtook the batch before it
+// waits for the account's manifest to change first (basewait).
 func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []server.Write, man *server.ManifestWrite) (*server.BatchOutcome, error) {
+	return s.waits.Run(ctx, userID, man, func(mayWait bool) (*server.BatchOutcome, bool, error) {
+		return s.batch(ctx, userID, quota, writes, man, mayWait)
+	})
+}
+
+// batch is one attempt of Batch (basewait.Attempt).
+func (s *Store) batch(ctx context.Context, userID int64, quota int64, writes []server.Write, man *server.ManifestWrite, mayWait bool) (*server.BatchOutcome, bool, error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("begin batch: %w", err)
+		return nil, false, fmt.Errorf("begin batch: %w", err)
 	}
 	defer tx.Rollback()
+	var cur protocol.Manifest
+	if man != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT manifest_version, manifest FROM users WHERE id = ?`, userID).Scan(&cur.Version, &cur.Blob); err != nil {
+			return nil, false, fmt.Errorf("read manifest: %w", err)
+		}
+		if mayWait && man.Overtook(cur) {
+			return nil, true, nil
+		}
+	}
 	out := &server.BatchOutcome{Results: make([]protocol.BatchResult, len(writes)), Applied: true}
+	out.BaseHashChecked = man != nil // this store compares a BaseHash when given
 	var delta int64
 	var used int64 = -1
 	in := 0 // blob bytes written
@@ -35,12 +55,12 @@ func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []s
 		ids[i] = writes[i].ID
 	}
 	if err := wt.load(ctx, userID, ids); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for i := range writes {
 		a, err := wt.apply(ctx, userID, 0, &writes[i])
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		r := &out.Results[i]
 		r.ID = writes[i].ID
@@ -57,11 +77,7 @@ func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []s
 		used = a.used
 	}
 	if man != nil {
-		var cur protocol.Manifest
-		if err := tx.QueryRowContext(ctx, `SELECT manifest_version, manifest FROM users WHERE id = ?`, userID).Scan(&cur.Version, &cur.Blob); err != nil {
-			return nil, fmt.Errorf("read manifest: %w", err)
-		}
-		if conflicts || cur.Version != man.BaseVersion {
+		if conflicts || !man.MatchesBase(cur) {
 			// Nothing is written: the ok results were not applied, so
 			// they carry no revision or sequence.
 			for i := range out.Results {
@@ -69,23 +85,26 @@ func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []s
 			}
 			out.Applied = false
 			out.Manifest = &cur
-			return out, nil
+			return out, false, nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET manifest_version = ?, manifest = ? WHERE id = ?`, man.BaseVersion+1, man.Blob, userID); err != nil {
-			return nil, fmt.Errorf("write manifest: %w", err)
+			return nil, false, fmt.Errorf("write manifest: %w", err)
 		}
 	}
 	if delta > 0 && quota > 0 && used > quota {
-		return nil, server.ErrQuotaExceeded
+		return nil, false, server.ErrQuotaExceeded
 	}
 	if err := wt.flush(ctx); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("commit batch: %w", err)
+		return nil, false, fmt.Errorf("commit batch: %w", err)
 	}
 	s.ckpt.committed(commitCost(len(writes), int(in)))
-	return out, nil
+	if man != nil {
+		s.waits.Changed(userID)
+	}
+	return out, false, nil
 }
 
 // Changes returns one page of the change feed (see StreamChanges), held

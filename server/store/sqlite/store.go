@@ -13,6 +13,7 @@ import (
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 
 	"cipherleaf.dev/server"
+	"cipherleaf.dev/server/store/basewait"
 	"cipherleaf.dev/server/store/groupcommit"
 )
 
@@ -30,6 +31,7 @@ type Store struct {
 	sessions *sessionCache
 	ckpt     *checkpointer // background checkpoints (checkpoint.go)
 
+	waits     *basewait.Board    // atomic batches that overtook the one before
 	writes    *groupcommit.Queue // single-note writes (nil until Open ends)
 	closeOnce sync.Once
 	closeErr  error
@@ -43,6 +45,9 @@ type Options struct {
 	// HistoryRevisions is how many past revisions are kept per note (0 =
 	// none) and HistoryDays their age limit (0 = none), SPEC §7.8.
 	HistoryRevisions, HistoryDays int
+	// BaseWait holds the atomic batches that overtook the batch before
+	// them (SPEC §7.3); nil: basewait.New(0).
+	BaseWait *basewait.Board
 }
 
 // Durability is what a write survives once the store has acknowledged it.
@@ -123,6 +128,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if opt.ReadConn <= 0 {
 		opt.ReadConn = 4
 	}
+	if opt.BaseWait == nil {
+		opt.BaseWait = basewait.New(0)
+	}
 	// Create the file ourselves so it (and the -wal and -shm files SQLite
 	// derives from it) is readable by the owner only.
 	if f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600); err != nil {
@@ -157,7 +165,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	c.SetMaxIdleConns(1)
 	c.SetConnMaxLifetime(0)
 	c.SetConnMaxIdleTime(0)
-	s := &Store{path: path, durability: opt.Durability, w: w, r: r, now: opt.Now, histRevs: opt.HistoryRevisions, histDays: opt.HistoryDays, sessions: newSessionCache(path+"-auth-epoch", opt.Now), ckpt: startCheckpointer(c)}
+	s := &Store{path: path, durability: opt.Durability, w: w, r: r, now: opt.Now, histRevs: opt.HistoryRevisions, histDays: opt.HistoryDays, sessions: newSessionCache(path+"-auth-epoch", opt.Now), ckpt: startCheckpointer(c), waits: opt.BaseWait}
 	if err := s.stmts.prepare(ctx, w, r); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("prepare statements: %w", err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"cipherleaf.dev/server"
+	"cipherleaf.dev/server/store/basewait"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -18,6 +19,9 @@ type Options struct {
 	Now func() time.Time // nil: time.Now
 	// HistoryRevisions and HistoryDays as in SPEC §7.8.
 	HistoryRevisions, HistoryDays int
+	// BaseWait, if set, is the store's board of atomic batches that
+	// overtook the batch before them (SPEC §7.3).
+	BaseWait *basewait.Board
 }
 
 // Harness is what the suite needs from an engine.
@@ -58,6 +62,11 @@ func Run(t *testing.T, h Harness) {
 		{"ManifestRace", testManifestRace},
 		{"DeleteUserCascades", testDeleteUserCascades},
 		{"AtomicBatch", testAtomicBatch},
+		{"BaseHash", testBaseHash},
+		{"BaseHashChain", testBaseHashChain},
+		{"BaseHashOvertake", testBaseHashOvertake},
+		{"BaseHashOvertakeRefused", testBaseHashOvertakeRefused},
+		{"BaseHashWaitEnds", testBaseHashWaitEnds},
 		{"UpdateKeys", testUpdateKeys},
 		{"SuccessorsKeepNewest", testSuccessorsKeepNewest},
 		{"UpdateKeysGenerationRace", testUpdateKeysGenerationRace},

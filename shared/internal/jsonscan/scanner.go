@@ -8,14 +8,14 @@ package jsonscan
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/binary"
 )
 
 // Scanner reads the JSON in b from i on.
 type Scanner struct {
-	b []byte
-	i int
+	b     []byte
+	i     int
+	arena []byte // spare room Bytes decodes into (UseArena)
 }
 
 // New returns a Scanner reading b from its start.
@@ -236,17 +236,41 @@ func (s *Scanner) Bytes(v *[]byte) bool {
 		*v = nil
 		return true
 	}
-	src, ok := s.Plain()
+	if !s.Next('"') {
+		return false
+	}
+	rest := s.b[s.i:]
+	end := bytes.IndexByte(rest, '"')
+	if end < 0 {
+		return false
+	}
+	// The alphabet decodeBase64 takes is Plain: checking it is enough.
+	src := rest[:end]
+	dst := s.alloc(len(src) / 4 * 3)
+	n, ok := decodeBase64(dst, src)
 	if !ok {
 		return false
 	}
-	dst := make([]byte, base64.StdEncoding.DecodedLen(len(src)))
-	n, err := base64.StdEncoding.Decode(dst, src)
-	if err != nil {
-		return false
-	}
-	*v = dst[:n]
+	s.i += end + 1
+	*v = dst[:n:n]
 	return true
+}
+
+// UseArena makes the following Bytes reads decode into one allocation of
+// n bytes while it has room, instead of one each: a body of many blobs
+// (a push batch) then costs one allocation. The slices share its backing
+// array, so keeping any one of them keeps the whole arena; each is capped
+// at its own length, so appending to one never writes into another.
+func (s *Scanner) UseArena(n int) { s.arena = make([]byte, 0, n) }
+
+// alloc returns n bytes from the arena, or newly allocated ones.
+func (s *Scanner) alloc(n int) []byte {
+	if free := cap(s.arena) - len(s.arena); s.arena != nil && n <= free {
+		start := len(s.arena)
+		s.arena = s.arena[:start+n]
+		return s.arena[start : start+n : start+n]
+	}
+	return make([]byte, n)
 }
 
 // Bool reads true or false.

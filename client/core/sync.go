@@ -74,7 +74,10 @@ func (c *Core) applyUpdates(ups []syncer.Update) {
 		return
 	}
 	changed := false
-	var from, gone []string // notes another device changed, deleted
+	var from, gone []string                  // notes another device changed, deleted
+	if len(c.notes) == 0 && len(ups) >= 64 { // a first pull: the map is made at its size
+		c.notes = make(map[string]*entry, len(ups))
+	}
 	for _, u := range ups {
 		switch {
 		case u.Keep:

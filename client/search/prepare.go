@@ -170,10 +170,25 @@ func (pr *preparer) prepare(d Doc) Prepared {
 func (ix *Index) PutPrepared(ps ...Prepared) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.reserve(len(ps))
 	for i := range ps {
 		ix.put(&ps[i])
 	}
 	ix.compactIfSparse()
+}
+
+// reserve makes room for n more documents at once: a first pull puts
+// thousands, and growing the slots and the id map step by step would copy
+// and rehash them again and again. The map can only be made anew, which
+// is free while it is empty.
+func (ix *Index) reserve(n int) {
+	if n < 64 {
+		return
+	}
+	ix.slots = slices.Grow(ix.slots, n)
+	if len(ix.byID) == 0 {
+		ix.byID = make(map[string]uint32, n)
+	}
 }
 
 // put indexes p; the caller holds the write lock.

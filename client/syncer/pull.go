@@ -94,7 +94,11 @@ func (e *Engine) pullOnce(ctx context.Context, rep *Report) error {
 	if err != nil {
 		return err
 	}
-	var ups []Update
+	changes := 0
+	for _, pg := range got {
+		changes += len(pg.ts)
+	}
+	ups := make([]Update, 0, changes)
 	pulled := 0
 	err = e.cfg.Vault.Update(ctx, func(tx *vault.Tx) error {
 		ups, pulled = ups[:0], 0
@@ -107,7 +111,7 @@ func (e *Engine) pullOnce(ctx context.Context, rep *Report) error {
 		// up every note of every page.
 		var written map[string]bool
 		if !has {
-			written = map[string]bool{}
+			written = make(map[string]bool, changes)
 		}
 		for _, pg := range got {
 			u, err := e.applyPage(tx, pg, rep, written)
@@ -312,8 +316,8 @@ func (e *Engine) applyPage(tx *vault.Tx, pg pulledPage, rep *Report, written map
 	if err != nil {
 		return nil, err
 	}
-	var ups []Update
-	var fresh []vault.Note
+	ups := make([]Update, 0, len(pg.ts))
+	fresh := make([]vault.Note, 0, len(pg.ts))
 	flush := func() error {
 		err := tx.PutNotes(fresh)
 		fresh = fresh[:0]
@@ -436,13 +440,13 @@ func loadRows(tx *vault.Tx, ts []theirs, written map[string]bool) (*rowCache, er
 		}
 	}
 	if fresh { // every id is new to the vault
-		return &rowCache{rows: map[string]vault.Note{}, used: map[string]bool{}}, nil
+		return &rowCache{rows: map[string]vault.Note{}, used: make(map[string]bool, len(ids))}, nil
 	}
 	rows, err := tx.NotesByID(ids)
 	if err != nil {
 		return nil, err
 	}
-	return &rowCache{rows: rows, used: map[string]bool{}}, nil
+	return &rowCache{rows: rows, used: make(map[string]bool, len(ids))}, nil
 }
 
 // isNew reports whether id is met for the first time in the page and has

@@ -74,8 +74,9 @@ func (c *Core) applyUpdates(ups []syncer.Update) {
 		return
 	}
 	changed := false
-	var from, gone []string                  // notes another device changed, deleted
-	if len(c.notes) == 0 && len(ups) >= 64 { // a first pull: the map is made at its size
+	var from, gone []string // notes another device changed, deleted
+	// A first pull: the map is made at its size.
+	if len(c.notes) == 0 && len(ups) >= 64 {
 		c.notes = make(map[string]*entry, len(ups))
 	}
 	for _, u := range ups {

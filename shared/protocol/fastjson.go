@@ -152,6 +152,9 @@ func (s *scanner) ops(v *[]BatchOp) bool {
 // fastChanges decodes b into v if b is in the shape above.
 func fastChanges(b []byte, v *ChangesResponse) bool {
 	s := scanner{jsonscan.New(b)}
+	// A page's blobs decode into one allocation too (see fastBatch): a
+	// pull keeps them all until its transaction, and drops them together.
+	s.UseArena(len(b) / 4 * 3)
 	var out ChangesResponse
 	var seen jsonscan.Seen
 	ok := s.Object(func(key []byte) bool {

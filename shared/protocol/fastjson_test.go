@@ -195,3 +195,27 @@ func BenchmarkDecode(b *testing.B) {
 		})
 	}
 }
+
+// TestChangesBlobsCapped: the blobs of a page share one arena, each capped
+// at its length, so that appending to one never writes over the next.
+func TestChangesBlobsCapped(t *testing.T) {
+	page := ChangesResponse{Next: 3, Changes: []Change{
+		{ID: noteID(0), Rev: 1, Seq: 1, Blob: []byte("first blob")},
+		{ID: noteID(1), Rev: 1, Seq: 2, Blob: []byte("second blob")},
+		{ID: noteID(2), Rev: 1, Seq: 3, Blob: []byte("third")},
+	}}
+	var got ChangesResponse
+	if !DecodeFast(seedJSON(page), &got) {
+		t.Fatal("DecodeFast declined a page")
+	}
+	for i := range got.Changes {
+		b := got.Changes[i].Blob
+		if cap(b) != len(b) {
+			t.Errorf("blob %d: cap %d, len %d", i, cap(b), len(b))
+		}
+		_ = append(b, "XXXXXXXXXXXXXXXX"...)
+	}
+	if !reflect.DeepEqual(got, page) {
+		t.Errorf("after appending to each blob: %+v, want %+v", got, page)
+	}
+}

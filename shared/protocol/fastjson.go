@@ -3,8 +3,9 @@ package protocol
 import "cipherleaf.dev/shared/internal/jsonscan"
 
 // Fast decoders for the bodies every sync sends and receives: a note write
-// {"base_rev","blob"}, a batch {"ops":[…],"manifest"?} and a page of
-// changes {"changes":[…],"next","more","manifest"?}. encoding/json spends
+// {"base_rev","blob"}, a batch {"ops":[…],"manifest"?}, its answer
+// {"results":[…],"applied",…} (fastanswer.go) and a page of changes
+// {"changes":[…],"next","more","manifest"?}. encoding/json spends
 // most of their decoding time on reflection and on a second scan of the
 // body; these read the bytes once.
 //
@@ -20,15 +21,18 @@ import "cipherleaf.dev/shared/internal/jsonscan"
 // (case-folded keys, duplicates, escapes, nulls) keeps its encoding/json
 // meaning. FuzzDecodeFast checks both give the same value or both fail.
 
-// DecodeFast decodes b into v when v is a *PutNoteRequest, *BatchRequest
-// or *ChangesResponse and b is in the shape above, and reports whether it
-// did; on false v is unchanged and the caller uses encoding/json.
+// DecodeFast decodes b into v when v is a *PutNoteRequest, *BatchRequest,
+// *BatchResponse or *ChangesResponse and b is in the shape above, and
+// reports whether it did; on false v is unchanged and the caller uses
+// encoding/json.
 func DecodeFast(b []byte, v any) bool {
 	switch v := v.(type) {
 	case *PutNoteRequest:
 		return fastPutNote(b, v)
 	case *BatchRequest:
 		return fastBatch(b, v)
+	case *BatchResponse:
+		return fastBatchResponse(b, v)
 	case *ChangesResponse:
 		return fastChanges(b, v)
 	}
@@ -110,11 +114,15 @@ func (s *scanner) text(v *string) bool {
 	if !ok {
 		return false
 	}
-	switch string(src) { // the op names, without an allocation
+	switch string(src) { // the op names and statuses, without an allocation
 	case OpPut:
 		*v = OpPut
 	case OpDelete:
 		*v = OpDelete
+	case StatusOK:
+		*v = StatusOK
+	case StatusConflict:
+		*v = StatusConflict
 	default:
 		*v = string(src)
 	}

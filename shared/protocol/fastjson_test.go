@@ -44,6 +44,10 @@ func fastCases() map[string][]byte {
 		"changes last":             seedJSON(ChangesResponse{Changes: []Change{{ID: noteID(1), Rev: 1, Seq: 1, Blob: []byte("z")}}, Next: 1, Manifest: &Manifest{Version: 9, Blob: blob}}),
 		"changes empty":            seedJSON(ChangesResponse{Changes: []Change{}, Next: 7}),
 		"changes no manifest blob": []byte(`{"changes":[],"next":0,"more":false,"manifest":{"version":0}}`),
+		"answer":                   seedJSON(BatchResponse{Results: []BatchResult{{ID: noteID(1), Status: StatusOK, Rev: 1, Seq: 12}, {ID: noteID(2), Status: StatusOK, Rev: 7, Seq: 13}}, Applied: true, BaseHashChecked: true}),
+		"answer refused":           seedJSON(BatchResponse{Results: []BatchResult{{ID: noteID(1), Status: StatusOK}, {ID: "odd id", Status: "pending"}}, Manifest: &Manifest{Version: 5, Blob: blob}}),
+		"answer empty":             seedJSON(BatchResponse{Results: []BatchResult{}, Applied: true}),
+		"answer as the server":     []byte(`{"results":[{"id":"` + noteID(3) + `","status":"ok","rev":2,"seq":99}],"applied":true,"manifest":{"version":4},"base_hash_checked":false}` + "\n"),
 		// As the server streams it: json.Encoder per change, newlines.
 		"changes streamed": []byte("{\"changes\":[" + string(encoded(Change{ID: noteID(1), Rev: 1, Seq: 1, Blob: blob})) + "," +
 			string(encoded(Change{ID: noteID(2), Rev: 2, Seq: 2, Deleted: true})) + "],\"next\":2,\"more\":false,\"manifest\":" +
@@ -93,6 +97,12 @@ var slowCases = map[string]string{
 	"null changes":    `{"changes":null}`,
 	"null deleted":    `{"changes":[{"deleted":null}]}`,
 	"upper TRUE":      `{"more":TRUE}`,
+	"conflict answer": `{"results":[{"id":"a","status":"conflict","rev":1,"current":{"id":"a","rev":2,"seq":3}}],"applied":false}`,
+	"null results":    `{"results":null,"applied":true}`,
+	"null result":     `{"results":[null]}`,
+	"twice applied":   `{"applied":true,"applied":false}`,
+	"number applied":  `{"applied":1}`,
+	"folded status":   `{"results":[{"id":"a","Status":"ok"}]}`,
 }
 
 func TestFastDecodeTakesMarshalled(t *testing.T) {
@@ -104,6 +114,8 @@ func TestFastDecodeTakesMarshalled(t *testing.T) {
 				v = &PutNoteRequest{}
 			case strings.HasPrefix(name, "changes"):
 				v = &ChangesResponse{}
+			case strings.HasPrefix(name, "answer"):
+				v = &BatchResponse{}
 			}
 			if !DecodeFast(b, v) {
 				t.Fatalf("fast decode of %s declined; want it taken", b)
@@ -117,7 +129,7 @@ func TestFastDecodeDeclinesTheRest(t *testing.T) {
 	for name, s := range slowCases {
 		t.Run(name, func(t *testing.T) {
 			b := []byte(s)
-			if DecodeFast(b, &PutNoteRequest{}) || DecodeFast(b, &BatchRequest{}) || DecodeFast(b, &ChangesResponse{}) {
+			if DecodeFast(b, &PutNoteRequest{}) || DecodeFast(b, &BatchRequest{}) || DecodeFast(b, &BatchResponse{}) || DecodeFast(b, &ChangesResponse{}) {
 				t.Fatalf("fast decode took %q; want it left to encoding/json", s)
 			}
 			compareFast(t, b)
@@ -132,6 +144,7 @@ func compareFast(t *testing.T, b []byte) {
 	for _, mk := range []func() any{
 		func() any { return &PutNoteRequest{} },
 		func() any { return &BatchRequest{} },
+		func() any { return &BatchResponse{} },
 		func() any { return &ChangesResponse{} },
 	} {
 		got, want := mk(), mk()
@@ -161,13 +174,18 @@ func FuzzDecodeFast(f *testing.F) {
 	})
 }
 
-// BenchmarkDecode compares decoding a 1 KiB note write and a page of 1000
-// changes of 1 KiB with DecodeFast and with encoding/json.
+// BenchmarkDecode compares decoding a 1 KiB note write, a page of 1000
+// changes of 1 KiB and the answer to a batch of 1000 with DecodeFast and
+// with encoding/json.
 func BenchmarkDecode(b *testing.B) {
 	blob := bytes.Repeat([]byte{7}, 1024)
 	page := ChangesResponse{Next: 1000}
 	for i := range 1000 {
 		page.Changes = append(page.Changes, Change{ID: noteID(i), Rev: 1, Seq: uint64(i + 1), Blob: blob})
+	}
+	answer := BatchResponse{Applied: true, BaseHashChecked: true}
+	for i := range 1000 {
+		answer.Results = append(answer.Results, BatchResult{ID: noteID(i), Status: StatusOK, Rev: 1, Seq: uint64(20000 + i)})
 	}
 	for _, tc := range []struct {
 		name string
@@ -176,6 +194,7 @@ func BenchmarkDecode(b *testing.B) {
 	}{
 		{"put-note", seedJSON(PutNoteRequest{BaseRev: 41, Blob: blob}), func() any { return &PutNoteRequest{} }},
 		{"changes-1000", seedJSON(page), func() any { return &ChangesResponse{} }},
+		{"answer-1000", seedJSON(answer), func() any { return &BatchResponse{} }},
 	} {
 		b.Run(tc.name+"/fast", func(b *testing.B) {
 			b.ReportAllocs()

@@ -1,6 +1,7 @@
 package apiclient
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -39,6 +40,14 @@ type Config struct {
 	// not wait for anything that may wait on this client (a sync): hand
 	// the tokens off and return.
 	OnTokens func(Tokens)
+	// Refresh, when set, runs every refresh of the session: several
+	// processes that share one session (the app and the CLI on one
+	// profile, SPEC §8) must never spend one refresh token twice. It gets
+	// the tokens held and trade, which spends held.Refresh with the
+	// server, and returns the pair to install: trade's answer, or a newer
+	// pair another process obtained meanwhile. ctx carries the refresh's
+	// deadline; an error wrapping ErrSessionExpired ends the session.
+	Refresh func(ctx context.Context, held Tokens, trade func(context.Context) (Tokens, error)) (Tokens, error)
 }
 
 // Tokens are the credentials of one session.
@@ -46,13 +55,14 @@ type Tokens struct{ Access, Refresh, SessionID, UserID string }
 
 // Client talks to one server for one account. It is safe for concurrent use.
 type Client struct {
-	http     *resty.Client
-	base     string // scheme://host[:port], no trailing slash
-	onTokens func(Tokens)
-	timeout  time.Duration // per request attempt
-	opts     options
-	tokens   tokenState
-	answers  spareBuffer // the buffer of the last JSON answer, for the next
+	http      *resty.Client
+	base      string // scheme://host[:port], no trailing slash
+	onTokens  func(Tokens)
+	refresher func(context.Context, Tokens, func(context.Context) (Tokens, error)) (Tokens, error)
+	timeout   time.Duration // per request attempt
+	opts      options
+	tokens    tokenState
+	answers   spareBuffer // the buffer of the last JSON answer, for the next
 }
 
 // options are the knobs tests turn; New uses defaultOptions.
@@ -97,7 +107,7 @@ func newClient(cfg Config, o options) (*Client, error) {
 	case retries < 0:
 		retries = 0
 	}
-	c := &Client{base: base, onTokens: cfg.OnTokens, timeout: timeout, opts: o}
+	c := &Client{base: base, onTokens: cfg.OnTokens, refresher: cfg.Refresh, timeout: timeout, opts: o}
 	c.tokens.init(cfg.Tokens)
 	c.http = resty.New().
 		SetLogger(discardLogger{}).

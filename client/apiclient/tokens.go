@@ -102,7 +102,7 @@ func (c *Client) refresh(ctx context.Context, seen uint64) error {
 	if f == nil {
 		f = &refreshFlight{done: make(chan struct{})}
 		c.tokens.flight = f
-		go c.runRefresh(f, seen, c.tokens.tok.Refresh)
+		go c.runRefresh(f, seen, c.tokens.tok)
 	}
 	c.tokens.mu.Unlock()
 	select {
@@ -113,24 +113,22 @@ func (c *Client) refresh(ctx context.Context, seen uint64) error {
 	}
 }
 
-// runRefresh trades refresh token rt (of generation seen) for a new pair,
-// bounded by its own deadline, and ends flight f.
-func (c *Client) runRefresh(f *refreshFlight, seen uint64, rt string) {
+// runRefresh trades the refresh token of held (generation seen) for a new
+// pair, through Config.Refresh when set, bounded by its own deadline, and
+// ends flight f.
+func (c *Client) runRefresh(f *refreshFlight, seen uint64, held Tokens) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*c.timeout)
 	defer cancel()
-	var out protocol.LoginResponse
-	err := c.do(ctx, call{
-		method: http.MethodPost, path: "/auth/refresh",
-		body: protocol.RefreshRequest{RefreshToken: rt}, out: &out, once: true,
-	})
-	var ae *protocol.APIError
-	switch {
-	case errors.As(err, &ae) && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden):
-		err = ErrSessionExpired
-	case err != nil:
-		err = fmt.Errorf("refresh session: %w", err)
-	case out.AccessToken == "" || out.RefreshToken == "":
-		err = fmt.Errorf("refresh session: %w: no tokens in answer", ErrBadResponse)
+	trade := func(ctx context.Context) (Tokens, error) { return c.trade(ctx, held.Refresh) }
+	var t Tokens
+	var err error
+	if c.refresher != nil {
+		t, err = c.refresher(ctx, held, trade)
+		if err == nil && (t.Access == "" || t.Refresh == "") {
+			err = fmt.Errorf("refresh session: %w: no tokens", ErrBadResponse)
+		}
+	} else {
+		t, err = trade(ctx)
 	}
 	c.tokens.mu.Lock()
 	c.tokens.flight = nil
@@ -145,8 +143,28 @@ func (c *Client) runRefresh(f *refreshFlight, seen uint64, rt string) {
 	case err != nil:
 		c.tokens.mu.Unlock()
 	default:
-		c.install(Tokens{Access: out.AccessToken, Refresh: out.RefreshToken, SessionID: out.SessionID, UserID: out.UserID})
+		c.install(t)
 	}
+}
+
+// trade spends refresh token rt with the server (POST /auth/refresh) and
+// returns the new pair. A refused token is ErrSessionExpired.
+func (c *Client) trade(ctx context.Context, rt string) (Tokens, error) {
+	var out protocol.LoginResponse
+	err := c.do(ctx, call{
+		method: http.MethodPost, path: "/auth/refresh",
+		body: protocol.RefreshRequest{RefreshToken: rt}, out: &out, once: true,
+	})
+	var ae *protocol.APIError
+	switch {
+	case errors.As(err, &ae) && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden):
+		return Tokens{}, ErrSessionExpired
+	case err != nil:
+		return Tokens{}, fmt.Errorf("refresh session: %w", err)
+	case out.AccessToken == "" || out.RefreshToken == "":
+		return Tokens{}, fmt.Errorf("refresh session: %w: no tokens in answer", ErrBadResponse)
+	}
+	return Tokens{Access: out.AccessToken, Refresh: out.RefreshToken, SessionID: out.SessionID, UserID: out.UserID}, nil
 }
 
 // WaitRefresh waits for a refresh in flight to end, or for ctx. A program

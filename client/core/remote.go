@@ -84,6 +84,7 @@ func (c *Core) remoteConfig(url, pin string, t Tokens) RemoteConfig {
 		Retries:  c.cfg.APIRetries,
 		Tokens:   t,
 		OnTokens: c.tokens.save,
+		Refresh:  c.sharedRefresh,
 	}
 }
 

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -18,16 +19,52 @@ type tokenSaver struct {
 	v   *vault.Vault
 	log *slog.Logger
 
-	mu      sync.Mutex // guards next, running, idle
+	mu      sync.Mutex // guards next, running, idle, written
 	next    *Tokens    // newest pair not yet written
 	running bool
 	idle    chan struct{} // closed when the writer stops; nil if no one waits
+	// written is the refresh token of the pair sharedRefresh stored (or
+	// adopted) under the profile's refresh lock: its save is skipped, as
+	// writing it later could put it over a newer pair another process
+	// stored since.
+	written string
+	spent   []string // the last refresh tokens sharedRefresh traded
+}
+
+// maxSpent is how many traded refresh tokens a tokenSaver remembers.
+const maxSpent = 4
+
+// trading records that refresh token rt is about to be spent.
+func (s *tokenSaver) trading(rt string) {
+	s.mu.Lock()
+	if len(s.spent) == maxSpent {
+		s.spent = s.spent[1:]
+	}
+	s.spent = append(s.spent, rt)
+	s.mu.Unlock()
+}
+
+// isSpent reports whether this process traded refresh token rt.
+func (s *tokenSaver) isSpent(rt string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Contains(s.spent, rt)
+}
+
+// stored records that the pair with refresh token rt is in the vault.
+func (s *tokenSaver) stored(rt string) {
+	s.mu.Lock()
+	s.written = rt
+	s.mu.Unlock()
 }
 
 // save queues t for writing and returns at once.
 func (s *tokenSaver) save(t Tokens) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if t.Refresh != "" && t.Refresh == s.written {
+		return
+	}
 	s.next = &t
 	if !s.running {
 		s.running = true

@@ -5,7 +5,9 @@
 // (a crash or kill -9 included), so a lock is never left behind.
 //
 // The lock is advisory: flock(2) on Linux and macOS, LockFileEx on Windows.
-// Only the app takes it; cipherleaf-cli does not, and runs beside the app.
+// Only the app takes FileName; cipherleaf-cli does not, and runs beside the
+// app. Wait takes a lock that every process of a profile shares for a
+// moment (core's refresh.lock, SPEC §8), bounded by a context.
 package profilelock
 
 import (

@@ -175,13 +175,18 @@ func FuzzDecodeFast(f *testing.F) {
 }
 
 // BenchmarkDecode compares decoding a 1 KiB note write, a page of 1000
-// changes of 1 KiB and the answer to a batch of 1000 with DecodeFast and
-// with encoding/json.
+// changes of 1 KiB, a push batch of 1000 sealed notes (1,400 bytes) and
+// its answer with DecodeFast and with encoding/json.
 func BenchmarkDecode(b *testing.B) {
 	blob := bytes.Repeat([]byte{7}, 1024)
 	page := ChangesResponse{Next: 1000}
 	for i := range 1000 {
 		page.Changes = append(page.Changes, Change{ID: noteID(i), Rev: 1, Seq: uint64(i + 1), Blob: blob})
+	}
+	sealed := bytes.Repeat([]byte{7, 0xfe}, 700) // a sealed 1 KiB note
+	batch := BatchRequest{Manifest: &PutManifestRequest{BaseVersion: 9, Blob: blob}}
+	for i := range MaxBatchOps {
+		batch.Ops = append(batch.Ops, BatchOp{Op: OpPut, ID: noteID(i), Blob: sealed})
 	}
 	answer := BatchResponse{Applied: true, BaseHashChecked: true}
 	for i := range 1000 {
@@ -194,6 +199,7 @@ func BenchmarkDecode(b *testing.B) {
 	}{
 		{"put-note", seedJSON(PutNoteRequest{BaseRev: 41, Blob: blob}), func() any { return &PutNoteRequest{} }},
 		{"changes-1000", seedJSON(page), func() any { return &ChangesResponse{} }},
+		{"batch-1000", seedJSON(batch), func() any { return &BatchRequest{} }},
 		{"answer-1000", seedJSON(answer), func() any { return &BatchResponse{} }},
 	} {
 		b.Run(tc.name+"/fast", func(b *testing.B) {

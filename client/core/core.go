@@ -82,6 +82,10 @@ type Core struct {
 	watchOpened atomic.Int64
 	stopped     []*vaultWatch // watchers stopped and not yet waited for, guarded by mu
 
+	// stagedAdopted counts the pulls whose index was built apart and
+	// adopted (stagePull), for tests.
+	stagedAdopted atomic.Int64
+
 	typing typing      // open typing sessions (typing.go)
 	att    attachState // the profile's attachments, opened on first use
 	events *dispatcher

@@ -48,6 +48,7 @@ func (c *Core) syncEngine() (*syncer.Engine, error) {
 		Rotated:  c.adoptBundle,
 		Merge:    merge.Note,
 		OnUpdate: c.applyUpdates,
+		Stage:    c.stagePull,
 		Prepare: func(id string, n *note.Note) search.Prepared {
 			return search.Prepare(doc(id, n))
 		},
@@ -63,11 +64,21 @@ func (c *Core) syncEngine() (*syncer.Engine, error) {
 
 // applyUpdates mirrors committed sync results into memory. Notes the
 // syncer prepared while decrypting go into the search index in one batch.
-func (c *Core) applyUpdates(ups []syncer.Update) {
+func (c *Core) applyUpdates(ups []syncer.Update) { c.applyStaged(ups, nil) }
+
+// applyStaged is applyUpdates with, if not nil, the index a first pull
+// built apart from the same prepared notes (see stagePull): adopted when
+// ups put exactly those notes, in that order, into an index that never
+// held one; otherwise the index takes them as usual.
+func (c *Core) applyStaged(ups []syncer.Update, st *staged) {
 	if len(ups) == 0 {
 		return
 	}
-	batch := make([]search.Prepared, 0, len(ups))
+	adopt := st != nil && st.matches(ups)
+	var batch []search.Prepared
+	if !adopt {
+		batch = make([]search.Prepared, 0, len(ups))
+	}
 	c.mu.Lock()
 	if c.bundle == nil { // a sync committing after Lock: memory stays empty
 		c.mu.Unlock()
@@ -95,12 +106,23 @@ func (c *Core) applyUpdates(ups []syncer.Update) {
 		default:
 			from = append(from, u.ID)
 			c.notes[u.ID] = &entry{n: u.Note, pending: u.Pending}
+			if adopt { // the staged index holds it
+				changed = true
+				continue
+			}
 			if u.Prepared != nil {
 				batch = append(batch, *u.Prepared)
 			} else {
 				batch = append(batch, search.Prepare(doc(u.ID, u.Note)))
 			}
 			changed = true
+		}
+	}
+	if adopt {
+		if c.index.Adopt(st.ix) {
+			c.stagedAdopted.Add(1)
+		} else {
+			batch = st.batch()
 		}
 	}
 	c.index.PutPrepared(batch...)

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"cipherleaf.dev/client/manifest"
+	"cipherleaf.dev/client/search"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/protocol"
@@ -100,6 +101,7 @@ func (e *Engine) pullOnce(ctx context.Context, rep *Report) error {
 	}
 	ups := make([]Update, 0, changes)
 	pulled := 0
+	end := e.stage(got)
 	err = e.cfg.Vault.Update(ctx, func(tx *vault.Tx) error {
 		ups, pulled = ups[:0], 0
 		has, err := tx.HasNotes()
@@ -138,9 +140,20 @@ func (e *Engine) pullOnce(ctx context.Context, rep *Report) error {
 		if err := tx.SetManifestMemory(blob); err != nil {
 			return err
 		}
-		tx.AfterCommit(func() { e.cfg.OnUpdate(ups) })
+		tx.AfterCommit(func() {
+			if end == nil {
+				e.cfg.OnUpdate(ups)
+				return
+			}
+			f := end
+			end = nil
+			f(ups, true)
+		})
 		return nil
 	})
+	if end != nil { // not committed
+		end(nil, false)
+	}
 	if err != nil {
 		return err
 	}
@@ -148,6 +161,23 @@ func (e *Engine) pullOnce(ctx context.Context, rep *Report) error {
 	rep.Resynced = rep.Resynced || full
 	v.st, v.mem, v.cur, v.curP = st, mem, m, p
 	return nil
+}
+
+// stage hands Config.Stage what Prepare made of the pages, in feed order,
+// and returns its end, or nil without a Stage.
+func (e *Engine) stage(pages []pulledPage) func([]Update, bool) {
+	if e.cfg.Stage == nil {
+		return nil
+	}
+	var ps []*search.Prepared
+	for _, pg := range pages {
+		for _, t := range pg.ts {
+			if t.prep != nil {
+				ps = append(ps, t.prep)
+			}
+		}
+	}
+	return e.cfg.Stage(ps)
 }
 
 // gather fetches, opens and counts the feed from since to its end in a copy

@@ -41,7 +41,14 @@ type Config struct {
 	// Prepare, if set, folds a decrypted note for the search index as soon
 	// as it is decrypted, off the transaction; its result travels in
 	// Update.Prepared and is dropped if the pull is not verified.
-	Prepare   func(id string, n *note.Note) search.Prepared
+	Prepare func(id string, n *note.Note) search.Prepared
+	// Stage, if set, is given what Prepare made for a verified pull, in
+	// feed order, just before the pull's transaction opens. It may start
+	// work on it on another goroutine (the search index of a first pull,
+	// built while the transaction writes) but nothing visible, and returns
+	// end, which the pull calls once: end(ups, true) after the commit, in
+	// place of OnUpdate, or end(nil, false) when nothing was committed.
+	Stage     func(ps []*search.Prepared) (end func(ups []Update, committed bool))
 	Progress  func(done, total int)  // optional
 	Now       func() time.Time       // for conflicted copies
 	Logger    *slog.Logger           // ids and counts only

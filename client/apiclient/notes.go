@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
+	"sync"
 
 	"cipherleaf.dev/shared/protocol"
 )
@@ -80,6 +82,19 @@ func (c *Client) DeleteNote(ctx context.Context, id string, baseRev uint64) (*pr
 // Batch applies up to protocol.MaxBatchOps puts and deletes in one
 // transaction; conflicts are reported per op in the results.
 func (c *Client) Batch(ctx context.Context, req protocol.BatchRequest) (*protocol.BatchResponse, error) {
+	return c.BatchWritten(ctx, req, nil)
+}
+
+// BatchWritten is Batch that calls written (if not nil, at most once) as
+// soon as the request has been sent whole, or failed to be, before the
+// answer: a push sends its next batch then (SPEC §10.5.1).
+func (c *Client) BatchWritten(ctx context.Context, req protocol.BatchRequest, written func()) (*protocol.BatchResponse, error) {
+	if written != nil {
+		var once sync.Once
+		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			WroteRequest: func(httptrace.WroteRequestInfo) { once.Do(written) },
+		})
+	}
 	var out protocol.BatchResponse
 	if err := c.do(ctx, call{method: http.MethodPost, path: "/notes/batch", body: req, auth: true, out: &out}); err != nil {
 		return nil, fmt.Errorf("send batch: %w", err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"cipherleaf.dev/client/manifest"
 	"cipherleaf.dev/client/vault"
@@ -26,15 +27,25 @@ type sentBatch struct {
 // that follows the previous one (SPEC §10.5), starting from the view
 // verified by the pull just before. The queue is read a batch at a time:
 // the next batch is read and built (on the state the previous one will
-// make) while the previous one is on the wire, and sent as soon as that
-// one's answer says it was applied, before the answer is recorded. It is
-// never sent earlier: the server checks a batch's base manifest version by
-// number, so a batch sent before the previous one's version exists could be
-// applied on top of another device's write of that version, which every
-// device would then see as a fork. A refused batch ends the push with
-// nothing of it applied; the next round pulls, merges and tries again. A
-// lost answer leaves the write among the pending ones of the memory, which
-// the next verified manifest settles.
+// make) while the previous one is on the wire.
+//
+// When it is sent depends on what the server checks. Each batch's
+// manifest carries base_hash, the hash of the blob it is written on, and a
+// server that compares it says so in every answer (base_hash_checked). Once
+// an answer of this push has said so, the next batch goes out as soon as
+// the previous one's request has been sent whole, before its answer, two
+// in flight at most (SPEC §10.5.1): it can only be applied on top of the
+// previous one, so if that one is refused, so is it, whatever another
+// device wrote meanwhile. Until then (the first batch, or a server that
+// never says so) a batch goes only once the previous one's answer says it
+// was applied: a server that checks the base version by number alone could
+// apply it on top of another device's write of that version, which every
+// device would then see as a fork.
+//
+// A refused batch ends the push with nothing of it applied (and nothing of
+// any batch after it); the next round pulls, merges and tries again. A
+// lost answer, or one never waited for, leaves the write among the pending
+// ones of the memory, which the next verified manifest settles.
 func (e *Engine) push(ctx context.Context, rep *Report) error {
 	// Never upload an envelope under a retired generation: a pull of this
 	// sync may have adopted a newer key (SPEC §3.1 L1).
@@ -56,32 +67,66 @@ func (e *Engine) push(ctx context.Context, rep *Report) error {
 		return fmt.Errorf("push changes: no verified manifest view")
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	spec := *v // the view once every batch built so far is applied
+	defer cancel() // a batch still in flight when the push ends is dropped
+	spec := *v     // the view once every batch built so far is applied
 	out, err := e.prepare(&spec, rows)
 	if err != nil {
 		return err
 	}
-	inflight, err := e.dispatch(ctx, v, out)
-	if err != nil {
-		return err
+	var flights []*flight // sent, answer not yet settled, oldest first
+	checks := false       // an answer of this push said base_hash_checked
+	// mayGo reports whether out may be sent now.
+	mayGo := func() bool {
+		switch {
+		case out == nil:
+			return false
+		case len(flights) == 0:
+			return true
+		default:
+			return len(flights) == 1 && checks && flights[0].isWritten()
+		}
 	}
-	done := 0
-	for inflight != nil {
-		var after *outgoing
-		rows, err := q.next(ctx)
+	// dispatch sends out and reads and builds the batch after it.
+	dispatch := func() error {
+		f, err := e.dispatch(ctx, v, out)
 		if err != nil {
 			return err
 		}
-		if len(rows) > 0 {
-			if after, err = e.prepare(&spec, rows); err != nil {
+		flights = append(flights, f)
+		out = nil
+		rows, err := q.next(ctx)
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		out, err = e.prepare(&spec, rows)
+		return err
+	}
+	done := 0
+	for out != nil || len(flights) > 0 {
+		if mayGo() {
+			if err := dispatch(); err != nil {
 				return err
 			}
+			continue
 		}
-		r := <-inflight
-		inflight = nil
-		if after != nil && r.accepted() {
-			if inflight, err = e.dispatch(ctx, v, after); err != nil {
+		head := flights[0]
+		var wrote <-chan struct{} // nil: not waited for
+		if out != nil && len(flights) == 1 && checks {
+			wrote = head.written
+		}
+		var r sent
+		select {
+		case r = <-head.ch:
+		case <-wrote:
+			continue
+		}
+		flights = flights[1:]
+		if r.st != nil && r.err == nil {
+			checks = r.resp.BaseHashChecked
+		}
+		// The next batch goes before this answer is recorded.
+		if r.accepted() && mayGo() {
+			if err := dispatch(); err != nil {
 				return err
 			}
 		}
@@ -119,22 +164,42 @@ func (e *Engine) prepare(spec *view, rows []vault.Note) (*outgoing, error) {
 	return out, nil
 }
 
+// flight is a batch sent, its answer to come.
+type flight struct {
+	ch <-chan sent
+	// written is closed once the request has been sent whole (or failed
+	// to be); nil when the remote cannot tell (it is never waited for).
+	written <-chan struct{}
+}
+
+// isWritten reports whether f's request has been sent whole.
+func (f *flight) isWritten() bool {
+	select {
+	case <-f.written:
+		return true
+	default:
+		return false
+	}
+}
+
 // dispatch sends out in the background, once its write is remembered as
 // pending: a lost answer must not make our own manifest look like a fork
 // on the next pull. A batch without ops (deletes of notes the server never
 // had) is answered at once.
-func (e *Engine) dispatch(ctx context.Context, v *view, out *outgoing) (<-chan sent, error) {
+func (e *Engine) dispatch(ctx context.Context, v *view, out *outgoing) (*flight, error) {
 	if out.st == nil {
 		ch := make(chan sent, 1)
 		ch <- sent{sb: out.sb}
-		return ch, nil
+		written := make(chan struct{})
+		close(written)
+		return &flight{ch: ch, written: written}, nil
 	}
 	pending := v.mem.WithPending(out.w.Head())
 	if err := e.saveMemory(ctx, pending); err != nil {
 		return nil, err
 	}
 	v.mem = pending
-	return e.send(ctx, out.sb, out.base, out.st, out.w), nil
+	return e.send(ctx, out), nil
 }
 
 // queue reads the pending queue for one push, a batch at a time, in queue
@@ -204,15 +269,38 @@ func (r sent) accepted() bool {
 	return r.st == nil || r.err == nil && r.resp.Applied
 }
 
-// send posts one atomic batch in the background.
-func (e *Engine) send(ctx context.Context, sb sentBatch, base uint64, st *manifest.State, w manifest.Write) <-chan sent {
+// batchWriter is a Remote that tells when a batch's request has been sent
+// whole (*apiclient.Client does). A push sends the next batch before an
+// answer only through one.
+type batchWriter interface {
+	BatchWritten(ctx context.Context, req protocol.BatchRequest, written func()) (*protocol.BatchResponse, error)
+}
+
+// send posts one atomic batch in the background. Its manifest names the
+// blob it is written on by hash (the payload's prev, "" on version 0).
+func (e *Engine) send(ctx context.Context, out *outgoing) *flight {
 	ch := make(chan sent, 1)
+	f := &flight{ch: ch}
+	req := protocol.BatchRequest{Ops: out.sb.ops, Manifest: &protocol.PutManifestRequest{
+		BaseVersion: out.base, BaseHash: out.w.Payload.Prev, Blob: out.w.Manifest.Blob}}
+	bw, tells := e.cfg.Remote.(batchWriter)
+	var written chan struct{}
+	if tells {
+		written = make(chan struct{})
+		f.written = written
+	}
 	go func() {
-		resp, err := e.cfg.Remote.Batch(ctx, protocol.BatchRequest{Ops: sb.ops,
-			Manifest: &protocol.PutManifestRequest{BaseVersion: base, Blob: w.Manifest.Blob}})
-		ch <- sent{sb: sb, st: st, w: w, resp: resp, err: err}
+		var resp *protocol.BatchResponse
+		var err error
+		if tells {
+			var once sync.Once
+			resp, err = bw.BatchWritten(ctx, req, func() { once.Do(func() { close(written) }) })
+		} else {
+			resp, err = e.cfg.Remote.Batch(ctx, req)
+		}
+		ch <- sent{sb: out.sb, st: out.st, w: out.w, resp: resp, err: err}
 	}()
-	return ch
+	return f
 }
 
 // settle checks a batch's answer and records it if applied.

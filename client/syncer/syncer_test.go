@@ -315,12 +315,17 @@ type countBatches struct {
 }
 
 func (r *countBatches) Batch(ctx context.Context, req protocol.BatchRequest) (*protocol.BatchResponse, error) {
+	return r.BatchWritten(ctx, req, func() {})
+}
+
+// BatchWritten lets the push send batches before answers (SPEC §10.5.1).
+func (r *countBatches) BatchWritten(ctx context.Context, req protocol.BatchRequest, written func()) (*protocol.BatchResponse, error) {
 	r.mu.Lock()
 	for _, op := range req.Ops {
 		r.ids[op.ID]++
 	}
 	r.mu.Unlock()
-	return r.Remote.Batch(ctx, req)
+	return r.Remote.(batchWriter).BatchWritten(ctx, req, written)
 }
 
 // TestEditAfterAckDuringPush: the queue is read a batch at a time while
@@ -369,74 +374,108 @@ func TestEditAfterAckDuringPush(t *testing.T) {
 
 // otherWriterFirst lets another device write before this device's batch
 // based on manifest version hold reaches the server, and holds that batch
-// until one after it has gone through (or a while has passed: the push
-// must not send it).
+// (its request already sent whole) until one after it has reached the
+// server (or a while has passed: the push must not send it yet).
 type otherWriterFirst struct {
 	Remote
-	hold   uint64
-	before func()
-	wrote  chan struct{} // closed once the other device wrote
-	once   sync.Once
-	later  chan struct{} // closed once a later batch went through
+	hold      uint64
+	before    func()
+	wrote     chan struct{} // closed once the other device wrote
+	once      sync.Once
+	later     chan struct{} // closed once a later batch reached the server
+	overtaken bool          // a later batch was sent while the held one waited
 }
 
 func (r *otherWriterFirst) Batch(ctx context.Context, req protocol.BatchRequest) (*protocol.BatchResponse, error) {
-	if req.Manifest.BaseVersion != r.hold {
+	return r.BatchWritten(ctx, req, func() {})
+}
+
+func (r *otherWriterFirst) BatchWritten(ctx context.Context, req protocol.BatchRequest, written func()) (*protocol.BatchResponse, error) {
+	next := r.Remote.(batchWriter)
+	switch base := req.Manifest.BaseVersion; {
+	case base < r.hold:
+		return next.BatchWritten(ctx, req, written)
+	case base > r.hold:
 		<-r.wrote
 		defer r.once.Do(func() { close(r.later) })
-		return r.Remote.Batch(ctx, req)
+		return next.BatchWritten(ctx, req, written)
 	}
+	written()
 	r.before()
 	close(r.wrote)
 	select {
 	case <-r.later:
+		r.overtaken = true
 	case <-time.After(500 * time.Millisecond):
 	}
-	return r.Remote.Batch(ctx, req)
+	return next.BatchWritten(ctx, req, func() {})
 }
 
-// TestNoBatchBeforeItsBase: a push of several batches must not send one
-// before the server has applied the one before it. The server checks the
-// base manifest version by number: had the second batch gone out while
-// the first was on the wire, and another device written that version
-// meanwhile, the server would apply the second on top of the other
-// device's write, and every device would see a fork.
+// TestNoBatchBeforeItsBase: a push of several batches sends one before
+// the previous answer only to a server that checks the base manifest's
+// hash (SPEC §10.5.1). Here another device writes the version the second
+// batch will write while that batch waits at the server, and the third
+// batch goes out meanwhile if the push pipelines. A server that checks
+// the base version by number alone would apply the third on top of the
+// other device's write, and every device would see a fork: so against an
+// old server the push must not send it early; against one that checks the
+// hash it may, and the hash refuses it. Either way the next round pulls,
+// merges and pushes again, and every device agrees.
 func TestNoBatchBeforeItsBase(t *testing.T) {
-	srv, uid, b := newServer(t)
-	other := newSide(t, srv, uid, b, nil)
-	w := &otherWriterFirst{hold: 1, wrote: make(chan struct{}), later: make(chan struct{})}
-	a := newSide(t, srv, uid, b, func(r Remote) Remote { w.Remote = r; return w })
-	a.e.cfg.BatchSize = 1
-	// Both devices start from the same verified manifest.
-	other.put(t, id1, "from the other device")
-	if _, err := other.e.Sync(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.e.Sync(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	w.before = func() {
-		other.put(t, id1, "the other device again")
-		if _, err := other.e.Sync(context.Background()); err != nil {
-			t.Errorf("other device's sync: %v", err)
-		}
-	}
-	a.put(t, id2, "first batch")
-	a.put(t, "33333333-3333-4333-8333-333333333333", "second batch")
-	if _, err := a.e.Sync(context.Background()); err != nil {
-		t.Fatalf("a.Sync: %v", err)
-	}
-	if _, err := other.e.Sync(context.Background()); err != nil {
-		t.Fatalf("other device's next sync: %v", err)
-	}
-	if _, err := a.e.Sync(context.Background()); err != nil {
-		t.Fatalf("a's next sync: %v", err)
-	}
-	for id, want := range map[string]string{id1: "the other device again", id2: "first batch", "33333333-3333-4333-8333-333333333333": "second batch"} {
-		rev, blob, _, _ := srv.Note("user1", id)
-		n, err := a.cd.Open(id, rev, blob)
-		if err != nil || n.Body != want {
-			t.Errorf("server has %s: %v (%v), want %q", id, n, err, want)
-		}
+	for _, tc := range []struct {
+		name       string
+		noBaseHash bool // the server predates base_hash
+		pipelined  bool // the third batch must go before the second's answer
+	}{
+		{"server checks base_hash", false, true},
+		{"old server", true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, uid, b := newServer(t)
+			srv.SetNoBaseHash(tc.noBaseHash)
+			other := newSide(t, srv, uid, b, nil)
+			w := &otherWriterFirst{hold: 2, wrote: make(chan struct{}), later: make(chan struct{})}
+			a := newSide(t, srv, uid, b, func(r Remote) Remote { w.Remote = r; return w })
+			a.e.cfg.BatchSize = 1
+			// Both devices start from the same verified manifest.
+			other.put(t, id1, "from the other device")
+			if _, err := other.e.Sync(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.e.Sync(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			w.before = func() {
+				other.put(t, id1, "the other device again")
+				if _, err := other.e.Sync(context.Background()); err != nil {
+					t.Errorf("other device's sync: %v", err)
+				}
+			}
+			const id3 = "33333333-3333-4333-8333-333333333333"
+			const id4 = "44444444-4444-4444-8444-444444444444"
+			want := map[string]string{id1: "the other device again", id2: "first batch", id3: "second batch", id4: "third batch"}
+			a.put(t, id2, want[id2])
+			a.put(t, id3, want[id3])
+			a.put(t, id4, want[id4])
+			if _, err := a.e.Sync(context.Background()); err != nil {
+				t.Fatalf("a.Sync: %v", err)
+			}
+			if w.overtaken != tc.pipelined {
+				t.Errorf("third batch sent before the second's answer: %v, want %v", w.overtaken, tc.pipelined)
+			}
+			if _, err := other.e.Sync(context.Background()); err != nil {
+				t.Fatalf("other device's next sync: %v", err)
+			}
+			if _, err := a.e.Sync(context.Background()); err != nil {
+				t.Fatalf("a's next sync: %v", err)
+			}
+			for id, body := range want {
+				rev, blob, _, _ := srv.Note("user1", id)
+				n, err := a.cd.Open(id, rev, blob)
+				if err != nil || n.Body != body {
+					t.Errorf("server has %s: %v (%v), want %q", id, n, err, body)
+				}
+			}
+		})
 	}
 }

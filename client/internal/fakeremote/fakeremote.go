@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"slices"
@@ -32,6 +33,9 @@ type Server struct {
 	// beforePutKeys, when set, runs at the start of every PutKeys, before
 	// the server looks at the request (no lock held).
 	beforePutKeys func(protocol.KeysRequest)
+	// noBaseHash: act as a server from before base_hash (SPEC §7.3),
+	// which ignores it and never says base_hash_checked.
+	noBaseHash bool
 }
 
 type user struct {
@@ -88,6 +92,11 @@ func (s *Server) Successors(username string) [][]byte {
 	}
 	return nil
 }
+
+// SetNoBaseHash makes the server act as one from before base_hash (true):
+// an atomic batch's manifest is checked by version alone and no answer
+// says base_hash_checked (SPEC §7.3).
+func (s *Server) SetNoBaseHash(old bool) { s.mu.Lock(); s.noBaseHash = old; s.mu.Unlock() }
 
 // SetTamper installs f to rewrite served changes (nil: none).
 func (s *Server) SetTamper(f func(*protocol.Change)) { s.mu.Lock(); s.tamper = f; s.mu.Unlock() }
@@ -520,11 +529,24 @@ func (s *Server) Manifest(username string) protocol.Manifest {
 // Batch applies put/delete operations with revision checks; with a
 // manifest, atomically with its compare-and-swap (SPEC §7.3).
 func (c *Conn) Batch(ctx context.Context, req protocol.BatchRequest) (*protocol.BatchResponse, error) {
+	return c.BatchWritten(ctx, req, nil)
+}
+
+// BatchWritten is Batch that calls written once the request has reached
+// the server (its lock taken), before it is applied: requests are applied
+// in the order they were written.
+func (c *Conn) BatchWritten(ctx context.Context, req protocol.BatchRequest, written func()) (*protocol.BatchResponse, error) {
 	u, err := c.authed()
 	if err != nil {
+		if written != nil {
+			written()
+		}
 		return nil, err
 	}
 	defer c.s.mu.Unlock()
+	if written != nil {
+		written()
+	}
 	if len(req.Ops) > protocol.MaxBatchOps {
 		return nil, &protocol.APIError{Status: 413, Code: protocol.CodeTooLarge}
 	}
@@ -565,6 +587,13 @@ func (c *Conn) Batch(ctx context.Context, req protocol.BatchRequest) (*protocol.
 func (s *Server) atomic(u *user, req protocol.BatchRequest) *protocol.BatchResponse {
 	resp := &protocol.BatchResponse{Results: make([]protocol.BatchResult, len(req.Ops))}
 	refused := req.Manifest.BaseVersion != u.manifest.Version
+	if !s.noBaseHash {
+		resp.BaseHashChecked = true
+		if h := req.Manifest.BaseHash; h != "" {
+			sum := sha256.Sum256(u.manifest.Blob)
+			refused = refused || u.manifest.Version == 0 || h != hex.EncodeToString(sum[:])
+		}
+	}
 	for i, op := range req.Ops {
 		resp.Results[i] = protocol.BatchResult{ID: op.ID, Status: protocol.StatusOK}
 		cur := u.notes[op.ID]

@@ -66,7 +66,7 @@ func appendBytes(dst, b []byte) []byte {
 		return append(dst, "null"...)
 	}
 	dst = append(dst, '"')
-	dst = base64.StdEncoding.AppendEncode(dst, b)
+	dst = appendBase64(dst, b)
 	return append(dst, '"')
 }
 

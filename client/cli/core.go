@@ -29,6 +29,10 @@ type Core interface {
 	Get(id string) (*note.Note, error)
 	Create(n *note.Note) (id string, err error)
 	Update(id string, n *note.Note) error
+	// UpdateFrom is Update for an edit made from base, the note as read:
+	// a change made since (by the app) is merged, or the edit kept as a
+	// conflicted copy.
+	UpdateFrom(id string, base, n *note.Note) (core.Saved, error)
 	Delete(id string) error
 	Search(query string) []core.NoteInfo
 	Trash(id string) error

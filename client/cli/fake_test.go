@@ -159,6 +159,15 @@ func (f *fakeCore) Update(id string, n *note.Note) error {
 	return nil
 }
 
+func (f *fakeCore) UpdateFrom(id string, _, n *note.Note) (core.Saved, error) {
+	if err := f.call("UpdateFrom %s %q %q", id, n.Title, n.Body); err != nil {
+		return core.Saved{}, err
+	}
+	c := *n
+	f.notes[id] = &c
+	return core.Saved{ID: id, Note: n}, nil
+}
+
 func (f *fakeCore) Delete(id string) error { return f.call("Delete %s", id) }
 
 func (f *fakeCore) Search(q string) []core.NoteInfo {

@@ -114,7 +114,7 @@ func (a *app) edit(_ context.Context, args []string) error {
 	if err := a.unlock(); err != nil {
 		return err
 	}
-	n, err := a.api.Get(id)
+	base, err := a.api.Get(id)
 	if err != nil {
 		return fmt.Errorf("edit note: %w", err)
 	}
@@ -122,12 +122,19 @@ func (a *app) edit(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	n := *base
 	n.Body = body
 	if *title != "" {
 		n.Title = *title
 	}
-	if err := a.api.Update(id, n); err != nil {
+	// The app may save the note while the body is read: saved from its
+	// base, a change made meanwhile is merged, or this edit kept apart.
+	s, err := a.api.UpdateFrom(id, base, &n)
+	if err != nil {
 		return fmt.Errorf("edit note: %w", err)
+	}
+	if s.Conflict {
+		fmt.Fprintf(a.stderr, "The note changed while you edited it: your version is kept as a \"conflicted copy\" note next to it (%s).\n", s.ID)
 	}
 	return nil
 }

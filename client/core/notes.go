@@ -206,6 +206,12 @@ func (c *Core) write(id string, n *note.Note) error {
 // writeAll is write for several items in one transaction (nil = delete):
 // every item is staged, or none is; memory is updated once, after commit.
 func (c *Core) writeAll(items map[string]*note.Note) error {
+	return c.writePlanned(func(*vault.Tx, syncer.Codec) (map[string]*note.Note, error) { return items, nil })
+}
+
+// writePlanned is writeAll for items that plan chooses inside the
+// transaction, from the rows as they are (saveFrom merges with them).
+func (c *Core) writePlanned(plan func(tx *vault.Tx, cd syncer.Codec) (map[string]*note.Note, error)) error {
 	c.keyMu.RLock()
 	defer c.keyMu.RUnlock()
 	c.mu.RLock()
@@ -216,14 +222,16 @@ func (c *Core) writeAll(items map[string]*note.Note) error {
 	}
 	cd := c.codec(a.UserID)
 	dev := deviceLabel(c.cfg.DeviceName)
-	for _, n := range items {
-		if n != nil {
-			n.Device = dev // each revision names its writer (SPEC §12.4)
-		}
-	}
 	err := c.v.Update(context.Background(), func(tx *vault.Tx) error {
+		items, err := plan(tx, cd)
+		if err != nil {
+			return err
+		}
 		total := 0
 		for id, n := range items {
+			if n != nil {
+				n.Device = dev // each revision names its writer (SPEC §12.4)
+			}
 			delta, err := syncer.StageLocal(tx, cd, id, n)
 			if err != nil {
 				return err

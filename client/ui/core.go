@@ -57,9 +57,12 @@ type Notes interface {
 	Get(id string) (*note.Note, error)
 	Create(n *note.Note) (id string, err error)
 	Update(id string, n *note.Note) error
-	// Autosave is Update for an edit made while typing: pushed with the
-	// note's typing session (SPEC §12.4); EndTyping ends a session ("" all).
-	Autosave(id string, n *note.Note) error
+	// AutosaveFrom is Update for an edit made while typing, from base (the
+	// note as the editor loaded or last saved it): pushed with the note's
+	// typing session (SPEC §12.4); a change made since base, by another
+	// process or a pull, is merged, or the edit kept as a conflicted copy.
+	// EndTyping ends a session ("" all).
+	AutosaveFrom(id string, base, n *note.Note) (core.Saved, error)
 	EndTyping(id string)
 	Delete(id string) error
 	Search(query string) []core.NoteInfo

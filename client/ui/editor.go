@@ -134,6 +134,7 @@ func (e *editor) open(id string) error {
 // show fills the entries with n without counting it as an edit.
 func (e *editor) show(id string, n *note.Note) {
 	e.id, e.base = id, n
+	e.saver.Open(id, n)
 	e.copies = e.copiesOf(id, e.api.Conflicts())
 	e.loading = true
 	e.title.SetText(n.Title)
@@ -228,10 +229,12 @@ func (e *editor) flush() {
 	}
 }
 
-// reloadIfIdle re-reads the open note after a sync, unless the user has
-// edits still waiting to be saved (those win and will be merged by sync).
+// reloadIfIdle re-reads the open note after a sync or another process's
+// write, unless the user has edits still waiting to be saved or being
+// saved: their save merges the other change (core.AutosaveFrom) and
+// afterSave shows the merge.
 func (e *editor) reloadIfIdle() {
-	if e.id == "" || e.saver.Pending() {
+	if e.id == "" || e.saver.Busy() {
 		return
 	}
 	n, err := e.api.Get(e.id)
@@ -241,6 +244,11 @@ func (e *editor) reloadIfIdle() {
 	}
 	if n.Title == e.title.Text && n.Body == e.body.Text && formatTags(n.Tags) == formatTags(parseTags(e.tags.Text)) && n.ConflictOf == e.base.ConflictOf {
 		e.base = n
+		e.saver.Open(e.id, n)
+		return
+	}
+	if n.ConflictOf == e.base.ConflictOf {
+		e.showOver(n) // the same note, changed: the cursor stays on its text
 		return
 	}
 	e.show(e.id, n)
@@ -338,7 +346,7 @@ func (e *editor) followConflict(notes []core.NoteInfo) bool {
 	}
 	origTitle := displayTitle(e.title.Text)
 	pending := e.saver.Pending()
-	e.saver.Drop(e.id)
+	e.saver.Move(e.id, copyID, cp) // what waits, and what comes, goes to the copy
 	e.id, e.base = copyID, cp
 	e.copies = e.copiesOf(copyID, notes)
 	if pending || cp.Body != e.body.Text || cp.Title != e.title.Text || formatTags(cp.Tags) != formatTags(parseTags(e.tags.Text)) {

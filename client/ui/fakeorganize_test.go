@@ -303,10 +303,11 @@ func (f *fakeAPI) Restore(_ context.Context, id string, rev uint64) error {
 	return errors.New("no such revision")
 }
 
-// Autosave is Update (recorded as "Update") inside a typing session.
-func (f *fakeAPI) Autosave(id string, n *note.Note) error {
+// AutosaveFrom is Update (recorded as "Update") inside a typing session;
+// the fake merges nothing (the real core's merge is tested with real cores).
+func (f *fakeAPI) AutosaveFrom(id string, _, n *note.Note) (core.Saved, error) {
 	if err := f.Update(id, n); err != nil {
-		return err
+		return core.Saved{}, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -314,7 +315,8 @@ func (f *fakeAPI) Autosave(id string, n *note.Note) error {
 		f.typing = map[string]bool{}
 	}
 	f.typing[id] = true
-	return nil
+	cp := *n
+	return core.Saved{ID: id, Note: &cp}, nil
 }
 
 func (f *fakeAPI) EndTyping(id string) {

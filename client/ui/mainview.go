@@ -45,10 +45,10 @@ func (u *UI) newMainView() *mainView {
 	m := &mainView{u: u}
 	m.status = newStatusBar(u.now, m.syncNow)
 	m.status.onRepin = u.reviewCertificate
-	m.saver = newAutosaver(u.opts.AutosaveDelay, u.tick, func(id string, n *note.Note) error {
-		return u.api.Autosave(id, ownFields(u.api, id, n))
-	}, func(id string, err error) {
-		u.do(func() { m.saved(id, err) })
+	m.saver = newAutosaver(u.opts.AutosaveDelay, u.tick, func(id string, base, n *note.Note) (core.Saved, error) {
+		return u.api.AutosaveFrom(id, base, ownFields(u.api, id, n))
+	}, func(id string, sent *note.Note, s core.Saved, err error) {
+		u.do(func() { m.saved(id, sent, s, err) })
 	})
 	m.list = newNoteList(u.api, u.sc, u.now)
 	m.editor = newEditor(u.api, u.sc, u.now, m.saver)
@@ -328,7 +328,7 @@ func (m *mainView) reloadLists() {
 }
 
 // saved is the autosaver's report, on the UI thread.
-func (m *mainView) saved(id string, err error) {
+func (m *mainView) saved(id string, sent *note.Note, s core.Saved, err error) {
 	if m.u.main != m {
 		return
 	}
@@ -336,6 +336,7 @@ func (m *mainView) saved(id string, err error) {
 		m.status.saveState("", err)
 		return
 	}
+	m.editor.afterSave(id, sent, s)
 	if !m.saver.Pending() {
 		m.status.saveState("Saved", nil)
 	}

@@ -147,11 +147,11 @@ func TestAutosaverDebounces(t *testing.T) {
 	clock := newFakeClock()
 	var mu sync.Mutex
 	var saved []string
-	s := newAutosaver(700*time.Millisecond, clock.after, func(id string, n *note.Note) error {
+	s := newAutosaver(700*time.Millisecond, clock.after, func(id string, _, n *note.Note) (core.Saved, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		saved = append(saved, id+":"+n.Body)
-		return nil
+		return core.Saved{ID: id, Note: n}, nil
 	}, nil)
 	for _, body := range []string{"h", "he", "hel", "hello"} {
 		s.Changed("a", &note.Note{Body: body})
@@ -196,13 +196,13 @@ func TestAutosaverKeepsFailedEdit(t *testing.T) {
 	fail := errors.New("disk full")
 	var results []error
 	calls := 0
-	s := newAutosaver(time.Second, clock.after, func(string, *note.Note) error {
+	s := newAutosaver(time.Second, clock.after, func(id string, _, n *note.Note) (core.Saved, error) {
 		calls++
 		if calls == 1 {
-			return fail
+			return core.Saved{}, fail
 		}
-		return nil
-	}, func(_ string, err error) { results = append(results, err) })
+		return core.Saved{ID: id, Note: n}, nil
+	}, func(_ string, _ *note.Note, _ core.Saved, err error) { results = append(results, err) })
 	s.Changed("a", &note.Note{Body: "precious"})
 	clock.Advance(time.Second)
 	if len(results) != 1 || !errors.Is(results[0], fail) {

@@ -21,9 +21,14 @@ type benchOrg struct {
 	nbs []core.NotebookInfo
 }
 
-// Autosave goes to the bench vault (benchNotes.Update), not the embedded
-// fake, for every GUI benchmark.
-func (bn *benchNotes) Autosave(id string, n *note.Note) error { return bn.Update(id, n) }
+// AutosaveFrom goes to the bench vault (benchNotes.Update), not the
+// embedded fake, for every GUI benchmark.
+func (bn *benchNotes) AutosaveFrom(id string, _, n *note.Note) (core.Saved, error) {
+	if err := bn.Update(id, n); err != nil {
+		return core.Saved{}, err
+	}
+	return core.Saved{ID: id, Note: n}, nil
+}
 
 func (bo *benchOrg) Notebooks() []core.NotebookInfo {
 	return append([]core.NotebookInfo(nil), bo.nbs...)

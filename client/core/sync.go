@@ -98,9 +98,11 @@ func (c *Core) applyStaged(ups []syncer.Update, st *staged) {
 			}
 		case u.Note == nil:
 			delete(c.notes, u.ID)
-			c.index.PutPrepared(batch...) // in order: a later delete wins
-			batch = batch[:0]
-			c.index.Delete(u.ID)
+			if !adopt { // else the staged index did the same
+				c.index.PutPrepared(batch...) // in order: a later delete wins
+				batch = batch[:0]
+				c.index.Delete(u.ID)
+			}
 			gone = append(gone, u.ID)
 			changed = true
 		default:
@@ -118,14 +120,14 @@ func (c *Core) applyStaged(ups []syncer.Update, st *staged) {
 			changed = true
 		}
 	}
-	if adopt {
-		if c.index.Adopt(st.ix) {
-			c.stagedAdopted.Add(1)
-		} else {
-			batch = st.batch()
-		}
+	switch {
+	case !adopt:
+		c.index.PutPrepared(batch...)
+	case c.index.Adopt(st.ix):
+		c.stagedAdopted.Add(1)
+	default: // the index took a note meanwhile
+		st.putInto(c.index)
 	}
-	c.index.PutPrepared(batch...)
 	s := c.status
 	c.mu.Unlock()
 	c.pulled(from)

@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 
 	"cipherleaf.dev/client/manifest"
-	"cipherleaf.dev/client/search"
 	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/cryptobox"
 	"cipherleaf.dev/shared/protocol"
@@ -101,7 +100,7 @@ func (e *Engine) pullOnce(ctx context.Context, rep *Report) error {
 	}
 	ups := make([]Update, 0, changes)
 	pulled := 0
-	end := e.stage(got)
+	end := e.stage(got, changes)
 	err = e.cfg.Vault.Update(ctx, func(tx *vault.Tx) error {
 		ups, pulled = ups[:0], 0
 		has, err := tx.HasNotes()
@@ -163,21 +162,23 @@ func (e *Engine) pullOnce(ctx context.Context, rep *Report) error {
 	return nil
 }
 
-// stage hands Config.Stage what Prepare made of the pages, in feed order,
-// and returns its end, or nil without a Stage.
-func (e *Engine) stage(pages []pulledPage) func([]Update, bool) {
+// stage hands Config.Stage the updates that pages opened into an empty
+// vault make while it is still empty, and returns its end; nil without a
+// Stage or when a page was opened into a vault that held notes.
+func (e *Engine) stage(pages []pulledPage, changes int) func([]Update, bool) {
 	if e.cfg.Stage == nil {
 		return nil
 	}
-	var ps []*search.Prepared
+	ups := make([]Update, 0, changes)
 	for _, pg := range pages {
+		if !pg.empty {
+			return nil
+		}
 		for _, t := range pg.ts {
-			if t.prep != nil {
-				ps = append(ps, t.prep)
-			}
+			ups = append(ups, Update{ID: t.c.ID, Note: t.n, Prepared: t.prep})
 		}
 	}
-	return e.cfg.Stage(ps)
+	return e.cfg.Stage(ups)
 }
 
 // gather fetches, opens and counts the feed from since to its end in a copy
@@ -241,7 +242,7 @@ func (e *Engine) produce(ctx context.Context, since uint64, st *manifest.State, 
 			}
 			next = ahead
 		}
-		ts, counted, err := e.openPage(ctx, page.Changes, st.Counter())
+		ts, counted, empty, err := e.openPage(ctx, page.Changes, st.Counter())
 		if err != nil {
 			return protocol.Manifest{}, err
 		}
@@ -254,7 +255,7 @@ func (e *Engine) produce(ctx context.Context, since uint64, st *manifest.State, 
 			seen[c.ID] = true
 		}
 		cursor = max(cursor, page.Next)
-		pg := pulledPage{ts: ts, cursor: cursor, server: make([]vault.ServerNote, 0, len(ids))}
+		pg := pulledPage{ts: ts, cursor: cursor, empty: empty, server: make([]vault.ServerNote, 0, len(ids))}
 		for _, id := range ids {
 			n, _ := st.Get(id)
 			pg.server = append(pg.server, vault.ServerNote{ID: id, Rev: n.Rev, Deleted: n.Deleted, BlobHash: n.Hash})
@@ -280,6 +281,7 @@ type pulledPage struct {
 	ts     []theirs
 	server []vault.ServerNote // the view's state of its notes
 	cursor uint64             // the cursor once it is applied
+	empty  bool               // opened while the vault held no note
 }
 
 type fetched struct {
@@ -407,28 +409,36 @@ func checkPage(p protocol.ChangesResponse) error {
 }
 
 // openPage decrypts the new blobs of a page and counts every change with
-// counter, for the manifest state to apply in order. A revision below the
-// one this device has seen for a note is a rollback; the echo of what it
-// already holds needs no decryption (the view still checks its content).
-func (e *Engine) openPage(ctx context.Context, changes []protocol.Change, counter manifest.Counter) ([]theirs, []manifest.Counted, error) {
-	known, err := e.known(ctx, changes)
+// counter, for the manifest state to apply in order, and reports whether
+// the vault held no note. A revision below the one this device has seen
+// for a note is a rollback; the echo of what it already holds needs no
+// decryption (the view still checks its content).
+func (e *Engine) openPage(ctx context.Context, changes []protocol.Change, counter manifest.Counter) ([]theirs, []manifest.Counted, bool, error) {
+	known, empty, err := e.known(ctx, changes)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
-	return e.decryptPage(ctx, changes, known, counter)
+	// Into an empty vault, Stage gets the notes to prepare: it does so
+	// while the pull's transaction writes, when this device has a core to
+	// spare, instead of now, when both are busy.
+	prepare := e.cfg.Prepare != nil && !(empty && e.cfg.Stage != nil)
+	ts, counted, err := e.decryptPage(ctx, changes, known, counter, prepare)
+	return ts, counted, empty, err
 }
 
 // known marks the changes this device already holds (the echo of its own
 // pushes): they need no decryption. A change below the note's seen revision
-// is a rollback.
-func (e *Engine) known(ctx context.Context, changes []protocol.Change) ([]bool, error) {
-	out := make([]bool, len(changes))
+// is a rollback. empty reports that the vault holds no note at all.
+func (e *Engine) known(ctx context.Context, changes []protocol.Change) (out []bool, empty bool, err error) {
+	out = make([]bool, len(changes))
 	ids := make([]string, len(changes))
 	for i, c := range changes {
 		ids[i] = c.ID
 	}
-	err := e.cfg.Vault.View(ctx, func(tx *vault.Tx) error {
-		if has, err := tx.HasNotes(); err != nil || !has {
+	err = e.cfg.Vault.View(ctx, func(tx *vault.Tx) error {
+		has, err := tx.HasNotes()
+		if err != nil || !has {
+			empty = err == nil
 			return err // no row: nothing held, nothing to roll back
 		}
 		rows, err := tx.NotesByID(ids)
@@ -445,7 +455,7 @@ func (e *Engine) known(ctx context.Context, changes []protocol.Change) ([]bool, 
 		}
 		return nil
 	})
-	return out, err
+	return out, empty, err
 }
 
 // rowCache holds the rows of a page read in one query; a note met twice
@@ -503,11 +513,12 @@ func (rc *rowCache) get(tx *vault.Tx, id string) (vault.Note, bool, error) {
 }
 
 // decryptPage opens every new blob of a page, in parallel for large pages,
-// and prepares each note for the search index (Config.Prepare) while its
-// text is at hand: the index only sees it after the pull commits. The same
-// goroutines count every change for the manifest (hash and digest entry),
-// which leaves the pull's own goroutine only the sums to do.
-func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change, known []bool, counter manifest.Counter) ([]theirs, []manifest.Counted, error) {
+// and, if prepare, prepares each note for the search index
+// (Config.Prepare) while its text is at hand: the index only sees it after
+// the pull commits. The same goroutines count every change for the
+// manifest (hash and digest entry), which leaves the pull's own goroutine
+// only the sums to do.
+func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change, known []bool, counter manifest.Counter, prepare bool) ([]theirs, []manifest.Counted, error) {
 	ts := make([]theirs, len(changes))
 	counted := make([]manifest.Counted, len(changes))
 	errs := make([]error, len(changes))
@@ -526,7 +537,7 @@ func (e *Engine) decryptPage(ctx context.Context, changes []protocol.Change, kno
 				counted[i] = counter.Count(changes[i].ID, changes[i].Rev, changes[i].Deleted, changes[i].Blob)
 				if !changes[i].Deleted && !known[i] {
 					ts[i].n, errs[i] = e.cfg.Codec.openWith(op, changes[i].ID, changes[i].Rev, changes[i].Blob)
-					if ts[i].n != nil && e.cfg.Prepare != nil {
+					if ts[i].n != nil && prepare {
 						p := e.cfg.Prepare(changes[i].ID, ts[i].n)
 						ts[i].prep = &p
 					}

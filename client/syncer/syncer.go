@@ -40,15 +40,19 @@ type Config struct {
 	OnUpdate func([]Update) // runs after commit, in commit order
 	// Prepare, if set, folds a decrypted note for the search index as soon
 	// as it is decrypted, off the transaction; its result travels in
-	// Update.Prepared and is dropped if the pull is not verified.
+	// Update.Prepared and is dropped if the pull is not verified. Notes
+	// pulled into an empty vault are not prepared when there is a Stage.
 	Prepare func(id string, n *note.Note) search.Prepared
-	// Stage, if set, is given what Prepare made for a verified pull, in
-	// feed order, just before the pull's transaction opens. It may start
-	// work on it on another goroutine (the search index of a first pull,
-	// built while the transaction writes) but nothing visible, and returns
-	// end, which the pull calls once: end(ups, true) after the commit, in
-	// place of OnUpdate, or end(nil, false) when nothing was committed.
-	Stage     func(ps []*search.Prepared) (end func(ups []Update, committed bool))
+	// Stage, if set, is given, just before a verified pull into an empty
+	// vault opens its transaction, the updates such a pull makes: one per
+	// change, in feed order, with the note (nil: a tombstone or a note
+	// needing a newer Cipherleaf) and no Prepared. It may start work on
+	// them on another goroutine (the search index of a first pull, built
+	// while the transaction writes) but nothing visible, and returns end,
+	// which the pull calls once: end(ups, true) after the commit with the
+	// updates it made, in place of OnUpdate, or end(nil, false) when
+	// nothing was committed.
+	Stage     func(ups []Update) (end func(ups []Update, committed bool))
 	Progress  func(done, total int)  // optional
 	Now       func() time.Time       // for conflicted copies
 	Logger    *slog.Logger           // ids and counts only

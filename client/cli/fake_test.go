@@ -26,6 +26,7 @@ type fakeCore struct {
 	report     core.SyncReport
 	sessions   []protocol.Session
 	fail       map[string]error // method name → error it returns
+	conflict   string           // UpdateFrom keeps the edit as this conflicted copy
 	calls      []string
 	closed     bool
 }
@@ -164,6 +165,11 @@ func (f *fakeCore) UpdateFrom(id string, _, n *note.Note) (core.Saved, error) {
 		return core.Saved{}, err
 	}
 	c := *n
+	if f.conflict != "" {
+		c.ConflictOf = id
+		f.notes[f.conflict] = &c
+		return core.Saved{ID: f.conflict, Note: &c, Conflict: true}, nil
+	}
 	f.notes[id] = &c
 	return core.Saved{ID: id, Note: n}, nil
 }

@@ -50,6 +50,13 @@ func (c *Core) sharedRefresh(ctx context.Context, held Tokens, trade func(contex
 		c.log.Debug("adopted tokens another process refreshed")
 		return t, nil
 	}
+	select {
+	case <-c.done:
+		// Closing: a pair traded now might never be stored (the vault
+		// closes), and the stored refresh token would then be spent.
+		return Tokens{}, fmt.Errorf("refresh session: %w", ErrClosed)
+	default:
+	}
 	c.tokens.trading(held.Refresh)
 	t, err := trade(ctx)
 	if err != nil {

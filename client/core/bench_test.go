@@ -288,7 +288,12 @@ func BenchmarkPush10k(b *testing.B) {
 		local += time.Since(start)
 		b.StartTimer()
 		start, cpu0 := time.Now(), processCPU()
-		rep, err := c.Sync(context.Background())
+		// Labelled like the pull's: -tagfocus phase=push.
+		var rep core.SyncReport
+		var err error
+		pprof.Do(context.Background(), pprof.Labels("phase", "push"), func(ctx context.Context) {
+			rep, err = c.Sync(ctx)
+		})
 		client += time.Since(start)
 		cpu += processCPU() - cpu0
 		b.StopTimer()

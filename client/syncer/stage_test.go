@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"cipherleaf.dev/client/search"
+	"cipherleaf.dev/client/vault"
 	"cipherleaf.dev/shared/note"
 )
 
@@ -66,5 +67,50 @@ func TestStage(t *testing.T) {
 	}
 	if len(staged) != 1 || updated != 1 || prepared != 1 || c.notes[id1].Body != "again" {
 		t.Fatalf("second pull: %d stages, %d OnUpdate, %d prepared, body %q; want 1, 1, 1, again", len(staged), updated, prepared, c.notes[id1].Body)
+	}
+}
+
+// TestStageNotCommitted: a pull whose transaction fails (its context is
+// canceled once Stage has the updates) ends its stage uncommitted, calls
+// no OnUpdate and leaves the vault as it was.
+func TestStageNotCommitted(t *testing.T) {
+	srv, uid, b := newServer(t)
+	a := newSide(t, srv, uid, b, nil)
+	c := newSide(t, srv, uid, b, nil)
+	a.put(t, id1, "hello")
+	if _, err := a.e.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var ends []bool
+	c.e.cfg.OnUpdate = func([]Update) { t.Error("OnUpdate called for a pull that did not commit") }
+	c.e.cfg.Stage = func(ups []Update) func([]Update, bool) {
+		cancel()
+		return func(ups []Update, committed bool) {
+			if ups != nil {
+				t.Errorf("an uncommitted stage ended with %d updates", len(ups))
+			}
+			ends = append(ends, committed)
+		}
+	}
+	if _, err := c.e.Sync(ctx); err == nil {
+		t.Fatal("Sync with its context canceled before the transaction = nil error")
+	}
+	if len(ends) != 1 || ends[0] {
+		t.Fatalf("stage ended %v, want once, uncommitted", ends)
+	}
+	if cur := c.cursor(t); cur != 0 {
+		t.Errorf("cursor after the failed pull = %d, want 0", cur)
+	}
+	err := c.v.View(context.Background(), func(tx *vault.Tx) error {
+		has, err := tx.HasNotes()
+		if err == nil && has {
+			t.Error("the failed pull left notes in the vault")
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -8,7 +8,6 @@ package basewait
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
@@ -81,19 +80,22 @@ func (b *Board) watch(userID int64) (<-chan struct{}, func()) {
 	}
 }
 
-// Attempt is one try of a batch in its own transaction. With mayWait it
-// may instead report early (having written nothing) when man overtook the
-// batch before it (server.ManifestWrite.Overtook); without, it judges.
-type Attempt func(mayWait bool) (out *server.BatchOutcome, early bool, err error)
+// Attempt is one try of a batch in its own transaction, under ctx. With
+// mayWait it may instead report early (having written nothing) when man
+// overtook the batch before it (server.ManifestWrite.Overtook); without,
+// it judges.
+type Attempt func(ctx context.Context, mayWait bool) (out *server.BatchOutcome, early bool, err error)
 
 // Run runs try for userID's batch with manifest man. A batch without a
 // base hash is tried once and judged. One with a base hash that comes
 // early waits until the account's manifest changes in this process, the
 // bounded wait ends or ctx is done, and is tried again; once the wait is
-// over it is judged on the state of that moment.
+// over it is judged on the state of that moment. A request cancelled while
+// it waits is judged at once too (its answer goes nowhere; a cancelled
+// request is no server fault to report).
 func (b *Board) Run(ctx context.Context, userID int64, man *server.ManifestWrite, try Attempt) (*server.BatchOutcome, error) {
 	if man == nil || man.BaseHash == nil {
-		out, _, err := try(false)
+		out, _, err := try(ctx, false)
 		return out, err
 	}
 	timer := time.NewTimer(b.wait)
@@ -103,7 +105,7 @@ func (b *Board) Run(ctx context.Context, userID int64, man *server.ManifestWrite
 		// Watched before the attempt reads the version: a commit between
 		// that read and the wait below still wakes it.
 		ch, release := b.watch(userID)
-		out, early, err := try(mayWait)
+		out, early, err := try(ctx, mayWait)
 		if !early {
 			release()
 			return out, err
@@ -117,13 +119,11 @@ func (b *Board) Run(ctx context.Context, userID int64, man *server.ManifestWrite
 			mayWait = false
 		case <-ctx.Done():
 			mayWait = false
+			ctx = context.WithoutCancel(ctx)
 		}
 		b.mu.Lock()
 		b.waiting--
 		b.mu.Unlock()
 		release()
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("wait for the base manifest: %w", ctx.Err())
-		}
 	}
 }

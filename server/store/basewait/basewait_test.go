@@ -2,7 +2,6 @@ package basewait
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -18,7 +17,7 @@ func TestRun(t *testing.T) {
 	t.Run("no hash", func(t *testing.T) {
 		b := New(time.Hour)
 		var tries []bool
-		out, err := b.Run(ctx, 1, &server.ManifestWrite{BaseVersion: 2}, func(mayWait bool) (*server.BatchOutcome, bool, error) {
+		out, err := b.Run(ctx, 1, &server.ManifestWrite{BaseVersion: 2}, func(_ context.Context, mayWait bool) (*server.BatchOutcome, bool, error) {
 			tries = append(tries, mayWait)
 			return &server.BatchOutcome{}, false, nil
 		})
@@ -29,7 +28,7 @@ func TestRun(t *testing.T) {
 	t.Run("woken", func(t *testing.T) {
 		b := New(time.Hour)
 		var tries []bool
-		out, err := b.Run(ctx, 1, hashed, func(mayWait bool) (*server.BatchOutcome, bool, error) {
+		out, err := b.Run(ctx, 1, hashed, func(_ context.Context, mayWait bool) (*server.BatchOutcome, bool, error) {
 			tries = append(tries, mayWait)
 			if len(tries) == 1 {
 				b.Changed(2) // another account: no effect
@@ -45,7 +44,7 @@ func TestRun(t *testing.T) {
 	t.Run("timeout judges", func(t *testing.T) {
 		b := New(10 * time.Millisecond)
 		var tries []bool
-		out, err := b.Run(ctx, 1, hashed, func(mayWait bool) (*server.BatchOutcome, bool, error) {
+		out, err := b.Run(ctx, 1, hashed, func(_ context.Context, mayWait bool) (*server.BatchOutcome, bool, error) {
 			tries = append(tries, mayWait)
 			if mayWait {
 				return nil, true, nil
@@ -59,12 +58,20 @@ func TestRun(t *testing.T) {
 	t.Run("cancelled", func(t *testing.T) {
 		b := New(time.Hour)
 		cctx, cancel := context.WithCancel(ctx)
-		_, err := b.Run(cctx, 1, hashed, func(bool) (*server.BatchOutcome, bool, error) {
-			cancel()
-			return nil, true, nil
+		var tries []bool
+		out, err := b.Run(cctx, 1, hashed, func(tctx context.Context, mayWait bool) (*server.BatchOutcome, bool, error) {
+			tries = append(tries, mayWait)
+			if mayWait {
+				cancel()
+				return nil, true, nil
+			}
+			if tctx.Err() != nil {
+				t.Error("judged under the cancelled context")
+			}
+			return &server.BatchOutcome{}, false, nil
 		})
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("Run = %v, want context.Canceled", err)
+		if err != nil || out == nil || len(tries) != 2 || tries[1] {
+			t.Fatalf("Run = %v, %v; tries %v", out, err, tries)
 		}
 		if n := len(b.slots); n != 0 || b.Waiting() != 0 {
 			t.Fatalf("%d slots, %d waiting left", n, b.Waiting())

@@ -23,7 +23,7 @@ var (
 // for the account's manifest to change in this process first (basewait;
 // a write by another replica does not wake it).
 func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []server.Write, man *server.ManifestWrite) (*server.BatchOutcome, error) {
-	return s.waits.Run(ctx, userID, man, func(mayWait bool) (*server.BatchOutcome, bool, error) {
+	return s.waits.Run(ctx, userID, man, func(ctx context.Context, mayWait bool) (*server.BatchOutcome, bool, error) {
 		return s.batch(ctx, userID, quota, writes, man, mayWait)
 	})
 }

@@ -21,7 +21,7 @@ import (
 // A batch whose man has a BaseHash and overtook the batch before it
 // waits for the account's manifest to change first (basewait).
 func (s *Store) Batch(ctx context.Context, userID int64, quota int64, writes []server.Write, man *server.ManifestWrite) (*server.BatchOutcome, error) {
-	return s.waits.Run(ctx, userID, man, func(mayWait bool) (*server.BatchOutcome, bool, error) {
+	return s.waits.Run(ctx, userID, man, func(ctx context.Context, mayWait bool) (*server.BatchOutcome, bool, error) {
 		return s.batch(ctx, userID, quota, writes, man, mayWait)
 	})
 }

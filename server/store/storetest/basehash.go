@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"crypto/sha256"
-	"errors"
 	"testing"
 	"time"
 
@@ -225,7 +224,8 @@ func testBaseHashOvertakeRefused(t *testing.T, h Harness) {
 }
 
 // testBaseHashWaitEnds: an early batch nobody follows is refused once its
-// wait is over, and stops waiting when its request is cancelled.
+// wait is over, and is judged (refused) at once when its request is
+// cancelled.
 func testBaseHashWaitEnds(t *testing.T, h Harness) {
 	board := basewait.New(100 * time.Millisecond)
 	s := h.Open(t, Options{BaseWait: board})
@@ -248,15 +248,15 @@ func testBaseHashWaitEnds(t *testing.T, h Harness) {
 	s2 := h.Open(t, Options{BaseWait: cancelled})
 	u2, _ := newUser(t, s2, "bob")
 	cctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
+	done := make(chan batchResult, 1)
 	go func() {
-		_, err := s2.Batch(cctx, u2.ID, 0, putOne(id4, 0, "d"), hashed(1, "m1", "m2"))
-		done <- err
+		out, err := s2.Batch(cctx, u2.ID, 0, putOne(id4, 0, "d"), hashed(1, "m1", "m2"))
+		done <- batchResult{out, err}
 	}()
 	waitingFor(t, cancelled, 1)
 	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Fatalf("cancelled wait = %v, want context.Canceled", err)
+	if r := <-done; r.err != nil || r.out.Applied || !r.out.BaseHashChecked || r.out.Manifest == nil || r.out.Manifest.Version != 0 {
+		t.Fatalf("cancelled wait = %+v, %v; want refused at once", r.out, r.err)
 	}
 	notesAre(t, s2, u2.ID)
 	if _, err := s2.Batch(ctx, u2.ID, 0, putOne(id4, 0, "d"), &server.ManifestWrite{BaseVersion: 0, Blob: []byte("m1")}); err != nil {

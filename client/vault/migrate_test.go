@@ -118,6 +118,13 @@ func TestMigration3MovesEnvelopes(t *testing.T) {
 			cols = append(cols, c)
 		}
 		rows.Close()
+		// A file made before keeps its pages; its log is bounded in bytes.
+		var ps, ac int
+		tx.tx.QueryRowContext(ctx, "PRAGMA page_size").Scan(&ps)
+		tx.tx.QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&ac)
+		if ps != 4096 || ac != autoCheckpointBytes/4096 {
+			t.Errorf("old file: page_size=%d wal_autocheckpoint=%d, want 4096 %d", ps, ac, autoCheckpointBytes/4096)
+		}
 		if slices.Contains(cols, "envelope") || slices.Contains(cols, "gen") {
 			t.Errorf("notes columns after migration: %v", cols)
 		}

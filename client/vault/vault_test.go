@@ -51,6 +51,12 @@ func TestOpenTwiceKeepsProfile(t *testing.T) {
 	if ver != 3 || fk != 1 || jm != "wal" {
 		t.Errorf("user_version=%d foreign_keys=%d journal_mode=%s, want 3 1 wal", ver, fk, jm)
 	}
+	var ps, ac int
+	v2.db.QueryRow("PRAGMA page_size").Scan(&ps)
+	v2.db.QueryRow("PRAGMA wal_autocheckpoint").Scan(&ac)
+	if ps != pageSize || ac != autoCheckpointBytes/pageSize {
+		t.Errorf("page_size=%d wal_autocheckpoint=%d, want %d %d", ps, ac, pageSize, autoCheckpointBytes/pageSize)
+	}
 }
 
 func TestAccountRoundTrip(t *testing.T) {

@@ -66,16 +66,7 @@ func (c *Core) sharedRefresh(ctx context.Context, held Tokens, trade func(contex
 	// pair is the session's only valid one now.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	werr := c.v.UpdateAccount(wctx, func(a *accountRow) error {
-		if t.SessionID != "" && a.SessionID != "" && t.SessionID != a.SessionID {
-			return errOtherSession
-		}
-		a.AccessToken, a.RefreshToken = t.Access, t.Refresh
-		if t.SessionID != "" {
-			a.SessionID = t.SessionID
-		}
-		return nil
-	})
+	werr := c.v.UpdateAccount(wctx, func(a *accountRow) error { return setTokens(a, t) })
 	switch {
 	case werr == nil:
 		c.tokens.stored(t.Refresh)

@@ -91,22 +91,26 @@ func (s *tokenSaver) run() {
 	}
 }
 
+// setTokens puts t in the account row a if a is of t's session
+// (errOtherSession otherwise), adopting its session id.
+func setTokens(a *accountRow, t Tokens) error {
+	if t.SessionID != "" && a.SessionID != "" && t.SessionID != a.SessionID {
+		return errOtherSession
+	}
+	a.AccessToken, a.RefreshToken = t.Access, t.Refresh
+	if t.SessionID != "" {
+		a.SessionID = t.SessionID
+	}
+	return nil
+}
+
 // write stores t in the account row of its session. Tokens of another
 // session (a refresh of a session that a sign-in or a logout replaced since)
 // are dropped.
 func (s *tokenSaver) write(t Tokens) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err := s.v.UpdateAccount(ctx, func(a *accountRow) error {
-		if t.SessionID != "" && a.SessionID != "" && t.SessionID != a.SessionID {
-			return errOtherSession
-		}
-		a.AccessToken, a.RefreshToken = t.Access, t.Refresh
-		if t.SessionID != "" {
-			a.SessionID = t.SessionID
-		}
-		return nil
-	})
+	err := s.v.UpdateAccount(ctx, func(a *accountRow) error { return setTokens(a, t) })
 	if err != nil {
 		s.log.Debug("tokens not saved", "err", err)
 	}

@@ -19,21 +19,7 @@ func fastBatchResponse(b []byte, v *BatchResponse) bool {
 		case "applied":
 			return seen.Once(2) && s.Bool(&out.Applied)
 		case "manifest":
-			if !seen.Once(4) {
-				return false
-			}
-			m := &Manifest{}
-			out.Manifest = m
-			var mseen jsonscan.Seen
-			return s.Object(func(key []byte) bool {
-				switch string(key) {
-				case "version":
-					return mseen.Once(1) && s.Uint(&m.Version)
-				case "blob":
-					return mseen.Once(2) && s.Bytes(&m.Blob)
-				}
-				return false
-			})
+			return seen.Once(4) && s.manifest(&out.Manifest)
 		case "base_hash_checked":
 			return seen.Once(8) && s.Bool(&out.BaseHashChecked)
 		}

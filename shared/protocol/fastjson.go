@@ -174,21 +174,7 @@ func fastChanges(b []byte, v *ChangesResponse) bool {
 		case "more":
 			return seen.Once(4) && s.Bool(&out.More)
 		case "manifest":
-			if !seen.Once(8) {
-				return false
-			}
-			m := &Manifest{}
-			out.Manifest = m
-			var mseen jsonscan.Seen
-			return s.Object(func(key []byte) bool {
-				switch string(key) {
-				case "version":
-					return mseen.Once(1) && s.Uint(&m.Version)
-				case "blob":
-					return mseen.Once(2) && s.Bytes(&m.Blob)
-				}
-				return false
-			})
+			return seen.Once(8) && s.manifest(&out.Manifest)
 		}
 		return false
 	})
@@ -227,4 +213,19 @@ func (s *scanner) changes(v *[]Change) bool {
 		*v = out
 	}
 	return ok
+}
+
+// manifest reads a {"version","blob"} object into a new *m.
+func (s *scanner) manifest(m **Manifest) bool {
+	*m = &Manifest{}
+	var seen jsonscan.Seen
+	return s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "version":
+			return seen.Once(1) && s.Uint(&(*m).Version)
+		case "blob":
+			return seen.Once(2) && s.Bytes(&(*m).Blob)
+		}
+		return false
+	})
 }

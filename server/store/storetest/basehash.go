@@ -159,9 +159,12 @@ type batchResult struct {
 	err error
 }
 
-// testBaseHashOvertake: batch k+1 reaches the store before batch k; it
-// waits for k and both apply, in order, nothing lost.
-func testBaseHashOvertake(t *testing.T, h Harness) {
+// overtaken opens a store with a wait board, writes version 1 ("m1") for
+// a new user and sends batch k+1 (id3, manifest version 3 on a version 2
+// of blob base) ahead of its batch k: it returns once k+1 waits, with its
+// outcome to come on done.
+func overtaken(t *testing.T, h Harness, base, blob string) (server.Store, *server.User, *basewait.Board, <-chan batchResult) {
+	t.Helper()
 	board := basewait.New(time.Minute)
 	s := h.Open(t, Options{BaseWait: board})
 	ctx := context.Background()
@@ -171,10 +174,18 @@ func testBaseHashOvertake(t *testing.T, h Harness) {
 	}
 	done := make(chan batchResult, 1)
 	go func() {
-		out, err := s.Batch(ctx, u.ID, 0, putOne(id3, 0, "c"), hashed(2, "m2", "m3"))
+		out, err := s.Batch(ctx, u.ID, 0, putOne(id3, 0, "c"), hashed(2, base, blob))
 		done <- batchResult{out, err}
 	}()
 	waitingFor(t, board, 1)
+	return s, u, board, done
+}
+
+// testBaseHashOvertake: batch k+1 reaches the store before batch k; it
+// waits for k and both apply, in order, nothing lost.
+func testBaseHashOvertake(t *testing.T, h Harness) {
+	s, u, board, done := overtaken(t, h, "m2", "m3")
+	ctx := context.Background()
 	k, err := s.Batch(ctx, u.ID, 0, putOne(id2, 0, "b"), hashed(1, "m1", "m2"))
 	if err != nil || !k.Applied {
 		t.Fatalf("batch k = %+v, %v", k, err)
@@ -196,19 +207,8 @@ func testBaseHashOvertake(t *testing.T, h Harness) {
 // testBaseHashOvertakeRefused: batch k+1 waits, k is refused and another
 // device writes the version k+1 was built on: k+1 wakes and is refused.
 func testBaseHashOvertakeRefused(t *testing.T, h Harness) {
-	board := basewait.New(time.Minute)
-	s := h.Open(t, Options{BaseWait: board})
+	s, u, _, done := overtaken(t, h, "A2", "A3")
 	ctx := context.Background()
-	u, _ := newUser(t, s, "alice")
-	if _, err := s.Batch(ctx, u.ID, 0, putOne(id1, 0, "a"), &server.ManifestWrite{BaseVersion: 0, Blob: []byte("m1")}); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan batchResult, 1)
-	go func() {
-		out, err := s.Batch(ctx, u.ID, 0, putOne(id3, 0, "c"), hashed(2, "A2", "A3"))
-		done <- batchResult{out, err}
-	}()
-	waitingFor(t, board, 1)
 	if k, err := s.Batch(ctx, u.ID, 0, putOne(id1, 0, "stale"), hashed(1, "m1", "A2")); err != nil || k.Applied {
 		t.Fatalf("batch k = %+v, %v; want refused", k, err)
 	}

@@ -219,21 +219,38 @@ func (v *Vault) Update(ctx context.Context, fn func(tx *Tx) error) error {
 // without ctx's cancellation, while its statements still run with ctx (an
 // ended ctx interrupts them, and Update rolls back). Should v.w end all the
 // same, the next Update takes another connection.
+//
+// The transaction takes SQLite's write lock at once, as BEGIN IMMEDIATE
+// would (database/sql has no way to ask for it): its first statement is a
+// write that changes nothing. A transaction begun deferred starts as a
+// reader at its first read, and if another connection (cipherleaf-cli
+// beside the app) commits before its first write, SQLite refuses that
+// write at once with "database is locked", without waiting: the write
+// would be based on a snapshot that is no longer the newest. Taken at the
+// start, the lock is waited for (busy_timeout) and the reads see the
+// newest data.
 func (v *Vault) beginWrite(ctx context.Context) (*sql.Tx, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	sqlTx, err := v.w.BeginTx(context.WithoutCancel(ctx), nil)
-	if !errors.Is(err, sql.ErrConnDone) {
-		return sqlTx, err
+	if errors.Is(err, sql.ErrConnDone) {
+		w, cerr := v.db.Conn(ctx)
+		if cerr != nil {
+			return nil, cerr
+		}
+		v.w.Close()
+		v.w = w
+		sqlTx, err = v.w.BeginTx(context.WithoutCancel(ctx), nil)
 	}
-	w, err := v.db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	v.w.Close()
-	v.w = w
-	return v.w.BeginTx(context.WithoutCancel(ctx), nil)
+	if _, err := sqlTx.ExecContext(ctx, "DELETE FROM meta WHERE 0"); err != nil {
+		sqlTx.Rollback()
+		return nil, fmt.Errorf("take the vault's write lock: %w", err)
+	}
+	return sqlTx, nil
 }
 
 // maybeCheckpoint starts a passive checkpoint in the background when the

@@ -26,32 +26,38 @@ import (
 //
 // The log stays bounded: if the checkpointer falls behind (readers hold
 // old snapshots, or the machine is saturated), the writer's own automatic
-// checkpoint still runs past autoCheckpointPages, as before but rarely;
-// and journal_size_limit truncates the -wal file back to walSizeLimit
-// when it is restarted, so a burst does not keep its disk space forever.
+// checkpoint still runs past autoCheckpointBytes of log, as before but
+// rarely; and journal_size_limit truncates the -wal file back to
+// walSizeLimit when it is restarted, so a burst does not keep its disk
+// space forever.
 const (
 	bgCheckpointBytes   = 4 << 20
-	autoCheckpointPages = 16384 // 64 MiB of 4 KiB pages
+	autoCheckpointBytes = 64 << 20
 	walSizeLimit        = 64 << 20
 )
 
 // commitCost estimates the log bytes of a commit of rows note rows
-// holding blob bytes: a 4 KiB page holds two rows of a 1.4 KiB blob, and
-// even a one-row commit rewrites a table page, two index pages and the
-// user's row.
-func commitCost(rows, blob int) int64 {
-	return 16<<10 + int64(rows)*512 + int64(blob)
+// holding blob bytes into a database of pages-byte pages: the blobs, a
+// little per row for its index entries, and whole pages for what even a
+// one-row commit rewrites (a table page, two index pages and the user's
+// row).
+func commitCost(pages, rows, blob int) int64 {
+	return 4*int64(pages) + int64(rows)*512 + int64(blob)
 }
 
-// writerPragmas are run on the writer connection when it is opened.
-var writerPragmas = []string{
-	fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", autoCheckpointPages),
-	fmt.Sprintf("PRAGMA journal_size_limit = %d", walSizeLimit),
+// writerPragmas are run on the writer connection, of a database of
+// pages-byte pages, when it is opened.
+func writerPragmas(pages int) []string {
+	return []string{
+		fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", autoCheckpointBytes/pages),
+		fmt.Sprintf("PRAGMA journal_size_limit = %d", walSizeLimit),
+	}
 }
 
 // checkpointer runs passive checkpoints in the background, one at a time.
 type checkpointer struct {
 	db      *sql.DB       // one connection, checkpoints only
+	pages   int           // the database's page size
 	pending atomic.Int64  // bytes committed since the last wake-up
 	wake    chan struct{} // capacity 1: wake-ups while one runs coalesce
 	stop    chan struct{}
@@ -59,16 +65,16 @@ type checkpointer struct {
 	runs    atomic.Int64 // checkpoints run (tests)
 }
 
-func startCheckpointer(db *sql.DB) *checkpointer {
-	c := &checkpointer{db: db, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+func startCheckpointer(db *sql.DB, pages int) *checkpointer {
+	c := &checkpointer{db: db, pages: pages, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go c.loop()
 	return c
 }
 
-// committed counts n bytes just committed (about: blobs plus per-row and
-// per-commit overheads) and wakes the checkpointer past bgCheckpointBytes.
-func (c *checkpointer) committed(n int64) {
-	if c.pending.Add(n) < bgCheckpointBytes {
+// committed counts a commit of rows note rows holding blob bytes
+// (commitCost) and wakes the checkpointer past bgCheckpointBytes.
+func (c *checkpointer) committed(rows, blob int) {
+	if c.pending.Add(commitCost(c.pages, rows, blob)) < bgCheckpointBytes {
 		return
 	}
 	c.pending.Store(0)

@@ -12,7 +12,7 @@ import (
 )
 
 // TestWriterPragmas: the writer leaves checkpoints to the checkpointer up
-// to autoCheckpointPages, and trims the log file to walSizeLimit.
+// to autoCheckpointBytes of log, and trims the log file to walSizeLimit.
 func TestWriterPragmas(t *testing.T) {
 	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "db.sqlite"), Options{})
 	if err != nil {
@@ -23,7 +23,7 @@ func TestWriterPragmas(t *testing.T) {
 		pragma string
 		want   int64
 	}{
-		{"wal_autocheckpoint", autoCheckpointPages},
+		{"wal_autocheckpoint", autoCheckpointBytes / pageSize},
 		{"journal_size_limit", walSizeLimit},
 	} {
 		t.Run(tc.pragma, func(t *testing.T) {
@@ -60,7 +60,7 @@ func TestCheckpointInBackground(t *testing.T) {
 			t.Fatalf("Batch = %+v, %v", out, err)
 		}
 	}
-	if written/4096 >= autoCheckpointPages/2 {
+	if written >= autoCheckpointBytes/2 {
 		t.Fatalf("the test writes %d bytes: the writer's own checkpoint could run", written)
 	}
 	deadline := time.Now().Add(20 * time.Second)

@@ -59,6 +59,6 @@ func (s *Store) commitGroup(group []groupcommit.Write, res []groupcommit.Result)
 	for _, req := range group {
 		in += len(req.W.Blob)
 	}
-	s.ckpt.committed(commitCost(len(group), in))
+	s.ckpt.committed(len(group), in)
 	return nil
 }

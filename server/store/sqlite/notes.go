@@ -100,7 +100,7 @@ func (s *Store) batch(ctx context.Context, userID int64, quota int64, writes []s
 	if err := tx.Commit(); err != nil {
 		return nil, false, fmt.Errorf("commit batch: %w", err)
 	}
-	s.ckpt.committed(commitCost(len(writes), int(in)))
+	s.ckpt.committed(len(writes), in)
 	if man != nil {
 		s.waits.Changed(userID)
 	}

@@ -138,7 +138,15 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	} else {
 		f.Close()
 	}
-	w := openDB(dsn(path, false, opt.Durability), writerPragmas...)
+	created, err := isEmptyFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("create database: %w", err)
+	}
+	pages, err := prepareFile(ctx, path, created)
+	if err != nil {
+		return nil, err
+	}
+	w := openDB(dsn(path, false, opt.Durability), writerPragmas(pages)...)
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
@@ -147,7 +155,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	if err := migrate(ctx, w); err != nil {
+	if err = migrate(ctx, w); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
@@ -165,7 +173,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	c.SetMaxIdleConns(1)
 	c.SetConnMaxLifetime(0)
 	c.SetConnMaxIdleTime(0)
-	s := &Store{path: path, durability: opt.Durability, w: w, r: r, now: opt.Now, histRevs: opt.HistoryRevisions, histDays: opt.HistoryDays, sessions: newSessionCache(path+"-auth-epoch", opt.Now), ckpt: startCheckpointer(c), waits: opt.BaseWait}
+	s := &Store{path: path, durability: opt.Durability, w: w, r: r, now: opt.Now, histRevs: opt.HistoryRevisions, histDays: opt.HistoryDays, sessions: newSessionCache(path+"-auth-epoch", opt.Now), ckpt: startCheckpointer(c, pages), waits: opt.BaseWait}
 	if err := s.stmts.prepare(ctx, w, r); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("prepare statements: %w", err)

@@ -57,7 +57,7 @@ type noteState struct {
 type writeTx struct {
 	tx                            *sql.Tx
 	noteGet, noteLoad, noteUpsert *sql.Stmt
-	notesUpsert                   *sql.Stmt
+	notesUpsert                   [len(upsertRows)]*sql.Stmt
 	histPlan, histKeep, histTrim  *sql.Stmt
 	userGet, userUpdate           *sql.Stmt
 	users                         map[int64]*userState
@@ -69,24 +69,27 @@ type writeTx struct {
 }
 
 func (s *Store) newWriteTx(ctx context.Context, tx *sql.Tx) *writeTx {
-	return &writeTx{
-		tx:          tx,
-		noteGet:     tx.StmtContext(ctx, s.stmts.noteGet),
-		noteLoad:    tx.StmtContext(ctx, s.stmts.noteLoad),
-		histPlan:    tx.StmtContext(ctx, s.stmts.histPlan),
-		histKeep:    tx.StmtContext(ctx, s.stmts.histKeep),
-		histTrim:    tx.StmtContext(ctx, s.stmts.histTrim),
-		noteUpsert:  tx.StmtContext(ctx, s.stmts.noteUpsert),
-		notesUpsert: tx.StmtContext(ctx, s.stmts.notesUpsert),
-		userGet:     tx.StmtContext(ctx, s.stmts.userSeqGet),
-		userUpdate:  tx.StmtContext(ctx, s.stmts.userSeqSet),
-		users:       make(map[int64]*userState, 1),
-		notes:       make(map[noteKey]noteState),
-		queuedKeys:  make(map[noteKey]struct{}),
-		now:         s.now,
-		histRevs:    s.histRevs,
-		histDays:    s.histDays,
+	wt := &writeTx{
+		tx:         tx,
+		noteGet:    tx.StmtContext(ctx, s.stmts.noteGet),
+		noteLoad:   tx.StmtContext(ctx, s.stmts.noteLoad),
+		histPlan:   tx.StmtContext(ctx, s.stmts.histPlan),
+		histKeep:   tx.StmtContext(ctx, s.stmts.histKeep),
+		histTrim:   tx.StmtContext(ctx, s.stmts.histTrim),
+		noteUpsert: tx.StmtContext(ctx, s.stmts.noteUpsert),
+		userGet:    tx.StmtContext(ctx, s.stmts.userSeqGet),
+		userUpdate: tx.StmtContext(ctx, s.stmts.userSeqSet),
+		users:      make(map[int64]*userState, 1),
+		notes:      make(map[noteKey]noteState),
+		queuedKeys: make(map[noteKey]struct{}),
+		now:        s.now,
+		histRevs:   s.histRevs,
+		histDays:   s.histDays,
 	}
+	for i, st := range s.stmts.notesUpsert {
+		wt.notesUpsert[i] = tx.StmtContext(ctx, st)
+	}
+	return wt
 }
 
 func (wt *writeTx) user(ctx context.Context, id int64) (*userState, error) {
@@ -225,16 +228,19 @@ func (wt *writeTx) apply(ctx context.Context, userID, quota int64, w *server.Wri
 	return a, nil
 }
 
-// sendNotes writes the queued note rows, upsertRows to a statement (one
-// database/sql call and one step for 64 rows, not 64 of each).
+// sendNotes writes the queued note rows, as many as it can with each
+// multi-row statement (upsertRows), the rest one at a time: one
+// database/sql call and one step for up to 250 rows, not one per row.
 func (wt *writeTx) sendNotes(ctx context.Context) error {
 	const cols = 6
 	q := wt.queued
-	for len(q) >= upsertRows*cols {
-		if _, err := wt.notesUpsert.ExecContext(ctx, q[:upsertRows*cols]...); err != nil {
-			return fmt.Errorf("write notes: %w", err)
+	for i, n := range upsertRows {
+		for len(q) >= n*cols {
+			if _, err := wt.notesUpsert[i].ExecContext(ctx, q[:n*cols]...); err != nil {
+				return fmt.Errorf("write notes: %w", err)
+			}
+			q = q[n*cols:]
 		}
-		q = q[upsertRows*cols:]
 	}
 	for ; len(q) > 0; q = q[cols:] {
 		if _, err := wt.noteUpsert.ExecContext(ctx, q[:cols]...); err != nil {

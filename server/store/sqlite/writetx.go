@@ -64,6 +64,7 @@ type writeTx struct {
 	notes                         map[noteKey]noteState
 	queued                        []any                // note rows written, not yet sent: 6 values each
 	queuedKeys                    map[noteKey]struct{} // their notes
+	box                           boxes                // see boxed
 	now                           func() time.Time
 	histRevs, histDays            int // SPEC §7.8 retention
 }
@@ -220,12 +221,36 @@ func (wt *writeTx) apply(ctx context.Context, userID, quota int64, w *server.Wri
 		}
 	}
 	stored := wt.now().Unix()
-	wt.queued = append(wt.queued, userID, w.ID, a.rev, a.seq, blob, stored)
+	user, at := wt.boxed(userID, stored)
+	wt.queued = append(wt.queued, user, w.ID, int64(a.rev), int64(a.seq), blob, at)
 	wt.queuedKeys[k] = struct{}{}
 	u.seq, u.used, u.dirty = a.seq, u.used+a.delta, true
 	wt.notes[k] = noteState{exists: true, rev: a.rev, seq: a.seq, length: sql.NullInt64{Int64: int64(len(w.Blob)), Valid: !w.Delete}, stored: stored}
 	a.used = u.used
 	return a, nil
+}
+
+// boxes are the user id and time of the last row queued, as the
+// interface values database/sql takes.
+type boxes struct {
+	user, stored       int64
+	userBox, storedBox any
+}
+
+// boxed returns userID and stored as interface values, converting each
+// only when it differs from the last row's: a batch's rows share both,
+// and each conversion of a number past 255 is an allocation. Revisions and sequence numbers are queued as
+// int64, which database/sql passes on as they are (a uint64 it converts
+// by reflection into a new interface value).
+func (wt *writeTx) boxed(userID, stored int64) (user, at any) {
+	b := &wt.box
+	if b.userBox == nil || b.user != userID {
+		b.user, b.userBox = userID, userID
+	}
+	if b.storedBox == nil || b.stored != stored {
+		b.stored, b.storedBox = stored, stored
+	}
+	return b.userBox, b.storedBox
 }
 
 // sendNotes writes the queued note rows, as many as it can with each

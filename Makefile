@@ -31,7 +31,7 @@ DEB_PACKAGES := ca-certificates gcc libc6-dev pkg-config \
   gnome-keyring dbus-x11 \
   postgresql
 
-.PHONY: weed all setup setup-windows fyne-tool windows-cli windows-server package-windows test-windows screenshot-windows package-macos build test test-short lint vet vet-cross fmt-check bench run check-run stop-server package screenshots clean
+.PHONY: weed all setup setup-windows fyne-tool windows-cli warm-windows windows-server package-windows test-windows screenshot-windows package-macos build test test-short lint vet vet-cross fmt-check bench run check-run stop-server package screenshots clean
 
 all: build
 
@@ -110,15 +110,29 @@ fmt-check:
 # $$CIPHERLEAFD_BIN. The tests run with TMPDIR set to a fresh folder; the run
 # fails if anything is left in it, or if the repository's `git status`
 # (ignored files included) differs from before. The folder is removed anyway.
-test: setup lint weed
+# SeaweedFS (`make weed`, only the server's S3 tests need it) builds in the
+# background at the lowest CPU priority from the start, so on a cold machine
+# its long build uses the CPU that lint and the shared and client tests leave
+# idle; the server module is tested last, once it is there (waiting for it,
+# its priority is raised again where allowed). In a module,
+# `go test` starts the packages named first first: the longest ones (mostly
+# waiting on servers and timers) then overlap the build and tests of the rest.
+TEST_MODULES := shared client server
+TEST_FIRST_client := ./ui ./core ./cmd/cipherleaf ./cli
+test: setup
 	@run=$$(mktemp -d "$${TMPDIR:-/tmp}/cipherleaf-test.XXXXXX") || exit 1; \
-	trap 'rm -rf "$$run"' EXIT; mkdir "$$run/tmp" "$$run/bin"; \
+	weed=""; trap '[ -n "$$weed" ] && kill -- -$$weed 2>/dev/null; rm -rf "$$run"' EXIT; mkdir "$$run/tmp" "$$run/bin"; \
+	setsid nice -n 19 $(MAKE) --no-print-directory weed >"$$run/weed.log" 2>&1 & weed=$$!; \
+	$(MAKE) --no-print-directory lint || exit 1; \
 	before=$$(git status --porcelain --ignored 2>/dev/null); \
 	echo "== build cipherleafd once for this run"; \
 	(cd server && GOWORK=off $(GO) build -o "$$run/bin/cipherleafd" ./cmd/cipherleafd) || exit 1; \
-	rc=0; for m in $(MODULES); do echo "== test $$m"; \
+	rc=0; for m in $(TEST_MODULES); do \
+	  if [ $$m = server ]; then \
+	    renice -n 0 -g $$weed >/dev/null 2>&1; wait $$weed; wrc=$$?; weed=""; cat "$$run/weed.log"; [ $$wrc = 0 ] || { echo "test: make weed failed"; exit 1; }; fi; \
+	  first=""; [ $$m = client ] && first="$(TEST_FIRST_client)"; echo "== test $$m"; \
 	  (cd $$m && TMPDIR="$$run/tmp" CIPHERLEAFD_BIN="$$run/bin/cipherleafd" GOWORK=off \
-	    $(GO) test -race -count=1 -timeout 15m ./...) || { rc=1; break; }; done; \
+	    $(GO) test -race -count=1 -timeout 15m $$first ./...) || { rc=1; break; }; done; \
 	if [ $$rc = 0 ]; then echo "== test OS keyring (a real Secret Service: gnome-keyring-daemon under dbus-run-session)"; \
 	  mkdir "$$run/keyring"; \
 	  (cd client && XDG_DATA_HOME="$$run/keyring" TMPDIR="$$run/tmp" CIPHERLEAFD_BIN="$$run/bin/cipherleafd" GOWORK=off \
@@ -222,6 +236,12 @@ package-windows: windows-cli windows-server fyne-tool
 windows-cli: setup-windows
 	@mkdir -p $(WIN)
 	cd client && $(WIN_ENV) $(GO) build -trimpath -o $(WIN)/cipherleaf-cli.exe ./cmd/cipherleaf-cli
+
+# warm-windows: compiles what make test-windows compiles cold (go-sqlite3's C
+# for Windows above all) into the Go build cache only, writing nothing here:
+# .ci/run runs it at the lowest CPU priority beside make test
+warm-windows: setup-windows
+	@cd client && $(WIN_ENV) $(GO) build -trimpath -o /dev/null ./cmd/cipherleaf-cli
 
 windows-server: setup-windows
 	@mkdir -p $(WIN)

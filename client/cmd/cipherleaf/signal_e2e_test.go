@@ -140,15 +140,35 @@ func TestAppSignals(t *testing.T) {
 	}
 }
 
-// buildApp compiles cipherleaf into a temporary folder.
+// appBuild is cipherleaf, built once for the package's tests (each link of
+// the app takes seconds) into a folder removed when they end.
+var appBuild struct {
+	once sync.Once
+	bin  string
+	err  error
+}
+
+// buildApp compiles cipherleaf (the first call) and returns its path.
 func buildApp(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "cipherleaf")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("build cipherleaf: %v\n%s", err, out)
+	appBuild.once.Do(func() {
+		dir, err := os.MkdirTemp("", "cipherleaf-app")
+		if err != nil {
+			appBuild.err = err
+			return
+		}
+		testserver.AtExit(func() { os.RemoveAll(dir) })
+		bin := filepath.Join(dir, "cipherleaf")
+		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+			appBuild.err = fmt.Errorf("build cipherleaf: %v\n%s", err, out)
+			return
+		}
+		appBuild.bin = bin
+	})
+	if appBuild.err != nil {
+		t.Fatal(appBuild.err)
 	}
-	return bin
+	return appBuild.bin
 }
 
 // xvfbAlive says whether the test's Xvfb still runs (for failure messages).

@@ -111,18 +111,19 @@ fmt-check:
 # fails if anything is left in it, or if the repository's `git status`
 # (ignored files included) differs from before. The folder is removed anyway.
 # SeaweedFS (`make weed`, only the server's S3 tests need it) builds in the
-# background at the lowest CPU priority from the start, so on a cold machine
-# its long build uses the CPU that lint and the shared and client tests leave
-# idle; the server module is tested last, once it is there (waiting for it,
-# its priority is raised again where allowed). In a module,
-# `go test` starts the packages named first first: the longest ones (mostly
-# waiting on servers and timers) then overlap the build and tests of the rest.
+# background at the lowest CPU priority from the start (in its own process
+# group, to be stopped whole; not in its own session, which Linux would
+# schedule as a peer of this one), so on a cold machine its long build uses
+# the CPU that lint and the shared and client tests leave idle. The server
+# module is tested last, once it is there (its priority is raised again for
+# the wait, where allowed). In a module, `go test` starts the packages named
+# first first: the longest ones then overlap the build and tests of the rest.
 TEST_MODULES := shared client server
 TEST_FIRST_client := ./ui ./core ./cmd/cipherleaf ./cli
 test: setup
 	@run=$$(mktemp -d "$${TMPDIR:-/tmp}/cipherleaf-test.XXXXXX") || exit 1; \
 	weed=""; trap '[ -n "$$weed" ] && kill -- -$$weed 2>/dev/null; rm -rf "$$run"' EXIT; mkdir "$$run/tmp" "$$run/bin"; \
-	setsid nice -n 19 $(MAKE) --no-print-directory weed >"$$run/weed.log" 2>&1 & weed=$$!; \
+	set -m; nice -n 19 $(MAKE) --no-print-directory weed >"$$run/weed.log" 2>&1 & weed=$$!; set +m; \
 	$(MAKE) --no-print-directory lint || exit 1; \
 	before=$$(git status --porcelain --ignored 2>/dev/null); \
 	echo "== build cipherleafd once for this run"; \

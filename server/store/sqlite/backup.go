@@ -34,9 +34,20 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 		return fmt.Errorf("back up to %s: %w", path, err)
 	}
 	defer db.Close()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("back up to %s: %w", path, err)
+	}
+	defer c.Close()
+	// The copy gets pageSize pages whatever the database's own (VACUUM
+	// INTO takes the page size set on its connection), so restoring a
+	// backup of a file made with 4 KiB pages moves it to 32 KiB ones.
+	if _, err := c.ExecContext(ctx, fmt.Sprintf("PRAGMA page_size = %d", pageSize)); err != nil {
+		return fmt.Errorf("back up to %s: %w", path, err)
+	}
 	// VACUUM INTO accepts an empty existing file, and keeps its mode. The
 	// target is a bound parameter, not spliced into the SQL.
-	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, tmpPath); err != nil {
+	if _, err := c.ExecContext(ctx, `VACUUM INTO ?`, tmpPath); err != nil {
 		return fmt.Errorf("back up to %s: %w", path, err)
 	}
 	if err := syncFile(tmpPath); err != nil {

@@ -15,7 +15,7 @@ import (
 // made before with 4 KiB pages (as the writer's first connection made it,
 // with SQLite's default) keeps them, keeps its notes and takes new ones;
 // either way the writer's own checkpoint waits for autoCheckpointBytes
-// of log.
+// of log, and a backup has pageSize pages.
 func TestPageSize(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
@@ -76,15 +76,37 @@ func TestPageSize(t *testing.T) {
 			if err := s.w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 				t.Errorf("journal_mode = %q, %v; want wal", mode, err)
 			}
-			p, err := s.Changes(ctx, u.ID, 0, 1000, 8<<20)
-			if err != nil || len(p.Changes) != len(writes) {
-				t.Fatalf("Changes = %d changes, %v; want %d", len(p.Changes), err, len(writes))
+			checkNotes(t, s, u.ID, writes)
+			// A backup is written with pageSize pages, whatever the
+			// database's: restoring one moves an old file to them.
+			out := filepath.Join(t.TempDir(), "backup.db")
+			if err := s.Backup(ctx, out); err != nil {
+				t.Fatal(err)
 			}
-			for i, c := range p.Changes {
-				if c.ID != writes[i].ID || !bytes.Equal(c.Blob, writes[i].Blob) {
-					t.Fatalf("change %d = %s %d bytes, want %s as written", i, c.ID, len(c.Blob), writes[i].ID)
-				}
+			b, err := Open(ctx, out, Options{})
+			if err != nil {
+				t.Fatal(err)
 			}
+			defer b.Close()
+			var got int
+			if err := b.w.QueryRowContext(ctx, "PRAGMA page_size").Scan(&got); err != nil || got != pageSize {
+				t.Errorf("backup: PRAGMA page_size = %d, %v; want %d", got, err, pageSize)
+			}
+			checkNotes(t, b, u.ID, writes)
 		})
+	}
+}
+
+// checkNotes checks that s holds exactly writes for userID, in order.
+func checkNotes(t *testing.T, s *Store, userID int64, writes []server.Write) {
+	t.Helper()
+	p, err := s.Changes(context.Background(), userID, 0, 1000, 8<<20)
+	if err != nil || len(p.Changes) != len(writes) {
+		t.Fatalf("Changes = %d changes, %v; want %d", len(p.Changes), err, len(writes))
+	}
+	for i, c := range p.Changes {
+		if c.ID != writes[i].ID || !bytes.Equal(c.Blob, writes[i].Blob) {
+			t.Fatalf("change %d = %s %d bytes, want %s as written", i, c.ID, len(c.Blob), writes[i].ID)
+		}
 	}
 }

@@ -59,9 +59,26 @@ const liveFrom = `envelopes e JOIN notes n ON n.id = e.note_id LEFT JOIN pending
 func scanNote(s interface{ Scan(...any) error }, extra ...any) (Note, error) {
 	var n Note
 	var op string
-	err := s.Scan(append([]any{&n.ID, &n.Rev, &n.Envelope, &n.Gen, &n.BaseRev, &n.BaseEnvelope, &n.SeenRev, &n.Deleted, &op, &n.Version}, extra...)...)
+	err := s.Scan(append([]any{&n.ID, column[uint64]{&n.Rev}, &n.Envelope, column[uint32]{&n.Gen}, column[uint64]{&n.BaseRev},
+		&n.BaseEnvelope, column[uint64]{&n.SeenRev}, &n.Deleted, &op, column[int64]{&n.Version}}, extra...)...)
 	n.Op = Op(op)
 	return n, err
+}
+
+// column scans an INTEGER column into an integer of type T, refusing a
+// value T cannot hold. database/sql scans into an unsigned integer by
+// formatting the value as a string and parsing it back, and into any other
+// by reflection: reading a push's queue (five such columns a row) spent
+// about a tenth of its time there.
+type column[T uint32 | uint64 | int64] struct{ p *T }
+
+func (c column[T]) Scan(src any) error {
+	v, ok := src.(int64)
+	if !ok || int64(T(v)) != v || (v < 0 && T(v) > 0) {
+		return fmt.Errorf("scan integer column: %T %v does not fit %T", src, src, *c.p)
+	}
+	*c.p = T(v)
+	return nil
 }
 
 // Note returns the row of id, or ErrNotFound.

@@ -22,6 +22,9 @@ type answer struct {
 	buf   []byte
 	body  []byte // the last attempt's body, a prefix of buf
 	read  bool   // the transport read the body (a JSON answer)
+	// request is the call's JSON request body (requestbody.go); nil:
+	// none.
+	request *requestBody
 }
 
 type answerKey struct{}

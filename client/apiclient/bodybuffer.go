@@ -21,7 +21,18 @@ const jsonBodySize = 64 << 10
 // read whole into it instead.
 type jsonBodies struct{ next http.RoundTripper }
 
+// It also gives each attempt of a call its JSON request body (answer's
+// request), as a reader of its own over the same bytes.
 func (t jsonBodies) RoundTrip(r *http.Request) (*http.Response, error) {
+	if a := answerOf(r.Context()); a != nil && a.request != nil {
+		rb := a.request
+		body, err := rb.reader()
+		if err != nil {
+			return nil, err
+		}
+		r = r.Clone(r.Context())
+		r.Body, r.ContentLength, r.GetBody = body, int64(len(rb.b)), rb.reader
+	}
 	resp, err := t.next.RoundTrip(r)
 	if err != nil {
 		return resp, err

@@ -63,6 +63,7 @@ type Client struct {
 	opts      options
 	tokens    tokenState
 	answers   spareBuffer // the buffer of the last JSON answer, for the next
+	requests  spareBuffer // buffers of batch request bodies, for the next
 }
 
 // options are the knobs tests turn; New uses defaultOptions.

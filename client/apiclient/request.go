@@ -2,7 +2,6 @@ package apiclient
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -68,22 +67,22 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	}
 }
 
-// encodeBody is json.Marshal(body), by protocol.AppendBatch for a batch
-// (the bulk of a push's request bytes).
-func encodeBody(body any) ([]byte, error) {
-	if r, ok := body.(protocol.BatchRequest); ok {
-		return protocol.AppendBatch(nil, r), nil
-	}
-	return json.Marshal(body)
-}
-
 // send performs cl with resty's retries.
 func (c *Client) send(ctx context.Context, cl call, access string) (*resty.Response, error) {
 	// The condition runs on every attempt: it also notes the wait a 429
 	// asked for, so that a later network failure can still report it.
 	var wait time.Duration
 	retry := retryCondition(cl.once)
-	ctx = withAnswer(ctx, &answer{limit: c.opts.bodyLimit, spare: &c.answers})
+	a := &answer{limit: c.opts.bodyLimit, spare: &c.answers}
+	if cl.body != nil {
+		rb, err := newRequestBody(cl.body, &c.requests)
+		if err != nil {
+			return nil, fmt.Errorf("encode request: %w", err)
+		}
+		a.request = rb
+		defer rb.release()
+	}
+	ctx = withAnswer(ctx, a)
 	r := c.http.R().SetContext(ctx).AddRetryCondition(func(resp *resty.Response, err error) bool {
 		if err == nil && resp != nil && resp.StatusCode() == http.StatusTooManyRequests {
 			wait = parseRetryAfter(resp.Header().Get("Retry-After"), time.Now())
@@ -93,12 +92,8 @@ func (c *Client) send(ctx context.Context, cl call, access string) (*resty.Respo
 	if access != "" {
 		r.SetAuthToken(access)
 	}
-	if cl.body != nil {
-		b, err := encodeBody(cl.body)
-		if err != nil {
-			return nil, fmt.Errorf("encode request: %w", err)
-		}
-		r.SetHeader("Content-Type", "application/json").SetBody(b)
+	if a.request != nil {
+		r.SetHeader("Content-Type", "application/json")
 	}
 	if cl.query != nil {
 		r.SetQueryParamsFromValues(cl.query)

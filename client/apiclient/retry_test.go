@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -104,6 +105,12 @@ func TestRetries(t *testing.T) {
 				t.Errorf("took %v, want at least %v (Retry-After ignored)", elapsed, tt.minWait)
 			}
 			first := <-s.bodies
+			if want := `"username":"ann"`; tt.login && !strings.Contains(first, want) {
+				t.Errorf("first body = %q, want it to carry %s", first, want)
+			}
+			if want := `"blob":"YmxvYg=="`; !tt.login && !strings.Contains(first, want) {
+				t.Errorf("first body = %q, want it to carry %s", first, want)
+			}
 			for range tt.wantHits - 1 {
 				if b := <-s.bodies; b != first {
 					t.Errorf("retried body = %q, want the first one %q", b, first)

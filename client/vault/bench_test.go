@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 )
@@ -134,5 +135,137 @@ func BenchmarkPutNotes10k(b *testing.B) {
 		b.StopTimer()
 		v.Close()
 		b.StartTimer()
+	}
+}
+
+// BenchmarkLocalCreate: one new note written as the app's create does
+// (look up the row, write the note with a padded 1 KiB note's envelope,
+// queue it), each in a transaction of its own, into a growing vault.
+func BenchmarkLocalCreate(b *testing.B) {
+	v, _ := openTemp(b)
+	ctx := context.Background()
+	env := make([]byte, 2100)
+	i := 0
+	for b.Loop() {
+		i++
+		env[0], env[1] = byte(i), byte(i>>8)
+		id := batchID(i)
+		err := v.Update(ctx, func(tx *Tx) error {
+			if _, err := tx.Note(id); !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			if err := tx.PutNote(Note{ID: id, Rev: 1, Envelope: env, Gen: 1}); err != nil {
+				return err
+			}
+			return tx.Queue(id, OpPut)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPendingAfter1000: a push reading one batch of 1,000 queued new
+// notes (with their 2.1 KiB envelopes) out of a queue of 10,000.
+func BenchmarkPendingAfter1000(b *testing.B) {
+	v, _ := openTemp(b)
+	ctx := context.Background()
+	env := make([]byte, 2100)
+	rows := make([]Note, 10000)
+	for i := range rows {
+		rows[i] = Note{ID: fmt.Sprintf("22222222-0000-4000-8000-%012d", i), Envelope: env, Gen: 1, Rev: 1}
+	}
+	err := v.Update(ctx, func(tx *Tx) error {
+		if err := tx.PutNotes(rows); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if err := tx.Queue(r.ID, OpPut); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	seq := int64(0)
+	for b.Loop() {
+		err := v.View(ctx, func(tx *Tx) error {
+			got, last, err := tx.PendingAfter(seq, 1000)
+			if len(got) != 1000 {
+				b.Fatalf("read %d rows", len(got))
+			}
+			seq = last % 9000
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSettle1000: what a push records for one acknowledged batch of
+// 1,000 new notes out of 10,000, in one transaction: their queue entries
+// leave, their revisions are recorded, and the server's view of them
+// written. Note ids are in random order, as UUIDs are.
+func BenchmarkSettle1000(b *testing.B) {
+	v, _ := openTemp(b)
+	ctx := context.Background()
+	env := make([]byte, 2100)
+	const total = 10000
+	id := func(i int) string { return fmt.Sprintf("%08x-0000-4000-8000-%012d", uint32(i)*2654435761, i) }
+	rows := make([]Note, total)
+	for i := range rows {
+		rows[i] = Note{ID: id(i), Envelope: env, Gen: 1, Rev: 1}
+	}
+	queue := func() error {
+		return v.Update(ctx, func(tx *Tx) error {
+			for _, r := range rows {
+				if err := tx.Queue(r.ID, OpPut); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := v.Update(ctx, func(tx *Tx) error { return tx.PutNotes(rows) }); err != nil {
+		b.Fatal(err)
+	}
+	if err := queue(); err != nil {
+		b.Fatal(err)
+	}
+	batch := 0
+	for b.Loop() {
+		if batch == total/1000 {
+			b.StopTimer()
+			batch = 0
+			if err := queue(); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+		}
+		lo := batch * 1000
+		batch++
+		items := make([]Queued, 1000)
+		acks := make([]Ack, 1000)
+		server := make([]ServerNote, 1000)
+		for i := range items {
+			items[i] = Queued{ID: id(lo + i), Version: 1}
+			acks[i] = Ack{ID: id(lo + i), Rev: 1}
+			server[i] = ServerNote{ID: id(lo + i), Rev: 1}
+		}
+		err := v.Update(ctx, func(tx *Tx) error {
+			if _, err := tx.DequeueEach(items); err != nil {
+				return err
+			}
+			if err := tx.AckPuts(acks); err != nil {
+				return err
+			}
+			return tx.PutServerNotes(server)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -7,23 +7,56 @@ import (
 	"testing"
 )
 
+// writeLocal writes the note id with envelope env and queues it, in a
+// transaction of its own, as the core records a local write (which reads
+// the row first).
+func writeLocal(v *Vault, id string, env []byte) error {
+	return v.Update(context.Background(), func(tx *Tx) error {
+		if _, err := tx.Note(id); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if err := tx.PutNote(Note{ID: id, Rev: 1, Envelope: env, Gen: 1}); err != nil {
+			return err
+		}
+		return tx.Queue(id, OpPut)
+	})
+}
+
+// putQueued writes rows in one transaction and, with queue, queues each.
+func putQueued(tb testing.TB, v *Vault, rows []Note, queue bool) {
+	tb.Helper()
+	err := v.Update(context.Background(), func(tx *Tx) error {
+		if rows != nil {
+			if err := tx.PutNotes(rows); err != nil {
+				return err
+			}
+		}
+		for _, r := range rows {
+			if !queue {
+				break
+			}
+			if err := tx.Queue(r.ID, OpPut); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // BenchmarkLocalEdit: one local edit of a note as the core records it, in
-// a transaction of its own: the row with its 1.4 KiB envelope, queued.
+// a transaction of its own: the row read, written with its 1.4 KiB
+// envelope, and queued.
 func BenchmarkLocalEdit(b *testing.B) {
 	v, _ := openTemp(b)
-	ctx := context.Background()
 	env := make([]byte, 1400)
 	i := 0
 	for b.Loop() {
 		i++
 		env[0], env[1] = byte(i), byte(i>>8)
-		err := v.Update(ctx, func(tx *Tx) error {
-			if err := tx.PutNote(Note{ID: batchID(i % 1000), Rev: 1, Envelope: env, Gen: 1}); err != nil {
-				return err
-			}
-			return tx.Queue(batchID(i%1000), OpPut)
-		})
-		if err != nil {
+		if err := writeLocal(v, batchID(i%1000), env); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -65,20 +98,7 @@ func BenchmarkDequeue1000(b *testing.B) {
 	for i := range rows {
 		rows[i] = Note{ID: fmt.Sprintf("22222222-0000-4000-8000-%012d", i), Envelope: []byte("e"), Rev: 1}
 	}
-	err := v.Update(ctx, func(tx *Tx) error {
-		if err := tx.PutNotes(rows); err != nil {
-			return err
-		}
-		for _, r := range rows {
-			if err := tx.Queue(r.ID, OpPut); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	putQueued(b, v, rows, true)
 	items := make([]Queued, 1000)
 	for i := range items {
 		items[i] = Queued{ID: rows[i].ID, Version: 1}
@@ -143,23 +163,13 @@ func BenchmarkPutNotes10k(b *testing.B) {
 // queue it), each in a transaction of its own, into a growing vault.
 func BenchmarkLocalCreate(b *testing.B) {
 	v, _ := openTemp(b)
-	ctx := context.Background()
 	env := make([]byte, 2100)
 	i := 0
 	for b.Loop() {
 		i++
 		env[0], env[1] = byte(i), byte(i>>8)
 		id := batchID(i)
-		err := v.Update(ctx, func(tx *Tx) error {
-			if _, err := tx.Note(id); !errors.Is(err, ErrNotFound) {
-				return err
-			}
-			if err := tx.PutNote(Note{ID: id, Rev: 1, Envelope: env, Gen: 1}); err != nil {
-				return err
-			}
-			return tx.Queue(id, OpPut)
-		})
-		if err != nil {
+		if err := writeLocal(v, id, env); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -175,20 +185,7 @@ func BenchmarkPendingAfter1000(b *testing.B) {
 	for i := range rows {
 		rows[i] = Note{ID: fmt.Sprintf("22222222-0000-4000-8000-%012d", i), Envelope: env, Gen: 1, Rev: 1}
 	}
-	err := v.Update(ctx, func(tx *Tx) error {
-		if err := tx.PutNotes(rows); err != nil {
-			return err
-		}
-		for _, r := range rows {
-			if err := tx.Queue(r.ID, OpPut); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	putQueued(b, v, rows, true)
 	seq := int64(0)
 	for b.Loop() {
 		err := v.View(ctx, func(tx *Tx) error {

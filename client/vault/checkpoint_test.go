@@ -52,19 +52,12 @@ func TestSmallWritesAfterLargeOneDoNotCheckpoint(t *testing.T) {
 // autoCheckpointBytes, and cutting that file back took 90-110 ms inside a
 // write.
 func TestCheckpointCatchesUpWithWrites(t *testing.T) {
-	ctx := context.Background()
 	v, _ := openTemp(t)
 	env := bytes.Repeat([]byte{7}, 2100)
 	n := 0
 	write := func() {
 		n++
-		err := v.Update(ctx, func(tx *Tx) error {
-			if err := tx.PutNote(Note{ID: batchID(n), Rev: 1, Envelope: env, Gen: 1}); err != nil {
-				return err
-			}
-			return tx.Queue(batchID(n), OpPut)
-		})
-		if err != nil {
+		if err := writeLocal(v, batchID(n), env); err != nil {
 			t.Error(err)
 		}
 	}

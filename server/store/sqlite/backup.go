@@ -41,7 +41,7 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	defer c.Close()
 	// The copy gets pageSize pages whatever the database's own (VACUUM
 	// INTO takes the page size set on its connection), so restoring a
-	// backup of a file made with 4 KiB pages moves it to 32 KiB ones.
+	// backup of a file made with 4 KiB pages moves it to 8 KiB ones.
 	if _, err := c.ExecContext(ctx, fmt.Sprintf("PRAGMA page_size = %d", pageSize)); err != nil {
 		return fmt.Errorf("back up to %s: %w", path, err)
 	}

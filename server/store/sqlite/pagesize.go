@@ -14,16 +14,21 @@ import (
 // 2,093 bytes, so one fitted in a 4 KiB page and the rest of the page
 // stayed empty. A push of 1,000 such notes wrote 1,000 table pages, 4 MiB,
 // to the log and again at the checkpoint, each page its own frame,
-// checksum and pair of write calls. 32 KiB pages hold 15 of those rows: a
-// fifteenth of the pages and half the bytes, and half the store's CPU per
-// batch of a 10,000-note push (issue 20, BenchmarkPush10k here: 18.9 ->
-// 9.0 ms). A one-note commit writes its few pages whole, 32 KiB each,
-// which group commit shares and which did not show in
-// BenchmarkWriteNoteParallel.
+// checksum and pair of write calls. 8 KiB pages hold three of those rows:
+// the store's CPU per batch of a 10,000-note push fell by a third
+// (BenchmarkPush10k here, same binary: 23.6 -> 15.5 ms median).
+//
+// Larger pages cut a push further (16 KiB: 14.1 ms, 32 KiB: 12.6 ms) but
+// cost every small commit, which logs each page it touches whole: 10,000
+// single edits of a note with history (BenchmarkHistoryStorage10kEdits)
+// took the same CPU at 4 and 8 KiB, 30 % more at 16 KiB and 80 % more at
+// 32 KiB, and a batch of 1,000 edits (BenchmarkBatch1000Edit) was
+// cheapest at 8 KiB. The local vault uses 8 KiB pages too (SPEC §8).
 //
 // The page size of a file is fixed by its first write; a file made with
-// other pages (4 KiB before) keeps them and works as before.
-const pageSize = 32 << 10
+// other pages (4 KiB before) keeps them and works as before, and a backup
+// is written with pageSize pages (Backup).
+const pageSize = 8 << 10
 
 // prepareFile makes the empty file at path (just created by Open) a WAL
 // database of pageSize pages, and returns the page size of the database

@@ -21,9 +21,9 @@ const upsertConflict = `
 // existing page the statement changes, the first time it changes it. A
 // batch's rows land all over the account's part of the id index, so
 // every statement journaled nearly every leaf page of it: with 64 rows a
-// statement that was 7 MiB of journal per 1,000 notes (32 KiB pages,
-// 10,000 notes in the account), with 250 rows 2.6 MiB. The journal is
-// kept in memory (temp_store, writerPragmas).
+// statement that was about 7 MiB of journal per 1,000 notes (32 KiB
+// pages, 10,000 notes in the account), with 250 rows 2.6 MiB. The
+// journal is kept in memory (temp_store, writerPragmas).
 var upsertRows = [...]int{250, 16}
 
 // stmts are the statements of the hot paths, prepared once.

@@ -251,7 +251,7 @@ func (s *State) Clone() *State {
 // base revision is not the counted one would conflict: that is an error.
 func (s *State) Preview(ops []protocol.BatchOp) (cryptobox.Digest, uint64, error) {
 	c := &State{d: s.d, gen: s.gen, notes: make(map[string]counted, len(ops)), digest: s.digest, live: s.live, liveN: s.liveN}
-	return c.applyOps(ops, s.notes)
+	return c.applyOps(ops, s.notes, nil)
 }
 
 // ApplyOps applies every op of an atomic batch to s as the server will
@@ -259,13 +259,33 @@ func (s *State) Preview(ops []protocol.BatchOp) (cryptobox.Digest, uint64, error
 // digest and count over live notes. On an error s is left part-way: apply
 // to a Clone.
 func (s *State) ApplyOps(ops []protocol.BatchOp) (cryptobox.Digest, uint64, error) {
-	return s.applyOps(ops, nil)
+	return s.applyOps(ops, nil, nil)
+}
+
+// HashOps returns the SHA-256 of each op's blob, for ApplyOpsHashed.
+func HashOps(ops []protocol.BatchOp) [][32]byte {
+	hashes := make([][32]byte, len(ops))
+	for i, op := range ops {
+		hashes[i] = sha256.Sum256(op.Blob)
+	}
+	return hashes
+}
+
+// ApplyOpsHashed is ApplyOps with each op's blob already hashed by HashOps
+// (hashes[i] is ops[i]'s): a push hashes a batch's blobs while it reads
+// the queue, off the goroutine that sends and records batches.
+func (s *State) ApplyOpsHashed(ops []protocol.BatchOp, hashes [][32]byte) (cryptobox.Digest, uint64, error) {
+	if len(hashes) != len(ops) {
+		return cryptobox.Digest{}, 0, fmt.Errorf("preview: %d hashes for %d ops", len(hashes), len(ops))
+	}
+	return s.applyOps(ops, nil, hashes)
 }
 
 // applyOps applies ops to s, taking a note s does not count from under
-// (Preview's scratch state counts only the notes of the batch).
-func (s *State) applyOps(ops []protocol.BatchOp, under map[string]counted) (cryptobox.Digest, uint64, error) {
-	for _, op := range ops {
+// (Preview's scratch state counts only the notes of the batch); hashes,
+// if not nil, holds each op's blob's SHA-256.
+func (s *State) applyOps(ops []protocol.BatchOp, under map[string]counted, hashes [][32]byte) (cryptobox.Digest, uint64, error) {
+	for i, op := range ops {
 		old, ok := s.notes[op.ID]
 		if !ok && under != nil {
 			old, ok = under[op.ID]
@@ -280,7 +300,15 @@ func (s *State) applyOps(ops []protocol.BatchOp, under map[string]counted) (cryp
 		if ok {
 			s.notes[op.ID] = old // so Apply subtracts it
 		}
-		if err := s.Apply(op.ID, op.BaseRev+1, deleted, op.Blob); err != nil {
+		var err error
+		if hashes == nil {
+			err = s.Apply(op.ID, op.BaseRev+1, deleted, op.Blob)
+		} else if deleted != (len(op.Blob) == 0) {
+			err = fmt.Errorf("apply note %s: malformed change", op.ID)
+		} else {
+			err = s.ApplyHash(op.ID, op.BaseRev+1, deleted, hashes[i])
+		}
+		if err != nil {
 			return cryptobox.Digest{}, 0, fmt.Errorf("preview: %w", err)
 		}
 	}

@@ -109,9 +109,43 @@ func TestStateApplyOps(t *testing.T) {
 	if all.Digest() != one.Digest() || all.LiveDigest() != one.LiveDigest() || all.LiveCount() != one.LiveCount() || !reflect.DeepEqual(all.notes, one.notes) {
 		t.Fatal("ApplyOps left another state than applying each op")
 	}
+	hashed := d.st.Clone()
+	dg, n, err = hashed.ApplyOpsHashed(ops, HashOps(ops))
+	if err != nil || dg != wantDg || n != wantN || hashed.Digest() != one.Digest() || !reflect.DeepEqual(hashed.notes, one.notes) {
+		t.Fatalf("ApplyOpsHashed = %x, %d, %v, or another state; Preview = %x, %d", dg, n, err, wantDg, wantN)
+	}
 	stale := protocol.BatchOp{Op: protocol.OpPut, ID: x, BaseRev: 1, Blob: newBlob(rng)}
 	if _, _, err := all.ApplyOps([]protocol.BatchOp{stale}); err == nil {
 		t.Fatal("ApplyOps of a stale base revision succeeded")
+	}
+}
+
+// TestStateApplyOpsHashedRejects: ApplyOpsHashed refuses what ApplyOps
+// refuses, and hashes that are not one per op.
+func TestStateApplyOpsHashedRejects(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	d := newDevice(t, newAccount(t, rng), rng)
+	x := newID(rng)
+	put := d.put(x, newBlob(rng))
+	tests := []struct {
+		name   string
+		ops    []protocol.BatchOp
+		hashes func(ops []protocol.BatchOp) [][32]byte
+	}{
+		{"one hash short", []protocol.BatchOp{put}, func([]protocol.BatchOp) [][32]byte { return nil }},
+		{"one hash too many", []protocol.BatchOp{put}, func(ops []protocol.BatchOp) [][32]byte { return append(HashOps(ops), [32]byte{}) }},
+		{"put without blob", []protocol.BatchOp{{Op: protocol.OpPut, ID: x}}, HashOps},
+		{"delete with blob", []protocol.BatchOp{{Op: protocol.OpDelete, ID: x, Blob: []byte{1}}}, HashOps},
+		{"unknown op", []protocol.BatchOp{{Op: "move", ID: x, Blob: []byte{1}}}, HashOps},
+		{"stale base", []protocol.BatchOp{{Op: protocol.OpPut, ID: x, BaseRev: 3, Blob: []byte{1}}}, HashOps},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := d.st.Clone()
+			if _, _, err := st.ApplyOpsHashed(tt.ops, tt.hashes(tt.ops)); err == nil {
+				t.Fatal("ApplyOpsHashed succeeded")
+			}
+		})
 	}
 }
 

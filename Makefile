@@ -116,10 +116,8 @@ fmt-check:
 # schedule as a peer of this one), so on a cold machine its long build uses
 # the CPU that lint and the shared and client tests leave idle. The server
 # module is tested last, once it is there (its priority is raised again for
-# the wait, where allowed). In a module, `go test` starts the packages named
-# first first: the longest ones then overlap the build and tests of the rest.
+# the wait, where allowed).
 TEST_MODULES := shared client server
-TEST_FIRST_client := ./ui ./core ./cmd/cipherleaf ./cli
 test: setup
 	@run=$$(mktemp -d "$${TMPDIR:-/tmp}/cipherleaf-test.XXXXXX") || exit 1; \
 	weed=""; trap '[ -n "$$weed" ] && kill -- -$$weed 2>/dev/null; rm -rf "$$run"' EXIT; mkdir "$$run/tmp" "$$run/bin"; \
@@ -131,9 +129,9 @@ test: setup
 	rc=0; for m in $(TEST_MODULES); do \
 	  if [ $$m = server ]; then \
 	    renice -n 0 -g $$weed >/dev/null 2>&1; wait $$weed; wrc=$$?; weed=""; cat "$$run/weed.log"; [ $$wrc = 0 ] || { echo "test: make weed failed"; exit 1; }; fi; \
-	  first=""; [ $$m = client ] && first="$(TEST_FIRST_client)"; echo "== test $$m"; \
+	  echo "== test $$m"; \
 	  (cd $$m && TMPDIR="$$run/tmp" CIPHERLEAFD_BIN="$$run/bin/cipherleafd" GOWORK=off \
-	    $(GO) test -race -count=1 -timeout 15m $$first ./...) || { rc=1; break; }; done; \
+	    $(GO) test -race -count=1 -timeout 15m ./...) || { rc=1; break; }; done; \
 	if [ $$rc = 0 ]; then echo "== test OS keyring (a real Secret Service: gnome-keyring-daemon under dbus-run-session)"; \
 	  mkdir "$$run/keyring"; \
 	  (cd client && XDG_DATA_HOME="$$run/keyring" TMPDIR="$$run/tmp" CIPHERLEAFD_BIN="$$run/bin/cipherleafd" GOWORK=off \

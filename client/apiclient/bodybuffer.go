@@ -19,10 +19,11 @@ const jsonBodySize = 64 << 10
 // pieces, or must see each event as soon as it arrives. A call that
 // carries an answer (every call made through Client.do) has its JSON body
 // read whole into it instead.
+//
+// It also gives each attempt of such a call its JSON request body (the
+// answer's request, requestbody.go), as a reader of its own.
 type jsonBodies struct{ next http.RoundTripper }
 
-// It also gives each attempt of a call its JSON request body (answer's
-// request), as a reader of its own over the same bytes.
 func (t jsonBodies) RoundTrip(r *http.Request) (*http.Response, error) {
 	if a := answerOf(r.Context()); a != nil && a.request != nil {
 		rb := a.request

@@ -174,7 +174,7 @@ type outgoing struct {
 	w    manifest.Write
 }
 
-// prepare builds the batch of rows on spec, the view once every batch
+// prepare seals sb's manifest write on spec, the view once every batch
 // before it is applied, and moves spec past it.
 func (e *Engine) prepare(spec *view, sb sentBatch) (*outgoing, error) {
 	out := &outgoing{sb: sb}
@@ -280,8 +280,8 @@ func (q *queue) count(ctx context.Context) (int, error) {
 	return min(n, q.left), err
 }
 
-// limit is how many queued rows the next batch reads: firstBatchRows for
-// the first batch of a push, then the configured size.
+// limit is how many queued rows the next read takes: firstBatchRows for
+// the first batch of a push, then the configured size. It counts the read.
 func (q *queue) limit() int {
 	n := min(q.left, q.e.cfg.BatchSize)
 	if !q.read {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"cipherleaf.dev/server/internal/procstat"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -40,9 +41,9 @@ func BenchmarkBatch1000(b *testing.B) {
 		hr.Header.Set("Authorization", "Bearer "+lr.AccessToken)
 		rec := httptest.NewRecorder()
 		b.StartTimer()
-		cpu0 := processCPU()
+		cpu0 := procstat.CPU()
 		en.e.ServeHTTP(rec, hr)
-		cpu += processCPU() - cpu0
+		cpu += procstat.CPU() - cpu0
 		if rec.Code != 200 || !bytes.Contains(rec.Body.Bytes(), []byte(`"applied":true`)) {
 			b.Fatalf("batch = %d %.200s", rec.Code, rec.Body)
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"cipherleaf.dev/server"
+	"cipherleaf.dev/server/internal/procstat"
 	"cipherleaf.dev/shared/protocol"
 )
 
@@ -222,16 +223,16 @@ func BenchmarkPush10k(b *testing.B) {
 			batches = append(batches, writes)
 		}
 		b.StartTimer()
-		cpu0 := processCPU()
-		w0, c0 := procWrites()
+		cpu0 := procstat.CPU()
+		w0, c0 := procstat.Writes()
 		for i, writes := range batches {
 			out, err := s.Batch(ctx, u.ID, 0, writes, &server.ManifestWrite{BaseVersion: uint64(i), Blob: blob[:100]})
 			if err != nil || !out.Applied {
 				b.Fatalf("Batch = %+v, %v", out, err)
 			}
 		}
-		cpu += processCPU() - cpu0
-		w1, c1 := procWrites()
+		cpu += procstat.CPU() - cpu0
+		w1, c1 := procstat.Writes()
 		written += w1 - w0
 		calls += c1 - c0
 	}

@@ -1,8 +1,0 @@
-//go:build !unix
-
-package httpapi
-
-import "time"
-
-// processCPU is not measured here: cpu-ms reads 0.
-func processCPU() time.Duration { return 0 }
